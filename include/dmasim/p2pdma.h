@@ -1,0 +1,77 @@
+/*
+ * dmasim -- the kernel's peer-to-peer DMA decisions (drivers/pci/p2pdma.c
+ * and the 2018 proposal), run on a modelled topology under a policy.
+ *
+ * Every query is O(1) after load (an LCA index and per-node ACS counts built
+ * by the loader) and allocates nothing.  DMASIM_P2P_NAIVE runs the kernel's
+ * literal walk instead, for comparison and for differential tests.
+ */
+#ifndef DMASIM_P2PDMA_H
+#define DMASIM_P2PDMA_H
+
+#include "dmasim/error.h"
+#include "dmasim/log.h"
+#include "dmasim/policy.h"
+#include "dmasim/topology.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** enum pci_p2pdma_map_type, without UNKNOWN. */
+enum dmasim_map_type {
+	DMASIM_MAP_NOT_SUPPORTED,
+	DMASIM_MAP_BUS_ADDR,
+	DMASIM_MAP_THRU_HOST_BRIDGE,
+	DMASIM_MAP_TYPE_COUNT
+};
+
+/** "not_supported", "bus_addr", "thru_host_bridge" (SCHEMA.md spelling). */
+DMASIM_API const char *dmasim_map_type_name(enum dmasim_map_type t);
+/** Parse those names; DMASIM_MAP_TYPE_COUNT when unknown. */
+DMASIM_API enum dmasim_map_type dmasim_map_type_parse(const char *name);
+
+/* Flags for the queries below. */
+#define DMASIM_P2P_VERBOSE 0x1u /**< print the kernel's warnings to the log */
+#define DMASIM_P2P_NAIVE   0x2u /**< the kernel's literal walk, no index */
+
+/**
+ * dmasim_p2p_upstream() - the common upstream device of @a and @b as
+ * @policy finds it (p2pdma walk or pci_find_common_upstream_dev).
+ * Returns: the device (borrowed) or NULL when there is none.
+ */
+DMASIM_API const struct dmasim_device *
+dmasim_p2p_upstream(const struct dmasim_topo *topo,
+		    const struct dmasim_policy *policy,
+		    const struct dmasim_device *a,
+		    const struct dmasim_device *b, unsigned flags);
+
+/**
+ * dmasim_p2p_map_type() - calc_map_type_and_dist() (or the policy's
+ * equivalent) for one provider/client pair.
+ * @dist: out, the kernel's distance (may be NULL); -1 where the kernel's
+ *        algorithm has no distance (seed-2018)
+ * @log:  receives the kernel's warnings when DMASIM_P2P_VERBOSE (may be NULL)
+ */
+DMASIM_API enum dmasim_map_type
+dmasim_p2p_map_type(const struct dmasim_topo *topo,
+		    const struct dmasim_policy *policy,
+		    const struct dmasim_device *provider,
+		    const struct dmasim_device *client, int *dist,
+		    unsigned flags, struct dmasim_log *log);
+
+/**
+ * dmasim_p2p_distance_many() - pci_p2pdma_distance_many(): the sum of the
+ * distances, or -1 when any client is not supported (or n == 0).
+ */
+DMASIM_API int dmasim_p2p_distance_many(const struct dmasim_topo *topo,
+					const struct dmasim_policy *policy,
+					const struct dmasim_device *provider,
+					const struct dmasim_device *const *clients,
+					size_t n, unsigned flags,
+					struct dmasim_log *log);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,106 @@
+/*
+ * dmasim -- policies: which kernel version's rules to run, as data.
+ *
+ * Every built-in policy (seed-2018, linux-4.20, linux-5.15, linux-6.12) is
+ * one row of struct dmasim_policy (KERNEL.md, "Built-in policies"); a
+ * policy file (SCHEMA.md, "Policy") starts from a built-in row and changes
+ * some fields.  The algorithms read the fields; they never test a version.
+ */
+#ifndef DMASIM_POLICY_H
+#define DMASIM_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "dmasim/error.h"
+#include "dmasim/topology.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How the common upstream device is found. */
+enum dmasim_upstream_algo {
+	DMASIM_UPSTREAM_P2PDMA,   /**< p2pdma walk (KERNEL.md §2.1) */
+	DMASIM_UPSTREAM_SEED2018, /**< pci_find_common_upstream_dev (§1.1) */
+};
+
+/** How the P2P decision is made. */
+enum dmasim_decision_algo {
+	DMASIM_DECIDE_SEED2018,   /**< pci_peer_traffic_supported (§1.2) */
+	DMASIM_DECIDE_LINUX_420,  /**< upstream_bridge_distance, no whitelist */
+	DMASIM_DECIDE_CALC,       /**< calc_map_type_and_dist (§2.4) */
+};
+
+/** Which device of a host bridge the whitelist looks at (§2.6). */
+enum dmasim_root_dev_rule {
+	DMASIM_ROOTDEV_SLOT_00_0,          /**< pci_get_slot(bus, 00.0) */
+	DMASIM_ROOTDEV_FIRST_IF_00_0,      /**< first on root bus, devfn 00.0 only */
+	DMASIM_ROOTDEV_FIRST_00_0_OR_RP,   /**< ... or a root port at any devfn */
+};
+
+/** A host-bridge whitelist entry; device -1 is PCI_ANY_ID. */
+struct dmasim_wl_entry {
+	uint16_t vendor;
+	int32_t device;
+	bool same_host_bridge_only; /**< REQ_SAME_HOST_BRIDGE */
+};
+
+/** "Any CPU of this vendor with family >= min_family supports P2P." */
+struct dmasim_cpu_rule {
+	enum dmasim_cpu_vendor vendor;
+	unsigned min_family;
+};
+
+/** What dma_map_resource does with a RAM address (§3.1). */
+enum dmasim_ram_rule {
+	DMASIM_RAM_ALLOWED,  /**< v5.16+: no check */
+	DMASIM_RAM_BUG,      /**< v4.9-v5.0: BUG_ON (reported as mapping-error) */
+	DMASIM_RAM_REFUSED,  /**< v5.1-v5.15: WARN, DMA_MAPPING_ERROR */
+};
+
+#define DMASIM_POLICY_MAX_WL 64
+#define DMASIM_POLICY_MAX_CPU_RULES 8
+
+struct dmasim_policy {
+	char name[64];
+	char base[32];                          /**< built-in it derives from */
+	enum dmasim_upstream_algo upstream;
+	enum dmasim_decision_algo decision;
+	enum dmasim_root_dev_rule root_dev;
+	struct dmasim_wl_entry whitelist[DMASIM_POLICY_MAX_WL];
+	size_t nwhitelist;
+	struct dmasim_cpu_rule cpu_rules[DMASIM_POLICY_MAX_CPU_RULES];
+	size_t ncpu_rules;
+	unsigned acs_redirect_bits;             /**< default RR|CR|EC */
+	bool bus_offset_minus;                  /**< <= 5.15 sign bug (§2.10) */
+	enum dmasim_ram_rule map_resource_ram;
+	/** No map_resource op: true = phys returned (v4.9-v5.0), else error. */
+	bool missing_op_returns_phys;
+	/** Whether the IOMMU driver's DMA ops implement map_resource. */
+	bool iommu_has_map_resource[DMASIM_IOMMU_TYPE_COUNT];
+	/** The v4.20-era message texts (§2.12) instead of the v5.4+ ones. */
+	bool messages_420;
+};
+
+/** dmasim_policy_builtin() - a built-in row by name; NULL if unknown. */
+DMASIM_API const struct dmasim_policy *dmasim_policy_builtin(const char *name);
+
+/** dmasim_policy_builtin_names() - NULL-terminated list of names. */
+DMASIM_API const char *const *dmasim_policy_builtin_names(void);
+
+/** The default policy, linux-6.12. */
+DMASIM_API const struct dmasim_policy *dmasim_policy_default(void);
+
+/**
+ * dmasim_policy_load() - a built-in name or a policy file path.
+ * @out: filled on success; untouched on failure.
+ * Returns: DMASIM_OK, or an error whose position names file:line:column.
+ */
+DMASIM_API int dmasim_policy_load(const char *name_or_path,
+				  struct dmasim_policy *out,
+				  struct dmasim_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

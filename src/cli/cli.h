@@ -1,0 +1,46 @@
+/* dmasim -- private to the command-line tool. */
+#ifndef DMASIM_CLI_H
+#define DMASIM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "dmasim/dmasim.h"
+
+/* Exit codes (DESIGN.md "Outputs and exit codes"). */
+enum {
+	CLI_OK = 0,     /* ran; every expectation held */
+	CLI_FAIL = 1,   /* an expectation failed / a DMA went wrong */
+	CLI_USAGE = 2,  /* bad input or usage */
+};
+
+/* One subcommand: argv[0] is the command's name. */
+struct cli_cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+int cmd_validate(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+/* Commands of the other layers add their entry points here. */
+#include "cli/cmds.h"
+
+/* cli_util.c */
+/* Print "dmasim CMD: msg" and a hint to stderr; returns CLI_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print an error value as "file:line:col: error: msg" to stderr. */
+void cli_print_error(const struct dmasim_error *err);
+/* Load a topology or print why not; returns CLI_OK or CLI_USAGE. */
+int cli_load_topo(const char *path, struct dmasim_topo **out);
+/* Find a device by name/BDF or print why not; NULL on failure. */
+const struct dmasim_device *cli_find_device(const struct dmasim_topo *topo,
+					    const char *cmd, const char *what);
+/* Parse a number (dmasim_parse_u64 syntax) or print why not. */
+int cli_parse_u64(const char *cmd, const char *what, const char *s,
+		  uint64_t *out);
+/* Write @help to stdout; returns CLI_OK. */
+int cli_help(const char *help);
+
+#endif

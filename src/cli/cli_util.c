@@ -1,0 +1,63 @@
+/* dmasim -- helpers shared by the subcommands. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "dmasim %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'dmasim %s --help'.\n", cmd);
+	return CLI_USAGE;
+}
+
+void cli_print_error(const struct dmasim_error *err)
+{
+	char buf[512];
+
+	dmasim_error_snprintf(buf, sizeof(buf), err);
+	fprintf(stderr, "%s\n", buf);
+}
+
+int cli_load_topo(const char *path, struct dmasim_topo **out)
+{
+	struct dmasim_error err;
+
+	dmasim_error_init(&err);
+	if (dmasim_topo_load_file(path, out, &err) != DMASIM_OK) {
+		cli_print_error(&err);
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+const struct dmasim_device *cli_find_device(const struct dmasim_topo *topo,
+					    const char *cmd, const char *what)
+{
+	const struct dmasim_device *d = dmasim_topo_find_device(topo, what);
+
+	if (!d)
+		cli_usage(cmd, "no device '%s' in %s (give a name or a BDF)", what,
+			  dmasim_topo_machine(topo)->file);
+	return d;
+}
+
+int cli_parse_u64(const char *cmd, const char *what, const char *s,
+		  uint64_t *out)
+{
+	if (dmasim_parse_u64(s, out) != DMASIM_OK)
+		return cli_usage(cmd, "%s '%s' is not a number (decimal or 0x-hex, optionally with K, M, G or T)",
+				 what, s);
+	return CLI_OK;
+}
+
+int cli_help(const char *help)
+{
+	fputs(help, stdout);
+	return CLI_OK;
+}

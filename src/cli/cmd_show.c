@@ -1,0 +1,324 @@
+/* dmasim show -- a topology as a tree (like lspci -tv, with windows). */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/jw.h"
+
+static const char help[] =
+"NAME\n"
+"    dmasim show - print a topology as a tree\n"
+"\n"
+"SYNOPSIS\n"
+"    dmasim show [--json] FILE\n"
+"\n"
+"DESCRIPTION\n"
+"    Prints the machine (arch, CPU, RAM, MSI region, IOMMUs), then each host\n"
+"    bridge with its outbound windows (CPU and bus address, offset) and\n"
+"    inbound dma_ranges, then its devices as a tree like 'lspci -tv'.  Each\n"
+"    bridge shows its memory windows in bus addresses ('derived' when they\n"
+"    were computed from the children); each device shows its BARs as CPU and\n"
+"    bus address, its ACS control bits, and its IOMMU group and domain.\n"
+"\n"
+"OPTIONS\n"
+"    --json      the same as one JSON document\n"
+"    -h, --help  this text\n"
+"\n"
+"EXIT STATUS\n"
+"    0 shown; 2 the file is invalid (FILE:LINE:COLUMN: error: ...).\n";
+
+static void print_range(const char *label, uint64_t lo, uint64_t hi)
+{
+	printf("%s[0x%llx-0x%llx]", label, (unsigned long long)lo,
+	       (unsigned long long)hi);
+}
+
+static void show_device(const struct dmasim_device *d, const char *prefix,
+			bool last)
+{
+	char acs[64], sub[256];
+	size_t i;
+	int k;
+
+	printf("%s%s-%s %s", prefix, last ? "\\" : "+", d->bdf + 5,
+	       dmasim_dev_type_name(d->type));
+	if (strcmp(d->name, d->bdf) != 0)
+		printf(" %s", d->name);
+	if (d->vendor != 0xffff || d->device_id != 0xffff)
+		printf(" [%04x:%04x]", d->vendor, d->device_id);
+	if (d->has_acs) {
+		dmasim_acs_snprintf(acs, sizeof(acs), d->acs_ctrl);
+		printf(" acs=%s", acs);
+		if (d->has_acs_egress)
+			printf(" egress=0x%x", d->acs_egress);
+	}
+	if (d->iommu_group != DMASIM_NO_GROUP)
+		printf(" group=%u %s", d->iommu_group, dmasim_domain_type_name(d->domain));
+	if (d->dma_mask_bits != 64)
+		printf(" dma_mask=%u", d->dma_mask_bits);
+	if (d->bus_dma_limit)
+		printf(" bus_dma_limit=0x%llx", (unsigned long long)d->bus_dma_limit);
+	putchar('\n');
+	snprintf(sub, sizeof(sub), "%s%s ", prefix, last ? " " : "|");
+	if (dmasim_device_is_bridge(d)) {
+		printf("%s    buses [%02x-%02x]", sub, d->secondary, d->subordinate);
+		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++) {
+			if (!d->windows[k].present)
+				continue;
+			printf(" %s ", dmasim_win_kind_name((enum dmasim_win_kind)k));
+			print_range("", d->windows[k].base, d->windows[k].limit);
+			if (d->windows[k].derived)
+				printf(" (derived)");
+		}
+		putchar('\n');
+	}
+	for (i = 0; i < d->nbars; i++) {
+		const struct dmasim_bar *b = &d->bars[i];
+		printf("%s    BAR %u ", sub, b->index);
+		print_range("cpu ", b->cpu, b->cpu + b->size - 1);
+		printf(" bus 0x%llx %u-bit%s%s\n", (unsigned long long)b->bus,
+		       b->bits, b->pref ? " pref" : "", b->p2pmem ? " p2pmem" : "");
+	}
+	for (i = 0; i < d->nchildren; i++)
+		show_device(d->children[i], sub, i + 1 == d->nchildren);
+}
+
+static void show_text(const struct dmasim_machine *m)
+{
+	size_t i, j;
+
+	printf("%s (%s", m->name[0] ? m->name : m->file, dmasim_arch_name(m->arch));
+	if (m->has_cpu)
+		printf(", cpu %s family 0x%x", dmasim_cpu_vendor_name(m->cpu_vendor),
+		       m->cpu_family);
+	printf(")\n");
+	for (i = 0; i < m->nram; i++)
+		print_range(i ? " " : "ram ", m->ram[i].base,
+			    m->ram[i].base + m->ram[i].size - 1);
+	if (m->nram)
+		putchar('\n');
+	print_range("msi ", m->msi.base, m->msi.base + m->msi.size - 1);
+	putchar('\n');
+	for (i = 0; i < m->niommus; i++) {
+		const struct dmasim_iommu *u = &m->iommus[i];
+		printf("iommu %s: %s, %u-bit IOVA, default domain %s", u->name,
+		       dmasim_iommu_type_name(u->type), u->address_bits,
+		       dmasim_domain_type_name(u->default_domain));
+		for (j = 0; j < u->nreserved; j++)
+			print_range(j ? " " : ", reserved ", u->reserved[j].base,
+				    u->reserved[j].base + u->reserved[j].size - 1);
+		putchar('\n');
+	}
+	for (i = 0; i < m->nhost_bridges; i++) {
+		const struct dmasim_host_bridge *h = &m->host_bridges[i];
+		printf("%s: segment %04x buses [%02x-%02x] iommu %s, root complex p2p %s\n",
+		       h->name, h->segment, h->bus_first, h->bus_last,
+		       h->iommu ? h->iommu->name : "none", dmasim_rc_p2p_name(h->rc_p2p));
+		for (j = 0; j < h->nwindows; j++) {
+			const struct dmasim_hb_window *w = &h->windows[j];
+			printf("  window %-8s ", dmasim_win_kind_name(w->kind));
+			print_range("cpu ", w->cpu, w->cpu + w->size - 1);
+			printf(" bus 0x%llx offset 0x%llx\n", (unsigned long long)w->bus,
+			       (unsigned long long)dmasim_hb_window_offset(w));
+		}
+		for (j = 0; j < h->ndma_ranges; j++) {
+			const struct dmasim_dma_range *r = &h->dma_ranges[j];
+			printf("  dma range ");
+			print_range("bus ", r->bus, r->bus + r->size - 1);
+			printf(" -> cpu 0x%llx\n", (unsigned long long)r->cpu);
+		}
+		for (j = 0; j < h->ndevices; j++)
+			show_device(h->devices[j], "  ", j + 1 == h->ndevices);
+	}
+}
+
+static void json_range(struct jw *w, uint64_t base, uint64_t size)
+{
+	jw_obj_begin(w);
+	jw_khex(w, "base", base);
+	jw_khex(w, "size", size);
+	jw_obj_end(w);
+}
+
+static void json_device(struct jw *w, const struct dmasim_device *d)
+{
+	char acs[64];
+	size_t i;
+	int k;
+
+	jw_obj_begin(w);
+	jw_kstr(w, "bdf", d->bdf);
+	jw_kstr(w, "name", d->name);
+	jw_kstr(w, "type", dmasim_dev_type_name(d->type));
+	jw_khex(w, "vendor", d->vendor);
+	jw_khex(w, "device", d->device_id);
+	if (d->has_acs) {
+		jw_key(w, "acs");
+		jw_obj_begin(w);
+		dmasim_acs_snprintf(acs, sizeof(acs), d->acs_cap);
+		jw_kstr(w, "cap", acs);
+		dmasim_acs_snprintf(acs, sizeof(acs), d->acs_ctrl);
+		jw_kstr(w, "ctrl", acs);
+		if (d->has_acs_egress)
+			jw_khex(w, "egress", d->acs_egress);
+		jw_obj_end(w);
+	}
+	jw_kstr(w, "iommu_domain", dmasim_domain_type_name(d->domain));
+	if (d->iommu_group != DMASIM_NO_GROUP)
+		jw_kint(w, "iommu_group", d->iommu_group);
+	jw_kint(w, "dma_mask", d->dma_mask_bits);
+	jw_khex(w, "bus_dma_limit", d->bus_dma_limit);
+	if (dmasim_device_is_bridge(d)) {
+		jw_kint(w, "secondary", d->secondary);
+		jw_kint(w, "subordinate", d->subordinate);
+		jw_key(w, "windows");
+		jw_obj_begin(w);
+		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++) {
+			if (!d->windows[k].present)
+				continue;
+			jw_key(w, dmasim_win_kind_name((enum dmasim_win_kind)k));
+			jw_obj_begin(w);
+			jw_khex(w, "base", d->windows[k].base);
+			jw_khex(w, "limit", d->windows[k].limit);
+			jw_kbool(w, "derived", d->windows[k].derived);
+			jw_obj_end(w);
+		}
+		jw_obj_end(w);
+	}
+	jw_key(w, "bars");
+	jw_arr_begin(w);
+	for (i = 0; i < d->nbars; i++) {
+		const struct dmasim_bar *b = &d->bars[i];
+		jw_obj_begin(w);
+		jw_kint(w, "index", b->index);
+		jw_khex(w, "cpu", b->cpu);
+		jw_khex(w, "bus", b->bus);
+		jw_khex(w, "size", b->size);
+		jw_kbool(w, "pref", b->pref);
+		jw_kint(w, "bits", b->bits);
+		jw_kbool(w, "p2pmem", b->p2pmem);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "children");
+	jw_arr_begin(w);
+	for (i = 0; i < d->nchildren; i++)
+		json_device(w, d->children[i]);
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+static void show_json(const struct dmasim_machine *m)
+{
+	struct jw w;
+	size_t i, j;
+
+	jw_init(&w, stdout, true);
+	jw_obj_begin(&w);
+	jw_kstr(&w, "name", m->name);
+	jw_kstr(&w, "arch", dmasim_arch_name(m->arch));
+	if (m->has_cpu) {
+		jw_key(&w, "cpu");
+		jw_obj_begin(&w);
+		jw_kstr(&w, "vendor", dmasim_cpu_vendor_name(m->cpu_vendor));
+		jw_kint(&w, "family", m->cpu_family);
+		jw_obj_end(&w);
+	}
+	jw_key(&w, "ram");
+	jw_arr_begin(&w);
+	for (i = 0; i < m->nram; i++)
+		json_range(&w, m->ram[i].base, m->ram[i].size);
+	jw_arr_end(&w);
+	jw_key(&w, "msi");
+	json_range(&w, m->msi.base, m->msi.size);
+	jw_key(&w, "iommus");
+	jw_arr_begin(&w);
+	for (i = 0; i < m->niommus; i++) {
+		jw_obj_begin(&w);
+		jw_kstr(&w, "name", m->iommus[i].name);
+		jw_kstr(&w, "type", dmasim_iommu_type_name(m->iommus[i].type));
+		jw_kint(&w, "address_bits", m->iommus[i].address_bits);
+		jw_kstr(&w, "default_domain",
+			dmasim_domain_type_name(m->iommus[i].default_domain));
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_key(&w, "host_bridges");
+	jw_arr_begin(&w);
+	for (i = 0; i < m->nhost_bridges; i++) {
+		const struct dmasim_host_bridge *h = &m->host_bridges[i];
+		jw_obj_begin(&w);
+		jw_kstr(&w, "name", h->name);
+		jw_kint(&w, "segment", h->segment);
+		jw_kint(&w, "bus_first", h->bus_first);
+		jw_kint(&w, "bus_last", h->bus_last);
+		jw_kstr(&w, "iommu", h->iommu ? h->iommu->name : NULL);
+		jw_kstr(&w, "rc_p2p", dmasim_rc_p2p_name(h->rc_p2p));
+		jw_key(&w, "windows");
+		jw_arr_begin(&w);
+		for (j = 0; j < h->nwindows; j++) {
+			jw_obj_begin(&w);
+			jw_kstr(&w, "kind", dmasim_win_kind_name(h->windows[j].kind));
+			jw_khex(&w, "cpu", h->windows[j].cpu);
+			jw_khex(&w, "bus", h->windows[j].bus);
+			jw_khex(&w, "size", h->windows[j].size);
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+		jw_key(&w, "dma_ranges");
+		jw_arr_begin(&w);
+		for (j = 0; j < h->ndma_ranges; j++) {
+			jw_obj_begin(&w);
+			jw_khex(&w, "bus", h->dma_ranges[j].bus);
+			jw_khex(&w, "cpu", h->dma_ranges[j].cpu);
+			jw_khex(&w, "size", h->dma_ranges[j].size);
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+		jw_key(&w, "devices");
+		jw_arr_begin(&w);
+		for (j = 0; j < h->ndevices; j++)
+			json_device(&w, h->devices[j]);
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	jw_end(&w);
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dmasim_topo *t;
+	bool json = false;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			return cli_help(help);
+		default:
+			return cli_usage("show", "unknown option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage("show", "expected exactly one FILE");
+	if ((rc = cli_load_topo(argv[optind], &t)))
+		return rc;
+	if (json)
+		show_json(dmasim_topo_machine(t));
+	else
+		show_text(dmasim_topo_machine(t));
+	dmasim_topo_destroy(t);
+	return CLI_OK;
+}

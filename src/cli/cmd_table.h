@@ -1,0 +1,3 @@
+/* dmasim -- subcommands beyond validate and show, one CLI_COMMAND line
+ * each: CLI_COMMAND("name", "one-line summary", cmd_name)
+ * (declare cmd_name in cli/cmds.h). */

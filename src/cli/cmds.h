@@ -1,0 +1,5 @@
+/* dmasim -- entry points of the subcommands beyond validate and show.
+ * One line per command; the table itself is in main.c. */
+#ifndef DMASIM_CLI_CMDS_H
+#define DMASIM_CLI_CMDS_H
+#endif

@@ -1,0 +1,70 @@
+/* dmasim -- the command-line tool: dispatch to one subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#ifndef DMASIM_VERSION
+#define DMASIM_VERSION "unknown"
+#endif
+
+static const struct cli_cmd commands[] = {
+	{ "validate", "check topology files against every load-time rule", cmd_validate },
+	{ "show", "print a topology as a tree with windows, BARs, ACS and IOMMU", cmd_show },
+#define CLI_COMMAND(name, summary, fn) { name, summary, fn },
+#include "cli/cmd_table.h"
+#undef CLI_COMMAND
+};
+
+static const size_t ncommands = sizeof(commands) / sizeof(commands[0]);
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: dmasim [--help] [--version] COMMAND [ARGS...]\n"
+	      "\n"
+	      "Simulate a machine's PCI Express fabric and the Linux kernel's peer-to-peer\n"
+	      "DMA decisions and DMA mappings on it, then route each DMA address through\n"
+	      "the fabric to see where the write really lands.\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (i = 0; i < ncommands; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n"
+	      "Run 'dmasim COMMAND --help' for a command's options.\n"
+	      "Exit status: 0 success, 1 an expectation failed or a DMA went wrong,\n"
+	      "2 bad input or usage (messages name file:line:column).\n"
+	      "Formats: see docs/ (topology, policy and suite YAML).\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		if (argc > 2 && strcmp(argv[1], "help") == 0) {
+			char *sub[] = { argv[2], "--help", NULL };
+			for (i = 0; i < ncommands; i++)
+				if (strcmp(commands[i].name, argv[2]) == 0)
+					return commands[i].run(2, sub);
+		}
+		usage(stdout);
+		return CLI_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("dmasim %s\n", DMASIM_VERSION);
+		return CLI_OK;
+	}
+	for (i = 0; i < ncommands; i++)
+		if (strcmp(commands[i].name, argv[1]) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "dmasim: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return CLI_USAGE;
+}

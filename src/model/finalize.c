@@ -1,0 +1,830 @@
+/*
+ * dmasim -- finalize a loaded topology: set the links, derive what the file
+ * may leave out (bridge bus numbers and windows, BAR bus addresses, DMA
+ * limits, IOMMU groups), check every load-time rule of SCHEMA.md, and build
+ * the indexes of the other layers.  After this the model is immutable.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/names.h"
+#include "model/topo_int.h"
+
+#define MIB (1ull << 20)
+
+static const char *const win_words[DMASIM_WIN_KIND_COUNT] = {
+	"non-prefetchable", "prefetchable",
+};
+
+static const char *devname(const struct dmasim_device *d)
+{
+	return d->name;
+}
+
+/* ---- links --------------------------------------------------------- */
+
+static int link_devices(struct dmasim_topo *t, struct dmasim_error *err)
+{
+	size_t *nkids, *fill, i, total = 0;
+
+	nkids = calloc(t->ndevs + t->nhbs + 1, sizeof(*nkids));
+	fill = calloc(t->ndevs + t->nhbs + 1, sizeof(*fill));
+	t->childv = calloc(t->ndevs + 1, sizeof(*t->childv));
+	if (!nkids || !fill || !t->childv) {
+		free(nkids);
+		free(fill);
+		return dmasim_error_set(err, DMASIM_ENOMEM, t->file, 0, 0,
+					"out of memory");
+	}
+	/* Slots 0..ndevs-1: children of a device; ndevs+h: root bus of hb h. */
+	for (i = 0; i < t->ndevs; i++) {
+		size_t p = t->devx[i].parent;
+		nkids[p == DMASIM__NONE ? t->ndevs + t->devx[i].hb : p]++;
+	}
+	for (i = 0; i < t->ndevs + t->nhbs; i++) {
+		fill[i] = total;
+		total += nkids[i];
+	}
+	for (i = 0; i < t->ndevs; i++) {
+		struct dmasim_device *d = &t->devs[i];
+		struct dmasim__devx *x = &t->devx[i];
+		size_t slot = x->parent == DMASIM__NONE ? t->ndevs + x->hb
+							: x->parent;
+
+		d->id = (unsigned)i;
+		d->hb = &t->hbs[x->hb];
+		d->parent = x->parent == DMASIM__NONE ? NULL : &t->devs[x->parent];
+		d->depth = d->parent ? d->parent->depth + 1 : 0;
+		d->bars = x->nbars ? &t->bars[x->bar_first] : NULL;
+		d->nbars = x->nbars;
+		t->childv[fill[slot]++] = d;
+	}
+	/* fill[] now points one past each list; rewind to the start. */
+	for (i = 0; i < t->ndevs; i++) {
+		t->devs[i].nchildren = nkids[i];
+		t->devs[i].children = &t->childv[fill[i] - nkids[i]];
+	}
+	for (i = 0; i < t->nhbs; i++) {
+		t->hbs[i].ndevices = nkids[t->ndevs + i];
+		t->hbs[i].devices = &t->childv[fill[t->ndevs + i] - nkids[t->ndevs + i]];
+	}
+	free(nkids);
+	free(fill);
+	return DMASIM_OK;
+}
+
+static void link_machine(struct dmasim_topo *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->niommus; i++) {
+		t->iommus[i].id = (unsigned)i;
+		t->iommus[i].reserved = t->iommux[i].nresv
+			? &t->resv[t->iommux[i].resv_first] : NULL;
+		t->iommus[i].nreserved = t->iommux[i].nresv;
+	}
+	for (i = 0; i < t->nhbs; i++) {
+		struct dmasim_host_bridge *h = &t->hbs[i];
+		h->id = (unsigned)i;
+		h->windows = t->hbx[i].nwin ? &t->hbwins[t->hbx[i].win_first] : NULL;
+		h->nwindows = t->hbx[i].nwin;
+		h->dma_ranges = t->hbx[i].ndr ? &t->dranges[t->hbx[i].dr_first] : NULL;
+		h->ndma_ranges = t->hbx[i].ndr;
+		h->iommu = t->hbx[i].iommu == DMASIM__NONE ? NULL
+							   : &t->iommus[t->hbx[i].iommu];
+	}
+	t->m.ram = t->ram;
+	t->m.nram = t->nram;
+	t->m.iommus = t->iommus;
+	t->m.niommus = t->niommus;
+	t->m.host_bridges = t->hbs;
+	t->m.nhost_bridges = t->nhbs;
+	t->m.devices = t->devs;
+	t->m.ndevices = t->ndevs;
+}
+
+/* ---- sibling lists and intervals ------------------------------------ */
+
+struct ival {
+	uint64_t lo, hi;
+	const struct dmasim_device *dev;
+	int bar;   /* BAR index, or -1 for a window / bus range */
+	int kind;  /* window kind when bar < 0 */
+	struct dmasim_pos pos;
+};
+
+struct scratch {
+	struct ival *v;
+	size_t n, cap;
+};
+
+static int ival_push(struct scratch *s, struct ival iv)
+{
+	if (dmasim__grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v)))
+		return -1;
+	s->v[s->n++] = iv;
+	return 0;
+}
+
+static int cmp_ival(const void *a, const void *b)
+{
+	const struct ival *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->dev->id < y->dev->id ? -1 : x->dev->id > y->dev->id;
+}
+
+typedef int (*sibling_fn)(struct dmasim_topo *t, struct dmasim_error *err,
+			  const struct dmasim_device *const *kids, size_t n,
+			  struct scratch *s);
+
+/* Call @fn on every bridge's children and on every root bus. */
+static int for_each_sibling_list(struct dmasim_topo *t, struct dmasim_error *err,
+				 sibling_fn fn)
+{
+	struct scratch s = { 0 };
+	int rc = DMASIM_OK;
+	size_t i;
+
+	for (i = 0; i < t->ndevs + t->nhbs && rc == DMASIM_OK; i++) {
+		s.n = 0;
+		if (i < t->ndevs)
+			rc = fn(t, err, t->devs[i].children, t->devs[i].nchildren, &s);
+		else
+			rc = fn(t, err, t->hbs[i - t->ndevs].devices,
+				t->hbs[i - t->ndevs].ndevices, &s);
+	}
+	free(s.v);
+	return rc;
+}
+
+static int check_bus_overlap(struct dmasim_topo *t, struct dmasim_error *err,
+			     const struct dmasim_device *const *kids, size_t n,
+			     struct scratch *s)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		struct ival iv = { kids[j]->secondary, kids[j]->subordinate,
+				   kids[j], -1, 0, kids[j]->pos };
+		if (dmasim_device_is_bridge(kids[j]) && ival_push(s, iv))
+			return dmasim_error_set(err, DMASIM_ENOMEM, t->file, 0, 0,
+						"out of memory");
+	}
+	qsort(s->v, s->n, sizeof(*s->v), cmp_ival);
+	for (j = 1; j < s->n; j++) {
+		const struct ival *a = &s->v[j - 1], *b = &s->v[j];
+		if (b->lo <= a->hi) {
+			if (b->dev->id < a->dev->id) {
+				const struct ival *tmp = a;
+				a = b;
+				b = tmp;
+			}
+			return dmasim__topo_err(t, err, DMASIM_ETOPO, b->pos,
+				"buses [0x%02x-0x%02x] behind %s overlap buses [0x%02x-0x%02x] behind its sibling %s",
+				(unsigned)b->lo, (unsigned)b->hi, devname(b->dev),
+				(unsigned)a->lo, (unsigned)a->hi, devname(a->dev));
+		}
+	}
+	return DMASIM_OK;
+}
+
+/* ---- buses ----------------------------------------------------------- */
+
+static int check_buses(struct dmasim_topo *t, struct dmasim_error *err)
+{
+	size_t i, j;
+
+	/* Devices of one bus: same bus number, inside the range, below parent. */
+	for (i = 0; i < t->ndevs + t->nhbs; i++) {
+		const struct dmasim_device *const *kids;
+		const struct dmasim_host_bridge *h;
+		const struct dmasim_device *p = NULL;
+		size_t n;
+
+		if (i < t->ndevs) {
+			p = &t->devs[i];
+			kids = p->children;
+			n = p->nchildren;
+			h = p->hb;
+		} else {
+			h = &t->hbs[i - t->ndevs];
+			kids = h->devices;
+			n = h->ndevices;
+		}
+		for (j = 0; j < n; j++) {
+			const struct dmasim_device *d = kids[j];
+
+			if (d->bus < h->bus_first || d->bus > h->bus_last)
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, d->pos,
+					"bus 0x%02x of %s is outside the bus range [0x%02x-0x%02x] of host bridge %s",
+					d->bus, devname(d), h->bus_first, h->bus_last, h->name);
+			if (d->segment != h->segment)
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, d->pos,
+					"%s is in segment %04x but its host bridge %s is segment %04x",
+					devname(d), d->segment, h->name, h->segment);
+			if (j > 0 && d->bus != kids[0]->bus)
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, d->pos,
+					"%s is on bus 0x%02x but its sibling %s is on bus 0x%02x: all devices below %s must be on one bus",
+					devname(d), d->bus, devname(kids[0]), kids[0]->bus,
+					p ? devname(p) : h->name);
+			if (p && d->bus <= p->bus)
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, d->pos,
+					"%s is on bus 0x%02x, which is not above the bus 0x%02x of its parent %s",
+					devname(d), d->bus, p->bus, devname(p));
+		}
+	}
+	/* Secondary and subordinate, bottom-up (children have larger ids). */
+	for (i = t->ndevs; i-- > 0;) {
+		struct dmasim_device *d = &t->devs[i];
+		struct dmasim__devx *x = &t->devx[i];
+		unsigned sub;
+
+		if (!dmasim_device_is_bridge(d))
+			continue;
+		if (d->nchildren) {
+			if (x->has_secondary && d->secondary != d->children[0]->bus)
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, d->pos,
+					"secondary bus 0x%02x of %s does not match the bus 0x%02x of its children",
+					d->secondary, devname(d), d->children[0]->bus);
+			d->secondary = d->children[0]->bus;
+		} else if (!x->has_secondary) {
+			/* An empty bridge: give it the next bus number. */
+			d->secondary = (uint8_t)(d->bus + 1 > 0xff ? 0xff : d->bus + 1);
+		}
+		if (d->secondary <= d->bus)
+			return dmasim__topo_err(t, err, DMASIM_ETOPO, d->pos,
+				"secondary bus 0x%02x of %s is not above its own bus 0x%02x",
+				d->secondary, devname(d), d->bus);
+		sub = d->secondary;
+		for (j = 0; j < d->nchildren; j++)
+			if (dmasim_device_is_bridge(d->children[j]) &&
+			    d->children[j]->subordinate > sub)
+				sub = d->children[j]->subordinate;
+		if (x->has_subordinate) {
+			if (d->subordinate < sub)
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, d->pos,
+					"subordinate bus 0x%02x of %s is below bus 0x%02x, which is behind it",
+					d->subordinate, devname(d), sub);
+		} else {
+			d->subordinate = (uint8_t)sub;
+		}
+		if (d->subordinate > d->hb->bus_last)
+			return dmasim__topo_err(t, err, DMASIM_ETOPO, d->pos,
+				"buses [0x%02x-0x%02x] behind %s exceed the bus range of host bridge %s",
+				d->secondary, d->subordinate, devname(d), d->hb->name);
+	}
+	/* Sibling bridges must own disjoint bus ranges. */
+	return for_each_sibling_list(t, err, check_bus_overlap);
+}
+
+/* ---- BARs and windows ------------------------------------------------ */
+
+static uint64_t last_of(uint64_t base, uint64_t size)
+{
+	return base + size - 1;
+}
+
+/* BAR bus address = CPU address - offset of the host-bridge window
+ * holding it (pcibios_resource_to_bus, drivers/pci/host-bridge.c). */
+static int set_bar_bus_addresses(struct dmasim_topo *t, struct dmasim_error *err)
+{
+	size_t i, b, w;
+	char r[48];
+
+	for (i = 0; i < t->ndevs; i++) {
+		const struct dmasim_device *d = &t->devs[i];
+		const struct dmasim_host_bridge *h = d->hb;
+
+		for (b = 0; b < d->nbars; b++) {
+			struct dmasim_bar *bar = (struct dmasim_bar *)&d->bars[b];
+			uint64_t last = last_of(bar->cpu, bar->size);
+
+			for (w = 0; w < h->nwindows; w++) {
+				const struct dmasim_hb_window *hw = &h->windows[w];
+				if (bar->cpu >= hw->cpu &&
+				    last <= last_of(hw->cpu, hw->size))
+					break;
+			}
+			if (w == h->nwindows)
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, bar->pos,
+					"BAR %u of %s %s is not inside any window of host bridge %s",
+					bar->index, devname(d),
+					dmasim__range_str(r, sizeof(r), bar->cpu, last),
+					h->name);
+			bar->bus = bar->cpu - dmasim_hb_window_offset(&h->windows[w]);
+		}
+	}
+	return DMASIM_OK;
+}
+
+/* The window kind a child's BAR decodes through at a bridge @p. */
+static int bar_kind_at(const struct dmasim_device *p, const struct dmasim_bar *b)
+{
+	if (b->pref && p->windows[DMASIM_WIN_MEM_PREF].present)
+		return DMASIM_WIN_MEM_PREF;
+	return DMASIM_WIN_MEM;
+}
+
+static int win_kind_at(const struct dmasim_device *p, int kind)
+{
+	if (kind == DMASIM_WIN_MEM_PREF && p->windows[DMASIM_WIN_MEM_PREF].present)
+		return DMASIM_WIN_MEM_PREF;
+	return DMASIM_WIN_MEM;
+}
+
+static void widen(struct dmasim_window *w, uint64_t lo, uint64_t hi)
+{
+	lo &= ~(MIB - 1);
+	hi |= MIB - 1;
+	if (!w->present) {
+		w->present = true;
+		w->derived = true;
+		w->base = lo;
+		w->limit = hi;
+		return;
+	}
+	if (lo < w->base)
+		w->base = lo;
+	if (hi > w->limit)
+		w->limit = hi;
+}
+
+/* Bridge windows absent from the file cover every child BAR and window,
+ * per kind, 1 MiB granular (bottom-up: children have larger ids). */
+static void derive_windows(struct dmasim_topo *t)
+{
+	size_t i, j, b;
+	int k;
+
+	for (i = t->ndevs; i-- > 0;) {
+		struct dmasim_device *d = &t->devs[i];
+		bool given[DMASIM_WIN_KIND_COUNT];
+
+		if (!dmasim_device_is_bridge(d))
+			continue;
+		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
+			given[k] = d->windows[k].present;
+		/* Prefetchable content first: it decides whether a derived
+		 * prefetchable window exists, which decides where the rest goes. */
+		if (!given[DMASIM_WIN_MEM_PREF]) {
+			for (j = 0; j < d->nchildren; j++) {
+				const struct dmasim_device *c = d->children[j];
+				for (b = 0; b < c->nbars; b++)
+					if (c->bars[b].pref)
+						widen(&d->windows[DMASIM_WIN_MEM_PREF],
+						      c->bars[b].bus,
+						      last_of(c->bars[b].bus, c->bars[b].size));
+				if (c->windows[DMASIM_WIN_MEM_PREF].present)
+					widen(&d->windows[DMASIM_WIN_MEM_PREF],
+					      c->windows[DMASIM_WIN_MEM_PREF].base,
+					      c->windows[DMASIM_WIN_MEM_PREF].limit);
+			}
+		}
+		if (given[DMASIM_WIN_MEM])
+			continue;
+		for (j = 0; j < d->nchildren; j++) {
+			const struct dmasim_device *c = d->children[j];
+			for (b = 0; b < c->nbars; b++)
+				if (bar_kind_at(d, &c->bars[b]) == DMASIM_WIN_MEM)
+					widen(&d->windows[DMASIM_WIN_MEM], c->bars[b].bus,
+					      last_of(c->bars[b].bus, c->bars[b].size));
+			for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
+				if (c->windows[k].present &&
+				    win_kind_at(d, k) == DMASIM_WIN_MEM)
+					widen(&d->windows[DMASIM_WIN_MEM],
+					      c->windows[k].base, c->windows[k].limit);
+		}
+	}
+}
+
+static int outside(struct dmasim_topo *t, struct dmasim_error *err,
+		   struct dmasim_pos pos, const char *what,
+		   const struct dmasim_device *p, int kind, uint64_t lo,
+		   uint64_t hi)
+{
+	const struct dmasim_window *w = &p->windows[kind];
+	char r1[48], r2[48];
+
+	dmasim__range_str(r1, sizeof(r1), lo, hi);
+	if (!w->present)
+		return dmasim__topo_err(t, err, DMASIM_ETOPO, pos,
+			"%s %s is below %s, which has no %s window",
+			what, r1, devname(p), win_words[kind]);
+	return dmasim__topo_err(t, err, DMASIM_ETOPO, pos,
+		"%s %s is outside the %s%s window of its parent %s %s",
+		what, r1, w->derived ? "derived " : "", win_words[kind],
+		devname(p), dmasim__range_str(r2, sizeof(r2), w->base, w->limit));
+}
+
+static bool inside(const struct dmasim_window *w, uint64_t lo, uint64_t hi)
+{
+	return w->present && lo >= w->base && hi <= w->limit;
+}
+
+/* Every BAR and window inside its parent's window of the right kind (and
+ * so, by induction, inside every ancestor's); top-level windows inside a
+ * host-bridge window. */
+static int check_containment(struct dmasim_topo *t, struct dmasim_error *err)
+{
+	char what[96];
+	size_t i, b, w;
+	int k;
+
+	for (i = 0; i < t->ndevs; i++) {
+		const struct dmasim_device *d = &t->devs[i], *p = d->parent;
+
+		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++) {
+			const struct dmasim_window *dw = &d->windows[k];
+			if (!dw->present)
+				continue;
+			if (dw->limit < dw->base)
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, dw->pos,
+					"the %s window of %s has its limit 0x%llx below its base 0x%llx",
+					win_words[k], devname(d),
+					(unsigned long long)dw->limit,
+					(unsigned long long)dw->base);
+			snprintf(what, sizeof(what), "the %s%s window of %s",
+				 dw->derived ? "derived " : "", win_words[k], devname(d));
+			if (p) {
+				int pk = win_kind_at(p, k);
+				if (!inside(&p->windows[pk], dw->base, dw->limit))
+					return outside(t, err, dw->derived ? d->pos : dw->pos,
+						       what, p, pk, dw->base, dw->limit);
+				continue;
+			}
+			for (w = 0; w < d->hb->nwindows; w++) {
+				const struct dmasim_hb_window *hw = &d->hb->windows[w];
+				if (dw->base >= hw->bus &&
+				    dw->limit <= last_of(hw->bus, hw->size))
+					break;
+			}
+			if (w == d->hb->nwindows) {
+				char r[48];
+				return dmasim__topo_err(t, err, DMASIM_ETOPO,
+					dw->derived ? d->pos : dw->pos,
+					"%s %s is not inside any window of host bridge %s (bus addresses)",
+					what, dmasim__range_str(r, sizeof(r), dw->base, dw->limit),
+					d->hb->name);
+			}
+		}
+		if (!p)
+			continue;
+		for (b = 0; b < d->nbars; b++) {
+			const struct dmasim_bar *bar = &d->bars[b];
+			int pk = bar_kind_at(p, bar);
+			uint64_t hi = last_of(bar->bus, bar->size);
+
+			if (!inside(&p->windows[pk], bar->bus, hi)) {
+				snprintf(what, sizeof(what), "BAR %u of %s", bar->index,
+					 devname(d));
+				return outside(t, err, bar->pos, what, p, pk, bar->bus, hi);
+			}
+		}
+	}
+	return DMASIM_OK;
+}
+
+static void describe(char *buf, size_t size, const struct ival *iv)
+{
+	if (iv->bar >= 0)
+		snprintf(buf, size, "BAR %d of %s", iv->bar, devname(iv->dev));
+	else
+		snprintf(buf, size, "the %s window of %s", win_words[iv->kind],
+			 devname(iv->dev));
+}
+
+/* What one bus decodes (sibling BARs and windows) must not overlap. */
+static int check_sibling_overlap(struct dmasim_topo *t, struct dmasim_error *err,
+				 const struct dmasim_device *const *kids,
+				 size_t n, struct scratch *s)
+{
+	char r1[48], r2[48], d1[96], d2[96];
+	size_t j, b;
+	int k;
+
+	for (j = 0; j < n; j++) {
+		const struct dmasim_device *d = kids[j];
+		for (b = 0; b < d->nbars; b++) {
+			struct ival iv = { d->bars[b].bus,
+					   last_of(d->bars[b].bus, d->bars[b].size), d,
+					   (int)d->bars[b].index, 0, d->bars[b].pos };
+			if (ival_push(s, iv))
+				goto nomem;
+		}
+		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++) {
+			struct ival iv = { d->windows[k].base, d->windows[k].limit,
+					   d, -1, k,
+					   d->windows[k].derived ? d->pos : d->windows[k].pos };
+			if (d->windows[k].present && ival_push(s, iv))
+				goto nomem;
+		}
+	}
+	qsort(s->v, s->n, sizeof(*s->v), cmp_ival);
+	for (j = 1; j < s->n; j++) {
+		const struct ival *a = &s->v[j - 1], *c = &s->v[j];
+		/* A bridge's own windows may not overlap each other either. */
+		if (c->lo > a->hi)
+			continue;
+		if (c->dev->id < a->dev->id ||
+		    (c->dev == a->dev && c->pos.line < a->pos.line)) {
+			const struct ival *tmp = a;
+			a = c;
+			c = tmp;
+		}
+		describe(d1, sizeof(d1), c);
+		describe(d2, sizeof(d2), a);
+		return dmasim__topo_err(t, err, DMASIM_ETOPO, c->pos,
+			"%s %s overlaps %s %s",
+			d1, dmasim__range_str(r1, sizeof(r1), c->lo, c->hi),
+			d2, dmasim__range_str(r2, sizeof(r2), a->lo, a->hi));
+	}
+	return DMASIM_OK;
+nomem:
+	return dmasim_error_set(err, DMASIM_ENOMEM, t->file, 0, 0, "out of memory");
+}
+
+/* Host-bridge windows (CPU side) and RAM must not overlap one another. */
+static int check_memory_map(struct dmasim_topo *t, struct dmasim_error *err)
+{
+	struct scratch s = { 0 };
+	char r1[48], r2[48];
+	size_t i;
+	int rc = DMASIM_OK;
+
+	for (i = 0; i < t->nhbwins && rc == DMASIM_OK; i++) {
+		struct ival iv = { t->hbwins[i].cpu,
+				   last_of(t->hbwins[i].cpu, t->hbwins[i].size),
+				   NULL, -1, (int)i, t->hbwins[i].pos };
+		if (ival_push(&s, iv))
+			rc = DMASIM_ENOMEM;
+	}
+	for (i = 0; i < t->nram && rc == DMASIM_OK; i++) {
+		struct ival iv = { t->ram[i].base, last_of(t->ram[i].base, t->ram[i].size),
+				   NULL, -2, (int)i, { 0, 0 } };
+		if (ival_push(&s, iv))
+			rc = DMASIM_ENOMEM;
+	}
+	if (rc) {
+		free(s.v);
+		return dmasim_error_set(err, rc, t->file, 0, 0, "out of memory");
+	}
+	for (i = 0; i < s.n; i++)
+		for (size_t j = i + 1; j < s.n; j++) {
+			const struct ival *a = &s.v[i], *c = &s.v[j];
+			if (a->lo > c->hi || c->lo > a->hi)
+				continue;
+			if (c->bar == -2 && a->bar == -1) {
+				const struct ival *tmp = a;
+				a = c;
+				c = tmp;
+			}
+			rc = dmasim__topo_err(t, err, DMASIM_ETOPO, c->pos,
+				"%s %s overlaps %s %s",
+				c->bar == -1 ? "host-bridge window" : "RAM range",
+				dmasim__range_str(r1, sizeof(r1), c->lo, c->hi),
+				a->bar == -1 ? "host-bridge window" : "RAM range",
+				dmasim__range_str(r2, sizeof(r2), a->lo, a->hi));
+			free(s.v);
+			return rc;
+		}
+	free(s.v);
+	return DMASIM_OK;
+}
+
+/* ---- DMA limits, domains and IOMMU groups ---------------------------- */
+
+/* of_dma_configure_id(): with explicit dma-ranges a device's bus_dma_limit
+ * is the highest bus address they cover (unless the file sets one). */
+static void set_dma_limits(struct dmasim_topo *t)
+{
+	size_t i, r;
+
+	for (i = 0; i < t->ndevs; i++) {
+		struct dmasim_device *d = &t->devs[i];
+		uint64_t top = 0;
+
+		if (t->devx[i].has_bus_dma_limit || !d->hb->has_dma_ranges)
+			continue;
+		for (r = 0; r < d->hb->ndma_ranges; r++) {
+			const struct dmasim_dma_range *dr = &d->hb->dma_ranges[r];
+			if (last_of(dr->bus, dr->size) > top)
+				top = last_of(dr->bus, dr->size);
+		}
+		d->bus_dma_limit = top;
+	}
+}
+
+/* pci_acs_enabled(pdev, REQ_ACS_FLAGS) as pci_device_group uses it
+ * (drivers/pci/pci.c): ports need the bits (unimplemented ones count as
+ * enabled, except EC); single-function endpoints and upstream ports pass;
+ * PCI bridges fail; multi-function endpoints need the bits. */
+#define REQ_ACS_FLAGS (DMASIM_ACS_SV | DMASIM_ACS_RR | DMASIM_ACS_CR | DMASIM_ACS_UF)
+
+static bool acs_flags_enabled(const struct dmasim_device *d, unsigned flags)
+{
+	if (!d->has_acs)
+		return false;
+	flags &= d->acs_cap | DMASIM_ACS_EC;
+	return (d->acs_ctrl & flags) == flags;
+}
+
+static bool is_multifunction(const struct dmasim_device *d)
+{
+	const struct dmasim_device *const *sib = d->parent ? d->parent->children
+							   : d->hb->devices;
+	size_t n = d->parent ? d->parent->nchildren : d->hb->ndevices, i;
+
+	for (i = 0; i < n; i++)
+		if (sib[i] != d && (sib[i]->devfn >> 3) == (d->devfn >> 3))
+			return true;
+	return false;
+}
+
+static bool acs_enabled(const struct dmasim_device *d, unsigned flags)
+{
+	switch (d->type) {
+	case DMASIM_DEV_ROOT_PORT:
+	case DMASIM_DEV_SWITCH_DOWNSTREAM:
+		return acs_flags_enabled(d, flags);
+	case DMASIM_DEV_PCI_BRIDGE:
+		return false;
+	case DMASIM_DEV_ENDPOINT:
+	case DMASIM_DEV_SWITCH_UPSTREAM:
+	default:
+		return is_multifunction(d) ? acs_flags_enabled(d, flags) : true;
+	}
+}
+
+/* pci_acs_path_enabled(start, NULL, flags): every device from @d up. */
+static bool acs_path_enabled(const struct dmasim_device *d, unsigned flags)
+{
+	for (; d; d = d->parent)
+		if (!acs_enabled(d, flags))
+			return false;
+	return true;
+}
+
+/* pci_device_group (drivers/iommu/iommu.c), in enumeration order: join the
+ * parent bridge's group unless ACS isolates the path from it up; else join
+ * a sibling function of a multi-function device that lacks ACS; else a new
+ * group.  Groups are only given where an IOMMU translates. */
+static int set_domains_and_groups(struct dmasim_topo *t, struct dmasim_error *err)
+{
+	size_t i, j;
+
+	t->m.niommu_groups = 0;
+	for (i = 0; i < t->ndevs; i++) {
+		struct dmasim_device *d = &t->devs[i];
+		const struct dmasim_iommu *mmu = d->hb->iommu;
+
+		if (!mmu) {
+			if (t->devx[i].has_domain)
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, d->pos,
+					"%s sets iommu_domain but its host bridge %s has no iommu",
+					devname(d), d->hb->name);
+			d->domain = DMASIM_DOMAIN_NONE;
+			d->iommu_group = DMASIM_NO_GROUP;
+			continue;
+		}
+		if (!t->devx[i].has_domain)
+			d->domain = mmu->default_domain;
+		d->iommu_group = DMASIM_NO_GROUP;
+		if (d->parent && !acs_path_enabled(d->parent, REQ_ACS_FLAGS))
+			d->iommu_group = d->parent->iommu_group;
+		if (d->iommu_group == DMASIM_NO_GROUP && is_multifunction(d) &&
+		    !acs_enabled(d, REQ_ACS_FLAGS)) {
+			const struct dmasim_device *const *sib =
+				d->parent ? d->parent->children : d->hb->devices;
+			size_t n = d->parent ? d->parent->nchildren : d->hb->ndevices;
+			for (j = 0; j < n; j++)
+				if (sib[j]->id < d->id &&
+				    (sib[j]->devfn >> 3) == (d->devfn >> 3) &&
+				    !acs_enabled(sib[j], REQ_ACS_FLAGS)) {
+					d->iommu_group = sib[j]->iommu_group;
+					break;
+				}
+		}
+		if (d->iommu_group == DMASIM_NO_GROUP)
+			d->iommu_group = t->m.niommu_groups++;
+	}
+	/* One group, one domain: its members must agree on the domain type. */
+	for (i = 0; i < t->ndevs; i++) {
+		const struct dmasim_device *d = &t->devs[i], *p = d->parent;
+		if (!p || d->iommu_group == DMASIM_NO_GROUP)
+			continue;
+		if (p->iommu_group == d->iommu_group && p->domain != d->domain &&
+		    dmasim_device_is_bridge(p) && (t->devx[i].has_domain ||
+						   t->devx[p->id].has_domain))
+			return dmasim__topo_err(t, err, DMASIM_ETOPO, d->pos,
+				"%s asks for a %s domain but shares IOMMU group %u with %s, which has a %s domain",
+				devname(d), dmasim_domain_type_name(d->domain),
+				d->iommu_group, devname(p),
+				dmasim_domain_type_name(p->domain));
+	}
+	return DMASIM_OK;
+}
+
+/* ---- lookups --------------------------------------------------------- */
+
+static int cmp_by_name(const void *a, const void *b)
+{
+	const struct dmasim_device *x = *(const struct dmasim_device *const *)a;
+	const struct dmasim_device *y = *(const struct dmasim_device *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->id < y->id ? -1 : x->id > y->id);
+}
+
+static uint32_t bdf_key(const struct dmasim_device *d)
+{
+	return (uint32_t)d->segment << 16 | (uint32_t)d->bus << 8 | d->devfn;
+}
+
+static int cmp_by_bdf(const void *a, const void *b)
+{
+	const struct dmasim_device *x = *(const struct dmasim_device *const *)a;
+	const struct dmasim_device *y = *(const struct dmasim_device *const *)b;
+	uint32_t kx = bdf_key(x), ky = bdf_key(y);
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int build_lookups(struct dmasim_topo *t, struct dmasim_error *err)
+{
+	size_t i;
+
+	t->by_name = malloc((t->ndevs + 1) * sizeof(*t->by_name));
+	t->by_bdf = malloc((t->ndevs + 1) * sizeof(*t->by_bdf));
+	if (!t->by_name || !t->by_bdf)
+		return dmasim_error_set(err, DMASIM_ENOMEM, t->file, 0, 0,
+					"out of memory");
+	for (i = 0; i < t->ndevs; i++)
+		t->by_name[i] = t->by_bdf[i] = &t->devs[i];
+	qsort(t->by_name, t->ndevs, sizeof(*t->by_name), cmp_by_name);
+	qsort(t->by_bdf, t->ndevs, sizeof(*t->by_bdf), cmp_by_bdf);
+	for (i = 1; i < t->ndevs; i++) {
+		if (strcmp(t->by_name[i]->name, t->by_name[i - 1]->name) == 0)
+			return dmasim__topo_err(t, err, DMASIM_ETOPO, t->by_name[i]->pos,
+				"name '%s' is already used by the device at line %u",
+				t->by_name[i]->name, t->by_name[i - 1]->pos.line);
+		if (bdf_key(t->by_bdf[i]) == bdf_key(t->by_bdf[i - 1]))
+			return dmasim__topo_err(t, err, DMASIM_ETOPO, t->by_bdf[i]->pos,
+				"BDF %s is already used by the device at line %u",
+				t->by_bdf[i]->bdf, t->by_bdf[i - 1]->pos.line);
+	}
+	for (i = 1; i < t->nhbs; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(t->hbs[i].name, t->hbs[j].name) == 0)
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, t->hbs[i].pos,
+					"host bridge name '%s' is already used at line %u",
+					t->hbs[i].name, t->hbs[j].pos.line);
+	return DMASIM_OK;
+}
+
+/* ---- entry ----------------------------------------------------------- */
+
+int dmasim__topo_finalize(struct dmasim_topo *t, struct dmasim_error *err)
+{
+	int rc;
+	size_t i;
+
+	link_machine(t);
+	rc = link_devices(t, err);
+	if (rc)
+		return rc;
+	t->m.max_depth = 0;
+	for (i = 0; i < t->ndevs; i++) {
+		if (t->devs[i].depth > t->m.max_depth)
+			t->m.max_depth = t->devs[i].depth;
+		if (t->devs[i].depth > DMASIM_MAX_DEPTH)
+			return dmasim__topo_err(t, err, DMASIM_ETOPO, t->devs[i].pos,
+				"%s is %u levels deep; dmasim supports at most %u",
+				devname(&t->devs[i]), t->devs[i].depth, DMASIM_MAX_DEPTH);
+	}
+	for (i = t->ndevs; i-- > 0;) {
+		struct dmasim_device *d = &t->devs[i];
+		d->subtree_end = (unsigned)i + 1;
+		if (d->nchildren)
+			d->subtree_end = d->children[d->nchildren - 1]->subtree_end;
+	}
+	if ((rc = build_lookups(t, err)) ||
+	    (rc = check_buses(t, err)) ||
+	    (rc = check_memory_map(t, err)) ||
+	    (rc = set_bar_bus_addresses(t, err)))
+		return rc;
+	derive_windows(t);
+	if ((rc = check_containment(t, err)) ||
+	    (rc = for_each_sibling_list(t, err, check_sibling_overlap)))
+		return rc;
+	set_dma_limits(t);
+	if ((rc = set_domains_and_groups(t, err)) ||
+	    (rc = dmasim__decode_index_build(t, err)) ||
+	    (rc = dmasim__lca_index_build(t, err)))
+		return rc;
+	return DMASIM_OK;
+}

@@ -1,0 +1,117 @@
+/*
+ * dmasim -- private: the topology object, its build-time storage and the
+ * load-time indexes.  Only src/ includes this (and white-box unit tests).
+ */
+#ifndef DMASIM_MODEL_TOPO_INT_H
+#define DMASIM_MODEL_TOPO_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dmasim/error.h"
+#include "dmasim/topology.h"
+
+#define DMASIM__NONE SIZE_MAX
+
+/* Build-time links of a device, by index (pointers are set at finalize). */
+struct dmasim__devx {
+	size_t parent;     /* DMASIM__NONE on the root bus */
+	size_t hb;
+	size_t bar_first, nbars;
+	bool bdf_has_segment;
+	bool has_secondary, has_subordinate; /* given in the file */
+	bool has_bus_dma_limit;
+	bool has_domain;
+	struct dmasim_pos children_pos;
+};
+
+struct dmasim__hbx {
+	size_t win_first, nwin;
+	size_t dr_first, ndr;
+	size_t iommu;      /* DMASIM__NONE: no IOMMU */
+};
+
+struct dmasim__iommux {
+	size_t resv_first, nresv;
+};
+
+/* Load-time indexes built by other layers; see finalize.c. */
+struct dmasim__decode_index;
+struct dmasim__lca_index;
+
+struct dmasim_topo {
+	struct dmasim_machine m;  /* public view; points into the arrays below */
+	char *file;
+
+	struct dmasim_device *devs;
+	struct dmasim__devx *devx;
+	size_t ndevs, cap_devs, cap_devx;
+
+	struct dmasim_host_bridge *hbs;
+	struct dmasim__hbx *hbx;
+	size_t nhbs, cap_hbs, cap_hbx;
+
+	struct dmasim_iommu *iommus;
+	struct dmasim__iommux *iommux;
+	size_t niommus, cap_iommus, cap_iommux;
+
+	struct dmasim_bar *bars;
+	size_t nbars, cap_bars;
+
+	struct dmasim_hb_window *hbwins;
+	size_t nhbwins, cap_hbwins;
+
+	struct dmasim_dma_range *dranges;
+	size_t ndranges, cap_dranges;
+
+	struct dmasim_range *ram;
+	size_t nram, cap_ram;
+
+	struct dmasim_range *resv;
+	size_t nresv, cap_resv;
+
+	char **strs;                 /* every string the topology owns */
+	size_t nstrs, cap_strs;
+
+	/* Set at finalize. */
+	const struct dmasim_device **childv; /* children and root-bus lists */
+	const struct dmasim_device **by_name;
+	const struct dmasim_device **by_bdf;
+	bool msi_given;
+
+	struct dmasim__decode_index *decode; /* fabric/decode_index.c */
+	struct dmasim__lca_index *lca;       /* kernel/lca.c */
+};
+
+/* topo.c */
+struct dmasim_topo *dmasim__topo_new(const char *file);
+/* Grow *arr (elements of @elem bytes) so that index n fits. */
+int dmasim__grow(void **arr, size_t *cap, size_t n, size_t elem);
+#define DMASIM__PUSH(topo, field, nfield, capfield)                        \
+	(dmasim__grow((void **)&(topo)->field, &(topo)->capfield,           \
+		      (topo)->nfield, sizeof(*(topo)->field)) == 0              \
+		 ? &(topo)->field[(topo)->nfield++]                             \
+		 : NULL)
+/* Copy @s into the topology's string pool; NULL on ENOMEM. */
+const char *dmasim__topo_strdup(struct dmasim_topo *topo, const char *s);
+
+/* finalize.c: links, derived data, load-time rules, indexes. */
+int dmasim__topo_finalize(struct dmasim_topo *topo, struct dmasim_error *err);
+
+/* Index builders of other layers, called at the end of finalize. */
+int dmasim__decode_index_build(struct dmasim_topo *topo,
+			       struct dmasim_error *err);
+void dmasim__decode_index_destroy(struct dmasim__decode_index *idx);
+int dmasim__lca_index_build(struct dmasim_topo *topo, struct dmasim_error *err);
+void dmasim__lca_index_destroy(struct dmasim__lca_index *idx);
+
+/* Error at a model position (file from the topology). */
+int dmasim__topo_err(const struct dmasim_topo *topo, struct dmasim_error *err,
+		     int code, struct dmasim_pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* "[0x1000-0x1fff]" into @buf (at least 48 bytes). */
+const char *dmasim__range_str(char *buf, size_t size, uint64_t base,
+			      uint64_t last);
+
+#endif

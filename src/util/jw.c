@@ -1,0 +1,137 @@
+/* dmasim -- streaming JSON writer (src/util/jw.h). */
+#include <string.h>
+
+#include "util/jw.h"
+
+void jw_init(struct jw *w, FILE *f, bool pretty)
+{
+	memset(w, 0, sizeof(*w));
+	w->f = f;
+	w->pretty = pretty;
+	w->first[0] = true;
+}
+
+static void indent(struct jw *w)
+{
+	int i;
+
+	if (!w->pretty)
+		return;
+	fputc('\n', w->f);
+	for (i = 0; i < w->depth; i++)
+		fputs("  ", w->f);
+}
+
+static void value_prefix(struct jw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (!w->first[w->depth])
+		fputc(',', w->f);
+	w->first[w->depth] = false;
+	if (w->depth > 0)
+		indent(w);
+}
+
+static void open(struct jw *w, char c)
+{
+	value_prefix(w);
+	fputc(c, w->f);
+	if (w->depth + 1 < JW_MAX_DEPTH)
+		w->depth++;
+	w->first[w->depth] = true;
+}
+
+static void close(struct jw *w, char c)
+{
+	bool empty = w->first[w->depth];
+
+	if (w->depth > 0)
+		w->depth--;
+	if (!empty)
+		indent(w);
+	fputc(c, w->f);
+}
+
+void jw_obj_begin(struct jw *w) { open(w, '{'); }
+void jw_obj_end(struct jw *w) { close(w, '}'); }
+void jw_arr_begin(struct jw *w) { open(w, '['); }
+void jw_arr_end(struct jw *w) { close(w, ']'); }
+
+static void write_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void jw_key(struct jw *w, const char *key)
+{
+	value_prefix(w);
+	write_string(w->f, key);
+	fputs(w->pretty ? ": " : ":", w->f);
+	w->after_key = true;
+}
+
+void jw_str(struct jw *w, const char *s)
+{
+	value_prefix(w);
+	if (s)
+		write_string(w->f, s);
+	else
+		fputs("null", w->f);
+}
+
+void jw_int(struct jw *w, long long v)
+{
+	value_prefix(w);
+	fprintf(w->f, "%lld", v);
+}
+
+void jw_u64(struct jw *w, uint64_t v)
+{
+	value_prefix(w);
+	fprintf(w->f, "%llu", (unsigned long long)v);
+}
+
+void jw_hex(struct jw *w, uint64_t v)
+{
+	value_prefix(w);
+	fprintf(w->f, "\"0x%llx\"", (unsigned long long)v);
+}
+
+void jw_bool(struct jw *w, bool v)
+{
+	value_prefix(w);
+	fputs(v ? "true" : "false", w->f);
+}
+
+void jw_null(struct jw *w)
+{
+	value_prefix(w);
+	fputs("null", w->f);
+}
+
+void jw_kstr(struct jw *w, const char *k, const char *s) { jw_key(w, k); jw_str(w, s); }
+void jw_kint(struct jw *w, const char *k, long long v) { jw_key(w, k); jw_int(w, v); }
+void jw_khex(struct jw *w, const char *k, uint64_t v) { jw_key(w, k); jw_hex(w, v); }
+void jw_kbool(struct jw *w, const char *k, bool v) { jw_key(w, k); jw_bool(w, v); }
+
+void jw_end(struct jw *w)
+{
+	fputc('\n', w->f);
+}

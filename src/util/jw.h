@@ -1,0 +1,42 @@
+/*
+ * dmasim -- private: a small streaming JSON writer (commas and escaping
+ * handled here, so that callers only say what they write).
+ */
+#ifndef DMASIM_UTIL_JW_H
+#define DMASIM_UTIL_JW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JW_MAX_DEPTH 32
+
+struct jw {
+	FILE *f;
+	int depth;
+	bool first[JW_MAX_DEPTH];
+	bool after_key;
+	bool pretty;
+};
+
+void jw_init(struct jw *w, FILE *f, bool pretty);
+void jw_obj_begin(struct jw *w);
+void jw_obj_end(struct jw *w);
+void jw_arr_begin(struct jw *w);
+void jw_arr_end(struct jw *w);
+void jw_key(struct jw *w, const char *key);
+void jw_str(struct jw *w, const char *s);     /* NULL writes null */
+void jw_int(struct jw *w, long long v);
+void jw_u64(struct jw *w, uint64_t v);
+void jw_hex(struct jw *w, uint64_t v);        /* "0x..." as a string */
+void jw_bool(struct jw *w, bool v);
+void jw_null(struct jw *w);
+/* key + value shorthands */
+void jw_kstr(struct jw *w, const char *k, const char *s);
+void jw_kint(struct jw *w, const char *k, long long v);
+void jw_khex(struct jw *w, const char *k, uint64_t v);
+void jw_kbool(struct jw *w, const char *k, bool v);
+/* Finish the document with a newline. */
+void jw_end(struct jw *w);
+
+#endif

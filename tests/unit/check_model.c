@@ -1,0 +1,82 @@
+/* dmasim tests -- the model: links, derived data, groups, lookups. */
+#include <string.h>
+
+#include "testutil.h"
+
+START_TEST(test_model_links_and_preorder)
+{
+	struct dmasim_topo *t = tu_load_file(DMASIM_TOPOLOGIES "/x86_64/skylake-plx.yaml");
+	const struct dmasim_device *rp0 = tu_dev(t, "rp0"), *gpu0 = tu_dev(t, "gpu0");
+	const struct dmasim_device *nic0 = tu_dev(t, "nic0"), *usp = tu_dev(t, "usp0");
+
+	ck_assert_ptr_eq(gpu0->parent->parent, usp);
+	ck_assert_ptr_eq(usp->parent, rp0);
+	ck_assert_uint_eq(gpu0->depth, 3);
+	ck_assert(dmasim_device_is_ancestor(rp0, gpu0));
+	ck_assert(!dmasim_device_is_ancestor(rp0, nic0));
+	ck_assert(dmasim_device_is_ancestor(gpu0, gpu0));
+	ck_assert_uint_eq(rp0->secondary, 1);
+	ck_assert_uint_eq(rp0->subordinate, 5);
+	ck_assert_uint_eq(usp->nchildren, 3);
+	ck_assert_ptr_eq(tu_dev(t, "0000:03:00.0"), gpu0);
+	ck_assert_ptr_eq(tu_dev(t, "03:00.0"), gpu0);
+	ck_assert_ptr_null(dmasim_topo_find_device(t, "gpu9"));
+	ck_assert_str_eq(gpu0->bdf, "0000:03:00.0");
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_model_derived_windows_cover_children)
+{
+	struct dmasim_topo *t = tu_load_file(DMASIM_TOPOLOGIES "/x86_64/skylake-plx.yaml");
+	const struct dmasim_device *dsp0 = tu_dev(t, "dsp0"), *rp0 = tu_dev(t, "rp0");
+
+	ck_assert(dsp0->windows[DMASIM_WIN_MEM].derived);
+	ck_assert_uint_eq(dsp0->windows[DMASIM_WIN_MEM].base, 0xc1000000);
+	ck_assert_uint_eq(dsp0->windows[DMASIM_WIN_MEM].limit, 0xc1ffffff);
+	ck_assert_uint_eq(dsp0->windows[DMASIM_WIN_MEM_PREF].base, 0x38000000000);
+	ck_assert_uint_eq(dsp0->windows[DMASIM_WIN_MEM_PREF].limit, 0x383ffffffff);
+	ck_assert_uint_eq(rp0->windows[DMASIM_WIN_MEM].base, 0xc1000000);
+	ck_assert_uint_eq(rp0->windows[DMASIM_WIN_MEM].limit, 0xc30fffff);
+	ck_assert_uint_eq(rp0->windows[DMASIM_WIN_MEM_PREF].limit, 0x3883fffffff);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_model_iommu_groups_follow_acs)
+{
+	/* pci_device_group (drivers/iommu/iommu.c): a device joins the group
+	 * of the bridge above it unless the ACS path from that bridge up is
+	 * enabled.  dsp0 has no ACS enabled, so gpu0 joins dsp0; the path
+	 * from usp0 (single-function upstream port) and rp0 (SV|RR|CR|UF) is
+	 * enabled, so dsp0 and dsp1 each start a group. */
+	struct dmasim_topo *t = tu_load_file(DMASIM_TOPOLOGIES "/x86_64/skylake-plx.yaml");
+	const struct dmasim_device *gpu0 = tu_dev(t, "gpu0"), *gpu1 = tu_dev(t, "gpu1");
+	const struct dmasim_device *nic0 = tu_dev(t, "nic0"), *usp = tu_dev(t, "usp0");
+
+	ck_assert_uint_eq(gpu0->iommu_group, tu_dev(t, "dsp0")->iommu_group);
+	ck_assert_uint_ne(gpu0->iommu_group, gpu1->iommu_group);
+	ck_assert_uint_ne(gpu0->iommu_group, usp->iommu_group);
+	ck_assert_uint_ne(gpu0->iommu_group, nic0->iommu_group);
+	ck_assert_uint_eq(dmasim_topo_machine(t)->niommu_groups, 7);
+	ck_assert_int_eq(gpu0->domain, DMASIM_DOMAIN_DMA);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+static Suite *model_suite(void)
+{
+	Suite *s = suite_create("model");
+	TCase *tc = tcase_create("Model");
+
+	tcase_add_test(tc, test_model_links_and_preorder);
+	tcase_add_test(tc, test_model_derived_windows_cover_children);
+	tcase_add_test(tc, test_model_iommu_groups_follow_acs);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run(model_suite());
+}
