@@ -1,4 +1,6 @@
 /* dmasim tests -- the YAML loader: formats, errors and robustness. */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +75,125 @@ START_TEST(test_load_survives_truncation_at_every_byte)
 }
 END_TEST
 
+/* Every file under tests/data/bad/ starts with
+ *   # expect: LINE:COLUMN: substring of the message
+ * and must fail to load with exactly that position and message. */
+START_TEST(test_load_bad_files_report_position_and_message)
+{
+	char dir[1024], path[2048], buf[512];
+	struct dirent *e;
+	unsigned n = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/bad", DMASIM_TEST_DATA);
+	d = opendir(dir);
+	ck_assert_msg(d != NULL, "no %s", dir);
+	while ((e = readdir(d)) != NULL) {
+		struct dmasim_topo *t = NULL;
+		struct dmasim_error err;
+		unsigned line, col;
+		char want[256], *text;
+		size_t len = strlen(e->d_name);
+
+		if (len < 5 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		text = tu_read_file(path, NULL);
+		ck_assert_msg(sscanf(text, "# expect: %u:%u: %255[^\n]", &line, &col, want) == 3,
+			      "%s: first line must be '# expect: LINE:COL: message'", e->d_name);
+		free(text);
+		dmasim_error_init(&err);
+		ck_assert_msg(dmasim_topo_load_file(path, &t, &err) != DMASIM_OK,
+			      "%s loaded but must fail", e->d_name);
+		dmasim_error_snprintf(buf, sizeof(buf), &err);
+		ck_assert_msg(err.line == line && err.column == col,
+			      "%s: expected position %u:%u, got %s", e->d_name, line, col, buf);
+		ck_assert_msg(strstr(err.msg, want) != NULL,
+			      "%s: expected message containing '%s', got %s", e->d_name, want, buf);
+		n++;
+	}
+	closedir(d);
+	ck_assert_uint_gt(n, 0);
+}
+END_TEST
+
+static const char base_yaml[] =
+	"dmasim: 1\n"
+	"arch: x86_64\n"
+	"host_bridges:\n"
+	"  - name: hb0\n"
+	"    windows:\n"
+	"      - { kind: mem, cpu: 0xc0000000, size: 256M }\n"
+	"    devices:\n"
+	"      - bdf: 00:01.0\n"
+	"        type: root-port\n"
+	"        windows: { mem: [0xc0000000, 0xc00fffff] }\n"
+	"        children:\n"
+	"          - bdf: 01:00.0\n"
+	"            type: endpoint\n"
+	"            name: ep\n"
+	"            bars: [ { index: 0, base: 0xc0000000, size: 1M } ]\n";
+
+START_TEST(test_load_minimal_topology_defaults)
+{
+	struct dmasim_topo *t = tu_load(base_yaml);
+	const struct dmasim_machine *m = dmasim_topo_machine(t);
+	const struct dmasim_device *ep = tu_dev(t, "ep");
+
+	ck_assert_int_eq(m->arch, DMASIM_ARCH_X86_64);
+	ck_assert_uint_eq(m->msi.base, 0xfee00000);  /* per-arch default */
+	ck_assert_uint_eq(ep->dma_mask_bits, 64);
+	ck_assert_int_eq(ep->domain, DMASIM_DOMAIN_NONE);
+	ck_assert_uint_eq(ep->iommu_group, DMASIM_NO_GROUP);
+	ck_assert_uint_eq(ep->bars[0].bits, 32);
+	ck_assert_uint_eq(ep->bars[0].bus, 0xc0000000);
+	ck_assert_str_eq(tu_dev(t, "00:01.0")->name, "0000:00:01.0");
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+/* Replace the first occurrence of @from in base_yaml with @to and check the
+ * load fails at @line:@col with a message containing @want. */
+static void expect_edit_fails(const char *from, const char *to, unsigned line,
+			      unsigned col, const char *want)
+{
+	char text[4096], buf[512];
+	const char *at = strstr(base_yaml, from);
+	struct dmasim_error err;
+
+	ck_assert_ptr_nonnull(at);
+	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - base_yaml), base_yaml, to,
+		 at + strlen(from));
+	tu_load_fails(text, &err);
+	dmasim_error_snprintf(buf, sizeof(buf), &err);
+	ck_assert_msg(err.line == line && err.column == col && strstr(err.msg, want),
+		      "edit '%s' -> '%s': expected %u:%u '%s', got %s", from, to, line,
+		      col, want, buf);
+}
+
+START_TEST(test_load_schema_errors)
+{
+	expect_edit_fails("arch: x86_64", "arch: vax", 2, 7, "'vax' is not a valid arch");
+	expect_edit_fails("arch: x86_64", "arhc: x86_64", 2, 1, "unknown key 'arhc'");
+	expect_edit_fails("arch: x86_64", "arch: x86_64\narch: arm64", 3, 1, "duplicate key 'arch'");
+	expect_edit_fails("dmasim: 1\n", "", 1, 1, "needs the key 'dmasim'");
+	expect_edit_fails("dmasim: 1", "dmasim: 2", 1, 9, "format version 2");
+	expect_edit_fails("size: 256M", "size: 99999999999999999999", 6, 45, "fits in 64 bits");
+	expect_edit_fails("size: 256M", "size: [1]", 6, 45, "expected a number for window size");
+	expect_edit_fails("cpu: 0xc0000000, size: 256M", "cpu: 0xfffffffffff00000, size: 2M",
+			  6, 9, "wraps past the end");
+	expect_edit_fails("type: root-port", "type: root-prot", 9, 15, "not a valid device type");
+	expect_edit_fails("bdf: 01:00.0", "bdf: 1:0.0", 12, 18, "is not a BDF");
+	expect_edit_fails("            type: endpoint\n", "            type: endpoint\n            children: []\n",
+			  14, 23, "cannot have 'children'");
+	expect_edit_fails("0xc00fffff", "0xc00ffffe", 10, 25, "1 MiB granular");
+	expect_edit_fails("size: 1M }", "size: 2M }", 15, 21, "outside the non-prefetchable window of its parent 0000:00:01.0");
+	expect_edit_fails("bdf: 01:00.0", "bdf: 00:02.0", 12, 13, "not above the bus 0x00 of its parent");
+	expect_edit_fails("base: 0xc0000000, size: 1M", "base: 0xd0000000, size: 1M", 15, 21,
+			  "not inside any window of host bridge hb0");
+}
+END_TEST
+
 static Suite *load_suite(void)
 {
 	Suite *s = suite_create("load");
@@ -80,6 +201,11 @@ static Suite *load_suite(void)
 
 	tcase_add_test(tc, test_load_numbers);
 	tcase_add_test(tc, test_load_bdf);
+	tcase_add_test(tc, test_load_minimal_topology_defaults);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Errors");
+	tcase_add_test(tc, test_load_schema_errors);
+	tcase_add_test(tc, test_load_bad_files_report_position_and_message);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Robustness");
 	tcase_set_timeout(tc, 120);
