@@ -20,6 +20,9 @@ extern "C" {
 #define DMASIM_PROT_WRITE 0x2u /**< the device may write (DMA_FROM_DEVICE) */
 #define DMASIM_PROT_MMIO  0x4u
 
+/** The page-table granule: iova, phys and size of a mapping are multiples. */
+#define DMASIM_IOMMU_GRANULE 4096u
+
 struct dmasim_iommu_pt;
 
 /** Create empty tables for every IOMMU group of @topo; NULL on ENOMEM. */
@@ -29,14 +32,23 @@ DMASIM_API void dmasim_iommu_pt_destroy(struct dmasim_iommu_pt *pt);
 
 /**
  * dmasim_iommu_pt_map() - map [iova, iova+size) to phys in @group's table.
- * Granule-aligned.  Overlapping an existing mapping is DMASIM_EINVAL.
+ * @iova, @phys and @size are multiples of DMASIM_IOMMU_GRANULE and @size is
+ * not 0 (else DMASIM_EINVAL); @prot is a mask of DMASIM_PROT_*.
+ * Overlapping an existing mapping is DMASIM_EINVAL; a @group that does not
+ * exist is DMASIM_EINVAL.  O(log n) search plus an O(n) array insert.
  */
 DMASIM_API int dmasim_iommu_pt_map(struct dmasim_iommu_pt *pt, unsigned group,
 				   dmasim_iova_t iova, dmasim_phys_addr_t phys,
 				   uint64_t size, unsigned prot,
 				   struct dmasim_error *err);
 
-/** dmasim_iommu_pt_unmap() - remove the mapping that starts at @iova. */
+/**
+ * dmasim_iommu_pt_unmap() - remove the mapping that starts at @iova.
+ * @size: 0, or the mapping's size (a size that rounds up to it is
+ *        accepted, as dma_unmap_* calls pass the unaligned length);
+ *        anything else is DMASIM_EINVAL.
+ * Returns: DMASIM_OK, DMASIM_ENOTFOUND when no mapping starts at @iova.
+ */
 DMASIM_API int dmasim_iommu_pt_unmap(struct dmasim_iommu_pt *pt,
 				     unsigned group, dmasim_iova_t iova,
 				     uint64_t size, struct dmasim_error *err);
@@ -50,12 +62,18 @@ enum dmasim_pt_result {
 
 /**
  * dmasim_iommu_pt_translate() - IOVA -> CPU physical address; O(log n).
- * The whole range must lie in one mapping.
+ * The whole range [iova, iova + size) must lie in one mapping (size 0 is
+ * treated as 1).  @pt may be NULL (nothing is mapped).  @phys is set only
+ * on DMASIM_PT_OK.
  */
 DMASIM_API enum dmasim_pt_result
 dmasim_iommu_pt_translate(const struct dmasim_iommu_pt *pt, unsigned group,
 			  dmasim_iova_t iova, uint64_t size, bool write,
 			  dmasim_phys_addr_t *phys);
+
+/** dmasim_iommu_pt_count() - number of mappings in @group (0 if none). */
+DMASIM_API size_t dmasim_iommu_pt_count(const struct dmasim_iommu_pt *pt,
+					unsigned group);
 
 #ifdef __cplusplus
 }

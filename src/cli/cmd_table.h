@@ -1,3 +1,4 @@
 /* dmasim -- subcommands beyond validate and show, one CLI_COMMAND line
  * each: CLI_COMMAND("name", "one-line summary", cmd_name)
  * (declare cmd_name in cli/cmds.h). */
+CLI_COMMAND("route", "route a device's memory request through the fabric, hop by hop", cmd_route)

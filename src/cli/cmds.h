@@ -2,4 +2,5 @@
  * One line per command; the table itself is in main.c. */
 #ifndef DMASIM_CLI_CMDS_H
 #define DMASIM_CLI_CMDS_H
+int cmd_route(int argc, char **argv);
 #endif

@@ -1,14 +1,314 @@
-/* dmasim -- placeholder decode index (replaced by the fabric layer). */
-#include "model/topo_int.h"
+/*
+ * dmasim -- the load-time decode index of the fabric (see fabric_int.h).
+ *
+ * Build: every BAR and every present bridge window becomes one entry in its
+ * parent's child list (or its host bridge's root-bus list); each list is
+ * sorted by base.  Host-bridge windows, RAM and dma_ranges are sorted the
+ * same way.  With E = BARs + windows, W = host-bridge windows, R = RAM
+ * ranges and D = dma_ranges, the build is O(n + E log E + (W + R) log(W + R)
+ * + D log D) time; lookups are one binary search each.  The loader has
+ * already rejected overlaps between siblings and in the memory map, so each
+ * table is a sorted list of disjoint intervals.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fabric/fabric_int.h"
+
+/* Binary search over an array of structs whose first two members are
+ * uint64_t lo, hi (inclusive): the element holding @a, or NULL. */
+static const void *ival_find(const void *base, size_t n, size_t stride,
+			     uint64_t a)
+{
+	const unsigned char *p = base;
+	size_t lo = 0, hi = n;
+
+	/* Find the last element with lo <= a. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const uint64_t *e = (const uint64_t *)(const void *)(p + mid * stride);
+		if (e[0] <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	{
+		const uint64_t *e = (const uint64_t *)(const void *)(p + (lo - 1) * stride);
+		return a <= e[1] ? e : NULL;
+	}
+}
+
+const struct dmasim__dec_ent *
+dmasim__dec_lookup(const struct dmasim__decode_index *idx, size_t slot,
+		   uint64_t a)
+{
+	const struct dmasim__dec_list *l = &idx->lists[slot];
+
+	return ival_find(idx->ents + l->first, l->n, sizeof(*idx->ents), a);
+}
+
+const struct dmasim__cpu_ent *
+dmasim__cpu_lookup(const struct dmasim__decode_index *idx, uint64_t a)
+{
+	return ival_find(idx->cpu, idx->ncpu, sizeof(*idx->cpu), a);
+}
+
+const struct dmasim__in_ent *
+dmasim__inbound_lookup(const struct dmasim__decode_index *idx,
+		       const struct dmasim_host_bridge *hb, uint64_t a)
+{
+	const struct dmasim__dec_list *l = &idx->in_list[hb->id];
+
+	return ival_find(idx->in + l->first, l->n, sizeof(*idx->in), a);
+}
+
+const struct dmasim__cpu_ent *
+dmasim__hb_window_lookup(const struct dmasim__decode_index *idx,
+			 const struct dmasim_host_bridge *hb, uint64_t a)
+{
+	const struct dmasim__dec_list *l = &idx->hbwin_list[hb->id];
+
+	return ival_find(idx->hbwin + l->first, l->n, sizeof(*idx->hbwin), a);
+}
+
+/* ---- build ------------------------------------------------------------ */
+
+static int cmp_dec(const void *a, const void *b)
+{
+	const struct dmasim__dec_ent *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static int cmp_cpu(const void *a, const void *b)
+{
+	const struct dmasim__cpu_ent *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return (int)x->kind - (int)y->kind;
+}
+
+static int cmp_in(const void *a, const void *b)
+{
+	const struct dmasim__in_ent *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static size_t dev_entries(const struct dmasim_device *d)
+{
+	size_t n = d->nbars;
+	int k;
+
+	for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
+		n += d->windows[k].present;
+	return n;
+}
+
+static void *xcalloc(struct dmasim__decode_index *idx, size_t n, size_t size)
+{
+	idx->bytes += (n ? n : 1) * size;
+	return calloc(n ? n : 1, size);
+}
+
+/* Child lists: count per slot, prefix sums, fill, sort each slice. */
+static int build_child_lists(struct dmasim__decode_index *idx,
+			     const struct dmasim_topo *t)
+{
+	size_t nslots = t->ndevs + t->nhbs, i, total = 0;
+	uint32_t *fill;
+
+	idx->lists = xcalloc(idx, nslots, sizeof(*idx->lists));
+	fill = calloc(nslots ? nslots : 1, sizeof(*fill));
+	if (!idx->lists || !fill) {
+		free(fill);
+		return -1;
+	}
+	for (i = 0; i < t->ndevs; i++) {
+		const struct dmasim_device *d = &t->devs[i];
+		size_t slot = d->parent ? d->parent->id : t->ndevs + d->hb->id;
+		idx->lists[slot].n += (uint32_t)dev_entries(d);
+	}
+	for (i = 0; i < nslots; i++) {
+		idx->lists[i].first = (uint32_t)total;
+		fill[i] = (uint32_t)total;
+		total += idx->lists[i].n;
+	}
+	idx->nents = total;
+	idx->ents = xcalloc(idx, total, sizeof(*idx->ents));
+	if (!idx->ents) {
+		free(fill);
+		return -1;
+	}
+	for (i = 0; i < t->ndevs; i++) {
+		const struct dmasim_device *d = &t->devs[i];
+		size_t slot = d->parent ? d->parent->id : t->ndevs + d->hb->id, b;
+		int k;
+
+		for (b = 0; b < d->nbars; b++) {
+			struct dmasim__dec_ent *e = &idx->ents[fill[slot]++];
+			e->lo = d->bars[b].bus;
+			e->hi = d->bars[b].bus + d->bars[b].size - 1;
+			e->dev = d;
+			e->bar = &d->bars[b];
+		}
+		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++) {
+			struct dmasim__dec_ent *e;
+			if (!d->windows[k].present)
+				continue;
+			e = &idx->ents[fill[slot]++];
+			e->lo = d->windows[k].base;
+			e->hi = d->windows[k].limit;
+			e->dev = d;
+			e->bar = NULL;
+		}
+	}
+	free(fill);
+	for (i = 0; i < nslots; i++)
+		if (idx->lists[i].n > 1)
+			qsort(idx->ents + idx->lists[i].first, idx->lists[i].n,
+			      sizeof(*idx->ents), cmp_dec);
+	return 0;
+}
+
+static int build_memory_map(struct dmasim__decode_index *idx,
+			    const struct dmasim_topo *t)
+{
+	size_t i, j, n = 0, w = 0;
+
+	idx->cpu = xcalloc(idx, t->nhbwins + t->nram, sizeof(*idx->cpu));
+	idx->hbwin = xcalloc(idx, t->nhbwins, sizeof(*idx->hbwin));
+	idx->hbwin_list = xcalloc(idx, t->nhbs, sizeof(*idx->hbwin_list));
+	if (!idx->cpu || !idx->hbwin || !idx->hbwin_list)
+		return -1;
+	for (i = 0; i < t->nhbs; i++) {
+		const struct dmasim_host_bridge *h = &t->hbs[i];
+
+		idx->hbwin_list[i].first = (uint32_t)w;
+		idx->hbwin_list[i].n = (uint32_t)h->nwindows;
+		for (j = 0; j < h->nwindows; j++) {
+			struct dmasim__cpu_ent e = {
+				h->windows[j].cpu,
+				h->windows[j].cpu + h->windows[j].size - 1,
+				DMASIM__CPU_HB_WINDOW, h, &h->windows[j],
+			};
+			idx->hbwin[w++] = e;
+			idx->cpu[n++] = e;
+		}
+		qsort(idx->hbwin + idx->hbwin_list[i].first, h->nwindows,
+		      sizeof(*idx->hbwin), cmp_cpu);
+	}
+	for (i = 0; i < t->nram; i++) {
+		struct dmasim__cpu_ent e = {
+			t->ram[i].base, t->ram[i].base + t->ram[i].size - 1,
+			DMASIM__CPU_RAM, NULL, NULL,
+		};
+		idx->cpu[n++] = e;
+	}
+	qsort(idx->cpu, n, sizeof(*idx->cpu), cmp_cpu);
+	/* Merge RAM ranges that touch, so that a write crossing from one
+	 * listed range into the next is still one RAM write. */
+	for (i = 0, j = 0; i < n; i++) {
+		if (j > 0 && idx->cpu[i].kind == DMASIM__CPU_RAM &&
+		    idx->cpu[j - 1].kind == DMASIM__CPU_RAM &&
+		    idx->cpu[j - 1].hi != UINT64_MAX &&
+		    idx->cpu[j - 1].hi + 1 >= idx->cpu[i].lo) {
+			if (idx->cpu[i].hi > idx->cpu[j - 1].hi)
+				idx->cpu[j - 1].hi = idx->cpu[i].hi;
+			continue;
+		}
+		idx->cpu[j++] = idx->cpu[i];
+	}
+	idx->ncpu = j;
+	return 0;
+}
+
+static int build_inbound(struct dmasim__decode_index *idx,
+			 const struct dmasim_topo *t)
+{
+	size_t i, j, n = 0;
+
+	idx->in = xcalloc(idx, t->ndranges, sizeof(*idx->in));
+	idx->in_list = xcalloc(idx, t->nhbs, sizeof(*idx->in_list));
+	if (!idx->in || !idx->in_list)
+		return -1;
+	for (i = 0; i < t->nhbs; i++) {
+		const struct dmasim_host_bridge *h = &t->hbs[i];
+
+		idx->in_list[i].first = (uint32_t)n;
+		idx->in_list[i].n = (uint32_t)h->ndma_ranges;
+		for (j = 0; j < h->ndma_ranges; j++) {
+			struct dmasim__in_ent e = {
+				h->dma_ranges[j].bus,
+				h->dma_ranges[j].bus + h->dma_ranges[j].size - 1,
+				&h->dma_ranges[j],
+			};
+			idx->in[n++] = e;
+		}
+		qsort(idx->in + idx->in_list[i].first, h->ndma_ranges,
+		      sizeof(*idx->in), cmp_in);
+	}
+	return 0;
+}
+
+static int build_dsp_index(struct dmasim__decode_index *idx,
+			   const struct dmasim_topo *t)
+{
+	size_t i, j;
+
+	idx->dsp_index = xcalloc(idx, t->ndevs, sizeof(*idx->dsp_index));
+	if (!idx->dsp_index)
+		return -1;
+	for (i = 0; i < t->ndevs; i++)
+		idx->dsp_index[i] = UINT32_MAX;
+	for (i = 0; i < t->ndevs; i++) {
+		const struct dmasim_device *d = &t->devs[i];
+		uint32_t k = 0;
+
+		for (j = 0; j < d->nchildren; j++)
+			if (d->children[j]->type == DMASIM_DEV_SWITCH_DOWNSTREAM)
+				idx->dsp_index[d->children[j]->id] = k++;
+	}
+	return 0;
+}
 
 int dmasim__decode_index_build(struct dmasim_topo *topo, struct dmasim_error *err)
 {
-	(void)err;
+	struct dmasim__decode_index *idx;
+
 	topo->decode = NULL;
+	idx = calloc(1, sizeof(*idx));
+	if (!idx)
+		goto nomem;
+	idx->bytes = sizeof(*idx);
+	idx->ndevs = topo->ndevs;
+	idx->nhbs = topo->nhbs;
+	if (build_child_lists(idx, topo) || build_memory_map(idx, topo) ||
+	    build_inbound(idx, topo) || build_dsp_index(idx, topo)) {
+		dmasim__decode_index_destroy(idx);
+		goto nomem;
+	}
+	topo->decode = idx;
 	return DMASIM_OK;
+nomem:
+	return dmasim_error_set(err, DMASIM_ENOMEM, topo->file, 0, 0,
+				"out of memory");
 }
 
 void dmasim__decode_index_destroy(struct dmasim__decode_index *idx)
 {
-	(void)idx;
+	if (!idx)
+		return;
+	free(idx->lists);
+	free(idx->ents);
+	free(idx->cpu);
+	free(idx->hbwin);
+	free(idx->hbwin_list);
+	free(idx->in);
+	free(idx->in_list);
+	free(idx->dsp_index);
+	free(idx);
 }

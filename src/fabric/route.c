@@ -1,0 +1,528 @@
+/*
+ * dmasim -- route a memory request (TLP) hop by hop to where it lands.
+ *
+ * The rules are DESIGN.md "Fabric routing rules", as docs/fabric.md
+ * describes them.  Upward: each port the request enters from below applies
+ * rule 2 (switch downstream port: ACS RR, sibling windows with ACS Egress
+ * Control, own window with ACS UF) or rule 3 (switch upstream port, legacy
+ * bridge); a root port hands it to the root complex.  At the root complex
+ * the requester's IOMMU domain or the inbound dma_ranges turn it into a CPU
+ * address, which the memory map decodes (RAM, MSI, a host-bridge window for
+ * root-complex P2P, or nothing).  Downward: each bus's child list (the decode
+ * index) says which child window or BAR claims the address.  Every lookup
+ * is a binary search in the load-time index; nothing is allocated.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fabric/fabric_int.h"
+
+/* ---- names -------------------------------------------------------------- */
+
+static const char *const fault_names[DMASIM_FAULT_COUNT] = {
+	[DMASIM_FAULT_NONE] = "none",
+	[DMASIM_FAULT_MAPPING_ERROR] = "mapping-error",
+	[DMASIM_FAULT_NOT_SUPPORTED] = "not-supported",
+	[DMASIM_FAULT_INVALID_ADDRESS] = "invalid-address",
+	[DMASIM_FAULT_UNSUPPORTED_REQUEST] = "unsupported-request",
+	[DMASIM_FAULT_IOMMU_FAULT] = "iommu-fault",
+	[DMASIM_FAULT_RC_P2P_BLOCKED] = "rc-p2p-blocked",
+	[DMASIM_FAULT_MSI_WRITE] = "msi-write",
+	[DMASIM_FAULT_OUTSIDE_INBOUND_WINDOW] = "outside-inbound-window",
+};
+
+static const char *const hop_names[DMASIM_HOP_ACTION_COUNT] = {
+	[DMASIM_HOP_UP] = "up",
+	[DMASIM_HOP_ACS_REDIRECT] = "acs-redirect",
+	[DMASIM_HOP_ACS_UF] = "acs-uf",
+	[DMASIM_HOP_SIBLING] = "sibling",
+	[DMASIM_HOP_IOMMU] = "iommu",
+	[DMASIM_HOP_IDENTITY] = "identity",
+	[DMASIM_HOP_INBOUND] = "inbound",
+	[DMASIM_HOP_RC_P2P] = "rc-p2p",
+	[DMASIM_HOP_DOWN] = "down",
+	[DMASIM_HOP_BAR] = "bar",
+	[DMASIM_HOP_RAM] = "ram",
+	[DMASIM_HOP_FAULT] = "fault",
+};
+
+const char *dmasim_fault_name(enum dmasim_fault f)
+{
+	if ((unsigned)f >= DMASIM_FAULT_COUNT)
+		return "?";
+	return fault_names[f];
+}
+
+enum dmasim_fault dmasim_fault_parse(const char *name)
+{
+	unsigned i;
+
+	if (!name)
+		return DMASIM_FAULT_COUNT;
+	for (i = 0; i < DMASIM_FAULT_COUNT; i++)
+		if (strcmp(name, fault_names[i]) == 0)
+			return (enum dmasim_fault)i;
+	return DMASIM_FAULT_COUNT;
+}
+
+const char *dmasim_hop_action_name(enum dmasim_hop_action a)
+{
+	if ((unsigned)a >= DMASIM_HOP_ACTION_COUNT)
+		return "?";
+	return hop_names[a];
+}
+
+int dmasim_landing_snprintf(char *buf, size_t size,
+			    const struct dmasim_landing *l)
+{
+	switch (l->kind) {
+	case DMASIM_LAND_BAR:
+		if (l->offset == 0)
+			return snprintf(buf, size, "%s.bar%u", l->dev->name,
+					l->bar->index);
+		return snprintf(buf, size, "%s.bar%u + 0x%llx", l->dev->name,
+				l->bar->index, (unsigned long long)l->offset);
+	case DMASIM_LAND_RAM:
+		return snprintf(buf, size, "ram 0x%llx", (unsigned long long)l->cpu);
+	case DMASIM_LAND_FAULT:
+	default:
+		return snprintf(buf, size, "%s", dmasim_fault_name(l->fault));
+	}
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
+struct rctx {
+	const struct dmasim__decode_index *idx;
+	const struct dmasim_machine *m;
+	struct dmasim_route *r;
+	uint64_t size;
+	bool write;
+};
+
+static unsigned long long ull(uint64_t v)
+{
+	return (unsigned long long)v;
+}
+
+static void hop(struct rctx *c, enum dmasim_hop_action a,
+		const struct dmasim_device *dev,
+		const struct dmasim_host_bridge *hb, uint64_t addr,
+		uint64_t addr_out)
+{
+	struct dmasim_hop *h;
+
+	if (c->r->nhops >= DMASIM_ROUTE_MAX_HOPS)
+		return;
+	h = &c->r->hops[c->r->nhops++];
+	h->action = a;
+	h->dev = dev;
+	h->hb = dev ? dev->hb : hb;
+	h->addr = addr;
+	h->addr_out = addr_out;
+}
+
+/* The route ends in fault @f at @dev (a port) or @hb (a root complex). */
+__attribute__((format(printf, 6, 7)))
+static void fault(struct rctx *c, enum dmasim_fault f,
+		  const struct dmasim_device *dev,
+		  const struct dmasim_host_bridge *hb, uint64_t addr,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	hop(c, DMASIM_HOP_FAULT, dev, hb, addr, addr);
+	c->r->land.kind = DMASIM_LAND_FAULT;
+	c->r->land.fault = f;
+	va_start(ap, fmt);
+	vsnprintf(c->r->why, sizeof(c->r->why), fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t last_of(struct rctx *c, uint64_t a)
+{
+	return a + c->size - 1;
+}
+
+static const char *what(const struct rctx *c)
+{
+	return c->write ? "write" : "read";
+}
+
+/* Rule 6: from the bus of slot @slot (below @owner, or the root bus of
+ * @hb), pass @bus down through child windows until a BAR claims it. */
+static void descend(struct rctx *c, size_t slot,
+		    const struct dmasim_device *owner,
+		    const struct dmasim_host_bridge *hb, uint64_t bus)
+{
+	uint64_t last = last_of(c, bus);
+	unsigned depth;
+
+	for (depth = 0; depth <= DMASIM_MAX_DEPTH + 1; depth++) {
+		const struct dmasim__dec_ent *e = dmasim__dec_lookup(c->idx, slot, bus);
+
+		if (!e) {
+			fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, owner, hb, bus,
+			      "bus address 0x%llx is routed below %s, but no window or BAR there claims it",
+			      ull(bus), owner ? owner->name : hb->name);
+			return;
+		}
+		if (last > e->hi) {
+			if (e->bar)
+				fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, owner, hb, bus,
+				      "the %s [0x%llx-0x%llx] straddles the end of BAR %u of %s [0x%llx-0x%llx]",
+				      what(c), ull(bus), ull(last), e->bar->index,
+				      e->dev->name, ull(e->lo), ull(e->hi));
+			else
+				fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, owner, hb, bus,
+				      "the %s [0x%llx-0x%llx] straddles the end of the window [0x%llx-0x%llx] of %s",
+				      what(c), ull(bus), ull(last), ull(e->lo),
+				      ull(e->hi), e->dev->name);
+			return;
+		}
+		if (e->bar) {
+			struct dmasim_landing *l = &c->r->land;
+
+			hop(c, DMASIM_HOP_BAR, e->dev, NULL, bus, bus);
+			l->kind = DMASIM_LAND_BAR;
+			l->dev = e->dev;
+			l->bar = e->bar;
+			l->offset = bus - e->bar->bus;
+			l->cpu = e->bar->cpu + l->offset;
+			l->has_cpu = true;
+			return;
+		}
+		hop(c, DMASIM_HOP_DOWN, e->dev, NULL, bus, bus);
+		owner = e->dev;
+		slot = dmasim__slot_dev(c->idx, e->dev);
+	}
+}
+
+/* Rule 5: what the CPU physical address @cpu is, from ingress host
+ * bridge @in (NULL: the CPU itself, no root-complex P2P rule). */
+static void land_cpu(struct rctx *c, uint64_t cpu,
+		     const struct dmasim_host_bridge *in)
+{
+	const struct dmasim__cpu_ent *e;
+	const struct dmasim_host_bridge *t;
+	uint64_t last = last_of(c, cpu), msi_last, bus;
+	bool allowed;
+
+	c->r->land.cpu = cpu;
+	c->r->land.has_cpu = true;
+	if (last < cpu) {
+		fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, NULL, in, cpu,
+		      "the %s at CPU address 0x%llx wraps past the end of the address space",
+		      what(c), ull(cpu));
+		return;
+	}
+	msi_last = c->m->msi.base + c->m->msi.size - 1;
+	if (c->m->msi.size && cpu <= msi_last && last >= c->m->msi.base) {
+		fault(c, DMASIM_FAULT_MSI_WRITE, NULL, in, cpu,
+		      "CPU address 0x%llx is in the MSI doorbell region [0x%llx-0x%llx]: an interrupt message, not a data %s",
+		      ull(cpu), ull(c->m->msi.base), ull(msi_last), what(c));
+		return;
+	}
+	e = dmasim__cpu_lookup(c->idx, cpu);
+	if (!e) {
+		fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, NULL, in, cpu,
+		      "CPU address 0x%llx is not RAM, not the MSI region and not in any host-bridge window",
+		      ull(cpu));
+		return;
+	}
+	if (last > e->hi) {
+		fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, NULL, in, cpu,
+		      "the %s [0x%llx-0x%llx] straddles the end of the %s [0x%llx-0x%llx]",
+		      what(c), ull(cpu), ull(last),
+		      e->kind == DMASIM__CPU_RAM ? "RAM range" : "host-bridge window",
+		      ull(e->lo), ull(e->hi));
+		return;
+	}
+	if (e->kind == DMASIM__CPU_RAM) {
+		hop(c, DMASIM_HOP_RAM, NULL, in, cpu, cpu);
+		c->r->land.kind = DMASIM_LAND_RAM;
+		return;
+	}
+	t = e->hb;
+	if (in) {
+		if (t == in)
+			allowed = in->rc_p2p != DMASIM_RC_P2P_NONE;
+		else
+			allowed = in->rc_p2p == DMASIM_RC_P2P_ANY &&
+				  t->rc_p2p == DMASIM_RC_P2P_ANY;
+		if (!allowed) {
+			if (t == in)
+				fault(c, DMASIM_FAULT_RC_P2P_BLOCKED, NULL, in, cpu,
+				      "CPU address 0x%llx is in a window of host bridge %s, whose root complex does not route P2P (p2p: none)",
+				      ull(cpu), in->name);
+			else
+				fault(c, DMASIM_FAULT_RC_P2P_BLOCKED, NULL, in, cpu,
+				      "CPU address 0x%llx is in a window of host bridge %s; P2P from %s (p2p: %s) to %s (p2p: %s) needs both to be 'any'",
+				      ull(cpu), t->name, in->name,
+				      dmasim_rc_p2p_name(in->rc_p2p), t->name,
+				      dmasim_rc_p2p_name(t->rc_p2p));
+			return;
+		}
+	}
+	bus = cpu - dmasim_hb_window_offset(e->win);
+	hop(c, DMASIM_HOP_RC_P2P, NULL, t, cpu, bus);
+	descend(c, dmasim__slot_hb(c->idx, t), NULL, t, bus);
+}
+
+/* Rule 4: the request from @from reaches its root complex. */
+static void at_root_complex(struct rctx *c, const struct dmasim_device *from,
+			    const struct dmasim_iommu_pt *pt, uint64_t addr)
+{
+	const struct dmasim_host_bridge *h = from->hb;
+	dmasim_phys_addr_t cpu = addr;
+	uint64_t last = last_of(c, addr);
+
+	switch (from->domain) {
+	case DMASIM_DOMAIN_BLOCKED:
+		fault(c, DMASIM_FAULT_IOMMU_FAULT, NULL, h, addr,
+		      "%s is attached to a blocked IOMMU domain (group %u of %s): every DMA faults",
+		      from->name, from->iommu_group,
+		      h->iommu ? h->iommu->name : "?");
+		return;
+	case DMASIM_DOMAIN_DMA:
+		switch (dmasim_iommu_pt_translate(pt, from->iommu_group, addr,
+						  c->size, c->write, &cpu)) {
+		case DMASIM_PT_OK:
+			break;
+		case DMASIM_PT_READ_ONLY:
+			fault(c, DMASIM_FAULT_IOMMU_FAULT, NULL, h, addr,
+			      "IOVA 0x%llx is mapped read-only in IOMMU group %u of %s, and %s writes to it",
+			      ull(addr), from->iommu_group, h->iommu->name, from->name);
+			return;
+		case DMASIM_PT_WRITE_ONLY:
+			fault(c, DMASIM_FAULT_IOMMU_FAULT, NULL, h, addr,
+			      "IOVA 0x%llx is mapped write-only in IOMMU group %u of %s, and %s reads from it",
+			      ull(addr), from->iommu_group, h->iommu->name, from->name);
+			return;
+		case DMASIM_PT_UNMAPPED:
+		default:
+			fault(c, DMASIM_FAULT_IOMMU_FAULT, NULL, h, addr,
+			      "IOVA range [0x%llx-0x%llx] is not mapped in IOMMU group %u of %s (the domain of %s)",
+			      ull(addr), ull(last), from->iommu_group,
+			      h->iommu->name, from->name);
+			return;
+		}
+		hop(c, DMASIM_HOP_IOMMU, NULL, h, addr, cpu);
+		break;
+	case DMASIM_DOMAIN_IDENTITY:
+	case DMASIM_DOMAIN_NONE:
+	default:
+		if (h->has_dma_ranges) {
+			const struct dmasim__in_ent *e =
+				dmasim__inbound_lookup(c->idx, h, addr);
+			if (!e) {
+				fault(c, DMASIM_FAULT_OUTSIDE_INBOUND_WINDOW, NULL, h, addr,
+				      "bus address 0x%llx is outside every inbound dma_range of host bridge %s",
+				      ull(addr), h->name);
+				return;
+			}
+			if (last > e->hi) {
+				fault(c, DMASIM_FAULT_OUTSIDE_INBOUND_WINDOW, NULL, h, addr,
+				      "the %s [0x%llx-0x%llx] runs past the end of the inbound dma_range [0x%llx-0x%llx] of host bridge %s",
+				      what(c), ull(addr), ull(last), ull(e->lo),
+				      ull(e->hi), h->name);
+				return;
+			}
+			cpu = e->dr->cpu + (addr - e->dr->bus);
+			hop(c, DMASIM_HOP_INBOUND, NULL, h, addr, cpu);
+		} else {
+			hop(c, DMASIM_HOP_IDENTITY, NULL, h, addr, addr);
+		}
+		break;
+	}
+	land_cpu(c, cpu, h);
+}
+
+static bool in_own_window(const struct dmasim_device *p, uint64_t a)
+{
+	int k;
+
+	for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
+		if (p->windows[k].present && a >= p->windows[k].base &&
+		    a <= p->windows[k].limit)
+			return true;
+	return false;
+}
+
+/* ACS Egress Control at downstream port @x: is P2P to sibling @y blocked?
+ * With a vector, bit i stands for the i-th switch downstream port below
+ * the same upstream port (children order, @x itself counted); without
+ * one, every egress is blocked. */
+static bool egress_blocked(const struct rctx *c, const struct dmasim_device *x,
+			   const struct dmasim_device *y)
+{
+	uint32_t bit;
+
+	if (!x->has_acs || !(x->acs_ctrl & DMASIM_ACS_EC) || y == x)
+		return false;
+	if (!x->has_acs_egress)
+		return true;
+	bit = c->idx->dsp_index[y->id];
+	if (bit >= 32)
+		return false;
+	return (x->acs_egress >> bit) & 1u;
+}
+
+enum step { STEP_UP, STEP_DONE };
+
+/* Rule 2: at switch downstream port @x, entered from below. */
+static enum step at_downstream_port(struct rctx *c,
+				    const struct dmasim_device *x,
+				    uint64_t addr, bool *redirected)
+{
+	unsigned ctrl = x->has_acs ? x->acs_ctrl : 0;
+
+	if (ctrl & DMASIM_ACS_RR) {
+		hop(c, DMASIM_HOP_ACS_REDIRECT, x, NULL, addr, addr);
+		*redirected = true;
+		return STEP_UP;
+	}
+	if (x->parent) {
+		size_t slot = dmasim__slot_dev(c->idx, x->parent);
+		const struct dmasim__dec_ent *e = dmasim__dec_lookup(c->idx, slot, addr);
+
+		if (e && (e->dev != x || e->bar)) {
+			if (egress_blocked(c, x, e->dev)) {
+				fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, x, NULL, addr,
+				      "0x%llx is in the window of %s, but ACS Egress Control at %s blocks P2P to it and Request Redirect is off",
+				      ull(addr), e->dev->name, x->name);
+				return STEP_DONE;
+			}
+			hop(c, DMASIM_HOP_SIBLING, x, NULL, addr, addr);
+			descend(c, slot, x->parent, NULL, addr);
+			return STEP_DONE;
+		}
+	}
+	if (in_own_window(x, addr)) {
+		if (ctrl & DMASIM_ACS_UF) {
+			hop(c, DMASIM_HOP_ACS_UF, x, NULL, addr, addr);
+			*redirected = true;
+			return STEP_UP;
+		}
+		fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, x, NULL, addr,
+		      "0x%llx is in the window of %s, the port it entered by, and %s has no ACS Upstream Forwarding",
+		      ull(addr), x->name, x->name);
+		return STEP_DONE;
+	}
+	hop(c, DMASIM_HOP_UP, x, NULL, addr, addr);
+	return STEP_UP;
+}
+
+/* Rule 3: at a switch upstream port or a legacy bridge @p, entered from
+ * below through @child. */
+static enum step at_upstream_port(struct rctx *c, const struct dmasim_device *p,
+				  const struct dmasim_device *child,
+				  uint64_t addr, bool redirected)
+{
+	if (p->type == DMASIM_DEV_PCI_BRIDGE) {
+		/* A conventional PCI bus is shared: another device on the
+		 * bridge's secondary bus claims what decodes to it. */
+		size_t slot = dmasim__slot_dev(c->idx, p);
+		const struct dmasim__dec_ent *e = dmasim__dec_lookup(c->idx, slot, addr);
+
+		if (e && e->dev != child) {
+			hop(c, DMASIM_HOP_SIBLING, p, NULL, addr, addr);
+			descend(c, slot, p, NULL, addr);
+			return STEP_DONE;
+		}
+	}
+	if (!redirected && in_own_window(p, addr)) {
+		fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, p, NULL, addr,
+		      "0x%llx is inside the window of %s, but no port below it claims it",
+		      ull(addr), p->name);
+		return STEP_DONE;
+	}
+	hop(c, DMASIM_HOP_UP, p, NULL, addr, addr);
+	return STEP_UP;
+}
+
+static void route_init(struct dmasim_route *out)
+{
+	memset(&out->land, 0, sizeof(out->land));
+	out->land.kind = DMASIM_LAND_FAULT;
+	out->land.fault = DMASIM_FAULT_NONE;
+	out->nhops = 0;
+	out->why[0] = '\0';
+}
+
+static bool owns(const struct dmasim_topo *topo, const struct dmasim_device *d)
+{
+	const struct dmasim_machine *m = dmasim_topo_machine(topo);
+
+	return d && d->id < m->ndevices && &m->devices[d->id] == d;
+}
+
+int dmasim_route(const struct dmasim_topo *topo,
+		 const struct dmasim_iommu_pt *pt,
+		 const struct dmasim_device *from,
+		 dmasim_bus_addr_t addr, uint64_t size, bool write,
+		 struct dmasim_route *out)
+{
+	const struct dmasim_device *child, *p;
+	struct rctx c;
+	bool redirected = false;
+
+	if (!out)
+		return DMASIM_EINVAL;
+	route_init(out);
+	if (!topo || !dmasim__topo_decode(topo) || !owns(topo, from) ||
+	    size == 0 || addr + size - 1 < addr)
+		return DMASIM_EINVAL;
+	c.idx = dmasim__topo_decode(topo);
+	c.m = dmasim_topo_machine(topo);
+	c.r = out;
+	c.size = size;
+	c.write = write;
+
+	/* Rule 1: into the parent port; a root-bus device goes to the RC. */
+	for (child = from, p = from->parent; p; child = p, p = p->parent) {
+		enum step s;
+
+		switch (p->type) {
+		case DMASIM_DEV_ROOT_PORT:
+			hop(&c, DMASIM_HOP_UP, p, NULL, addr, addr);
+			at_root_complex(&c, from, pt, addr);
+			return DMASIM_OK;
+		case DMASIM_DEV_SWITCH_DOWNSTREAM:
+			s = at_downstream_port(&c, p, addr, &redirected);
+			break;
+		default:
+			s = at_upstream_port(&c, p, child, addr, redirected);
+			break;
+		}
+		if (s == STEP_DONE)
+			return DMASIM_OK;
+	}
+	at_root_complex(&c, from, pt, addr);
+	return DMASIM_OK;
+}
+
+int dmasim_decode_cpu(const struct dmasim_topo *topo, dmasim_phys_addr_t cpu,
+		      uint64_t size, struct dmasim_landing *out)
+{
+	struct dmasim_route r;
+	struct rctx c;
+
+	if (!out)
+		return DMASIM_EINVAL;
+	route_init(&r);
+	if (!topo || !dmasim__topo_decode(topo) || size == 0 ||
+	    cpu + size - 1 < cpu) {
+		*out = r.land;
+		return DMASIM_EINVAL;
+	}
+	c.idx = dmasim__topo_decode(topo);
+	c.m = dmasim_topo_machine(topo);
+	c.r = &r;
+	c.size = size;
+	c.write = true;
+	land_cpu(&c, cpu, NULL);
+	*out = r.land;
+	return DMASIM_OK;
+}
