@@ -1,0 +1,2 @@
+# Unit tests of the DMA mapping layer (src/dma).
+dmasim_add_check(iova)
