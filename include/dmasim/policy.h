@@ -45,8 +45,13 @@ struct dmasim_wl_entry {
 	bool same_host_bridge_only; /**< REQ_SAME_HOST_BRIDGE */
 };
 
-/** "Any CPU of this vendor with family >= min_family supports P2P." */
+/**
+ * "Any CPU of this vendor with family >= min_family supports P2P"
+ * (cpu_supports_p2pdma, KERNEL.md §2.5).  The kernel's rule is under
+ * CONFIG_X86, so a rule only applies on machines of its @arch.
+ */
 struct dmasim_cpu_rule {
+	enum dmasim_arch arch;       /**< DMASIM_ARCH_X86_64 for the kernel's */
 	enum dmasim_cpu_vendor vendor;
 	unsigned min_family;
 };
@@ -80,6 +85,12 @@ struct dmasim_policy {
 	bool iommu_has_map_resource[DMASIM_IOMMU_TYPE_COUNT];
 	/** The v4.20-era message texts (§2.12) instead of the v5.4+ ones. */
 	bool messages_420;
+	/**
+	 * Size of the buffer that collects the ACS list for the
+	 * "pci=disable_acs_redir=" hint: 4096 (PAGE_SIZE, v4.20-v5.10) or
+	 * 128 (v5.11+); a longer list is cut as the kernel's seq_buf cuts it.
+	 */
+	unsigned acs_list_size;
 };
 
 /** dmasim_policy_builtin() - a built-in row by name; NULL if unknown. */

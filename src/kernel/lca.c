@@ -1,14 +1,200 @@
-/* dmasim -- placeholder LCA index (replaced by the kernel layer). */
-#include "model/topo_int.h"
+/*
+ * dmasim -- the kernel layer's load-time index (see kernel_int.h): LCA by
+ * a sparse table over the DFS pre-order, per-bit ACS-redirect counts,
+ * per-host-bridge root devices and bus covers.  Built in O(n log n + 256
+ * per bridge), queried in O(1) without allocation.
+ */
+#include <stdlib.h>
+#include <string.h>
 
-int dmasim__lca_index_build(struct dmasim_topo *topo, struct dmasim_error *err)
+#include "kernel/kernel_int.h"
+
+static uint32_t shallower(const struct dmasim_device *devs, uint32_t x,
+			  uint32_t y)
 {
-	(void)err;
-	topo->lca = NULL;
-	return DMASIM_OK;
+	/* @y is to the right of @x: it wins ties (the rightmost). */
+	return devs[y].depth <= devs[x].depth ? y : x;
 }
 
-void dmasim__lca_index_destroy(struct dmasim__lca_index *idx)
+static uint32_t rmq(const struct dmasim_topo *t, uint32_t l, uint32_t r)
 {
-	(void)idx;
+	const struct dmasim__lca_index *ix = t->lca;
+	unsigned k = ix->lg[r - l + 1];
+
+	return shallower(t->m.devices, ix->st[k][l],
+			 ix->st[k][r - (1u << k) + 1]);
+}
+
+const struct dmasim_device *dmasim__lca(const struct dmasim_topo *t,
+					const struct dmasim_device *a,
+					const struct dmasim_device *b)
+{
+	const struct dmasim_device *tmp;
+
+	if (a->id > b->id) {
+		tmp = a;
+		a = b;
+		b = tmp;
+	}
+	if (b->id < a->subtree_end)
+		return a; /* a == b or a above b */
+	return t->m.devices[rmq(t, a->id + 1, b->id)].parent;
+}
+
+const struct dmasim_device *dmasim__child_toward(const struct dmasim_topo *t,
+						 const struct dmasim_device *l,
+						 const struct dmasim_device *u)
+{
+	return &t->m.devices[rmq(t, l->id + 1, u->id)];
+}
+
+bool dmasim__path_redirects(const struct dmasim_topo *t,
+			    const struct dmasim_device *a,
+			    const struct dmasim_device *b,
+			    const struct dmasim_device *l, unsigned bits)
+{
+	const uint8_t *ca = &t->lca->acs_cnt[(size_t)a->id * DMASIM__ACS_NBITS];
+	const uint8_t *cb = &t->lca->acs_cnt[(size_t)b->id * DMASIM__ACS_NBITS];
+	const uint8_t *cl = &t->lca->acs_cnt[(size_t)l->id * DMASIM__ACS_NBITS];
+	unsigned bit;
+
+	for (bit = 0; bit < DMASIM__ACS_NBITS; bit++) {
+		unsigned own;
+
+		if (!(bits & (1u << bit)))
+			continue;
+		own = l->has_acs && (l->acs_ctrl & (1u << bit)) ? 1 : 0;
+		/* a..l and b..l share l..root: subtract it twice, add l once. */
+		if ((unsigned)ca[bit] + cb[bit] - 2u * cl[bit] + own > 0)
+			return true;
+	}
+	return false;
+}
+
+void dmasim__lca_index_destroy(struct dmasim__lca_index *ix)
+{
+	unsigned k;
+
+	if (!ix)
+		return;
+	if (ix->st)
+		for (k = 0; k < ix->levels; k++)
+			free(ix->st[k]);
+	free(ix->st);
+	free(ix->lg);
+	free(ix->acs_cnt);
+	free(ix->root);
+	free(ix->pcie);
+	free(ix->multifunction);
+	free(ix->hb_first);
+	free(ix->hb_slot0);
+	free(ix->cover);
+	free(ix);
+}
+
+static void mark_multifunction(struct dmasim__lca_index *ix,
+			       const struct dmasim_device *const *kids, size_t n)
+{
+	unsigned count[32];
+	size_t j;
+
+	memset(count, 0, sizeof(count));
+	for (j = 0; j < n; j++)
+		count[kids[j]->devfn >> 3]++;
+	for (j = 0; j < n; j++)
+		ix->multifunction[kids[j]->id] =
+			count[kids[j]->devfn >> 3] > 1 || (kids[j]->devfn & 7) != 0;
+}
+
+int dmasim__lca_index_build(struct dmasim_topo *t, struct dmasim_error *err)
+{
+	const struct dmasim_device *devs = t->m.devices;
+	struct dmasim__lca_index *ix;
+	size_t n = t->m.ndevices, nhb = t->m.nhost_bridges, i, h;
+	unsigned k;
+
+	t->lca = NULL;
+	ix = calloc(1, sizeof(*ix));
+	if (!ix)
+		goto nomem;
+	ix->n = n;
+	ix->lg = calloc(n + 1, 1);
+	ix->acs_cnt = calloc(n ? n * DMASIM__ACS_NBITS : 1, 1);
+	ix->root = calloc(n ? n : 1, sizeof(*ix->root));
+	ix->pcie = calloc(n ? n : 1, sizeof(*ix->pcie));
+	ix->multifunction = calloc(n ? n : 1, sizeof(*ix->multifunction));
+	ix->hb_first = calloc(nhb ? nhb : 1, sizeof(*ix->hb_first));
+	ix->hb_slot0 = calloc(nhb ? nhb : 1, sizeof(*ix->hb_slot0));
+	ix->cover = malloc((nhb ? nhb : 1) * 256 * sizeof(*ix->cover));
+	if (!ix->lg || !ix->acs_cnt || !ix->root || !ix->pcie ||
+	    !ix->multifunction || !ix->hb_first || !ix->hb_slot0 || !ix->cover)
+		goto nomem;
+
+	/* Sparse table of the rightmost shallowest device. */
+	for (i = 2; i <= n; i++)
+		ix->lg[i] = (uint8_t)(ix->lg[i / 2] + 1);
+	ix->levels = n ? (unsigned)ix->lg[n] + 1 : 0;
+	ix->st = calloc(ix->levels ? ix->levels : 1, sizeof(*ix->st));
+	if (!ix->st)
+		goto nomem;
+	for (k = 0; k < ix->levels; k++) {
+		size_t len = n - ((size_t)1 << k) + 1;
+		ix->st[k] = malloc(len * sizeof(**ix->st));
+		if (!ix->st[k])
+			goto nomem;
+		for (i = 0; i < len; i++)
+			ix->st[k][i] = k == 0 ? (uint32_t)i
+				: shallower(devs, ix->st[k - 1][i],
+					    ix->st[k - 1][i + ((size_t)1 << (k - 1))]);
+	}
+
+	/* Pre-order: a parent comes before its children. */
+	for (i = 0; i < n; i++) {
+		const struct dmasim_device *d = &devs[i], *p = d->parent;
+		uint8_t *c = &ix->acs_cnt[i * DMASIM__ACS_NBITS];
+		unsigned b;
+
+		for (b = 0; b < DMASIM__ACS_NBITS; b++)
+			c[b] = (uint8_t)((p ? ix->acs_cnt[(size_t)p->id * DMASIM__ACS_NBITS + b] : 0) +
+					 (d->has_acs && (d->acs_ctrl & (1u << b)) ? 1 : 0));
+		ix->root[i] = p ? ix->root[p->id] : (uint32_t)i;
+		ix->pcie[i] = !p || (ix->pcie[p->id] && p->type != DMASIM_DEV_PCI_BRIDGE);
+		mark_multifunction(ix, d->children, d->nchildren);
+	}
+
+	for (h = 0; h < nhb; h++) {
+		const struct dmasim_host_bridge *hb = &t->m.host_bridges[h];
+		uint32_t first = DMASIM__NO_ID;
+
+		ix->hb_slot0[h] = DMASIM__NO_ID;
+		if (hb->iommu)
+			ix->any_iommu = true;
+		mark_multifunction(ix, hb->devices, hb->ndevices);
+		for (i = 0; i < hb->ndevices; i++) {
+			const struct dmasim_device *d = hb->devices[i];
+			if (first == DMASIM__NO_ID || d->devfn < devs[first].devfn)
+				first = d->id;
+			if (d->devfn == 0)
+				ix->hb_slot0[h] = d->id;
+		}
+		ix->hb_first[h] = first;
+		for (i = 0; i < 256; i++)
+			ix->cover[h * 256 + i] = DMASIM__NO_ID;
+	}
+	for (i = 0; i < n; i++) {
+		const struct dmasim_device *d = &devs[i];
+		unsigned x;
+
+		if (!dmasim_device_is_bridge(d))
+			continue;
+		/* Pre-order: a deeper bridge overwrites its ancestors. */
+		for (x = d->secondary; x <= d->subordinate; x++)
+			ix->cover[(size_t)d->hb->id * 256 + x] = d->id;
+	}
+	t->lca = ix;
+	return DMASIM_OK;
+nomem:
+	dmasim__lca_index_destroy(ix);
+	return dmasim_error_set(err, DMASIM_ENOMEM, t->file, 0, 0,
+				"out of memory building the common-upstream index");
 }

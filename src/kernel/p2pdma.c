@@ -1,0 +1,464 @@
+/*
+ * dmasim -- the kernel's peer-to-peer decisions (drivers/pci/p2pdma.c and
+ * the 2018 proposal), driven by a policy row:
+ *  - DMASIM_DECIDE_CALC: calc_map_type_and_dist() (KERNEL.md §2.4-§2.6,
+ *    P2P-5.1x .. P2P-pci-next);
+ *  - DMASIM_DECIDE_LINUX_420: upstream_bridge_distance() and its _warn
+ *    variant (§2.1, P2P-4.20);
+ *  - DMASIM_DECIDE_SEED2018: pci_peer_traffic_supported() (§1.2).
+ *
+ * Provider without p2pmem: the kernel's distance functions never look at
+ * the provider's p2pdma state (only the xarray store and the map-type
+ * reader do), so the decision here does not require a p2pmem BAR either;
+ * whether a device may serve as provider is the caller's check (the CLI
+ * notes it, the suites' audit reports it).  A non-PCI client cannot occur
+ * in the model: every device is a PCI function.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel/kernel_int.h"
+
+static const char *const map_type_names[DMASIM_MAP_TYPE_COUNT] = {
+	[DMASIM_MAP_NOT_SUPPORTED] = "not_supported",
+	[DMASIM_MAP_BUS_ADDR] = "bus_addr",
+	[DMASIM_MAP_THRU_HOST_BRIDGE] = "thru_host_bridge",
+};
+
+const char *dmasim_map_type_name(enum dmasim_map_type t)
+{
+	return (unsigned)t < DMASIM_MAP_TYPE_COUNT ? map_type_names[t] : "unknown";
+}
+
+enum dmasim_map_type dmasim_map_type_parse(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; name && i < DMASIM_MAP_TYPE_COUNT; i++)
+		if (strcmp(name, map_type_names[i]) == 0)
+			return (enum dmasim_map_type)i;
+	return DMASIM_MAP_TYPE_COUNT;
+}
+
+/* pci_warn(dev, ...): "pci 0000:03:00.0: message". */
+#define PCI_WARN(log, dev, ...)                                           \
+	do {                                                               \
+		char msg_[400];                                            \
+		snprintf(msg_, sizeof(msg_), __VA_ARGS__);                 \
+		dmasim_log_printf(log, "pci %s: %s", (dev)->bdf, msg_);    \
+	} while (0)
+
+/*
+ * The ACS list of the "pci=disable_acs_redir=" hint, collected as the
+ * kernel's seq_buf collects it: "name;" per device; an entry that does not
+ * fit is cut (vsnprintf) and the buffer is marked overflowed, after which
+ * nothing more is written.  The kernel then clears the last byte (the
+ * final ';'); after an overflow that byte lies past the buffer and the
+ * string stays cut at size - 1 characters.
+ */
+#define ACS_LIST_MAX 4096
+
+struct acs_list {
+	char buf[ACS_LIST_MAX + 1];
+	size_t size, len;
+};
+
+static void acs_list_init(struct acs_list *l, unsigned size)
+{
+	l->size = size == 0 ? 1 : size > ACS_LIST_MAX ? ACS_LIST_MAX : size;
+	l->len = 0;
+	l->buf[0] = '\0';
+}
+
+static void acs_list_add(struct acs_list *l, const struct dmasim_device *d)
+{
+	int n;
+
+	if (!l || l->len >= l->size)
+		return;
+	n = snprintf(l->buf + l->len, l->size - l->len, "%s;", d->bdf);
+	if (n >= 0 && l->len + (size_t)n < l->size)
+		l->len += (size_t)n;
+	else
+		l->len = l->size + 1; /* seq_buf_set_overflow() */
+}
+
+static const char *acs_list_str(struct acs_list *l)
+{
+	if (l->len > 0 && l->len <= l->size)
+		l->buf[l->len - 1] = '\0'; /* drop final semicolon */
+	return l->buf;
+}
+
+/* The walk's result. */
+struct walk {
+	const struct dmasim_device *common; /* NULL: no common upstream */
+	int dist_a, dist_b;
+	bool acs;                           /* a redirecting device on the path */
+};
+
+/* The kernel's literal double loop (§2.1), collecting the list if asked. */
+static void walk_naive(const struct dmasim_device *a,
+		       const struct dmasim_device *b, unsigned bits,
+		       struct acs_list *list, struct walk *w)
+{
+	const struct dmasim_device *aa, *bb;
+	int acs_cnt = 0;
+
+	w->common = NULL;
+	w->dist_a = 0;
+	w->dist_b = 0;
+	for (aa = a; aa; aa = aa->parent) {
+		w->dist_b = 0;
+		if (dmasim__has_acs_redir(aa, bits)) {
+			acs_list_add(list, aa);
+			acs_cnt++;
+		}
+		for (bb = b; bb; bb = bb->parent) {
+			if (aa == bb)
+				goto check_b_path_acs;
+			w->dist_b++;
+		}
+		w->dist_a++;
+	}
+	w->acs = false; /* not reported without a common upstream device */
+	return;
+check_b_path_acs:
+	w->common = aa;
+	for (bb = b; bb && bb != aa; bb = bb->parent)
+		if (dmasim__has_acs_redir(bb, bits)) {
+			acs_list_add(list, bb);
+			acs_cnt++;
+		}
+	w->acs = acs_cnt != 0;
+}
+
+/* The same from the index; the list, when wanted, costs the path. */
+static void walk_indexed(const struct dmasim_topo *t,
+			 const struct dmasim_device *a,
+			 const struct dmasim_device *b, unsigned bits,
+			 struct acs_list *list, struct walk *w)
+{
+	const struct dmasim_device *c = dmasim__lca(t, a, b), *d;
+
+	w->common = c;
+	if (!c) {
+		w->dist_a = (int)a->depth + 1;
+		w->dist_b = (int)b->depth + 1;
+		w->acs = false;
+		return;
+	}
+	w->dist_a = (int)(a->depth - c->depth);
+	w->dist_b = (int)(b->depth - c->depth);
+	w->acs = dmasim__path_redirects(t, a, b, c, bits);
+	if (w->acs && list) {
+		/* Provider side up to and including c, then client side
+		 * below c, each bottom-up: the kernel's order. */
+		for (d = a; d != c; d = d->parent)
+			if (dmasim__has_acs_redir(d, bits))
+				acs_list_add(list, d);
+		if (dmasim__has_acs_redir(c, bits))
+			acs_list_add(list, c);
+		for (d = b; d != c; d = d->parent)
+			if (dmasim__has_acs_redir(d, bits))
+				acs_list_add(list, d);
+	}
+}
+
+static void walk(const struct dmasim_topo *t, const struct dmasim_device *a,
+		 const struct dmasim_device *b, unsigned bits, bool naive,
+		 struct acs_list *list, struct walk *w)
+{
+	if (naive || !t->lca)
+		walk_naive(a, b, bits, list, w);
+	else
+		walk_indexed(t, a, b, bits, list, w);
+}
+
+/* cpu_supports_p2pdma() (§2.5): the policy's CPU rules, each for one arch
+ * (the kernel's is CONFIG_X86 only). */
+static bool cpu_supports_p2pdma(const struct dmasim_topo *t,
+				const struct dmasim_policy *p)
+{
+	const struct dmasim_machine *m = &t->m;
+	size_t i;
+
+	if (!m->has_cpu)
+		return false;
+	for (i = 0; i < p->ncpu_rules; i++) {
+		const struct dmasim_cpu_rule *r = &p->cpu_rules[i];
+		if (m->arch == r->arch && m->cpu_vendor == r->vendor &&
+		    m->cpu_family >= r->min_family)
+			return true;
+	}
+	return false;
+}
+
+/* __host_bridge_whitelist() (§2.6): the first entry matching the root
+ * device's vendor and device (or PCI_ANY_ID) decides. */
+static bool hb_whitelisted(const struct dmasim_topo *t,
+			   const struct dmasim_policy *p,
+			   const struct dmasim_host_bridge *hb,
+			   bool same_host_bridge, bool warn, bool naive,
+			   struct dmasim_log *log)
+{
+	const struct dmasim_device *root =
+		dmasim__host_bridge_dev(t, hb, p->root_dev, naive);
+	size_t i;
+
+	if (!root)
+		return false;
+	for (i = 0; i < p->nwhitelist; i++) {
+		const struct dmasim_wl_entry *e = &p->whitelist[i];
+		if (e->vendor != root->vendor ||
+		    (e->device != -1 && e->device != root->device_id))
+			continue;
+		return !(e->same_host_bridge_only && !same_host_bridge);
+	}
+	if (warn)
+		PCI_WARN(log, root, "Host bridge not in P2PDMA whitelist: %04x:%04x",
+			 root->vendor, root->device_id);
+	return false;
+}
+
+/* host_bridge_whitelist(a, b, warn): short-circuits on the first. */
+static bool host_bridge_whitelist(const struct dmasim_topo *t,
+				  const struct dmasim_policy *p,
+				  const struct dmasim_device *a,
+				  const struct dmasim_device *b, bool warn,
+				  bool naive, struct dmasim_log *log)
+{
+	if (a->hb == b->hb)
+		return hb_whitelisted(t, p, a->hb, true, warn, naive, log);
+	return hb_whitelisted(t, p, a->hb, false, warn, naive, log) &&
+	       hb_whitelisted(t, p, b->hb, false, warn, naive, log);
+}
+
+/* calc_map_type_and_dist() (§2.4). */
+static enum dmasim_map_type calc_map_type_and_dist(
+	const struct dmasim_topo *t, const struct dmasim_policy *p,
+	const struct dmasim_device *provider, const struct dmasim_device *client,
+	int *dist, bool verbose, bool naive, struct dmasim_log *log)
+{
+	enum dmasim_map_type map = DMASIM_MAP_THRU_HOST_BRIDGE;
+	bool acs_redirects = false;
+	struct acs_list list;
+	struct walk w;
+
+	acs_list_init(&list, p->acs_list_size);
+	walk(t, provider, client, p->acs_redirect_bits, naive,
+	     verbose ? &list : NULL, &w);
+	*dist = w.dist_a + w.dist_b;
+	if (w.common) {
+		if (!w.acs)
+			return DMASIM_MAP_BUS_ADDR;
+		if (verbose) {
+			PCI_WARN(log, client,
+				 "ACS redirect is set between the client and provider (%s)",
+				 provider->bdf);
+			PCI_WARN(log, client,
+				 "to disable ACS redirect for this path, add the kernel parameter: pci=disable_acs_redir=%s",
+				 acs_list_str(&list));
+		}
+		acs_redirects = true;
+	}
+	/* map_through_host_bridge: */
+	if (!cpu_supports_p2pdma(t, p) &&
+	    !host_bridge_whitelist(t, p, provider, client, acs_redirects, naive,
+				   log)) {
+		if (verbose)
+			PCI_WARN(log, client,
+				 "cannot be used for peer-to-peer DMA as the client and provider (%s) do not share an upstream bridge or whitelisted host bridge",
+				 provider->bdf);
+		map = DMASIM_MAP_NOT_SUPPORTED;
+	}
+	return map;
+}
+
+/* upstream_bridge_distance() / _warn() of v4.20 (§2.1). */
+static int upstream_bridge_distance(const struct dmasim_topo *t,
+				    const struct dmasim_policy *p,
+				    const struct dmasim_device *provider,
+				    const struct dmasim_device *client,
+				    bool verbose, bool naive,
+				    struct dmasim_log *log)
+{
+	struct acs_list list;
+	struct walk w;
+	int ret;
+
+	acs_list_init(&list, p->acs_list_size);
+	walk(t, provider, client, p->acs_redirect_bits, naive,
+	     verbose ? &list : NULL, &w);
+	ret = !w.common ? -1 : w.acs ? -2 : w.dist_a + w.dist_b;
+	if (!verbose)
+		return ret;
+	if (ret == -2) {
+		PCI_WARN(log, client,
+			 "cannot be used for peer-to-peer DMA as ACS redirect is set between the client and provider (%s)",
+			 provider->bdf);
+		PCI_WARN(log, client,
+			 "to disable ACS redirect for this path, add the kernel parameter: pci=disable_acs_redir=%s",
+			 acs_list_str(&list));
+	} else if (ret < 0) {
+		PCI_WARN(log, client,
+			 "cannot be used for peer-to-peer DMA as the client and provider (%s) do not share an upstream bridge",
+			 provider->bdf);
+	}
+	return ret;
+}
+
+/* pci_acs_flags_enabled() (§2.13). */
+static bool acs_flags_enabled(const struct dmasim_device *d, unsigned flags)
+{
+	if (!d->has_acs)
+		return false;
+	flags &= (unsigned)d->acs_cap | DMASIM_ACS_EC;
+	return (d->acs_ctrl & flags) == flags;
+}
+
+/* pci_acs_enabled() without device quirks (§2.13). */
+static bool acs_enabled(const struct dmasim_topo *t,
+			const struct dmasim_device *d, unsigned flags,
+			bool naive)
+{
+	if (!dmasim__is_pcie(t, d, naive))
+		return false;
+	switch (d->type) {
+	case DMASIM_DEV_PCI_BRIDGE:
+		return false;
+	case DMASIM_DEV_ROOT_PORT:
+	case DMASIM_DEV_SWITCH_DOWNSTREAM:
+		return acs_flags_enabled(d, flags);
+	case DMASIM_DEV_ENDPOINT:
+	case DMASIM_DEV_SWITCH_UPSTREAM:
+		if (dmasim__is_multifunction(t, d, naive))
+			return acs_flags_enabled(d, flags);
+		return true;
+	case DMASIM_DEV_TYPE_COUNT:
+		break;
+	}
+	return true;
+}
+
+/* pcie_find_root_port() of 2018: the highest PCIe bridge above (or) the
+ * device, if it is a Root Port.  For a PCIe device every device above is
+ * PCIe too, so that is the root-bus ancestor. */
+static const struct dmasim_device *
+find_root_port(const struct dmasim_topo *t, const struct dmasim_device *d,
+	       bool naive)
+{
+	const struct dmasim_device *r = dmasim__root_bus_ancestor(t, d, naive);
+
+	return r->type == DMASIM_DEV_ROOT_PORT ? r : NULL;
+}
+
+/* pci_peer_traffic_supported(dev, peer) of the 2018 proposal (§1.2). */
+static bool peer_traffic_supported(const struct dmasim_topo *t,
+				   const struct dmasim_policy *p,
+				   const struct dmasim_device *dev,
+				   const struct dmasim_device *peer, bool naive)
+{
+	const struct dmasim_device *rp_dev, *rp_peer, *cu;
+	unsigned cap;
+
+	if (!dmasim__is_pcie(t, dev, naive) || !dmasim__is_pcie(t, peer, naive))
+		return false;
+	/* pci_peer_host_traffic_supported(dev's host bridge): the policy's
+	 * whitelist (AMD 1022:1450 at 00.0 for the seed); only dev's host
+	 * bridge is consulted. */
+	if (dev->hb != peer->hb)
+		return hb_whitelisted(t, p, dev->hb, false, false, naive, NULL);
+	rp_dev = find_root_port(t, dev, naive);
+	rp_peer = find_root_port(t, peer, naive);
+	cu = dmasim__seed_common_upstream(t, dev, peer, naive);
+	/* No ACS on dev's root port: optimistic.  (With no root port at all,
+	 * e.g. a root-complex integrated endpoint, the patch would look up a
+	 * capability of a NULL device; dmasim treats it as "no ACS".) */
+	if (!rp_dev || !rp_dev->has_acs)
+		return cu != NULL;
+	cap = rp_dev->acs_cap;
+	if (rp_dev == rp_peer && cu &&
+	    ((cu != rp_dev && !acs_enabled(t, cu, DMASIM_ACS_UF, naive)) ||
+	     (cu == rp_dev && !(cap & DMASIM_ACS_RR))))
+		return true;
+	if ((cap & DMASIM_ACS_RR) && !acs_enabled(t, rp_dev, DMASIM_ACS_RR, naive))
+		return rp_dev == rp_peer;
+	/* Only with a translation agent to do the redirect. */
+	return dmasim__iommu_present(t, naive);
+}
+
+enum dmasim_map_type
+dmasim_p2p_map_type(const struct dmasim_topo *topo,
+		    const struct dmasim_policy *policy,
+		    const struct dmasim_device *provider,
+		    const struct dmasim_device *client, int *dist,
+		    unsigned flags, struct dmasim_log *log)
+{
+	bool verbose = (flags & DMASIM_P2P_VERBOSE) != 0;
+	bool naive = (flags & DMASIM_P2P_NAIVE) != 0;
+	enum dmasim_map_type map;
+	int d = -1;
+
+	if (!topo || !provider || !client) {
+		if (dist)
+			*dist = -1;
+		return DMASIM_MAP_NOT_SUPPORTED;
+	}
+	if (!policy)
+		policy = dmasim_policy_default();
+	switch (policy->decision) {
+	case DMASIM_DECIDE_SEED2018:
+		map = peer_traffic_supported(topo, policy, provider, client, naive)
+			? DMASIM_MAP_THRU_HOST_BRIDGE : DMASIM_MAP_NOT_SUPPORTED;
+		d = -1;
+		break;
+	case DMASIM_DECIDE_LINUX_420:
+		/* v4.20 maps every supported pair with bus addresses. */
+		d = upstream_bridge_distance(topo, policy, provider, client,
+					     verbose, naive, log);
+		map = d >= 0 ? DMASIM_MAP_BUS_ADDR : DMASIM_MAP_NOT_SUPPORTED;
+		break;
+	case DMASIM_DECIDE_CALC:
+	default:
+		map = calc_map_type_and_dist(topo, policy, provider, client, &d,
+					     verbose, naive, log);
+		break;
+	}
+	if (dist)
+		*dist = d;
+	return map;
+}
+
+int dmasim_p2p_distance_many(const struct dmasim_topo *topo,
+			     const struct dmasim_policy *policy,
+			     const struct dmasim_device *provider,
+			     const struct dmasim_device *const *clients,
+			     size_t n, unsigned flags, struct dmasim_log *log)
+{
+	bool verbose = (flags & DMASIM_P2P_VERBOSE) != 0;
+	bool not_supported = false;
+	int total = 0, d;
+	size_t i;
+
+	if (!topo || !provider || n == 0)
+		return -1;
+	if (!policy)
+		policy = dmasim_policy_default();
+	for (i = 0; i < n; i++) {
+		/* find_parent_pci_dev(): every client in the model is a PCI
+		 * device, so the "not a PCI device" branch cannot occur. */
+		if (!clients[i])
+			return -1;
+		if (dmasim_p2p_map_type(topo, policy, provider, clients[i], &d,
+					flags, log) == DMASIM_MAP_NOT_SUPPORTED)
+			not_supported = true;
+		if (not_supported && !verbose)
+			break;
+		total += d;
+	}
+	/* The 2018 proposal has no distance at all. */
+	if (not_supported || policy->decision == DMASIM_DECIDE_SEED2018)
+		return -1;
+	return total;
+}

@@ -1,0 +1,1 @@
+list(APPEND DMASIM_SOURCES policy/policy.c)
