@@ -42,5 +42,8 @@ int cli_parse_u64(const char *cmd, const char *what, const char *s,
 		  uint64_t *out);
 /* Write @help to stdout; returns CLI_OK. */
 int cli_help(const char *help);
+/* A built-in policy name or a policy file (NULL: the default, linux-6.12),
+ * or print why not; returns CLI_OK or CLI_USAGE. */
+int cli_load_policy(const char *what, struct dmasim_policy *out);
 
 #endif

@@ -61,3 +61,19 @@ int cli_help(const char *help)
 	fputs(help, stdout);
 	return CLI_OK;
 }
+
+int cli_load_policy(const char *what, struct dmasim_policy *out)
+{
+	struct dmasim_error err;
+
+	if (!what) {
+		*out = *dmasim_policy_default();
+		return CLI_OK;
+	}
+	dmasim_error_init(&err);
+	if (dmasim_policy_load(what, out, &err) != DMASIM_OK) {
+		cli_print_error(&err);
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}

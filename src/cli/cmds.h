@@ -3,4 +3,6 @@
 #ifndef DMASIM_CLI_CMDS_H
 #define DMASIM_CLI_CMDS_H
 int cmd_route(int argc, char **argv);
+int cmd_upstream(int argc, char **argv);
+int cmd_p2p(int argc, char **argv);
 #endif
