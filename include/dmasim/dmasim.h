@@ -18,5 +18,6 @@
 #include "dmasim/fabric.h"
 #include "dmasim/policy.h"
 #include "dmasim/p2pdma.h"
+#include "dmasim/import.h"
 
 #endif

@@ -4,3 +4,4 @@
 CLI_COMMAND("route", "route a device's memory request through the fabric, hop by hop", cmd_route)
 CLI_COMMAND("upstream", "the common upstream device of two devices, as a policy finds it", cmd_upstream)
 CLI_COMMAND("p2p", "the kernel's P2P decision: map type, distance, warnings", cmd_p2p)
+CLI_COMMAND("import", "make a topology from an lspci dump or a sysfs tree", cmd_import)

@@ -1,0 +1,1103 @@
+/*
+ * dmasim -- from decoded functions to topology YAML: build the tree from
+ * the bus numbers, give each bridge its type, keep what the hardware
+ * decodes, infer what the input cannot tell (docs/import.md has the rules)
+ * and write the YAML with comments.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmasim/import.h"
+#include "import/imp_int.h"
+#include "model/names.h"
+
+#define MIB (1ull << 20)
+#define GIB (1ull << 30)
+#define GIB4 0x100000000ull
+#define X86_INTR_BASE 0xfec00000ull  /* IOAPIC, HPET, LAPIC/MSI: never BARs */
+#define UNBOUNDED_CAP GIB            /* largest size inferred from alignment alone */
+#define HIGH_RAM_END (64 * GIB)
+
+/* ---- text buffer ----------------------------------------------------- */
+
+static void sb_grow(struct sb *b, size_t need)
+{
+	size_t cap;
+	char *s;
+
+	if (b->oom || b->len + need + 1 <= b->cap)
+		return;
+	cap = b->cap ? b->cap : 4096;
+	while (cap < b->len + need + 1)
+		cap *= 2;
+	if (!(s = realloc(b->s, cap))) {
+		b->oom = true;
+		return;
+	}
+	b->s = s;
+	b->cap = cap;
+}
+
+void sb_printf(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->oom = true;
+		return;
+	}
+	sb_grow(b, (size_t)n);
+	if (b->oom)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void sb_putc(struct sb *b, char c)
+{
+	sb_grow(b, 1);
+	if (b->oom)
+		return;
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
+
+void dmasim_import_free(char *text)
+{
+	free(text);
+}
+
+/* ---- setup ----------------------------------------------------------- */
+
+void imp_init(struct imp *im, const char *file,
+	      const struct dmasim_import_opts *opts, struct dmasim_error *err,
+	      const char *source)
+{
+	memset(im, 0, sizeof(*im));
+	im->file = file;
+	im->err = err;
+	if (opts)
+		im->opts = *opts;
+	im->source = source;
+	im->arch = DMASIM_ARCH_X86_64;
+	im->arch_inferred = true;
+	im->iommu_type = IMP_NONE;
+	if (im->opts.has_arch) {
+		im->arch = im->opts.arch;
+		im->arch_inferred = false;
+	}
+}
+
+void imp_fini(struct imp *im)
+{
+	free(im->dev);
+	im->dev = NULL;
+}
+
+struct imp_dev *imp_new_dev(struct imp *im)
+{
+	struct imp_dev *d;
+
+	if (im->ndev == im->capdev) {
+		size_t cap = im->capdev ? im->capdev * 2 : 32;
+		struct imp_dev *v = realloc(im->dev, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		im->dev = v;
+		im->capdev = cap;
+	}
+	d = &im->dev[im->ndev++];
+	memset(d, 0, sizeof(*d));
+	d->iommu_group = IMP_NONE;
+	d->parent = d->first_child = d->next_sibling = IMP_NONE;
+	memset(d->cfg, 0xff, sizeof(d->cfg));
+	return d;
+}
+
+static int nomem(struct imp *im)
+{
+	return dmasim_error_set(im->err, DMASIM_ENOMEM, im->file, 0, 0, "out of memory");
+}
+
+static const char *bdf(const struct imp_dev *d, char *buf, size_t size)
+{
+	snprintf(buf, size, "%04x:%02x:%02x.%x", d->seg, d->bus, d->devfn >> 3,
+		 d->devfn & 7);
+	return buf;
+}
+
+/* ---- /proc/iomem ----------------------------------------------------- */
+
+/*
+ * Lines "  start-end : name", nesting by two spaces.  The outermost
+ * "PCI Bus SSSS:BB" entries (not inside another PCI Bus entry nor inside
+ * an ECAM/MMCONFIG claim) are host-bridge windows of root bus BB;
+ * top-level "System RAM" entries are RAM.
+ */
+int imp_iomem_parse(struct imp *im, const char *text, size_t len,
+		    const char *name)
+{
+	bool in_pci[64] = { false }, in_cfg[64] = { false };
+	size_t at = 0;
+	unsigned no = 0, nonzero = 0;
+
+	while (at < len) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - text) : len, ind = 0;
+		char line[256], *p, *colon;
+		unsigned long long lo, hi;
+		unsigned seg, bus, depth;
+		int used;
+
+		no++;
+		if (end - at >= sizeof(line)) {
+			at = end + 1;
+			continue;
+		}
+		memcpy(line, text + at, end - at);
+		line[end - at] = '\0';
+		at = end + 1;
+		while (line[ind] == ' ')
+			ind++;
+		if (!line[ind])
+			continue;
+		depth = (unsigned)(ind / 2 < 63 ? ind / 2 : 63);
+		if (sscanf(line + ind, "%llx-%llx %n", &lo, &hi, &used) != 2 ||
+		    !(colon = strchr(line + ind, ':')))
+			return dmasim_error_set(im->err, DMASIM_ESYNTAX, name, no,
+				(unsigned)ind + 1,
+				"expected 'start-end : name' as in /proc/iomem");
+		if (hi < lo)
+			return dmasim_error_set(im->err, DMASIM_ESYNTAX, name, no,
+				(unsigned)ind + 1, "range ends before it starts");
+		if (lo || hi)
+			nonzero++;
+		p = colon + 1;
+		while (*p == ' ')
+			p++;
+		in_pci[depth] = in_cfg[depth] = false;
+		if (strstr(p, "ECAM") || strstr(p, "MMCONFIG"))
+			in_cfg[depth] = true;
+		if (sscanf(p, "PCI Bus %x:%x", &seg, &bus) == 2) {
+			bool outer = true;
+			unsigned k;
+
+			for (k = 0; k < depth; k++)
+				if (in_pci[k] || in_cfg[k])
+					outer = false;
+			in_pci[depth] = true;
+			if (outer && im->niomem_win < sizeof(im->iomem_win) / sizeof(im->iomem_win[0])) {
+				struct imp_hbwin *w = &im->iomem_win[im->niomem_win];
+				w->kind = lo >= GIB4 ? DMASIM_WIN_MEM_PREF : DMASIM_WIN_MEM;
+				w->cpu = w->bus = lo;
+				w->size = hi - lo + 1;
+				w->inferred = false;
+				im->iomem_seg[im->niomem_win] = (uint16_t)seg;
+				im->iomem_bus[im->niomem_win] = (uint8_t)bus;
+				im->niomem_win++;
+			}
+		} else if (depth == 0 && strncmp(p, "System RAM", 10) == 0 &&
+			   im->nram < sizeof(im->ram) / sizeof(im->ram[0])) {
+			if (im->nram && im->ram[im->nram - 1].base + im->ram[im->nram - 1].size == lo)
+				im->ram[im->nram - 1].size += hi - lo + 1;
+			else
+				im->ram[im->nram++] = (struct imp_range){ lo, hi - lo + 1 };
+		}
+	}
+	if (!nonzero) {
+		/* Read without privileges the kernel shows every range as 0. */
+		im->nram = 0;
+		im->niomem_win = 0;
+		return DMASIM_OK;
+	}
+	im->ram_given = im->nram > 0;
+	return DMASIM_OK;
+}
+
+/* ---- the tree -------------------------------------------------------- */
+
+static int cmp_dev(const void *a, const void *b)
+{
+	const struct imp_dev *x = a, *y = b;
+	uint32_t kx = (uint32_t)x->seg << 16 | (uint32_t)x->bus << 8 | x->devfn;
+	uint32_t ky = (uint32_t)y->seg << 16 | (uint32_t)y->bus << 8 | y->devfn;
+
+	return kx < ky ? -1 : kx > ky;
+}
+
+static bool range_in(unsigned lo, unsigned hi, unsigned olo, unsigned ohi)
+{
+	return lo >= olo && hi <= ohi;
+}
+
+/* Bridges' bus ranges either nest (the inner bridge sits behind the outer
+ * one) or are disjoint; each device hangs below the innermost bridge whose
+ * range holds its bus, and that bridge's secondary bus must be its bus. */
+static int link_tree(struct imp *im)
+{
+	char b1[16], b2[16];
+	size_t i, j;
+	int *last;
+
+	for (i = 0; i < im->ndev; i++) {
+		struct imp_dev *d = &im->dev[i];
+		if (!d->bridge)
+			continue;
+		for (j = 0; j < im->ndev; j++) {
+			struct imp_dev *o = &im->dev[j];
+			bool nested;
+
+			if (j == i || !o->bridge || o->seg != d->seg)
+				continue;
+			if (d->subordinate < o->secondary || o->subordinate < d->secondary)
+				continue;
+			/* o's range and d's overlap: fine only when one nests in
+			 * the other and the inner bridge sits behind the outer. */
+			nested = (range_in(d->secondary, d->subordinate, o->secondary, o->subordinate) &&
+				  range_in(d->bus, d->bus, o->secondary, o->subordinate)) ||
+				 (range_in(o->secondary, o->subordinate, d->secondary, d->subordinate) &&
+				  range_in(o->bus, o->bus, d->secondary, d->subordinate));
+			if (!nested && d->line >= o->line)
+				return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, d->line, 1,
+					"bridge %s claims buses [%02x-%02x], which overlap buses [%02x-%02x] of bridge %s (line %u)",
+					bdf(d, b1, sizeof(b1)), d->secondary, d->subordinate,
+					o->secondary, o->subordinate, bdf(o, b2, sizeof(b2)), o->line);
+		}
+	}
+	for (i = 0; i < im->ndev; i++) {
+		struct imp_dev *d = &im->dev[i];
+		int best = IMP_NONE;
+
+		for (j = 0; j < im->ndev; j++) {
+			const struct imp_dev *o = &im->dev[j];
+			if (j == i || !o->bridge || o->seg != d->seg ||
+			    d->bus < o->secondary || d->bus > o->subordinate)
+				continue;
+			if (best == IMP_NONE ||
+			    o->subordinate - o->secondary <
+			    im->dev[best].subordinate - im->dev[best].secondary)
+				best = (int)j;
+		}
+		if (best != IMP_NONE && im->dev[best].secondary != d->bus)
+			return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, d->line, 1,
+				"%s is on bus %02x, behind bridge %s (buses [%02x-%02x]), but no bridge there has %02x as its secondary bus",
+				bdf(d, b1, sizeof(b1)), d->bus, bdf(&im->dev[best], b2, sizeof(b2)),
+				im->dev[best].secondary, im->dev[best].subordinate, d->bus);
+		if (best != IMP_NONE && d->bridge &&
+		    !range_in(d->secondary, d->subordinate, im->dev[best].secondary,
+			      im->dev[best].subordinate))
+			return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, d->line, 1,
+				"bridge %s claims buses [%02x-%02x], outside the buses [%02x-%02x] of its parent bridge %s (line %u)",
+				bdf(d, b1, sizeof(b1)), d->secondary, d->subordinate,
+				im->dev[best].secondary, im->dev[best].subordinate,
+				bdf(&im->dev[best], b2, sizeof(b2)), im->dev[best].line);
+		d->parent = best;
+	}
+	/* Host bridges: one per root bus (a bus no bridge claims). */
+	for (i = 0; i < im->ndev; i++) {
+		struct imp_dev *d = &im->dev[i];
+		if (d->parent != IMP_NONE) {
+			d->hb = im->dev[d->parent].hb;
+			continue;
+		}
+		if (!im->nhb || im->hb[im->nhb - 1].seg != d->seg ||
+		    im->hb[im->nhb - 1].bus_first != d->bus) {
+			struct imp_hb *h;
+			if (im->nhb == sizeof(im->hb) / sizeof(im->hb[0]))
+				return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, d->line, 1,
+					"more than %zu root buses", sizeof(im->hb) / sizeof(im->hb[0]));
+			h = &im->hb[im->nhb++];
+			memset(h, 0, sizeof(*h));
+			h->seg = d->seg;
+			h->bus_first = d->bus;
+			h->first_dev = (int)i;
+		}
+		d->hb = (int)im->nhb - 1;
+	}
+	for (i = 0; i < im->nhb; i++) {
+		struct imp_hb *h = &im->hb[i];
+		unsigned top = 0xff;
+		if (i + 1 < im->nhb && im->hb[i + 1].seg == h->seg)
+			top = im->hb[i + 1].bus_first - 1u;
+		for (j = 0; j < im->ndev; j++)
+			if (im->dev[j].hb == (int)i && im->dev[j].bridge &&
+			    im->dev[j].subordinate > top)
+				top = im->dev[j].subordinate;
+		h->bus_last = (uint8_t)top;
+	}
+	/* Children lists in devfn order. */
+	if (!(last = malloc((im->ndev + 1) * sizeof(*last))))
+		return nomem(im);
+	for (i = 0; i < im->ndev; i++)
+		last[i] = IMP_NONE;
+	for (i = 0; i < im->ndev; i++) {
+		int p = im->dev[i].parent;
+		if (p == IMP_NONE)
+			continue;
+		if (last[p] == IMP_NONE)
+			im->dev[p].first_child = (int)i;
+		else
+			im->dev[last[p]].next_sibling = (int)i;
+		last[p] = (int)i;
+	}
+	free(last);
+	return DMASIM_OK;
+}
+
+static bool has_bridge_child(const struct imp *im, const struct imp_dev *d)
+{
+	int c;
+
+	for (c = d->first_child; c != IMP_NONE; c = im->dev[c].next_sibling)
+		if (im->dev[c].bridge)
+			return true;
+	return false;
+}
+
+/* Types: the PCIe capability when the dump holds it, else by position. */
+static void assign_types(struct imp *im)
+{
+	size_t i;
+
+	for (i = 0; i < im->ndev; i++) {
+		struct imp_dev *d = &im->dev[i];
+		const struct imp_dev *p = d->parent == IMP_NONE ? NULL : &im->dev[d->parent];
+
+		d->type = DMASIM_DEV_ENDPOINT;
+		if (!d->bridge) {
+			if (d->unconfigured)
+				d->type_note = "a bridge without bus numbers (secondary bus not above its own); modelled as an endpoint";
+			else if (d->hdr_type == 2)
+				d->type_note = "a CardBus bridge; its card bus is not modelled";
+			continue;
+		}
+		if (d->hdr_type == 2) {
+			d->type = DMASIM_DEV_PCI_BRIDGE;
+			d->type_note = "a CardBus bridge";
+			continue;
+		}
+		switch (d->exp_type) {
+		case IMP_EXP_ROOT_PORT:
+			d->type = DMASIM_DEV_ROOT_PORT;
+			continue;
+		case IMP_EXP_UPSTREAM:
+			d->type = DMASIM_DEV_SWITCH_UPSTREAM;
+			continue;
+		case IMP_EXP_DOWNSTREAM:
+			d->type = DMASIM_DEV_SWITCH_DOWNSTREAM;
+			continue;
+		case IMP_EXP_PCI_BRIDGE:
+		case IMP_EXP_PCIE_BRIDGE:
+			d->type = DMASIM_DEV_PCI_BRIDGE;
+			continue;
+		default:
+			break;
+		}
+		if (d->caps_known && d->exp_type == IMP_NONE) {
+			d->type = DMASIM_DEV_PCI_BRIDGE;   /* conventional PCI */
+			continue;
+		}
+		if (!p) {
+			d->type = DMASIM_DEV_ROOT_PORT;
+			d->type_note = "inferred: a bridge on a root bus";
+		} else if (p->type == DMASIM_DEV_SWITCH_UPSTREAM) {
+			d->type = DMASIM_DEV_SWITCH_DOWNSTREAM;
+			d->type_note = "inferred: below a switch upstream port";
+		} else if ((p->type == DMASIM_DEV_ROOT_PORT ||
+			    p->type == DMASIM_DEV_SWITCH_DOWNSTREAM) &&
+			   has_bridge_child(im, d)) {
+			d->type = DMASIM_DEV_SWITCH_UPSTREAM;
+			d->type_note = "inferred: below a port, with bridges below it";
+		} else {
+			d->type = DMASIM_DEV_PCI_BRIDGE;
+			d->type_note = "inferred: no PCIe capability in the dump";
+		}
+	}
+}
+
+/* ---- what the hardware decodes, and BAR sizes ------------------------ */
+
+struct res {
+	uint64_t lo, hi;
+	int dev, bar;   /* bar -1: a window of kind @kind */
+	int kind;
+};
+
+static bool win_holds(const struct imp_win *w, uint64_t lo, uint64_t hi)
+{
+	return w->present && lo >= w->base && hi <= w->limit;
+}
+
+static void drop_window(struct imp_dev *d, int k, const char *why)
+{
+	d->win[k].present = false;
+	d->win[k].dropped = true;
+	snprintf(d->win[k].note, sizeof(d->win[k].note), "%s", why);
+}
+
+static void drop_bar(struct imp_bar *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void drop_bar(struct imp_bar *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	b->present = false;
+	va_start(ap, fmt);
+	vsnprintf(b->notebuf, sizeof(b->notebuf), fmt, ap);
+	va_end(ap);
+	b->note = b->notebuf;
+}
+
+static uint64_t bar_last(const struct imp_bar *b)
+{
+	return b->bus + (b->size ? b->size : 1) - 1;
+}
+
+static int cmp_res(const void *a, const void *b)
+{
+	const struct res *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->bar < y->bar ? -1 : x->bar > y->bar;
+}
+
+/* Resources decoded on the bus below @p (NULL: every root bus). */
+static size_t gather(struct imp *im, const struct imp_dev *p, struct res *v,
+		     size_t cap)
+{
+	size_t n = 0, i;
+	int k, b;
+
+	for (i = 0; i < im->ndev; i++) {
+		struct imp_dev *d = &im->dev[i];
+		if (p ? d->parent != (int)(p - im->dev) : d->parent != IMP_NONE)
+			continue;
+		for (b = 0; b < 6; b++)
+			if (d->bars[b].present && n < cap)
+				v[n++] = (struct res){ d->bars[b].bus, bar_last(&d->bars[b]),
+						       (int)i, b, 0 };
+		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
+			if (d->win[k].present && n < cap)
+				v[n++] = (struct res){ d->win[k].base, d->win[k].limit,
+						       (int)i, -1, k };
+	}
+	qsort(v, n, sizeof(*v), cmp_res);
+	return n;
+}
+
+static uint64_t pow2_floor(uint64_t x)
+{
+	uint64_t p = 1;
+
+	while (p <= x / 2)
+		p *= 2;
+	return p;
+}
+
+/*
+ * The size of a BAR the input does not give: the largest power of two that
+ * (1) divides its base (BARs are naturally aligned), (2) ends before the
+ * next resource decoded on the same bus (root buses: on any root bus),
+ * (3) ends inside the parent bridge's window, (4) stays below 4 GiB for a
+ * 32-bit BAR, and on x86 below the interrupt region at 0xfec00000 when it
+ * starts below it; with none of (2)-(4) binding, at most 1 GiB.
+ */
+static void infer_size(struct imp *im, struct imp_bar *b, const struct imp_win *pw,
+		       const struct res *v, size_t n)
+{
+	uint64_t bound = UINT64_MAX, align = b->bus & (~b->bus + 1);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].lo > b->bus && v[i].lo - b->bus < bound)
+			bound = v[i].lo - b->bus;
+	if (pw && pw->present && pw->limit - b->bus + 1 < bound)
+		bound = pw->limit - b->bus + 1;
+	if (b->bits == 32 && b->bus < GIB4 && GIB4 - b->bus < bound)
+		bound = GIB4 - b->bus;
+	if (im->arch == DMASIM_ARCH_X86_64 && b->bus < X86_INTR_BASE &&
+	    X86_INTR_BASE - b->bus < bound)
+		bound = X86_INTR_BASE - b->bus;
+	if (bound == UINT64_MAX)
+		bound = UNBOUNDED_CAP;
+	if (align && align < bound)
+		bound = align;
+	b->size = pow2_floor(bound);
+	if (b->size < 16)
+		b->size = 16;
+}
+
+/* One bus: windows of the bridges on it, then BARs, then sizes, then
+ * overlaps.  @p is the bridge above it (NULL: the root buses). */
+static int settle_bus(struct imp *im, struct imp_dev *p)
+{
+	struct res *v;
+	size_t i, n, cap = im->ndev * 8 + 8;
+	char b1[16], b2[16];
+	int k, bi;
+
+	for (i = 0; i < im->ndev; i++) {
+		struct imp_dev *d = &im->dev[i];
+		if (p ? d->parent != (int)(p - im->dev) : d->parent != IMP_NONE)
+			continue;
+		for (k = 0; p && k < DMASIM_WIN_KIND_COUNT; k++) {
+			int pk = k == DMASIM_WIN_MEM_PREF && p->win[DMASIM_WIN_MEM_PREF].present
+				? DMASIM_WIN_MEM_PREF : DMASIM_WIN_MEM;
+			if (!d->win[k].present)
+				continue;
+			if (k == DMASIM_WIN_MEM_PREF && pk == DMASIM_WIN_MEM)
+				drop_window(d, k, "left out: the parent bridge has no prefetchable window, and dmasim cannot place a prefetchable window in a non-prefetchable one");
+			else if (!win_holds(&p->win[pk], d->win[k].base, d->win[k].limit))
+				drop_window(d, k, "left out: not inside the parent bridge's window, so nothing reaches it");
+		}
+		for (bi = 0; bi < 6; bi++) {
+			struct imp_bar *b = &d->bars[bi];
+			uint64_t hi;
+
+			if (!b->present || !p)
+				continue;
+			hi = b->size ? bar_last(b) : b->bus;
+			if (b->pref && win_holds(&p->win[DMASIM_WIN_MEM_PREF], b->bus, hi))
+				continue;
+			if (win_holds(&p->win[DMASIM_WIN_MEM], b->bus, hi)) {
+				if (b->pref) {
+					b->pref = false;
+					b->pref_dropped = true;
+				}
+				continue;
+			}
+			drop_bar(b, "BAR %d at 0x%llx: left out, outside the windows of %s, so nothing reaches it",
+				 bi, (unsigned long long)b->bus, bdf(p, b1, sizeof(b1)));
+		}
+	}
+	if (!(v = malloc(cap * sizeof(*v))))
+		return nomem(im);
+	/* Sizes: root buses share one CPU address space (offset 0), so their
+	 * resources bound each other across host bridges. */
+	n = gather(im, p, v, cap);
+	for (i = 0; i < im->ndev; i++) {
+		struct imp_dev *d = &im->dev[i];
+		if (p ? d->parent != (int)(p - im->dev) : d->parent != IMP_NONE)
+			continue;
+		for (bi = 0; bi < 6; bi++) {
+			struct imp_bar *b = &d->bars[bi];
+			const struct imp_win *pw = NULL;
+
+			if (!b->present || b->size_known)
+				continue;
+			if (p)
+				pw = b->pref ? &p->win[DMASIM_WIN_MEM_PREF] : &p->win[DMASIM_WIN_MEM];
+			infer_size(im, b, pw, v, n);
+		}
+	}
+	/* Overlaps between what this bus decodes: keep windows over BARs,
+	 * earlier over later. */
+	n = gather(im, p, v, cap);
+	for (i = 1; i < n; i++) {
+		size_t j;
+		for (j = 0; j < i; j++) {
+			struct res *a = &v[j], *c = &v[i];
+			struct imp_dev *da, *dc;
+			if (a->dev < 0 || c->dev < 0 || c->lo > a->hi || a->lo > c->hi)
+				continue;
+			if (a->bar >= 0 && c->bar < 0) {
+				struct res *t = a;
+				a = c;
+				c = t;
+			}
+			da = &im->dev[a->dev];
+			dc = &im->dev[c->dev];
+			if (c->bar >= 0)
+				drop_bar(&dc->bars[c->bar], "BAR %d at 0x%llx: left out, it overlaps %s of %s",
+					 c->bar, (unsigned long long)c->lo,
+					 a->bar >= 0 ? "a BAR" : "a window", bdf(da, b2, sizeof(b2)));
+			else
+				drop_window(dc, c->kind, "left out: it overlaps a window of a sibling or of this bridge");
+			c->dev = -1;
+		}
+	}
+	free(v);
+	return DMASIM_OK;
+}
+
+static int settle_all(struct imp *im)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = settle_bus(im, NULL)))
+		return rc;
+	for (i = 0; i < im->ndev; i++)
+		if (im->dev[i].bridge && (rc = settle_bus(im, &im->dev[i])))
+			return rc;
+	return DMASIM_OK;
+}
+
+/* ---- host-bridge windows and RAM -------------------------------------- */
+
+static int add_hbwin(struct imp_hb *h, int kind, uint64_t cpu, uint64_t bus,
+		     uint64_t size, bool inferred)
+{
+	if (h->nwin == sizeof(h->win) / sizeof(h->win[0]))
+		return -1;
+	h->win[h->nwin++] = (struct imp_hbwin){ kind, cpu, bus, size, inferred };
+	return 0;
+}
+
+/* Offset (cpu - bus) of the sysfs resources inside [lo, hi] (CPU). */
+static uint64_t offset_in(const struct imp *im, int hb, uint64_t lo, uint64_t hi)
+{
+	size_t i;
+	int b;
+
+	for (i = 0; i < im->ndev; i++) {
+		const struct imp_dev *d = &im->dev[i];
+		if (d->hb != hb)
+			continue;
+		for (b = 0; b < 6; b++)
+			if (d->bars[b].present && d->bars[b].cpu >= lo && d->bars[b].cpu <= hi)
+				return d->bars[b].cpu - d->bars[b].bus;
+	}
+	return 0;
+}
+
+struct cres {
+	uint64_t lo, hi;  /* CPU addresses */
+	uint64_t off;     /* cpu - bus */
+	int hb;
+};
+
+static int cmp_cres(const void *a, const void *b)
+{
+	const struct cres *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/*
+ * Windows from --iomem (or ROOT/proc/iomem) where given; root-bus
+ * resources they do not cover, and all of them when none is given, are
+ * covered by inferred windows: consecutive resources of one host bridge
+ * merge into one window, split at 4 GiB (below: mem, above: mem-pref),
+ * widened to 1 MiB boundaries where that overlaps nothing (and, on x86,
+ * not into the interrupt region at 0xfec00000).
+ */
+static int host_windows(struct imp *im)
+{
+	struct cres *v;
+	size_t n = 0, i, j, cap = im->ndev * 8 + 8;
+	int b, k;
+
+	for (i = 0; i < im->niomem_win; i++)
+		for (j = 0; j < im->nhb; j++)
+			if (im->hb[j].seg == im->iomem_seg[i] &&
+			    im->hb[j].bus_first == im->iomem_bus[i]) {
+				struct imp_hbwin w = im->iomem_win[i];
+				w.bus = w.cpu - offset_in(im, (int)j, w.cpu, w.cpu + w.size - 1);
+				if (add_hbwin(&im->hb[j], w.kind, w.cpu, w.bus, w.size, false))
+					return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, 0, 0,
+								"too many host-bridge windows");
+			}
+	if (!(v = malloc(cap * sizeof(*v))))
+		return nomem(im);
+	for (i = 0; i < im->ndev; i++) {
+		const struct imp_dev *d = &im->dev[i];
+		uint64_t off = offset_in(im, d->hb, 0, UINT64_MAX);
+
+		if (d->parent != IMP_NONE)
+			continue;
+		for (b = 0; b < 6; b++)
+			if (d->bars[b].present)
+				v[n++] = (struct cres){ d->bars[b].cpu,
+					d->bars[b].cpu + d->bars[b].size - 1,
+					d->bars[b].cpu - d->bars[b].bus, d->hb };
+		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
+			if (d->win[k].present)
+				v[n++] = (struct cres){ d->win[k].base + off,
+					d->win[k].limit + off, off, d->hb };
+	}
+	/* Leave out what a given window already covers. */
+	for (i = 0, j = 0; i < n; i++) {
+		const struct imp_hb *h = &im->hb[v[i].hb];
+		size_t w;
+		for (w = 0; w < h->nwin; w++)
+			if (v[i].lo >= h->win[w].cpu && v[i].hi <= h->win[w].cpu + h->win[w].size - 1)
+				break;
+		if (w == h->nwin)
+			v[j++] = v[i];
+	}
+	n = j;
+	qsort(v, n, sizeof(*v), cmp_cres);
+	for (i = 0; i < n;) {
+		uint64_t lo = v[i].lo, hi = v[i].hi, raw_hi, prev_end = 0,
+			 next_start = UINT64_MAX;
+		int hb = v[i].hb;
+		bool high = lo >= GIB4;
+
+		for (j = i + 1; j < n && v[j].hb == hb && (v[j].lo >= GIB4) == high; j++)
+			if (v[j].hi > hi)
+				hi = v[j].hi;
+		raw_hi = hi;
+		if (i > 0)
+			prev_end = v[i - 1].hi + 1;
+		if (j < n)
+			next_start = v[j].lo;
+		if ((lo & ~(MIB - 1)) >= prev_end)
+			lo &= ~(MIB - 1);
+		if ((hi | (MIB - 1)) < next_start)
+			hi |= MIB - 1;
+		if (im->arch == DMASIM_ARCH_X86_64 && raw_hi < X86_INTR_BASE &&
+		    hi >= X86_INTR_BASE)
+			hi = X86_INTR_BASE - 1;
+		if (add_hbwin(&im->hb[hb], high ? DMASIM_WIN_MEM_PREF : DMASIM_WIN_MEM,
+			      lo, lo - v[i].off, hi - lo + 1, true)) {
+			free(v);
+			return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, 0, 0,
+						"too many host-bridge windows");
+		}
+		i = j;
+	}
+	free(v);
+	return DMASIM_OK;
+}
+
+/* RAM when not given: [0, the lowest window below 4 GiB) and [4 GiB,
+ * 64 GiB) cut at the lowest window above 4 GiB; on x86 the low range also
+ * stops at the interrupt region. */
+static void infer_ram(struct imp *im)
+{
+	uint64_t low = GIB4, high = HIGH_RAM_END;
+	size_t i, w;
+
+	if (im->ram_given)
+		return;
+	if (im->arch == DMASIM_ARCH_X86_64)
+		low = X86_INTR_BASE;
+	for (i = 0; i < im->nhb; i++)
+		for (w = 0; w < im->hb[i].nwin; w++) {
+			const struct imp_hbwin *x = &im->hb[i].win[w];
+			uint64_t last = x->cpu + x->size - 1;
+			if (x->cpu < low)
+				low = x->cpu;
+			if (last >= GIB4 && x->cpu < high)
+				high = x->cpu < GIB4 ? GIB4 : x->cpu;
+		}
+	low &= ~(MIB - 1);
+	im->nram = 0;
+	if (low)
+		im->ram[im->nram++] = (struct imp_range){ 0, low };
+	if (high > GIB4)
+		im->ram[im->nram++] = (struct imp_range){ GIB4, high - GIB4 };
+}
+
+/* ---- YAML ------------------------------------------------------------ */
+
+static const char *size_str(char *buf, size_t n, uint64_t v)
+{
+	static const char suffix[] = "KMGT";
+	int i;
+
+	for (i = 3; i >= 0; i--) {
+		uint64_t unit = 1ull << (10 * (i + 1));
+		if (v >= unit && v % unit == 0) {
+			snprintf(buf, n, "%llu%c", (unsigned long long)(v / unit), suffix[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, n, "0x%llx", (unsigned long long)v);
+	return buf;
+}
+
+static void comment(struct imp *im, struct sb *o, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "  # text" at the end of the current line (unless comments are off). */
+static void comment(struct imp *im, struct sb *o, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (im->opts.no_comments)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	sb_printf(o, "  # %s", buf);
+}
+
+static void acs_list(struct sb *o, unsigned bits)
+{
+	int i, first = 1;
+
+	sb_putc(o, '[');
+	for (i = 0; i < 7; i++)
+		if (bits & (1u << i)) {
+			sb_printf(o, "%s%s", first ? "" : ", ", dmasim__acs_bit_names[i]);
+			first = 0;
+		}
+	sb_putc(o, ']');
+}
+
+static void describe(const struct imp_dev *d, char *buf, size_t n)
+{
+	/* The dump's own description when it has one ("dev" from sysfs-made
+	 * dumps says nothing), else the class name. */
+	if (d->text[0] && strcmp(d->text, "dev") != 0)
+		snprintf(buf, n, "%s", d->text);
+	else
+		snprintf(buf, n, "%s [%04x:%04x]", imp_class_name(d->class_code),
+			 d->vendor, d->device);
+}
+
+static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
+			int ind)
+{
+	char b1[16], desc[200], sz[32];
+	int k, bi, c, nbars = 0;
+	bool p2p = false;
+
+	if (!im->opts.no_comments) {
+		describe(d, desc, sizeof(desc));
+		sb_printf(o, "%*s# %s %s\n", ind, "", bdf(d, b1, sizeof(b1)), desc);
+	}
+	sb_printf(o, "%*s- bdf: %s\n", ind, "", bdf(d, b1, sizeof(b1)));
+	ind += 2;
+	sb_printf(o, "%*stype: %s", ind, "", dmasim__dev_type_names[d->type]);
+	if (d->type_note)
+		comment(im, o, "%s", d->type_note);
+	sb_putc(o, '\n');
+	sb_printf(o, "%*svendor: 0x%04x\n", ind, "", d->vendor);
+	sb_printf(o, "%*sdevice: 0x%04x\n", ind, "", d->device);
+	if (d->has_acs) {
+		sb_printf(o, "%*sacs: { cap: ", ind, "");
+		acs_list(o, d->acs_cap);
+		sb_printf(o, ", ctrl: ");
+		acs_list(o, d->acs_ctrl);
+		sb_printf(o, " }");
+		if (d->acs_ctrl_dropped)
+			comment(im, o, "the control register also enables bits the capability lacks (0x%x); left out",
+				d->acs_ctrl_dropped);
+		sb_putc(o, '\n');
+	}
+	if (d->iommu_group != IMP_NONE && !im->opts.no_comments)
+		sb_printf(o, "%*s# sysfs iommu_group %d\n", ind, "", d->iommu_group);
+	if (d->bridge) {
+		bool any = d->win[0].present || d->win[1].present;
+		sb_printf(o, "%*ssecondary: 0x%02x\n", ind, "", d->secondary);
+		sb_printf(o, "%*ssubordinate: 0x%02x\n", ind, "", d->subordinate);
+		if (any)
+			sb_printf(o, "%*swindows:\n", ind, "");
+		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++) {
+			if (d->win[k].present)
+				sb_printf(o, "%*s%s: [0x%llx, 0x%llx]\n", ind + 2, "",
+					  dmasim__win_kind_names[k],
+					  (unsigned long long)d->win[k].base,
+					  (unsigned long long)d->win[k].limit);
+			else if (d->win[k].note[0] && !im->opts.no_comments)
+				sb_printf(o, "%*s# %s window: %s\n", ind + (any ? 2 : 0), "",
+					  dmasim__win_kind_names[k], d->win[k].note);
+		}
+		if (!any && !im->opts.no_comments && d->first_child != IMP_NONE)
+			sb_printf(o, "%*s# no memory window enabled in the input\n", ind, "");
+	} else if (d->unconfigured && !im->opts.no_comments) {
+		sb_printf(o, "%*s# bus numbers: primary %02x, secondary %02x, subordinate %02x\n",
+			  ind, "", d->primary, d->secondary, d->subordinate);
+	}
+	for (bi = 0; bi < 6; bi++) {
+		if (d->bars[bi].present)
+			nbars++;
+		if (d->bars[bi].present && d->bars[bi].p2pmem)
+			p2p = true;
+	}
+	if (p2p) {
+		int first = 1;
+		sb_printf(o, "%*sp2pmem: [", ind, "");
+		for (bi = 0; bi < 6; bi++)
+			if (d->bars[bi].present && d->bars[bi].p2pmem) {
+				sb_printf(o, "%s%d", first ? "" : ", ", bi);
+				first = 0;
+			}
+		sb_printf(o, "]\n");
+	}
+	if (nbars)
+		sb_printf(o, "%*sbars:\n", ind, "");
+	for (bi = 0; bi < 6; bi++) {
+		const struct imp_bar *b = &d->bars[bi];
+		if (!b->present) {
+			if (b->note && !im->opts.no_comments)
+				sb_printf(o, "%*s# BAR %d: %s\n", ind + (nbars ? 2 : 0), "", bi, b->note);
+			continue;
+		}
+		sb_printf(o, "%*s- { index: %d, base: 0x%llx, size: %s, pref: %s, bits: %u }",
+			  ind + 2, "", bi, (unsigned long long)b->cpu,
+			  size_str(sz, sizeof(sz), b->size), b->pref ? "true" : "false",
+			  b->bits);
+		if (b->pref_dropped && !b->size_known)
+			comment(im, o, "size inferred; prefetchable, but decoded through the non-prefetchable window");
+		else if (b->pref_dropped)
+			comment(im, o, "prefetchable, but decoded through the non-prefetchable window");
+		else if (!b->size_known)
+			comment(im, o, "size inferred");
+		if (b->cpu != b->bus && !im->opts.no_comments)
+			sb_printf(o, " (bus address 0x%llx)", (unsigned long long)b->bus);
+		sb_putc(o, '\n');
+	}
+	if (d->io_note && !im->opts.no_comments)
+		sb_printf(o, "%*s# %s\n", ind, "", d->io_note);
+	if (d->first_child != IMP_NONE) {
+		sb_printf(o, "%*schildren:\n", ind, "");
+		for (c = d->first_child; c != IMP_NONE; c = im->dev[c].next_sibling)
+			emit_device(im, o, &im->dev[c], ind + 2);
+	}
+}
+
+static void yaml_quoted(struct sb *o, const char *s)
+{
+	sb_putc(o, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_putc(o, '\\');
+		if ((unsigned char)*s >= 0x20)
+			sb_putc(o, *s);
+	}
+	sb_putc(o, '"');
+}
+
+static void emit(struct imp *im, struct sb *o)
+{
+	static const char *const cpu_names[] = { "intel", "amd", "arm", "ibm", "other" };
+	char name[256], sz[32];
+	size_t i, w;
+	int d;
+
+	if (!im->opts.no_comments) {
+		sb_printf(o, "# Imported by 'dmasim import %s' from %s: %zu functions.\n",
+			  im->source, im->file, im->ndev);
+		sb_printf(o, "# Values marked 'inferred' are not in the input; docs/import.md has the rules.\n");
+	}
+	sb_printf(o, "dmasim: 1\nname: ");
+	if (im->opts.name)
+		snprintf(name, sizeof(name), "%s", im->opts.name);
+	else
+		snprintf(name, sizeof(name), "imported from %s", im->file);
+	yaml_quoted(o, name);
+	sb_printf(o, "\narch: %s", dmasim__arch_names[im->arch]);
+	if (im->arch_inferred)
+		comment(im, o, "inferred: the input does not say (--arch to change)");
+	sb_putc(o, '\n');
+	if (im->has_cpu)
+		sb_printf(o, "cpu: { vendor: %s, family: 0x%x }\n", cpu_names[im->cpu_vendor],
+			  im->cpu_family);
+	if (im->nram) {
+		sb_printf(o, "ram:");
+		if (!im->ram_given)
+			comment(im, o, "inferred: below the lowest PCI window and from 4 GiB to 64 GiB (--iomem to give it)");
+		sb_putc(o, '\n');
+		for (i = 0; i < im->nram; i++)
+			sb_printf(o, "  - { base: 0x%llx, size: %s }\n",
+				  (unsigned long long)im->ram[i].base,
+				  size_str(sz, sizeof(sz), im->ram[i].size));
+	}
+	if (im->iommu_type != IMP_NONE) {
+		sb_printf(o, "iommus:\n  - name: iommu0\n    type: %s\n",
+			  dmasim__iommu_type_names[im->iommu_type]);
+		sb_printf(o, "    address_bits: 48");
+		comment(im, o, "inferred");
+		sb_printf(o, "\n    default_domain: %s\n",
+			  dmasim__domain_type_names[im->iommu_domain]);
+	}
+	sb_printf(o, "host_bridges:\n");
+	for (i = 0; i < im->nhb; i++) {
+		const struct imp_hb *h = &im->hb[i];
+		bool inferred = false;
+
+		sb_printf(o, "  - name: hb%zu", i);
+		comment(im, o, "root bus %04x:%02x", h->seg, h->bus_first);
+		sb_printf(o, "\n    segment: 0x%04x\n    buses: [0x%02x, 0x%02x]",
+			  h->seg, h->bus_first, h->bus_last);
+		comment(im, o, "inferred: up to the next root bus");
+		sb_putc(o, '\n');
+		if (h->has_iommu)
+			sb_printf(o, "    iommu: iommu0\n");
+		for (w = 0; w < h->nwin; w++)
+			inferred |= h->win[w].inferred;
+		if (h->nwin) {
+			sb_printf(o, "    windows:");
+			if (inferred)
+				comment(im, o, "inferred: cover the root bus's BARs and windows, offset 0");
+			sb_putc(o, '\n');
+		}
+		for (w = 0; w < h->nwin; w++) {
+			const struct imp_hbwin *x = &h->win[w];
+			sb_printf(o, "      - { kind: %s, cpu: 0x%llx, bus: 0x%llx, size: %s }",
+				  dmasim__win_kind_names[x->kind], (unsigned long long)x->cpu,
+				  (unsigned long long)x->bus, size_str(sz, sizeof(sz), x->size));
+			comment(im, o, x->inferred ? "inferred" : "from iomem");
+			sb_putc(o, '\n');
+		}
+		sb_printf(o, "    devices:\n");
+		for (d = 0; d < (int)im->ndev; d++)
+			if (im->dev[d].hb == (int)i && im->dev[d].parent == IMP_NONE)
+				emit_device(im, o, &im->dev[d], 6);
+	}
+}
+
+/* sysfs `resource`: CPU addresses and sizes of the BARs. */
+static void apply_resources(struct imp_dev *d)
+{
+	int b;
+
+	if (!d->has_res)
+		return;
+	for (b = 0; b < 6; b++) {
+		struct imp_bar *x = &d->bars[b];
+		if (!x->present || (!d->res_start[b] && !d->res_end[b]) ||
+		    d->res_end[b] < d->res_start[b])
+			continue;
+		x->cpu = d->res_start[b];
+		x->size = d->res_end[b] - d->res_start[b] + 1;
+		x->size_known = true;
+	}
+}
+
+int imp_finish(struct imp *im, char **yaml, size_t *yaml_len)
+{
+	struct sb o = { 0 };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < im->ndev; i++) {
+		imp_decode(&im->dev[i]);
+		apply_resources(&im->dev[i]);
+	}
+	qsort(im->dev, im->ndev, sizeof(*im->dev), cmp_dev);
+	if ((rc = link_tree(im)))
+		return rc;
+	assign_types(im);
+	for (i = 0; i < im->ndev; i++)
+		if (im->iommu_type != IMP_NONE && im->dev[i].iommu_group != IMP_NONE)
+			im->hb[im->dev[i].hb].has_iommu = true;
+	if ((rc = settle_all(im)) || (rc = host_windows(im)))
+		return rc;
+	infer_ram(im);
+	emit(im, &o);
+	if (o.oom) {
+		free(o.s);
+		return nomem(im);
+	}
+	*yaml = o.s;
+	*yaml_len = o.len;
+	return DMASIM_OK;
+}

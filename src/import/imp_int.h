@@ -1,0 +1,177 @@
+/*
+ * dmasim -- private to the importers: functions as read from a dump or
+ * sysfs, their decoded configuration space, and the text builder.
+ */
+#ifndef DMASIM_IMPORT_IMP_INT_H
+#define DMASIM_IMPORT_IMP_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dmasim/error.h"
+#include "dmasim/import.h"
+
+#define IMP_CFG_MAX 4096
+#define IMP_NONE (-1)
+
+/* PCI Express capability port types (PCI_EXP_TYPE_*, pci_regs.h). */
+enum {
+	IMP_EXP_ENDPOINT = 0x0,
+	IMP_EXP_LEG_END = 0x1,
+	IMP_EXP_ROOT_PORT = 0x4,
+	IMP_EXP_UPSTREAM = 0x5,
+	IMP_EXP_DOWNSTREAM = 0x6,
+	IMP_EXP_PCI_BRIDGE = 0x7,
+	IMP_EXP_PCIE_BRIDGE = 0x8,
+	IMP_EXP_RC_END = 0x9,
+	IMP_EXP_RC_EC = 0xa,
+};
+
+/* The dmasim export record: a vendor-specific extended capability. */
+#define IMP_VSEC_ID 0x444du     /* "DM" */
+#define IMP_VSEC_REV 1u
+#define IMP_VSEC_LEN 0x40u      /* header 8, flags 8, six u64 sizes */
+
+struct imp_bar {
+	bool present;      /* an assigned memory BAR we model */
+	unsigned index;
+	uint64_t bus;      /* bus address (from the config space) */
+	uint64_t cpu;      /* CPU address (= bus unless sysfs says otherwise) */
+	uint64_t size;     /* 0 until known or inferred */
+	bool size_known;   /* from sysfs resource or the export record */
+	bool pref, pref_dropped;
+	unsigned bits;     /* 32 or 64 */
+	bool p2pmem;
+	const char *note;  /* why it is left out, or NULL */
+	char notebuf[160];
+};
+
+struct imp_win {
+	bool present;
+	uint64_t base, limit;  /* bus addresses, inclusive */
+	bool dropped;
+	char note[160];        /* why it is left out */
+};
+
+/* One function: raw bytes plus what was decoded from them. */
+struct imp_dev {
+	/* as read */
+	uint16_t seg;
+	uint8_t bus, devfn;
+	uint8_t cfg[IMP_CFG_MAX];
+	unsigned len;          /* bytes of configuration space present */
+	unsigned line;         /* header line in the dump (0: sysfs) */
+	char text[160];        /* lspci's description after the BDF, or "" */
+	bool has_res;          /* sysfs resource read */
+	uint64_t res_start[6], res_end[6];
+	int iommu_group;       /* sysfs group number or IMP_NONE */
+
+	/* decoded by imp_decode() */
+	uint16_t vendor, device;
+	uint32_t class_code;   /* class << 16 | subclass << 8 | prog-if */
+	unsigned hdr_type;     /* 0, 1, 2 */
+	bool bridge;           /* a configured type-1 header */
+	bool unconfigured;     /* type 1 without usable bus numbers */
+	uint8_t primary, secondary, subordinate;
+	struct imp_win win[2]; /* DMASIM_WIN_MEM, DMASIM_WIN_MEM_PREF */
+	int exp_type;          /* PCIe port type or IMP_NONE */
+	bool caps_known;       /* the capability list lies inside the dump */
+	bool has_acs;
+	uint16_t acs_cap, acs_ctrl, acs_ctrl_dropped;
+	bool has_vsec;
+	uint8_t vsec_p2pmem;
+	uint64_t vsec_size[6];
+	struct imp_bar bars[6];
+	const char *io_note;   /* "I/O BARs ... not modelled" etc. */
+
+	/* the tree */
+	int parent;            /* index or IMP_NONE */
+	int hb;
+	int type;              /* enum dmasim_dev_type */
+	const char *type_note; /* why the type was inferred, or NULL */
+	int first_child, next_sibling;
+};
+
+struct imp_hb {
+	uint16_t seg;
+	uint8_t bus_first, bus_last;
+	int first_dev;
+	struct imp_hbwin {
+		int kind;
+		uint64_t cpu, bus, size;
+		bool inferred;
+	} win[32];
+	size_t nwin;
+	bool has_iommu;
+};
+
+struct imp_range {
+	uint64_t base, size;
+};
+
+/* Everything one import works on. */
+struct imp {
+	const char *file;
+	struct dmasim_error *err;
+	struct dmasim_import_opts opts;
+	const char *source;      /* "lspci" or "sysfs" */
+	struct imp_dev *dev;
+	size_t ndev, capdev;
+	struct imp_hb hb[64];
+	size_t nhb;
+	struct imp_range ram[64];
+	size_t nram;
+	bool ram_given;
+	struct imp_hbwin iomem_win[64];
+	uint16_t iomem_seg[64];
+	uint8_t iomem_bus[64];
+	size_t niomem_win;
+	bool arch_inferred;
+	enum dmasim_arch arch;
+	bool has_cpu;
+	int cpu_vendor;
+	unsigned cpu_family;
+	int iommu_type;          /* IMP_NONE or enum dmasim_iommu_type */
+	int iommu_domain;        /* enum dmasim_domain_type */
+};
+
+/* A growable text buffer; after an allocation failure it stays failed. */
+struct sb {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+void sb_printf(struct sb *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sb_putc(struct sb *b, char c);
+
+/* cfg.c: decode dev->cfg[0..len) into the decoded fields. */
+void imp_decode(struct imp_dev *d);
+static inline unsigned imp_rd8(const struct imp_dev *d, unsigned off)
+{
+	return off < d->len ? d->cfg[off] : 0xff;
+}
+static inline unsigned imp_rd16(const struct imp_dev *d, unsigned off)
+{
+	return imp_rd8(d, off) | imp_rd8(d, off + 1) << 8;
+}
+static inline uint32_t imp_rd32(const struct imp_dev *d, unsigned off)
+{
+	return (uint32_t)imp_rd16(d, off) | (uint32_t)imp_rd16(d, off + 2) << 16;
+}
+/* A short lspci-like class name ("PCI bridge"), never NULL. */
+const char *imp_class_name(uint32_t class_code);
+
+/* build.c */
+void imp_init(struct imp *im, const char *file,
+	      const struct dmasim_import_opts *opts, struct dmasim_error *err,
+	      const char *source);
+struct imp_dev *imp_new_dev(struct imp *im);
+int imp_iomem_parse(struct imp *im, const char *text, size_t len,
+		    const char *name);
+/* Build the tree, infer, check and write the YAML. */
+int imp_finish(struct imp *im, char **yaml, size_t *yaml_len);
+void imp_fini(struct imp *im);
+
+#endif

@@ -1,0 +1,10 @@
+# Importers (lspci dumps, sysfs) and the lspci exporter.
+list(APPEND DMASIM_SOURCES
+  import/cfg.c
+  import/lspci_read.c
+  import/build.c
+  import/sysfs_read.c
+)
+list(APPEND DMASIM_CLI_SOURCES
+  cli/cmd_import.c
+)
