@@ -361,6 +361,17 @@ static int load_policy_node(struct ydoc *y, yaml_node_t *pn, const char *path,
 	return DMASIM_OK;
 }
 
+/* A name that is meant as a file: a directory part or a YAML suffix.
+ * Anything else that does not exist is reported as an unknown policy. */
+static bool looks_like_path(const char *s)
+{
+	size_t len = strlen(s);
+
+	return strchr(s, '/') != NULL ||
+	       (len > 5 && strcmp(s + len - 5, ".yaml") == 0) ||
+	       (len > 4 && strcmp(s + len - 4, ".yml") == 0);
+}
+
 int dmasim_policy_load(const char *name_or_path, struct dmasim_policy *out,
 		       struct dmasim_error *err)
 {
@@ -379,7 +390,7 @@ int dmasim_policy_load(const char *name_or_path, struct dmasim_policy *out,
 		*out = *b;
 		return DMASIM_OK;
 	}
-	if (!strchr(name_or_path, '/') && !strchr(name_or_path, '.')) {
+	if (!looks_like_path(name_or_path)) {
 		FILE *f = fopen(name_or_path, "rb");
 		if (!f)
 			return dmasim_error_set(err, DMASIM_ENOTFOUND, NULL, 0, 0,

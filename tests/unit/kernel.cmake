@@ -1,1 +1,2 @@
 dmasim_add_check(p2pdma)
+dmasim_add_check(policy)
