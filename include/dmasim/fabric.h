@@ -110,6 +110,18 @@ DMASIM_API int dmasim_route(const struct dmasim_topo *topo,
 			    struct dmasim_route *out);
 
 /**
+ * dmasim_route_via() - the ports a route passes, as SCHEMA.md's `via`.
+ * @r:   a route filled by dmasim_route()
+ * @out: receives pointers into @r->hops (borrowed), at most @max
+ * One entry per bridge (hop->dev) or root complex (hop->dev NULL,
+ * hop->hb set), in order, consecutive hops at the same port merged; the
+ * device whose BAR is the landing is not a port and is left out.
+ * Returns: the number of entries (may exceed @max; only @max are written).
+ */
+DMASIM_API size_t dmasim_route_via(const struct dmasim_route *r,
+				   const struct dmasim_hop **out, size_t max);
+
+/**
  * dmasim_decode_cpu() - what a CPU physical range is in the memory map:
  * RAM, a BAR (through a host-bridge window and the bridges below it), the
  * MSI region (fault msi-write) or nothing (unsupported-request).

@@ -69,7 +69,7 @@ static const char *hop_text(const struct dmasim_route *r, size_t i)
 	case DMASIM_HOP_UP: return "forwarded upstream";
 	case DMASIM_HOP_ACS_REDIRECT: return "ACS Request Redirect: sent upstream";
 	case DMASIM_HOP_ACS_UF: return "own window, ACS Upstream Forwarding: sent upstream";
-	case DMASIM_HOP_SIBLING: return "claimed by a peer port on the same bus";
+	case DMASIM_HOP_SIBLING: return "routed to a peer on the same bus (peer-to-peer)";
 	case DMASIM_HOP_IOMMU: return "IOMMU: IOVA translated to CPU address";
 	case DMASIM_HOP_IDENTITY: return "no IOMMU translation: bus = CPU address";
 	case DMASIM_HOP_INBOUND: return "inbound dma_ranges: bus to CPU address";

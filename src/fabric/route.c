@@ -526,3 +526,24 @@ int dmasim_decode_cpu(const struct dmasim_topo *topo, dmasim_phys_addr_t cpu,
 	*out = r.land;
 	return DMASIM_OK;
 }
+
+size_t dmasim_route_via(const struct dmasim_route *r,
+			const struct dmasim_hop **out, size_t max)
+{
+	const struct dmasim_hop *prev = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nhops; i++) {
+		const struct dmasim_hop *h = &r->hops[i];
+
+		if (h->action == DMASIM_HOP_BAR)
+			continue;
+		if (prev && prev->dev == h->dev && (h->dev || prev->hb == h->hb))
+			continue;
+		if (n < max)
+			out[n] = h;
+		n++;
+		prev = h;
+	}
+	return n;
+}

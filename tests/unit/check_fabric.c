@@ -1,0 +1,997 @@
+/* dmasim tests -- the fabric: decode index, routing rules (DESIGN.md
+ * "Fabric routing rules", docs/fabric.md), IOMMU page tables, `dmasim route`.
+ * Each routing test uses a small topology under tests/data/fabric/ named
+ * after the rule it shows. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "testutil.h"
+#include "fabric/fabric_int.h"
+
+#define FAB "fabric/"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* Route and check that dmasim_route() itself succeeded. */
+static void rt(const struct dmasim_topo *t, const struct dmasim_iommu_pt *pt,
+	       const char *from, uint64_t addr, uint64_t size, bool write,
+	       struct dmasim_route *r)
+{
+	ck_assert_int_eq(dmasim_route(t, pt, tu_dev(t, from), addr, size, write, r),
+			 DMASIM_OK);
+	ck_assert_uint_lt(r->nhops, DMASIM_ROUTE_MAX_HOPS);
+}
+
+static void assert_lands(const struct dmasim_route *r, const char *expect)
+{
+	char buf[160];
+
+	dmasim_landing_snprintf(buf, sizeof(buf), &r->land);
+	ck_assert_msg(strcmp(buf, expect) == 0, "lands on '%s' (why: %s), expected '%s'",
+		      buf, r->why, expect);
+	if (r->land.kind == DMASIM_LAND_FAULT)
+		ck_assert_msg(r->why[0] != '\0', "a fault without a why");
+}
+
+/* "dsp0:sibling dsp1:down gpu1:bar" */
+static void assert_path(const struct dmasim_route *r, const char *expect)
+{
+	char buf[2048];
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->nhops && n < sizeof(buf); i++) {
+		const struct dmasim_hop *h = &r->hops[i];
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s:%s", i ? " " : "",
+				      h->dev ? h->dev->name : h->hb->name,
+				      dmasim_hop_action_name(h->action));
+	}
+	ck_assert_msg(strcmp(buf, expect) == 0, "path '%s', expected '%s'", buf, expect);
+}
+
+static void assert_via(const struct dmasim_route *r, const char *expect)
+{
+	const struct dmasim_hop *via[DMASIM_ROUTE_MAX_HOPS];
+	char buf[1024];
+	size_t i, n = 0, nv = dmasim_route_via(r, via, DMASIM_ROUTE_MAX_HOPS);
+
+	buf[0] = '\0';
+	for (i = 0; i < nv; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "",
+				      via[i]->dev ? via[i]->dev->bdf + 5 : via[i]->hb->name);
+	ck_assert_msg(strcmp(buf, expect) == 0, "via '%s', expected '%s'", buf, expect);
+}
+
+/* Load tests/data/fabric/@file, route, check the landing and the path. */
+static void route_expect(const char *file, const char *from, uint64_t addr,
+			 uint64_t size, const char *lands, const char *path)
+{
+	char full[256];
+	struct dmasim_topo *t;
+	struct dmasim_route r;
+
+	snprintf(full, sizeof(full), FAB "%s", file);
+	t = tu_load_file(full);
+	rt(t, NULL, from, addr, size, true, &r);
+	assert_lands(&r, lands);
+	if (path)
+		assert_path(&r, path);
+	dmasim_topo_destroy(t);
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+START_TEST(test_fault_names_are_the_schema_names)
+{
+	static const char *const names[] = {
+		"mapping-error", "not-supported", "invalid-address",
+		"unsupported-request", "iommu-fault", "rc-p2p-blocked",
+		"msi-write", "outside-inbound-window",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		enum dmasim_fault f = dmasim_fault_parse(names[i]);
+		ck_assert_int_ne(f, DMASIM_FAULT_COUNT);
+		ck_assert_int_ne(f, DMASIM_FAULT_NONE);
+		ck_assert_str_eq(dmasim_fault_name(f), names[i]);
+	}
+	ck_assert_str_eq(dmasim_fault_name(DMASIM_FAULT_NONE), "none");
+	ck_assert_int_eq(dmasim_fault_parse("iommu_fault"), DMASIM_FAULT_COUNT);
+	ck_assert_int_eq(dmasim_fault_parse(NULL), DMASIM_FAULT_COUNT);
+	for (i = 0; i < DMASIM_HOP_ACTION_COUNT; i++)
+		for (size_t j = 0; j < i; j++)
+			ck_assert_str_ne(dmasim_hop_action_name((enum dmasim_hop_action)i),
+					 dmasim_hop_action_name((enum dmasim_hop_action)j));
+}
+END_TEST
+
+START_TEST(test_landing_snprintf_formats)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "switch_sibling_p2p.yaml");
+	const struct dmasim_device *gpu0 = tu_dev(t, "gpu0");
+	struct dmasim_landing l = { 0 };
+	char buf[64];
+
+	l.kind = DMASIM_LAND_BAR;
+	l.dev = gpu0;
+	l.bar = dmasim_device_find_bar(gpu0, 1);
+	l.offset = 0x1000;
+	dmasim_landing_snprintf(buf, sizeof(buf), &l);
+	ck_assert_str_eq(buf, "gpu0.bar1 + 0x1000");
+	l.offset = 0;
+	dmasim_landing_snprintf(buf, sizeof(buf), &l);
+	ck_assert_str_eq(buf, "gpu0.bar1");
+	l.kind = DMASIM_LAND_RAM;
+	l.cpu = 0x1000;
+	dmasim_landing_snprintf(buf, sizeof(buf), &l);
+	ck_assert_str_eq(buf, "ram 0x1000");
+	l.kind = DMASIM_LAND_FAULT;
+	l.fault = DMASIM_FAULT_RC_P2P_BLOCKED;
+	ck_assert_int_eq(dmasim_landing_snprintf(buf, 4, &l), 14);
+	ck_assert_str_eq(buf, "rc-");
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+/* ---- decode index ----------------------------------------------------------- */
+
+START_TEST(test_decode_index_child_lists_are_sorted_and_complete)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "switch_sibling_p2p.yaml");
+	const struct dmasim__decode_index *idx = dmasim__topo_decode(t);
+	const struct dmasim_machine *m = dmasim_topo_machine(t);
+	const struct dmasim_device *usp0 = tu_dev(t, "usp0");
+	const struct dmasim__dec_list *l;
+	size_t i, total = 0;
+
+	ck_assert_ptr_nonnull(idx);
+	l = &idx->lists[dmasim__slot_dev(idx, usp0)];
+	ck_assert_uint_eq(l->n, 6); /* 3 downstream ports x (mem, mem-pref) */
+	for (i = 1; i < l->n; i++)
+		ck_assert_uint_gt(idx->ents[l->first + i].lo, idx->ents[l->first + i - 1].hi);
+	l = &idx->lists[dmasim__slot_hb(idx, &m->host_bridges[0])];
+	ck_assert_uint_eq(l->n, 3); /* rp0 mem + mem-pref, rp1 mem-pref */
+	for (i = 0; i < m->ndevices; i++) {
+		const struct dmasim_device *d = &m->devices[i];
+		total += d->nbars + d->windows[0].present + d->windows[1].present;
+	}
+	ck_assert_uint_eq(idx->nents, total);
+	ck_assert_uint_eq(idx->ncpu, 4); /* 2 RAM ranges, 2 host-bridge windows */
+	ck_assert_uint_eq(idx->dsp_index[tu_dev(t, "dsp2")->id], 2);
+	ck_assert_uint_eq(idx->dsp_index[tu_dev(t, "gpu0")->id], UINT32_MAX);
+	/* Lookups: inside, at both ends, just outside. */
+	ck_assert_ptr_eq(dmasim__dec_lookup(idx, usp0->id, 0x38400000000)->dev, tu_dev(t, "dsp1"));
+	ck_assert_ptr_eq(dmasim__dec_lookup(idx, usp0->id, 0x387ffffffff)->dev, tu_dev(t, "dsp1"));
+	ck_assert_ptr_null(dmasim__dec_lookup(idx, usp0->id, 0xc0000000));
+	ck_assert_ptr_null(dmasim__dec_lookup(idx, usp0->id, 0x38900000000));
+	ck_assert_ptr_null(dmasim__dec_lookup(idx, usp0->id, 0));
+	ck_assert_ptr_nonnull(dmasim__hb_window_lookup(idx, &m->host_bridges[0], 0xc0000000));
+	ck_assert_ptr_null(dmasim__hb_window_lookup(idx, &m->host_bridges[0], 0xbfffffff));
+	/* The cost stays linear: a few dozen bytes per device and range. */
+	ck_assert_uint_le(idx->bytes, sizeof(*idx) + 64 * (m->ndevices + idx->nents + idx->ncpu + 4));
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_decode_index_merges_adjacent_ram)
+{
+	struct dmasim_topo *t = tu_load(
+		"dmasim: 1\narch: x86_64\n"
+		"ram: [ { base: 0x0, size: 1G }, { base: 0x40000000, size: 1G } ]\n"
+		"host_bridges:\n"
+		"  - name: hb0\n    buses: [0, 0x7f]\n"
+		"    windows: [ { kind: mem, cpu: 0xc0000000, bus: 0xc0000000, size: 256M } ]\n"
+		"    devices:\n"
+		"      - { bdf: 00:01.0, type: endpoint, name: dev0 }\n");
+	struct dmasim_route r;
+
+	ck_assert_uint_eq(dmasim__topo_decode(t)->ncpu, 2);
+	rt(t, NULL, "dev0", 0x3ffffffe, 4, true, &r);
+	assert_lands(&r, "ram 0x3ffffffe");
+	assert_path(&r, "hb0:identity hb0:ram");
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_decode_cpu_memory_map)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "switch_sibling_p2p.yaml");
+	struct dmasim_route r;
+	struct dmasim_landing l;
+	char buf[64];
+
+	ck_assert_int_eq(dmasim_decode_cpu(t, 0x38400001000, 8, &l), DMASIM_OK);
+	dmasim_landing_snprintf(buf, sizeof(buf), &l);
+	ck_assert_str_eq(buf, "gpu1.bar1 + 0x1000");
+	ck_assert_uint_eq(l.cpu, 0x38400001000);
+	ck_assert_int_eq(dmasim_decode_cpu(t, 0x100000000, 8, &l), DMASIM_OK);
+	ck_assert_int_eq(l.kind, DMASIM_LAND_RAM);
+	ck_assert_int_eq(dmasim_decode_cpu(t, 0xfee00000, 4, &l), DMASIM_OK);
+	ck_assert_int_eq(l.fault, DMASIM_FAULT_MSI_WRITE);
+	ck_assert_int_eq(dmasim_decode_cpu(t, 0xa0000000, 4, &l), DMASIM_OK);
+	ck_assert_int_eq(l.fault, DMASIM_FAULT_UNSUPPORTED_REQUEST);
+	ck_assert_int_eq(dmasim_decode_cpu(t, 0xc3003ffe, 4, &l), DMASIM_OK);
+	ck_assert_int_eq(l.fault, DMASIM_FAULT_UNSUPPORTED_REQUEST);
+	ck_assert_int_eq(dmasim_decode_cpu(t, 0x1000, 0, &l), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_decode_cpu(t, UINT64_MAX, 2, &l), DMASIM_EINVAL);
+	/* Arguments dmasim_route refuses. */
+	ck_assert_int_eq(dmasim_route(t, NULL, tu_dev(t, "gpu0"), 0x1000, 0, true, &r), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_route(t, NULL, tu_dev(t, "gpu0"), UINT64_MAX, 2, true, &r), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_route(t, NULL, NULL, 0x1000, 4, true, &r), DMASIM_EINVAL);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_decode_cpu_finds_every_bar_of_shipped_topologies)
+{
+	/* Invariant of the index: each BAR's CPU address decodes to that BAR,
+	 * and a route from every device to every BAR and to RAM terminates. */
+	static const char *const arch[] = { "x86_64", "arm64", "ppc64", "riscv64" };
+	size_t a, nfiles = 0;
+
+	for (a = 0; a < sizeof(arch) / sizeof(arch[0]); a++) {
+		char dir[512], path[1024];
+		struct dirent *de;
+		DIR *dp;
+
+		snprintf(dir, sizeof(dir), "%s/%s", DMASIM_TOPOLOGIES, arch[a]);
+		dp = opendir(dir);
+		if (!dp)
+			continue;
+		while ((de = readdir(dp))) {
+			struct dmasim_topo *t;
+			const struct dmasim_machine *m;
+			size_t n = strlen(de->d_name), i, j, b;
+
+			if (n < 5 || strcmp(de->d_name + n - 5, ".yaml") != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			t = tu_load_file(path);
+			m = dmasim_topo_machine(t);
+			nfiles++;
+			for (i = 0; i < m->ndevices; i++)
+				for (b = 0; b < m->devices[i].nbars; b++) {
+					const struct dmasim_bar *bar = &m->devices[i].bars[b];
+					struct dmasim_landing l;
+					ck_assert_int_eq(dmasim_decode_cpu(t, bar->cpu, 1, &l), DMASIM_OK);
+					ck_assert_msg(l.kind == DMASIM_LAND_BAR && l.bar == bar,
+						      "%s: BAR %u of %s does not decode to itself",
+						      path, bar->index, m->devices[i].name);
+				}
+			for (i = 0; i < m->ndevices; i++)
+				for (j = 0; j < m->ndevices; j++)
+					for (b = 0; b < m->devices[j].nbars; b++) {
+						struct dmasim_route r;
+						const struct dmasim_bar *bar = &m->devices[j].bars[b];
+						ck_assert_int_eq(dmasim_route(t, NULL, &m->devices[i], bar->bus,
+									      4, true, &r), DMASIM_OK);
+						ck_assert_uint_lt(r.nhops, DMASIM_ROUTE_MAX_HOPS);
+						ck_assert_int_eq(dmasim_route(t, NULL, &m->devices[i], bar->cpu,
+									      4, true, &r), DMASIM_OK);
+					}
+			dmasim_topo_destroy(t);
+		}
+		closedir(dp);
+	}
+	ck_assert_uint_ge(nfiles, 1);
+}
+END_TEST
+
+/* ---- rule 2: switch downstream ports ----------------------------------------- */
+
+START_TEST(test_sibling_p2p_routes_across_switch)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "switch_sibling_p2p.yaml");
+	struct dmasim_route r;
+
+	rt(t, NULL, "gpu0", 0x38400001000, 4, true, &r);
+	assert_lands(&r, "gpu1.bar1 + 0x1000");
+	assert_path(&r, "dsp0:sibling dsp1:down gpu1:bar");
+	assert_via(&r, "02:00.0 02:01.0");
+	ck_assert(r.land.has_cpu);
+	ck_assert_uint_eq(r.land.cpu, 0x38400001000);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_acs_rr_redirects_upstream)
+{
+	/* The same pair as test_sibling_p2p_routes_across_switch, RR on dsp0. */
+	route_expect("acs_rr.yaml", "gpu0", 0x38400001000, 4, "gpu1.bar1 + 0x1000",
+		     "dsp0:acs-redirect usp0:up rp0:up hb0:identity hb0:rc-p2p "
+		     "rp0:down usp0:down dsp1:down gpu1:bar");
+	/* RR sends it up whatever the address: even its own window. */
+	route_expect("acs_rr.yaml", "gpu0", 0xc1000040, 4, "gpu0.bar0 + 0x40",
+		     "dsp0:acs-redirect usp0:up rp0:up hb0:identity hb0:rc-p2p "
+		     "rp0:down usp0:down dsp0:down gpu0:bar");
+	/* Ports without RR still route peer-to-peer. */
+	route_expect("acs_rr.yaml", "gpu1", 0x38000000000, 4, "gpu0.bar1",
+		     "dsp1:sibling dsp0:down gpu0:bar");
+}
+END_TEST
+
+START_TEST(test_own_window_without_uf_is_unsupported_request)
+{
+	route_expect("switch_sibling_p2p.yaml", "gpu0", 0xc1000040, 4,
+		     "unsupported-request", "dsp0:fault");
+	route_expect("acs_upstream_forwarding.yaml", "acc1f0", 0xc2100000, 4,
+		     "unsupported-request", "dsp1:fault");
+}
+END_TEST
+
+START_TEST(test_acs_uf_forwards_own_window_upstream)
+{
+	route_expect("acs_upstream_forwarding.yaml", "acc0f0", 0xc1100010, 4,
+		     "acc0f1.bar0 + 0x10",
+		     "dsp0:acs-uf usp0:up rp0:up hb0:identity hb0:rc-p2p "
+		     "rp0:down usp0:down dsp0:down acc0f1:bar");
+	/* UF only matters for the own window: a sibling is still direct. */
+	route_expect("acs_upstream_forwarding.yaml", "acc0f0", 0xc2000000, 4,
+		     "acc1f0.bar0", "dsp0:sibling dsp1:down acc1f0:bar");
+}
+END_TEST
+
+START_TEST(test_acs_egress_vector_blocks_listed_port)
+{
+	/* dsp0: EC with vector 0x2 -> bit 1 = dsp1 blocked, dsp2 allowed. */
+	route_expect("acs_egress_control.yaml", "gpu0", 0x38400000000, 4,
+		     "unsupported-request", "dsp0:fault");
+	route_expect("acs_egress_control.yaml", "gpu0", 0x38800000000, 4,
+		     "nvme0.bar4", "dsp0:sibling dsp2:down nvme0:bar");
+}
+END_TEST
+
+START_TEST(test_acs_egress_without_vector_blocks_every_peer)
+{
+	route_expect("acs_egress_control.yaml", "gpu1", 0xc1000000, 4,
+		     "unsupported-request", "dsp1:fault");
+	route_expect("acs_egress_control.yaml", "gpu1", 0xc3000000, 4,
+		     "unsupported-request", "dsp1:fault");
+	/* Egress control is about peers only: RAM is not blocked. */
+	route_expect("acs_egress_control.yaml", "gpu1", 0x1000, 4, "ram 0x1000",
+		     "dsp1:up usp0:up rp0:up hb0:identity hb0:ram");
+}
+END_TEST
+
+START_TEST(test_acs_egress_with_rr_redirects_upstream)
+{
+	route_expect("acs_egress_control.yaml", "nvme0", 0xc1000000, 4, "gpu0.bar0",
+		     "dsp2:acs-redirect usp0:up rp0:up hb0:identity hb0:rc-p2p "
+		     "rp0:down usp0:down dsp0:down gpu0:bar");
+}
+END_TEST
+
+START_TEST(test_switch_below_switch_routes_at_the_lowest_common_switch)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "switch_below_switch.yaml");
+	struct dmasim_route r;
+
+	rt(t, NULL, "gpu0", 0xc1100000, 4, true, &r);
+	assert_lands(&r, "gpu1.bar0");
+	assert_path(&r, "dsp10:sibling dsp11:down gpu1:bar");
+	rt(t, NULL, "gpu0", 0xc2000000, 4, true, &r);
+	assert_lands(&r, "nvme0.bar0");
+	assert_path(&r, "dsp10:up usp1:up dsp0:sibling dsp1:down nvme0:bar");
+	assert_via(&r, "04:00.0 03:00.0 02:00.0 02:01.0");
+	rt(t, NULL, "nvme0", 0xc1000010, 4, true, &r);
+	assert_lands(&r, "gpu0.bar0 + 0x10");
+	assert_path(&r, "dsp1:sibling dsp0:down usp1:down dsp10:down gpu0:bar");
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_redirect_into_upper_port_own_window_is_unsupported_request)
+{
+	/* Redirected by dsp12, the request reaches dsp0 from below with an
+	 * address inside dsp0's own window; dsp0 has no UF. */
+	route_expect("switch_below_switch.yaml", "gpu2", 0xc1100000, 4,
+		     "unsupported-request", "dsp12:acs-redirect usp1:up dsp0:fault");
+	/* A redirected request is an ordinary one again at the next switch. */
+	route_expect("switch_below_switch.yaml", "gpu2", 0xc2000000, 4, "nvme0.bar0",
+		     "dsp12:acs-redirect usp1:up dsp0:sibling dsp1:down nvme0:bar");
+}
+END_TEST
+
+/* ---- rule 3: upstream ports and legacy bridges ------------------------------- */
+
+START_TEST(test_gap_in_upstream_port_window_is_unsupported_request)
+{
+	route_expect("window_gaps.yaml", "gpu0", 0xc1000000, 4,
+		     "unsupported-request", "dsp0:up usp0:fault");
+	route_expect("window_gaps.yaml", "gpu0", 0xc2000000, 4,
+		     "gpu1.bar0", "dsp0:sibling dsp1:down gpu1:bar");
+}
+END_TEST
+
+START_TEST(test_legacy_bridge_shared_bus)
+{
+	route_expect("legacy_pci_bridge.yaml", "pcia", 0xc0100000, 4, "pcib.bar0",
+		     "pcib0:sibling pcib:bar");
+	route_expect("legacy_pci_bridge.yaml", "pcia", 0xc0800000, 4,
+		     "unsupported-request", "pcib0:fault");
+	route_expect("legacy_pci_bridge.yaml", "pcia", 0xc0000000, 4,
+		     "unsupported-request", "pcib0:fault");
+	route_expect("legacy_pci_bridge.yaml", "pcia", 0x1000, 4, "ram 0x1000",
+		     "pcib0:up rp0:up hb0:identity hb0:ram");
+}
+END_TEST
+
+/* ---- rule 1 and 6: root bus --------------------------------------------------- */
+
+START_TEST(test_integrated_endpoint_goes_straight_to_root_complex)
+{
+	route_expect("integrated_endpoint.yaml", "dsa0", 0xc1000000, 4, "gpu0.bar0",
+		     "hb0:identity hb0:rc-p2p rp0:down gpu0:bar");
+	route_expect("integrated_endpoint.yaml", "gpu0", 0xc0000100, 4, "dsa0.bar0 + 0x100",
+		     "rp0:up hb0:identity hb0:rc-p2p dsa0:bar");
+	route_expect("integrated_endpoint.yaml", "dsa0", 0x1000, 4, "ram 0x1000",
+		     "hb0:identity hb0:ram");
+}
+END_TEST
+
+/* ---- rule 5: memory map, root-complex P2P ------------------------------------- */
+
+START_TEST(test_ram_hit_lands_in_ram)
+{
+	route_expect("switch_sibling_p2p.yaml", "gpu0", 0x1000, 4, "ram 0x1000",
+		     "dsp0:up usp0:up rp0:up hb0:identity hb0:ram");
+	route_expect("switch_sibling_p2p.yaml", "gpu0", 0x17fffff00, 0x100,
+		     "ram 0x17fffff00", NULL);
+	/* RAM ranges [0, 2G) and [4G, 10G) are not adjacent. */
+	route_expect("switch_sibling_p2p.yaml", "gpu0", 0x7ffffffe, 4,
+		     "unsupported-request", "dsp0:up usp0:up rp0:up hb0:identity hb0:fault");
+}
+END_TEST
+
+START_TEST(test_msi_write_is_msi_write)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "switch_sibling_p2p.yaml");
+	struct dmasim_route r;
+
+	rt(t, NULL, "gpu0", 0xfee00000, 4, true, &r);
+	assert_lands(&r, "msi-write");
+	assert_path(&r, "dsp0:up usp0:up rp0:up hb0:identity hb0:fault");
+	ck_assert(r.land.has_cpu);
+	ck_assert_uint_eq(r.land.cpu, 0xfee00000);
+	rt(t, NULL, "gpu0", 0xfedffffe, 4, true, &r);
+	assert_lands(&r, "msi-write");
+	dmasim_topo_destroy(t);
+	/* arm64's default MSI window (0x8000000), through dma-ranges. */
+	route_expect("arm64_window_offset.yaml", "nic0", 0x8000040, 4, "msi-write",
+		     "rp1:up pcie0:inbound pcie0:fault");
+}
+END_TEST
+
+START_TEST(test_address_in_cpu_gap_is_unsupported_request)
+{
+	route_expect("window_gaps.yaml", "gpu0", 0xa0000000, 4, "unsupported-request",
+		     "dsp0:up usp0:up rp0:up hb0:identity hb0:fault");
+}
+END_TEST
+
+START_TEST(test_gap_below_root_complex_is_unsupported_request)
+{
+	/* In the host-bridge window, but no root port's window. */
+	route_expect("window_gaps.yaml", "nic0", 0xd0000000, 4, "unsupported-request",
+		     "rp1:up hb0:identity hb0:rc-p2p hb0:fault");
+	/* In usp0's window, but no downstream port's. */
+	route_expect("window_gaps.yaml", "nic0", 0xc1000000, 4, "unsupported-request",
+		     "rp1:up hb0:identity hb0:rc-p2p rp0:down usp0:down usp0:fault");
+	/* In dsp1's window, but no BAR. */
+	route_expect("window_gaps.yaml", "nic0", 0xc2800000, 4, "unsupported-request",
+		     "rp1:up hb0:identity hb0:rc-p2p rp0:down usp0:down dsp1:down dsp1:fault");
+}
+END_TEST
+
+START_TEST(test_rc_p2p_none_blocks_everything)
+{
+	route_expect("rc_p2p_none.yaml", "gpu0", 0xc1000000, 4, "rc-p2p-blocked",
+		     "rp0:up hb0:identity hb0:fault");
+	route_expect("rc_p2p_none.yaml", "gpu0", 0xc0100000, 4, "rc-p2p-blocked", NULL);
+	route_expect("rc_p2p_none.yaml", "gpu0", 0xd0000000, 4, "rc-p2p-blocked", NULL);
+	route_expect("rc_p2p_none.yaml", "gpu0", 0x1000, 4, "ram 0x1000", NULL);
+}
+END_TEST
+
+START_TEST(test_rc_p2p_same_host_bridge_allows_within_only)
+{
+	route_expect("rc_p2p_same_host_bridge.yaml", "gpu0", 0xc1000000, 4, "gpu1.bar0",
+		     "rp0:up hb0:identity hb0:rc-p2p rp1:down gpu1:bar");
+	/* Back down the root port it came in by. */
+	route_expect("rc_p2p_same_host_bridge.yaml", "gpu0", 0xc0100000, 4, "gpu0b.bar0",
+		     "rp0:up hb0:identity hb0:rc-p2p rp0:down gpu0b:bar");
+	route_expect("rc_p2p_same_host_bridge.yaml", "gpu0", 0xd0000000, 4,
+		     "rc-p2p-blocked", "rp0:up hb0:identity hb0:fault");
+	route_expect("rc_p2p_same_host_bridge.yaml", "nic0", 0xc0000000, 4,
+		     "rc-p2p-blocked", "rp2:up hb1:identity hb1:fault");
+}
+END_TEST
+
+START_TEST(test_rc_p2p_any_routes_across_host_bridges)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "rc_p2p_any.yaml");
+	struct dmasim_route r;
+
+	rt(t, NULL, "gpu0", 0xd0000010, 4, true, &r);
+	assert_lands(&r, "nic0.bar0 + 0x10");
+	assert_path(&r, "rp0:up hb0:identity hb1:rc-p2p rp2:down nic0:bar");
+	assert_via(&r, "00:01.0 hb0 hb1 80:01.0");
+	rt(t, NULL, "nic0", 0xc1000000, 4, true, &r);
+	assert_lands(&r, "gpu1.bar0");
+	assert_path(&r, "rp2:up hb1:identity hb0:rc-p2p rp1:down gpu1:bar");
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_rc_p2p_across_host_bridges_needs_both_any)
+{
+	/* hb0 any, hb1 same-host-bridge. */
+	route_expect("rc_p2p_mixed.yaml", "gpu0", 0xd0000000, 4, "rc-p2p-blocked", NULL);
+	route_expect("rc_p2p_mixed.yaml", "nic0", 0xc0000000, 4, "rc-p2p-blocked", NULL);
+	route_expect("rc_p2p_mixed.yaml", "gpu0", 0xc1000000, 4, "gpu1.bar0", NULL);
+}
+END_TEST
+
+START_TEST(test_arm64_offset_cpu_address_routes_to_bus_address)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "arm64_window_offset.yaml");
+	struct dmasim_route r;
+
+	/* The BAR's CPU address (what dma-direct map_resource returns)
+	 * reaches the RC, which subtracts the window offset. */
+	rt(t, NULL, "nic0", 0x1000001000, 4, true, &r);
+	assert_lands(&r, "gpu0.bar0 + 0x1000");
+	assert_path(&r, "rp1:up pcie0:inbound pcie0:rc-p2p rp0:down usp0:down dsp0:down gpu0:bar");
+	ck_assert_uint_eq(r.hops[2].addr, 0x1000001000);
+	ck_assert_uint_eq(r.hops[2].addr_out, 0x40001000);
+	ck_assert_uint_eq(r.land.cpu, 0x1000001000);
+	/* The BAR's bus address from another root port is a CPU address
+	 * with nothing there. */
+	rt(t, NULL, "nic0", 0x40001000, 4, true, &r);
+	assert_lands(&r, "unsupported-request");
+	assert_path(&r, "rp1:up pcie0:inbound pcie0:fault");
+	ck_assert(r.land.has_cpu);
+	ck_assert_uint_eq(r.land.cpu, 0x40001000);
+	/* Inside the switch, peers decode bus addresses. */
+	rt(t, NULL, "gpu1", 0x40001000, 4, true, &r);
+	assert_lands(&r, "gpu0.bar0 + 0x1000");
+	assert_path(&r, "dsp1:sibling dsp0:down gpu0:bar");
+	ck_assert_uint_eq(r.land.cpu, 0x1000001000);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+/* ---- rule 4: inbound dma_ranges ------------------------------------------------ */
+
+START_TEST(test_inbound_dma_ranges_translate_bus_to_cpu)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "inbound_dma_ranges.yaml");
+	struct dmasim_route r;
+
+	rt(t, NULL, "dev0", 0x1000, 4, true, &r);
+	assert_lands(&r, "ram 0x80001000");
+	assert_path(&r, "rp0:up pcie0:inbound pcie0:ram");
+	ck_assert_uint_eq(r.hops[1].addr_out, 0x80001000);
+	rt(t, NULL, "dev0", 0x7ffffffc, 4, true, &r);
+	assert_lands(&r, "ram 0xfffffffc");
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_outside_inbound_window)
+{
+	route_expect("inbound_dma_ranges.yaml", "dev0", 0x90000000, 4,
+		     "outside-inbound-window", "rp0:up pcie0:fault");
+	/* Straddles the end of the inbound range. */
+	route_expect("inbound_dma_ranges.yaml", "dev0", 0x7ffffffe, 4,
+		     "outside-inbound-window", "rp0:up pcie0:fault");
+	/* A CPU address given as if it were a bus address. */
+	route_expect("inbound_dma_ranges.yaml", "dev0", 0x80001000, 4,
+		     "outside-inbound-window", NULL);
+}
+END_TEST
+
+/* ---- rule 6: across the end of a BAR or window -------------------------------- */
+
+START_TEST(test_write_across_bar_end_is_unsupported_request)
+{
+	/* nvme0 BAR 0 is 16K inside a 1M window: the BAR's end. */
+	route_expect("switch_sibling_p2p.yaml", "nic0", 0xc3003ffe, 4, "unsupported-request",
+		     "rp1:up hb0:identity hb0:rc-p2p rp0:down usp0:down dsp2:down dsp2:fault");
+	route_expect("switch_sibling_p2p.yaml", "nic0", 0xc3003ffc, 4, "nvme0.bar0 + 0x3ffc",
+		     "rp1:up hb0:identity hb0:rc-p2p rp0:down usp0:down dsp2:down nvme0:bar");
+	/* gpu1 BAR 1 fills dsp1's window: the window's end, peer-to-peer. */
+	route_expect("switch_sibling_p2p.yaml", "gpu0", 0x387fffffffe, 4,
+		     "unsupported-request", "dsp0:sibling usp0:fault");
+	/* A whole BAR in one request is fine. */
+	route_expect("switch_sibling_p2p.yaml", "gpu0", 0x38400000000, 16ull << 30,
+		     "gpu1.bar1", "dsp0:sibling dsp1:down gpu1:bar");
+}
+END_TEST
+
+START_TEST(test_route_via_matches_schema_example)
+{
+	/* SCHEMA.md "raw route": nic0 below 00:02.0 writes gpu0's BAR. */
+	struct dmasim_topo *t = tu_load_file(FAB "switch_sibling_p2p.yaml");
+	struct dmasim_route r;
+
+	rt(t, NULL, "nic0", 0x38000001000, 4, true, &r);
+	assert_lands(&r, "gpu0.bar1 + 0x1000");
+	assert_via(&r, "00:02.0 hb0 00:01.0 01:00.0 02:00.0");
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+/* ---- rule 4: IOMMU --------------------------------------------------------------- */
+
+struct iommu_fx {
+	struct dmasim_topo *t;
+	struct dmasim_iommu_pt *pt;
+	unsigned g;
+};
+
+static void iommu_setup(struct iommu_fx *fx)
+{
+	struct dmasim_error err;
+
+	fx->t = tu_load_file(FAB "iommu_domains.yaml");
+	fx->pt = dmasim_iommu_pt_create(fx->t);
+	ck_assert_ptr_nonnull(fx->pt);
+	fx->g = tu_dev(fx->t, "gpu0")->iommu_group;
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_iommu_pt_map(fx->pt, fx->g, 0x10000, 0x100000, 0x2000,
+					     DMASIM_PROT_READ | DMASIM_PROT_WRITE, &err), DMASIM_OK);
+	ck_assert_int_eq(dmasim_iommu_pt_map(fx->pt, fx->g, 0x20000, 0xc1000000, 0x1000,
+					     DMASIM_PROT_READ | DMASIM_PROT_WRITE |
+					     DMASIM_PROT_MMIO, &err), DMASIM_OK);
+	ck_assert_int_eq(dmasim_iommu_pt_map(fx->pt, fx->g, 0x30000, 0x200000, 0x1000,
+					     DMASIM_PROT_READ, &err), DMASIM_OK);
+	ck_assert_int_eq(dmasim_iommu_pt_map(fx->pt, fx->g, 0x40000, 0x300000, 0x1000,
+					     DMASIM_PROT_WRITE, &err), DMASIM_OK);
+}
+
+static void iommu_teardown(struct iommu_fx *fx)
+{
+	dmasim_iommu_pt_destroy(fx->pt);
+	dmasim_topo_destroy(fx->t);
+}
+
+START_TEST(test_iommu_translates_dma_domain)
+{
+	struct iommu_fx fx;
+	struct dmasim_route r;
+
+	iommu_setup(&fx);
+	rt(fx.t, fx.pt, "gpu0", 0x10010, 4, true, &r);
+	assert_lands(&r, "ram 0x100010");
+	assert_path(&r, "rp0:up hb0:iommu hb0:ram");
+	ck_assert_uint_eq(r.hops[1].addr, 0x10010);
+	ck_assert_uint_eq(r.hops[1].addr_out, 0x100010);
+	/* An IOVA mapped to another device's BAR: root-complex P2P. */
+	rt(fx.t, fx.pt, "gpu0", 0x20010, 4, true, &r);
+	assert_lands(&r, "nic0.bar0 + 0x10");
+	assert_path(&r, "rp0:up hb0:iommu hb0:rc-p2p rp1:down nic0:bar");
+	iommu_teardown(&fx);
+}
+END_TEST
+
+START_TEST(test_iommu_unmapped_iova_faults)
+{
+	struct iommu_fx fx;
+	struct dmasim_route r;
+
+	iommu_setup(&fx);
+	rt(fx.t, fx.pt, "gpu0", 0x50000, 4, true, &r);
+	assert_lands(&r, "iommu-fault");
+	assert_path(&r, "rp0:up hb0:fault");
+	/* Across the end of a mapping. */
+	rt(fx.t, fx.pt, "gpu0", 0x11ffe, 4, true, &r);
+	assert_lands(&r, "iommu-fault");
+	/* No tables at all. */
+	rt(fx.t, NULL, "gpu0", 0x10010, 4, true, &r);
+	assert_lands(&r, "iommu-fault");
+	/* Another group does not see gpu0's mappings (rp0 is its own group). */
+	rt(fx.t, fx.pt, "rp0", 0x10010, 4, true, &r);
+	assert_lands(&r, "iommu-fault");
+	assert_path(&r, "hb0:fault");
+	iommu_teardown(&fx);
+}
+END_TEST
+
+START_TEST(test_iommu_permission_faults)
+{
+	struct iommu_fx fx;
+	struct dmasim_route r;
+
+	iommu_setup(&fx);
+	rt(fx.t, fx.pt, "gpu0", 0x30000, 4, true, &r);
+	assert_lands(&r, "iommu-fault");
+	ck_assert_ptr_nonnull(strstr(r.why, "read-only"));
+	rt(fx.t, fx.pt, "gpu0", 0x30000, 4, false, &r);
+	assert_lands(&r, "ram 0x200000");
+	rt(fx.t, fx.pt, "gpu0", 0x40000, 4, false, &r);
+	assert_lands(&r, "iommu-fault");
+	ck_assert_ptr_nonnull(strstr(r.why, "write-only"));
+	rt(fx.t, fx.pt, "gpu0", 0x40000, 4, true, &r);
+	assert_lands(&r, "ram 0x300000");
+	iommu_teardown(&fx);
+}
+END_TEST
+
+START_TEST(test_iommu_blocked_domain_faults)
+{
+	struct iommu_fx fx;
+	struct dmasim_route r;
+
+	iommu_setup(&fx);
+	rt(fx.t, fx.pt, "blk0", 0x1000, 4, true, &r);
+	assert_lands(&r, "iommu-fault");
+	assert_path(&r, "rp2:up hb0:fault");
+	ck_assert_ptr_nonnull(strstr(r.why, "blocked"));
+	iommu_teardown(&fx);
+}
+END_TEST
+
+START_TEST(test_iommu_identity_domain_is_not_translated)
+{
+	struct iommu_fx fx;
+	struct dmasim_route r;
+
+	iommu_setup(&fx);
+	rt(fx.t, fx.pt, "nic0", 0x10010, 4, true, &r);
+	assert_lands(&r, "ram 0x10010");
+	assert_path(&r, "rp1:up hb0:identity hb0:ram");
+	rt(fx.t, fx.pt, "nic0", 0xc0000000, 4, true, &r);
+	assert_lands(&r, "gpu0.bar0");
+	iommu_teardown(&fx);
+}
+END_TEST
+
+/* ---- IOMMU page tables ------------------------------------------------------------ */
+
+START_TEST(test_iommu_pt_map_unmap_rules)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "iommu_domains.yaml");
+	struct dmasim_iommu_pt *pt = dmasim_iommu_pt_create(t);
+	unsigned ng = dmasim_topo_machine(t)->niommu_groups;
+	struct dmasim_error err;
+	dmasim_phys_addr_t phys = 0;
+
+	ck_assert_uint_eq(ng, 6);
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_iommu_pt_map(pt, 1, 0x10000, 0x100000, 0x4000,
+					     DMASIM_PROT_WRITE, &err), DMASIM_OK);
+	/* Overlaps at either end, misalignment, empty, bad group. */
+	ck_assert_int_eq(dmasim_iommu_pt_map(pt, 1, 0xf000, 0, 0x2000, 3, NULL), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_iommu_pt_map(pt, 1, 0x13000, 0, 0x1000, 3, NULL), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_iommu_pt_map(pt, 1, 0x11000, 0, 0x1000, 3, &err), DMASIM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "overlaps"));
+	ck_assert_int_eq(dmasim_iommu_pt_map(pt, 1, 0x20800, 0, 0x1000, 3, NULL), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_iommu_pt_map(pt, 1, 0x20000, 0x800, 0x1000, 3, NULL), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_iommu_pt_map(pt, 1, 0x20000, 0, 0x800, 3, NULL), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_iommu_pt_map(pt, 1, 0x20000, 0, 0, 3, NULL), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_iommu_pt_map(pt, ng, 0x20000, 0, 0x1000, 3, NULL), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_iommu_pt_map(pt, 1, 0xfffffffffffff000ull, 0, 0x2000, 3, NULL),
+			 DMASIM_EINVAL);
+	/* Adjacent is fine. */
+	ck_assert_int_eq(dmasim_iommu_pt_map(pt, 1, 0x14000, 0x0, 0x1000, 3, NULL), DMASIM_OK);
+	ck_assert_int_eq(dmasim_iommu_pt_map(pt, 1, 0xf000, 0x0, 0x1000, 3, NULL), DMASIM_OK);
+	ck_assert_uint_eq(dmasim_iommu_pt_count(pt, 1), 3);
+	ck_assert_uint_eq(dmasim_iommu_pt_count(pt, 2), 0);
+	ck_assert_int_eq(dmasim_iommu_pt_translate(pt, 1, 0x13ffc, 4, true, &phys), DMASIM_PT_OK);
+	ck_assert_uint_eq(phys, 0x103ffc);
+	ck_assert_int_eq(dmasim_iommu_pt_translate(pt, 1, 0x13ffc, 8, true, &phys),
+			 DMASIM_PT_UNMAPPED);
+	ck_assert_int_eq(dmasim_iommu_pt_translate(pt, 2, 0x10000, 4, true, &phys),
+			 DMASIM_PT_UNMAPPED);
+	/* Unmap: only at a mapping's start, with its (rounded) size or 0. */
+	ck_assert_int_eq(dmasim_iommu_pt_unmap(pt, 1, 0x11000, 0, NULL), DMASIM_ENOTFOUND);
+	ck_assert_int_eq(dmasim_iommu_pt_unmap(pt, 1, 0x10000, 0x1000, NULL), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_iommu_pt_unmap(pt, 1, 0x10000, 0x3f01, NULL), DMASIM_OK);
+	ck_assert_int_eq(dmasim_iommu_pt_translate(pt, 1, 0x10000, 4, true, &phys),
+			 DMASIM_PT_UNMAPPED);
+	ck_assert_int_eq(dmasim_iommu_pt_unmap(pt, 1, 0x14000, 0, NULL), DMASIM_OK);
+	ck_assert_uint_eq(dmasim_iommu_pt_count(pt, 1), 1);
+	ck_assert_int_eq(dmasim_iommu_pt_unmap(pt, 9, 0x14000, 0, NULL), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_iommu_pt_translate(NULL, 1, 0xf000, 4, true, &phys),
+			 DMASIM_PT_UNMAPPED);
+	dmasim_iommu_pt_destroy(pt);
+	dmasim_iommu_pt_destroy(NULL);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_iommu_pt_many_mappings_in_any_order)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "iommu_domains.yaml");
+	struct dmasim_iommu_pt *pt = dmasim_iommu_pt_create(t);
+	dmasim_phys_addr_t phys;
+	unsigned i, n = 4096;
+
+	/* Insert in a scrambled order (i * 1237 mod 4096 is a permutation). */
+	for (i = 0; i < n; i++) {
+		unsigned k = (i * 1237u) % n;
+		ck_assert_int_eq(dmasim_iommu_pt_map(pt, 0, (uint64_t)k * 0x2000,
+						     0x100000000ull + (uint64_t)k * 0x1000,
+						     0x1000, DMASIM_PROT_READ | DMASIM_PROT_WRITE,
+						     NULL), DMASIM_OK);
+	}
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(dmasim_iommu_pt_translate(pt, 0, (uint64_t)i * 0x2000 + 8, 8,
+							   true, &phys), DMASIM_PT_OK);
+		ck_assert_uint_eq(phys, 0x100000000ull + (uint64_t)i * 0x1000 + 8);
+		ck_assert_int_eq(dmasim_iommu_pt_translate(pt, 0, (uint64_t)i * 0x2000 + 0x1000,
+							   4, true, &phys), DMASIM_PT_UNMAPPED);
+	}
+	dmasim_iommu_pt_destroy(pt);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+/* ---- dmasim route ------------------------------------------------------------------ */
+
+/* Run the CLI; return its exit status and the first line of stdout. */
+static int run_cli(const char *args, char *first, size_t size, char **all)
+{
+	char cmd[2048], line[1024];
+	size_t len = 0, cap = 0;
+	char *out = NULL;
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s 2>/dev/null", DMASIM_TEST_DATA "/" FAB,
+		 DMASIM_CLI, args);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	if (first && size)
+		first[0] = '\0';
+	while (fgets(line, sizeof(line), p)) {
+		size_t l = strlen(line);
+		if (first && size && len == 0) {
+			size_t m = strcspn(line, "\n");
+			if (m >= size)
+				m = size - 1;
+			memcpy(first, line, m);
+			first[m] = '\0';
+		}
+		if (len + l + 1 > cap) {
+			cap = (len + l + 1) * 2;
+			out = realloc(out, cap);
+			ck_assert_ptr_nonnull(out);
+		}
+		memcpy(out + len, line, l + 1);
+		len += l;
+	}
+	st = pclose(p);
+	if (all)
+		*all = out ? out : calloc(1, 1);
+	else
+		free(out);
+	ck_assert(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+START_TEST(test_route_cli_exit_codes)
+{
+	char first[256];
+	char *all;
+
+	ck_assert_int_eq(run_cli("route switch_sibling_p2p.yaml gpu0 0x38400001000", first,
+				 sizeof(first), &all), 0);
+	ck_assert_str_eq(first, "lands: gpu1.bar1 + 0x1000 (cpu 0x38400001000)");
+	ck_assert_ptr_nonnull(strstr(all, "0000:02:00.0 dsp0"));
+	ck_assert_ptr_nonnull(strstr(all, "sibling"));
+	free(all);
+	ck_assert_int_eq(run_cli("route switch_sibling_p2p.yaml 03:00.0 0x1000 --read", first,
+				 sizeof(first), NULL), 0);
+	ck_assert_str_eq(first, "lands: ram 0x1000 (cpu 0x1000)");
+	ck_assert_int_eq(run_cli("route acs_egress_control.yaml gpu0 0x38400000000", first,
+				 sizeof(first), &all), 1);
+	ck_assert_str_eq(first, "lands: unsupported-request");
+	ck_assert_ptr_nonnull(strstr(all, "why: "));
+	free(all);
+	ck_assert_int_eq(run_cli("route switch_sibling_p2p.yaml gpu0 0x387fffffffe --size 4",
+				 first, sizeof(first), NULL), 1);
+	ck_assert_int_eq(run_cli("route iommu_domains.yaml gpu0 0x1000", first, sizeof(first),
+				 NULL), 1);
+	ck_assert_str_eq(first, "lands: iommu-fault");
+	ck_assert_int_eq(run_cli("route --json switch_sibling_p2p.yaml gpu0 0x38400001000",
+				 NULL, 0, &all), 0);
+	ck_assert_ptr_nonnull(strstr(all, "\"lands\": \"gpu1.bar1 + 0x1000\""));
+	ck_assert_ptr_nonnull(strstr(all, "\"action\": \"sibling\""));
+	free(all);
+	ck_assert_int_eq(run_cli("route --json acs_egress_control.yaml gpu0 0x38400000000",
+				 NULL, 0, &all), 1);
+	ck_assert_ptr_nonnull(strstr(all, "\"fault\": \"unsupported-request\""));
+	free(all);
+	/* Bad input. */
+	ck_assert_int_eq(run_cli("route switch_sibling_p2p.yaml gpu9 0x1000", NULL, 0, NULL), 2);
+	ck_assert_int_eq(run_cli("route switch_sibling_p2p.yaml gpu0 zz", NULL, 0, NULL), 2);
+	ck_assert_int_eq(run_cli("route switch_sibling_p2p.yaml gpu0", NULL, 0, NULL), 2);
+	ck_assert_int_eq(run_cli("route switch_sibling_p2p.yaml gpu0 0x1000 --size 0", NULL, 0,
+				 NULL), 2);
+	ck_assert_int_eq(run_cli("route switch_sibling_p2p.yaml gpu0 0x1000 --bogus", NULL, 0,
+				 NULL), 2);
+	ck_assert_int_eq(run_cli("route no-such-file.yaml gpu0 0x1000", NULL, 0, NULL), 2);
+	ck_assert_int_eq(run_cli("route switch_sibling_p2p.yaml gpu0 0xffffffffffffffff --size 2",
+				 NULL, 0, NULL), 2);
+	ck_assert_int_eq(run_cli("route --help", NULL, 0, &all), 0);
+	ck_assert_ptr_nonnull(strstr(all, "SYNOPSIS"));
+	ck_assert_ptr_nonnull(strstr(all, "EXIT STATUS"));
+	free(all);
+}
+END_TEST
+
+static Suite *fabric_suite(void)
+{
+	Suite *s = suite_create("fabric");
+	TCase *tc = tcase_create("Names");
+
+	tcase_add_test(tc, test_fault_names_are_the_schema_names);
+	tcase_add_test(tc, test_landing_snprintf_formats);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Decode");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_decode_index_child_lists_are_sorted_and_complete);
+	tcase_add_test(tc, test_decode_index_merges_adjacent_ram);
+	tcase_add_test(tc, test_decode_cpu_memory_map);
+	tcase_add_test(tc, test_decode_cpu_finds_every_bar_of_shipped_topologies);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Switch");
+	tcase_add_test(tc, test_sibling_p2p_routes_across_switch);
+	tcase_add_test(tc, test_acs_rr_redirects_upstream);
+	tcase_add_test(tc, test_own_window_without_uf_is_unsupported_request);
+	tcase_add_test(tc, test_acs_uf_forwards_own_window_upstream);
+	tcase_add_test(tc, test_acs_egress_vector_blocks_listed_port);
+	tcase_add_test(tc, test_acs_egress_without_vector_blocks_every_peer);
+	tcase_add_test(tc, test_acs_egress_with_rr_redirects_upstream);
+	tcase_add_test(tc, test_switch_below_switch_routes_at_the_lowest_common_switch);
+	tcase_add_test(tc, test_redirect_into_upper_port_own_window_is_unsupported_request);
+	tcase_add_test(tc, test_gap_in_upstream_port_window_is_unsupported_request);
+	tcase_add_test(tc, test_legacy_bridge_shared_bus);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("RootComplex");
+	tcase_add_test(tc, test_integrated_endpoint_goes_straight_to_root_complex);
+	tcase_add_test(tc, test_ram_hit_lands_in_ram);
+	tcase_add_test(tc, test_msi_write_is_msi_write);
+	tcase_add_test(tc, test_address_in_cpu_gap_is_unsupported_request);
+	tcase_add_test(tc, test_gap_below_root_complex_is_unsupported_request);
+	tcase_add_test(tc, test_rc_p2p_none_blocks_everything);
+	tcase_add_test(tc, test_rc_p2p_same_host_bridge_allows_within_only);
+	tcase_add_test(tc, test_rc_p2p_any_routes_across_host_bridges);
+	tcase_add_test(tc, test_rc_p2p_across_host_bridges_needs_both_any);
+	tcase_add_test(tc, test_arm64_offset_cpu_address_routes_to_bus_address);
+	tcase_add_test(tc, test_inbound_dma_ranges_translate_bus_to_cpu);
+	tcase_add_test(tc, test_outside_inbound_window);
+	tcase_add_test(tc, test_write_across_bar_end_is_unsupported_request);
+	tcase_add_test(tc, test_route_via_matches_schema_example);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("IOMMU");
+	tcase_add_test(tc, test_iommu_translates_dma_domain);
+	tcase_add_test(tc, test_iommu_unmapped_iova_faults);
+	tcase_add_test(tc, test_iommu_permission_faults);
+	tcase_add_test(tc, test_iommu_blocked_domain_faults);
+	tcase_add_test(tc, test_iommu_identity_domain_is_not_translated);
+	tcase_add_test(tc, test_iommu_pt_map_unmap_rules);
+	tcase_add_test(tc, test_iommu_pt_many_mappings_in_any_order);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Cli");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_route_cli_exit_codes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run(fabric_suite());
+}

@@ -1,0 +1,2 @@
+# Unit tests of the fabric layer (src/fabric, dmasim route).
+dmasim_add_check(fabric)
