@@ -53,8 +53,9 @@ void bench_hwloc_run(const struct dmasim_topo *t,
 		     struct bench_hwloc_result *out);
 
 /* dma.c: dma_map_resource + dma_unmap_resource pairs through the IOMMU;
- * median ns per pair, NAN when the DMA layer is not in this build. */
+ * median ns per pair, NAN when the DMA layer is not in this build; @ok:
+ * how many of the sample's mappings were verified as landing right. */
 double bench_dma_run(const struct dmasim_topo *t, const struct sample *s,
-		     bench_time_fn timer, const void *opts);
+		     bench_time_fn timer, const void *opts, size_t *ok);
 
 #endif

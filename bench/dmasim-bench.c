@@ -439,7 +439,7 @@ struct result {
 	double matrix_ms, matrix_naive_ms;
 	size_t matrix_n;
 	size_t up_mismatch, mt_mismatch, hw_mismatch, hw_pairs;
-	size_t route_landed, route_n;
+	size_t route_landed, route_n, dma_ok;
 	const char *hw_note;
 };
 
@@ -607,7 +607,7 @@ static void run_topology(const struct opts *o, const char *path, struct result *
 	}
 
 	/* dma_map_resource + unmap through the IOMMU */
-	res->dma = bench_dma_run(t, &s, bench_time, o);
+	res->dma = bench_dma_run(t, &s, bench_time, o, &res->dma_ok);
 
 	/* the all-pairs matrix */
 	{
@@ -791,10 +791,11 @@ static void print_markdown(const struct result *rs, size_t n, const struct opts 
 	for (i = 0; i < n; i++) {
 		const struct result *r = &rs[i];
 		printf("- %s: indexed vs literal: %zu upstream and %zu map-type mismatches in %zu pairs; "
-		       "hwloc: %s%zu mismatches in %zu pairs; routes landing on the target BAR: %zu of %zu\n",
+		       "hwloc: %s%zu mismatches in %zu pairs; routes landing on the target BAR: %zu of %zu; "
+		       "dma_map_resource verified ok: %zu of %zu\n",
 		       r->label, r->up_mismatch, r->mt_mismatch, o->npairs,
 		       r->hw_note ? r->hw_note : "", r->hw_mismatch, r->hw_pairs,
-		       r->route_landed, r->route_n);
+		       r->route_landed, r->route_n, r->dma_ok, isnan(r->dma) ? 0 : r->route_n);
 	}
 }
 
@@ -858,6 +859,7 @@ static void print_json(FILE *f, const struct result *rs, size_t n, const struct 
 		jw_kint(&w, "hwloc_pairs", (long long)r->hw_pairs);
 		jw_kint(&w, "routes_landed", (long long)r->route_landed);
 		jw_kint(&w, "routes", (long long)r->route_n);
+		jw_kint(&w, "dma_verified_ok", (long long)r->dma_ok);
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
