@@ -40,6 +40,9 @@ const struct dmasim_device *cli_find_device(const struct dmasim_topo *topo,
 /* Parse a number (dmasim_parse_u64 syntax) or print why not. */
 int cli_parse_u64(const char *cmd, const char *what, const char *s,
 		  uint64_t *out);
+/* All endpoints in pre-order into a new array (caller frees); the count. */
+size_t cli_endpoints(const struct dmasim_topo *topo,
+		     const struct dmasim_device ***out);
 /* Write @help to stdout; returns CLI_OK. */
 int cli_help(const char *help);
 /* A built-in policy name or a policy file (NULL: the default, linux-6.12),

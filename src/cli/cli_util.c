@@ -1,6 +1,7 @@
 /* dmasim -- helpers shared by the subcommands. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/cli.h"
 
@@ -76,4 +77,19 @@ int cli_load_policy(const char *what, struct dmasim_policy *out)
 		return CLI_USAGE;
 	}
 	return CLI_OK;
+}
+
+size_t cli_endpoints(const struct dmasim_topo *topo,
+		     const struct dmasim_device ***out)
+{
+	const struct dmasim_machine *m = dmasim_topo_machine(topo);
+	size_t i, n = 0;
+
+	*out = malloc((m->ndevices + 1) * sizeof(**out));
+	if (!*out)
+		return 0;
+	for (i = 0; i < m->ndevices; i++)
+		if (m->devices[i].type == DMASIM_DEV_ENDPOINT)
+			(*out)[n++] = &m->devices[i];
+	return n;
 }

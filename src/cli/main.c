@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < ncommands; i++)
 		if (strcmp(commands[i].name, argv[1]) == 0)
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "dmasim: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	fprintf(stderr, "dmasim: unknown command '%s'\n"
+		"Run 'dmasim --help' for the list of commands.\n", argv[1]);
 	return CLI_USAGE;
 }

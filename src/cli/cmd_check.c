@@ -1,0 +1,421 @@
+/* dmasim check -- run regression suites; TAP, JUnit XML or JSON. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "dmasim/scenario.h"
+#include "util/jw.h"
+
+static const char help[] =
+"NAME\n"
+"    dmasim check - run regression suites\n"
+"\n"
+"SYNOPSIS\n"
+"    dmasim check [--junit FILE] [--json] [--quiet] PATH...\n"
+"\n"
+"DESCRIPTION\n"
+"    Runs every suite named by PATH: a suite file, or a directory searched\n"
+"    recursively for *.yaml files that are suites (they have 'cases:';\n"
+"    topology files next to them are skipped).  Each suite loads its\n"
+"    topology and policy, then runs its cases in order, sharing IOMMU state\n"
+"    (mappings stay until an 'unmap' case gives them back).  A case passes\n"
+"    when every key of its 'expect' holds; keys left out are not checked.\n"
+"    A failing case prints what was expected and what came out.\n"
+"\n"
+"    The output is TAP (version 13) on stdout by default: one 'ok' or\n"
+"    'not ok' line per case, with a YAML block of details for failures.\n"
+"    Progress goes to stderr when it is a terminal and there are many suites.\n"
+"\n"
+"OPTIONS\n"
+"    --junit FILE  also write JUnit XML to FILE\n"
+"    --json        print one JSON document instead of TAP\n"
+"    -q, --quiet   TAP: print only failing cases and the plan\n"
+"    -h, --help    this text\n"
+"\n"
+"EXIT STATUS\n"
+"    0 every expectation held; 1 an expectation failed; 2 a suite (or its\n"
+"    topology or policy) is invalid, or no suite was found.\n"
+"\n"
+"EXAMPLES\n"
+"    dmasim check topologies/\n"
+"    dmasim check --junit report.xml topologies/x86_64\n";
+
+struct suite_run {
+	char *path;
+	char error[600];                 /* load error, or "" */
+	char policy[64];
+	struct dmasim_case_result *results;
+	size_t n, cap, failed;
+};
+
+struct paths {
+	char **v;
+	size_t n, cap;
+};
+
+static int add_path(struct paths *p, const char *path)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		char **v = realloc(p->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		p->v = v;
+		p->cap = cap;
+	}
+	if (!(p->v[p->n] = strdup(path)))
+		return -1;
+	p->n++;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collect suite files below @dir, recursively. */
+static int walk(struct paths *p, const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	char path[4096];
+	struct stat st;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			walk(p, path);
+		else if (len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0 &&
+			 dmasim_suite_is_suite_file(path))
+			add_path(p, path);
+	}
+	closedir(d);
+	return 0;
+}
+
+static void on_case(const struct dmasim_case_result *r, void *arg)
+{
+	struct suite_run *s = arg;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		struct dmasim_case_result *v = realloc(s->results, cap * sizeof(*v));
+		if (!v)
+			return;
+		s->results = v;
+		s->cap = cap;
+	}
+	s->results[s->n++] = *r;
+	if (!r->passed)
+		s->failed++;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* Print @text as YAML block lines with @indent. */
+static void tap_block(const char *key, const char *text)
+{
+	const char *line = text, *nl;
+
+	if (!text[0])
+		return;
+	printf("  %s: |\n", key);
+	while (*line) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line);
+		printf("    %.*s\n", (int)(nl - line), line);
+		line = *nl ? nl + 1 : nl;
+	}
+}
+
+static void print_tap(struct suite_run *runs, size_t nruns, bool quiet)
+{
+	size_t i, j, n = 0;
+
+	printf("TAP version 13\n");
+	for (i = 0; i < nruns; i++) {
+		struct suite_run *s = &runs[i];
+		if (s->error[0]) {
+			printf("not ok %zu - %s: cannot load\n", ++n, s->path);
+			printf("  ---\n  message: |\n    %s\n  ...\n", s->error);
+			continue;
+		}
+		if (!quiet)
+			printf("# %s (policy %s, %zu cases)\n", s->path, s->policy, s->n);
+		for (j = 0; j < s->n; j++) {
+			const struct dmasim_case_result *r = &s->results[j];
+			n++;
+			if (r->passed) {
+				if (!quiet)
+					printf("ok %zu - %s:%u %s\n", n, base_name(s->path),
+					       r->line, r->name);
+				continue;
+			}
+			printf("not ok %zu - %s:%u %s\n", n, base_name(s->path), r->line,
+			       r->name);
+			printf("  ---\n  file: %s\n  line: %u\n  kind: %s\n", s->path, r->line,
+			       r->kind);
+			tap_block("failures", r->failures);
+			tap_block("got", r->got);
+			tap_block("log", r->log);
+			printf("  ...\n");
+		}
+	}
+	printf("1..%zu\n", n);
+}
+
+static void xml_escape(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default:
+			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+				fputc(' ', f);
+			else
+				fputc(*s, f);
+		}
+	}
+}
+
+static int write_junit(const char *file, struct suite_run *runs, size_t nruns)
+{
+	size_t i, j, tests = 0, failures = 0, errors = 0;
+	FILE *f = fopen(file, "w");
+
+	if (!f) {
+		perror(file);
+		return -1;
+	}
+	for (i = 0; i < nruns; i++) {
+		tests += runs[i].error[0] ? 1 : runs[i].n;
+		failures += runs[i].failed;
+		errors += runs[i].error[0] ? 1 : 0;
+	}
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f, "<testsuites name=\"dmasim check\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
+		tests, failures, errors);
+	for (i = 0; i < nruns; i++) {
+		struct suite_run *s = &runs[i];
+		fprintf(f, "  <testsuite name=\"");
+		xml_escape(f, s->path);
+		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\">\n",
+			s->error[0] ? 1 : s->n, s->failed, s->error[0] ? 1 : 0);
+		if (s->error[0]) {
+			fprintf(f, "    <testcase classname=\"");
+			xml_escape(f, s->path);
+			fprintf(f, "\" name=\"load\"><error message=\"");
+			xml_escape(f, s->error);
+			fprintf(f, "\"/></testcase>\n");
+		}
+		for (j = 0; j < s->n && !s->error[0]; j++) {
+			const struct dmasim_case_result *r = &s->results[j];
+			fprintf(f, "    <testcase classname=\"");
+			xml_escape(f, s->path);
+			fprintf(f, "\" name=\"");
+			xml_escape(f, r->name);
+			fprintf(f, "\" file=\"");
+			xml_escape(f, s->path);
+			fprintf(f, "\" line=\"%u\"", r->line);
+			if (r->passed) {
+				fprintf(f, "/>\n");
+				continue;
+			}
+			fprintf(f, "><failure message=\"");
+			xml_escape(f, r->failures);
+			fprintf(f, "\">");
+			xml_escape(f, r->got);
+			fprintf(f, "</failure></testcase>\n");
+		}
+		fprintf(f, "  </testsuite>\n");
+	}
+	fprintf(f, "</testsuites>\n");
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static void json_lines(struct jw *w, const char *key, const char *text)
+{
+	char line[1024];
+	const char *p = text, *nl;
+
+	jw_key(w, key);
+	jw_arr_begin(w);
+	while (*p) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		snprintf(line, sizeof(line), "%.*s", (int)(nl - p), p);
+		jw_str(w, line);
+		p = *nl ? nl + 1 : nl;
+	}
+	jw_arr_end(w);
+}
+
+static void print_json(struct suite_run *runs, size_t nruns)
+{
+	size_t i, j, passed = 0, failed = 0, bad = 0;
+	struct jw w;
+
+	jw_init(&w, stdout, true);
+	jw_obj_begin(&w);
+	jw_key(&w, "suites");
+	jw_arr_begin(&w);
+	for (i = 0; i < nruns; i++) {
+		struct suite_run *s = &runs[i];
+		jw_obj_begin(&w);
+		jw_kstr(&w, "file", s->path);
+		if (s->error[0]) {
+			jw_kstr(&w, "error", s->error);
+			bad++;
+			jw_obj_end(&w);
+			continue;
+		}
+		jw_kstr(&w, "policy", s->policy);
+		jw_key(&w, "cases");
+		jw_arr_begin(&w);
+		for (j = 0; j < s->n; j++) {
+			const struct dmasim_case_result *r = &s->results[j];
+			jw_obj_begin(&w);
+			jw_kstr(&w, "name", r->name);
+			jw_kstr(&w, "kind", r->kind);
+			jw_kint(&w, "line", r->line);
+			jw_kbool(&w, "passed", r->passed);
+			json_lines(&w, "failures", r->failures);
+			json_lines(&w, "got", r->got);
+			json_lines(&w, "log", r->log);
+			jw_obj_end(&w);
+			if (r->passed)
+				passed++;
+			else
+				failed++;
+		}
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_kint(&w, "passed", (long long)passed);
+	jw_kint(&w, "failed", (long long)failed);
+	jw_kint(&w, "invalid_suites", (long long)bad);
+	jw_obj_end(&w);
+	jw_end(&w);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "junit", required_argument, NULL, 'J' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *junit = NULL;
+	bool json = false, quiet = false, progress;
+	struct paths paths = { 0 };
+	struct suite_run *runs;
+	size_t i, failed = 0, bad = 0;
+	struct stat st;
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			junit = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			return cli_help(help);
+		default:
+			return cli_usage("check", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage("check", "no PATH given");
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		size_t before = paths.n;
+		if (stat(argv[i], &st) != 0)
+			return cli_usage("check", "cannot read '%s'", argv[i]);
+		if (S_ISDIR(st.st_mode)) {
+			walk(&paths, argv[i]);
+			qsort(paths.v + before, paths.n - before, sizeof(*paths.v), cmp_str);
+		} else {
+			add_path(&paths, argv[i]);
+		}
+	}
+	if (paths.n == 0) {
+		fprintf(stderr, "dmasim check: no suite found (a suite is a .yaml file with 'cases:')\n");
+		return CLI_USAGE;
+	}
+	runs = calloc(paths.n, sizeof(*runs));
+	if (!runs)
+		return CLI_USAGE;
+	progress = isatty(STDERR_FILENO) && paths.n > 4;
+	for (i = 0; i < paths.n; i++) {
+		struct suite_run *s = &runs[i];
+		struct dmasim_suite *suite = NULL;
+		struct dmasim_error err;
+
+		s->path = paths.v[i];
+		if (progress)
+			fprintf(stderr, "\r[%zu/%zu] %-60.60s", i + 1, paths.n, s->path);
+		dmasim_error_init(&err);
+		if (dmasim_suite_load_file(s->path, &suite, &err) != DMASIM_OK) {
+			dmasim_error_snprintf(s->error, sizeof(s->error), &err);
+			if (!json)
+				fprintf(stderr, "%s\n", s->error);
+			bad++;
+			continue;
+		}
+		snprintf(s->policy, sizeof(s->policy), "%s", dmasim_suite_policy(suite)->name);
+		dmasim_error_init(&err);
+		if (dmasim_suite_run(suite, on_case, s, NULL, &err) != DMASIM_OK) {
+			dmasim_error_snprintf(s->error, sizeof(s->error), &err);
+			bad++;
+		}
+		failed += s->failed;
+		dmasim_suite_destroy(suite);
+	}
+	if (progress)
+		fprintf(stderr, "\r%-80s\r", "");
+	if (json)
+		print_json(runs, paths.n);
+	else
+		print_tap(runs, paths.n, quiet);
+	status = bad ? CLI_USAGE : failed ? CLI_FAIL : CLI_OK;
+	if (junit && write_junit(junit, runs, paths.n) != 0)
+		status = CLI_USAGE;
+	for (i = 0; i < paths.n; i++) {
+		free(runs[i].results);
+		free(paths.v[i]);
+	}
+	free(runs);
+	free(paths.v);
+	return status;
+}

@@ -1,0 +1,281 @@
+/* dmasim tests -- suites, their runner, and the check/audit/matrix/diff CLI. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "wellformed.h"
+#include "dmasim/scenario.h"
+
+#define SCN DMASIM_TEST_DATA "/scenario/"
+
+struct collected {
+	struct dmasim_case_result r[32];
+	size_t n;
+};
+
+static void collect(const struct dmasim_case_result *r, void *arg)
+{
+	struct collected *c = arg;
+
+	if (c->n < 32)
+		c->r[c->n++] = *r;
+}
+
+static struct dmasim_suite *load_suite(const char *path)
+{
+	struct dmasim_suite *s = NULL;
+	struct dmasim_error err;
+	char buf[512];
+
+	dmasim_error_init(&err);
+	if (dmasim_suite_load_file(path, &s, &err)) {
+		dmasim_error_snprintf(buf, sizeof(buf), &err);
+		ck_abort_msg("suite load failed: %s", buf);
+	}
+	return s;
+}
+
+START_TEST(test_suite_every_case_kind_passes)
+{
+	struct dmasim_suite *s = load_suite(SCN "pass.suite.yaml");
+	struct collected *c = calloc(1, sizeof(*c));
+	size_t failed = 99, i;
+
+	ck_assert_uint_eq(dmasim_suite_ncases(s), 10);
+	ck_assert_int_eq(dmasim_suite_run(s, collect, c, &failed, NULL), DMASIM_OK);
+	for (i = 0; i < c->n; i++)
+		ck_assert_msg(c->r[i].passed, "case %zu '%s' failed:\n%sgot:\n%s", i + 1,
+			      c->r[i].name, c->r[i].failures, c->r[i].got);
+	ck_assert_uint_eq(failed, 0);
+	ck_assert_uint_eq(c->n, 10);
+	ck_assert_str_eq(c->r[6].kind, "map_resource");
+	ck_assert_ptr_nonnull(strstr(c->r[6].got, "dma_addr: 0xfffff000"));
+	free(c);
+	dmasim_suite_destroy(s);
+}
+END_TEST
+
+START_TEST(test_suite_failing_expectations_say_expected_and_got)
+{
+	struct dmasim_suite *s = load_suite(SCN "fail.suite.yaml");
+	struct collected *c = calloc(1, sizeof(*c));
+	size_t failed = 0;
+
+	ck_assert_int_eq(dmasim_suite_run(s, collect, c, &failed, NULL), DMASIM_OK);
+	ck_assert_uint_eq(failed, 2);
+	ck_assert(c->r[0].passed);
+	ck_assert(!c->r[1].passed);
+	ck_assert_ptr_nonnull(strstr(c->r[1].failures, "distance: expected 99, got 4"));
+	ck_assert_ptr_nonnull(strstr(c->r[1].failures,
+				     "map_type: expected thru_host_bridge, got bus_addr"));
+	ck_assert_ptr_nonnull(strstr(c->r[2].failures,
+				     "bridge: expected 0000:00:00.0, got 0000:01:00.0"));
+	ck_assert_uint_eq(c->r[1].line, 8);
+	free(c);
+	dmasim_suite_destroy(s);
+}
+END_TEST
+
+static void expect_load_error(const char *file, unsigned line, unsigned col, const char *want)
+{
+	struct dmasim_suite *s = NULL;
+	struct dmasim_error err;
+	char buf[512];
+
+	dmasim_error_init(&err);
+	ck_assert_int_ne(dmasim_suite_load_file(file, &s, &err), DMASIM_OK);
+	ck_assert_ptr_null(s);
+	dmasim_error_snprintf(buf, sizeof(buf), &err);
+	ck_assert_msg(err.line == line && err.column == col && strstr(err.msg, want),
+		      "expected %u:%u '%s', got %s", line, col, want, buf);
+}
+
+START_TEST(test_suite_bad_input_is_positioned)
+{
+	expect_load_error(SCN "bad-device.suite.yaml", 6, 39, "no device 'gpu9'");
+	expect_load_error(SCN "bad-expect.suite.yaml", 7, 15,
+			  "expect key 'bridge' does not apply to a route case");
+}
+END_TEST
+
+START_TEST(test_suite_inline_topology)
+{
+	struct dmasim_suite *s = load_suite(SCN "inline.suite.yaml");
+	size_t failed = 9;
+
+	ck_assert_int_eq(dmasim_topo_machine(dmasim_suite_topo(s))->arch, DMASIM_ARCH_ARM64);
+	ck_assert_str_eq(dmasim_suite_policy(s)->name, "linux-4.20");
+	ck_assert_int_eq(dmasim_suite_run(s, NULL, NULL, &failed, NULL), DMASIM_OK);
+	ck_assert_uint_eq(failed, 0);
+	dmasim_suite_destroy(s);
+}
+END_TEST
+
+START_TEST(test_suite_file_detection)
+{
+	ck_assert(dmasim_suite_is_suite_file(SCN "pass.suite.yaml"));
+	ck_assert(!dmasim_suite_is_suite_file(SCN "arm64-offset.yaml"));
+	ck_assert(!dmasim_suite_is_suite_file(SCN "no-such-file.yaml"));
+}
+END_TEST
+
+/* p2pdma bus-offset sign bug (KERNEL.md §2.10, pci_p2pdma_map_sg <= v5.15):
+ * the pair is unsound under linux-5.15 and sound under linux-6.12. */
+START_TEST(test_pair_report_sign_bug_unsound_on_5_15)
+{
+	struct dmasim_topo *t = tu_load_file(SCN "arm64-offset.yaml");
+	struct dmasim_pair_report p;
+
+	ck_assert_int_eq(dmasim_pair_report(t, dmasim_policy_builtin("linux-5.15"),
+					    tu_dev(t, "nvme0"), tu_dev(t, "gpu0"), &p, NULL), 0);
+	ck_assert(p.mapped);
+	ck_assert_int_eq(p.map_type, DMASIM_MAP_BUS_ADDR);
+	ck_assert_uint_eq(p.dma_addr, 0x810000000ull);
+	ck_assert_int_eq(p.verdict, DMASIM_VERDICT_UNSOUND);
+	ck_assert_int_eq(p.landed.kind, DMASIM_LAND_RAM);
+	ck_assert_int_eq(dmasim_pair_report(t, dmasim_policy_builtin("linux-6.12"),
+					    tu_dev(t, "nvme0"), tu_dev(t, "gpu0"), &p, NULL), 0);
+	ck_assert_uint_eq(p.dma_addr, 0x10000000ull);
+	ck_assert_int_eq(p.verdict, DMASIM_VERDICT_SOUND);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+/* Run the CLI; return its exit status and its stdout in @out (malloc'd). */
+static int run_cli(const char *args, char **out)
+{
+	char cmd[2048], *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	FILE *p;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "%s %s 2>/dev/null", DMASIM_CLI, args);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap);
+			ck_assert_ptr_nonnull(buf);
+		}
+		n = fread(buf + len, 1, cap - len - 1, p);
+		len += n;
+	} while (n > 0);
+	buf[len] = '\0';
+	status = pclose(p);
+	*out = buf;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+START_TEST(test_cli_check_exit_codes_and_tap)
+{
+	char *out;
+
+	ck_assert_int_eq(run_cli("check " SCN "pass.suite.yaml", &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "TAP version 13"));
+	ck_assert_ptr_nonnull(strstr(out, "\n1..10\n"));
+	free(out);
+	ck_assert_int_eq(run_cli("check " SCN "fail.suite.yaml", &out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "not ok 2 - fail.suite.yaml:8 wrong distance and map type"));
+	ck_assert_ptr_nonnull(strstr(out, "distance: expected 99, got 4"));
+	free(out);
+	ck_assert_int_eq(run_cli("check " SCN "bad-device.suite.yaml", &out), 2);
+	free(out);
+	ck_assert_int_eq(run_cli("check /nonexistent", &out), 2);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_cli_check_junit_is_xml_and_json_parses)
+{
+	char *out, *xml, path[] = "/tmp/dmasim-junit-XXXXXX";
+	int fd = mkstemp(path);
+	char args[512];
+
+	ck_assert_int_ge(fd, 0);
+	snprintf(args, sizeof(args), "check --junit %s " SCN "fail.suite.yaml " SCN
+		 "pass.suite.yaml", path);
+	ck_assert_int_eq(run_cli(args, &out), 1);
+	free(out);
+	xml = tu_read_file(path, NULL);
+	ck_assert_msg(wf_xml(xml), "not well-formed XML:\n%s", xml);
+	ck_assert_ptr_nonnull(strstr(xml, "tests=\"13\" failures=\"2\""));
+	ck_assert_ptr_nonnull(strstr(xml, "<failure message=\""));
+	free(xml);
+	unlink(path);
+	ck_assert_int_eq(run_cli("check --json " SCN "fail.suite.yaml", &out), 1);
+	ck_assert_msg(wf_json(out), "not JSON:\n%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "\"failed\": 2"));
+	free(out);
+}
+END_TEST
+
+START_TEST(test_cli_audit_finds_unsound_pair)
+{
+	char *out;
+
+	ck_assert_int_eq(run_cli("audit --policy linux-5.15 " SCN "arm64-offset.yaml", &out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "UNSOUND      nvme0 -> gpu0: bus_addr"));
+	ck_assert_ptr_nonnull(strstr(out, "lands ram 0x810000000"));
+	ck_assert_ptr_nonnull(strstr(out, "summary: 1 pairs: 0 sound, 1 unsound, 0 conservative"));
+	free(out);
+	ck_assert_int_eq(run_cli("audit --policy linux-6.12 " SCN "arm64-offset.yaml", &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "summary: 1 pairs: 1 sound, 0 unsound, 0 conservative"));
+	free(out);
+	ck_assert_int_eq(run_cli("audit --json --policy linux-5.15 " SCN "arm64-offset.yaml", &out), 1);
+	ck_assert(wf_json(out));
+	free(out);
+}
+END_TEST
+
+START_TEST(test_cli_matrix_and_diff)
+{
+	char *out;
+
+	ck_assert_int_eq(run_cli("matrix " SCN "arm64-offset.yaml", &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "nvme0  BUS0   BUS4"));
+	ck_assert_ptr_nonnull(strstr(out, "Legend:"));
+	free(out);
+	ck_assert_int_eq(run_cli("matrix --json " SCN "arm64-offset.yaml", &out), 0);
+	ck_assert(wf_json(out));
+	ck_assert_ptr_nonnull(strstr(out, "\"distance\":[[0,4],[4,0]]"));
+	free(out);
+	ck_assert_int_eq(run_cli("diff --policy linux-5.15 --policy linux-6.12 " SCN
+				 "arm64-offset.yaml", &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "nvme0 -> gpu0: bus_addr/4 (unsound) => bus_addr/4 (sound)"));
+	ck_assert_ptr_nonnull(strstr(out, "1 of 2 pairs change"));
+	free(out);
+	ck_assert_int_eq(run_cli("diff --policy linux-6.12 " SCN "arm64-offset.yaml", &out), 2);
+	free(out);
+}
+END_TEST
+
+static Suite *scenario_suite(void)
+{
+	Suite *s = suite_create("scenario");
+	TCase *tc = tcase_create("Suites");
+
+	tcase_add_test(tc, test_suite_every_case_kind_passes);
+	tcase_add_test(tc, test_suite_failing_expectations_say_expected_and_got);
+	tcase_add_test(tc, test_suite_bad_input_is_positioned);
+	tcase_add_test(tc, test_suite_inline_topology);
+	tcase_add_test(tc, test_suite_file_detection);
+	tcase_add_test(tc, test_pair_report_sign_bug_unsound_on_5_15);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Cli");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_cli_check_exit_codes_and_tap);
+	tcase_add_test(tc, test_cli_check_junit_is_xml_and_json_parses);
+	tcase_add_test(tc, test_cli_audit_finds_unsound_pair);
+	tcase_add_test(tc, test_cli_matrix_and_diff);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run(scenario_suite());
+}
