@@ -18,6 +18,7 @@
 #include "dmasim/fabric.h"
 #include "dmasim/policy.h"
 #include "dmasim/p2pdma.h"
+#include "dmasim/dma.h"
 #include "dmasim/import.h"
 
 #endif

@@ -1,4 +1,8 @@
 # The DMA mapping layer (dma_map_resource, IOVA allocation, P2P mappings).
 list(APPEND DMASIM_SOURCES
   dma/iova.c
+  dma/arch.c
+  dma/dma.c
+  dma/p2p_map.c
+  dma/target.c
 )
