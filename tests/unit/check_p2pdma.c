@@ -400,6 +400,876 @@ START_TEST(test_upstream_bridge_distance_420_same_switch)
 }
 END_TEST
 
+
+/* ---- cpu_supports_p2pdma, the whitelist's root device --------------- */
+
+#define TWO_HB_CPU "cpu: { vendor: intel, family: 6 }"
+
+START_TEST(test_cpu_supports_p2pdma_amd_zen)
+{
+	/* Scenario 7: AMD family 0x19, two host bridges with root devices
+	 * that no table lists: 5.15/6.12 THRU_HOST_BRIDGE (the CPU rule
+	 * short-circuits the whitelist), 4.20 -1. */
+	struct dmasim_topo *t = load_var("two-hb.yaml", TWO_HB_CPU,
+		"cpu: { vendor: amd, family: 0x19 }",
+		"device: 0x2f00, name: host0", "device: 0x1234, name: host0",
+		"device: 0x2f00, name: host1", "device: 0x1234, name: host1", NULL);
+	struct dmasim_log log;
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "a", "c", &d, &log),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	ck_assert_int_eq(d, 4);
+	ck_assert_uint_eq(log.nlines, 0);
+	ck_assert_int_eq(mt(t, pol("linux-5.15"), "a", "c", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	ck_assert_int_eq(mt(t, pol("linux-4.20"), "a", "c", &d, NULL),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	ck_assert_int_eq(d, -1);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_cpu_supports_p2pdma_amd_before_zen)
+{
+	/* Family 0x16 (pre-Zen) does not qualify. */
+	struct dmasim_topo *t = load_var("two-hb.yaml", TWO_HB_CPU,
+		"cpu: { vendor: amd, family: 0x16 }",
+		"device: 0x2f00, name: host0", "device: 0x1234, name: host0", NULL);
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "a", "b", &d, NULL),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	ck_assert_int_eq(d, 4);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_cpu_supports_p2pdma_x86_only_arm64_root_port)
+{
+	/* arm64, root port 19e5:a120 at 00.0: not whitelisted, and the CPU
+	 * rule is x86-only (even an "amd" CPU entry would not count).  Below
+	 * the root port with RR the whitelist warning is printed against
+	 * 00:00.0; across root ports there is no common bridge and no
+	 * whitelist warning. */
+	struct dmasim_topo *t = load_var("arm64-rp.yaml",
+		"cpu: { vendor: arm, family: 8 }", "cpu: { vendor: amd, family: 0x19 }",
+		NULL);
+	struct dmasim_log log;
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "f0", "f1", &d, &log),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	ck_assert_int_eq(d, 2);
+	ck_assert_str_eq(log.text,
+		"pci 0000:01:00.1: ACS redirect is set between the client and provider (0000:01:00.0)\n"
+		"pci 0000:01:00.1: to disable ACS redirect for this path, add the kernel parameter: pci=disable_acs_redir=0000:00:00.0\n"
+		"pci 0000:00:00.0: Host bridge not in P2PDMA whitelist: 19e5:a120\n"
+		"pci 0000:01:00.1: cannot be used for peer-to-peer DMA as the client and provider (0000:01:00.0) do not share an upstream bridge or whitelisted host bridge\n");
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "f0", "e2", &d, &log),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	ck_assert_int_eq(d, 4);
+	ck_assert(!dmasim_log_contains(&log, "whitelist:"));
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_pci_host_bridge_dev_root_port_first_at_02_0)
+{
+	/* Scenario 6: the first device on the root bus is root port
+	 * 8086:2032 at 02.0 (file order does not matter: the kernel scans
+	 * in devfn order).  linux-6.12 (devfn 00.0 only) refuses; a policy
+	 * with the root-port clause of P2P-2025 accepts it. */
+	struct dmasim_topo *t = load_var("skylake-rp02.yaml", NULL);
+	struct dmasim_policy rp;
+	struct dmasim_error err;
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "a", "b", &d, NULL),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	ck_assert_int_eq(d, 4);
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_policy_load(DMASIM_TEST_DATA "/policy/skylake-rp.yaml",
+					    &rp, &err), DMASIM_OK);
+	ck_assert_int_eq(mt(t, &rp, "a", "b", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	dmasim_topo_destroy(t);
+	/* The same root port at 00.0 is whitelisted in every table. */
+	t = load_var("skylake-rp02.yaml", "bdf: 00:02.0", "bdf: 00:00.0", NULL);
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "a", "b", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	ck_assert_int_eq(mt(t, pol("linux-5.15"), "a", "b", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_host_bridge_whitelist_09a2_only_in_612)
+{
+	/* Ice Lake-SP 8086:09a2 (≈ v5.18): 6.12 yes, 5.15 no. */
+	struct dmasim_topo *t = load_var("switch.yaml", SW_ROOT,
+		"vendor: 0x8086, device: 0x09a2, name: host0", NULL);
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "ep0", "ep2", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	ck_assert_int_eq(mt(t, pol("linux-5.15"), "ep0", "ep2", &d, NULL),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+/* ---- policies change the decision ------------------------------------ */
+
+static void load_policy(const char *file, struct dmasim_policy *p)
+{
+	struct dmasim_error err;
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/policy/%s", DMASIM_TEST_DATA, file);
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_policy_load(path, p, &err), DMASIM_OK);
+}
+
+START_TEST(test_policy_acs_redirect_bits_rr_only)
+{
+	/* A DSP with only CR set: redirect for the kernel (RR|CR|EC), not
+	 * for a policy that counts RR only. */
+	struct dmasim_topo *t = load_var("switch.yaml", SW_DSP0_ACS,
+		"name: dsp0\n                acs: { cap: [sv, rr, cr, uf, ec], ctrl: [cr]",
+		NULL);
+	struct dmasim_policy p;
+	int d;
+
+	load_policy("rr-only.yaml", &p);
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "ep0", "ep1", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	ck_assert_int_eq(mt(t, &p, "ep0", "ep1", &d, NULL), DMASIM_MAP_BUS_ADDR);
+	ck_assert_int_eq(d, 4);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_policy_whitelist_any_device_and_replace)
+{
+	/* replace-any.yaml: Google (1ae0, PCI_ANY_ID) only; the Intel rows
+	 * are gone. */
+	struct dmasim_topo *t = load_var("switch.yaml", SW_ROOT,
+		"vendor: 0x1ae0, device: 0x4242, name: host0", NULL);
+	struct dmasim_policy p;
+	int d;
+
+	load_policy("replace-any.yaml", &p);
+	ck_assert_int_eq(mt(t, &p, "ep0", "ep2", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "ep0", "ep2", &d, NULL),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	dmasim_topo_destroy(t);
+	t = load_var("switch.yaml", NULL); /* 8086:2020 */
+	ck_assert_int_eq(mt(t, &p, "ep0", "ep2", &d, NULL), DMASIM_MAP_NOT_SUPPORTED);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_policy_whitelist_extend_arm64_and_arch_cpu_rule)
+{
+	struct dmasim_topo *t = load_var("arm64-rp.yaml", NULL);
+	struct dmasim_policy hisi, arm;
+	int d;
+
+	load_policy("hisilicon.yaml", &hisi);
+	load_policy("arm-rule.yaml", &arm);
+	ck_assert_int_eq(mt(t, &hisi, "f0", "e2", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	ck_assert_int_eq(mt(t, &arm, "f0", "e2", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "f0", "e2", &d, NULL),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+/* ---- the ACS list buffer ---------------------------------------------- */
+
+/* A root port holding a chain of @levels switches (USP -> DSP, every DSP
+ * with RR) ending in endpoint "deep"; the first switch also has a second
+ * DSP (RR) with endpoint "near".  Provider deep, client near: the path has
+ * @levels + 1 redirecting ports. */
+static struct dmasim_topo *deep_chain(unsigned levels)
+{
+	char *y = malloc(65536), indent[256];
+	size_t len = 0;
+	unsigned i, bus = 1;
+	struct dmasim_topo *t;
+
+#define OUT(...) (len += (size_t)snprintf(y + len, 65536 - len, __VA_ARGS__))
+	OUT("dmasim: 1\narch: x86_64\nhost_bridges:\n  - name: hb0\n    buses: [0, 0xff]\n"
+	    "    devices:\n"
+	    "      - { bdf: 00:00.0, type: endpoint, vendor: 0x8086, device: 0x2020 }\n"
+	    "      - bdf: 00:01.0\n        type: root-port\n        children:\n");
+	for (i = 0; i < levels; i++) {
+		unsigned ind = 10 + 8 * i;
+		memset(indent, ' ', ind);
+		indent[ind] = '\0';
+		OUT("%s- bdf: %02x:00.0\n%s  type: switch-upstream\n%s  children:\n",
+		    indent, bus, indent, indent);
+		bus++;
+		OUT("%s    - bdf: %02x:00.0\n%s      type: switch-downstream\n"
+		    "%s      acs: { cap: [rr], ctrl: [rr] }\n%s      children:\n",
+		    indent, bus, indent, indent, indent);
+		bus++;
+	}
+	memset(indent, ' ', 10 + 8 * levels);
+	indent[10 + 8 * levels] = '\0';
+	OUT("%s- { bdf: %02x:00.0, type: endpoint, name: deep }\n", indent, bus);
+	bus++;
+	/* the first switch's second DSP */
+	OUT("              - bdf: %02x:01.0\n                type: switch-downstream\n"
+	    "                acs: { cap: [rr], ctrl: [rr] }\n                children:\n"
+	    "                  - { bdf: %02x:00.0, type: endpoint, name: near }\n",
+	    2, bus);
+#undef OUT
+	t = tu_load(y);
+	free(y);
+	return t;
+}
+
+START_TEST(test_calc_map_type_and_dist_acs_list_128_bytes)
+{
+	/* v5.11+ collects the list in 128 bytes: 9 entries of 13 characters
+	 * fit, the 10th is cut at 127 characters and nothing follows (the
+	 * final-';' removal then lands past the buffer). */
+	struct dmasim_topo *t = deep_chain(12);
+	struct dmasim_log log;
+	const char *p;
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "deep", "near", &d, &log),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	ck_assert_int_eq(d, 2 * 12 + 2);
+	p = strstr(log.text, "pci=disable_acs_redir=");
+	ck_assert_ptr_nonnull(p);
+	p += strlen("pci=disable_acs_redir=");
+	ck_assert_uint_eq((size_t)(strchr(p, '\n') - p), 127);
+	ck_assert(strncmp(p, "0000:18:00.0;0000:16:00.0;", 26) == 0);
+	ck_assert(strncmp(p + 117, "0000:06:00", 10) == 0);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_upstream_bridge_distance_420_acs_list_page)
+{
+	/* v4.20's PAGE_SIZE buffer holds all 13 entries. */
+	struct dmasim_topo *t = deep_chain(12);
+	struct dmasim_log log;
+	const char *p;
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("linux-4.20"), "deep", "near", &d, &log),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	ck_assert_int_eq(d, -2);
+	p = strstr(log.text, "pci=disable_acs_redir=");
+	ck_assert_ptr_nonnull(p);
+	p += strlen("pci=disable_acs_redir=");
+	ck_assert_uint_eq((size_t)(strchr(p, '\n') - p), 13 * 13 - 1);
+	ck_assert(strstr(p, ";0000:02:00.0;0000:02:01.0\n") != NULL);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+/* ---- pci_p2pdma_distance_many ------------------------------------------ */
+
+START_TEST(test_pci_p2pdma_distance_many_sum_and_failure)
+{
+	struct dmasim_topo *t = load_var("switch.yaml", SW_ROOT,
+		"vendor: 0x8086, device: 0x1234, name: host0", NULL);
+	const struct dmasim_device *prov = tu_dev(t, "ep0");
+	const struct dmasim_device *c[3];
+	struct dmasim_log log;
+
+	c[0] = tu_dev(t, "ep1");  /* bus_addr, 4 */
+	c[1] = tu_dev(t, "ep0");  /* bus_addr, 0 */
+	c[2] = tu_dev(t, "ep2");  /* no common bridge, not whitelisted */
+	ck_assert_int_eq(dmasim_p2p_distance_many(t, pol("linux-6.12"), prov, c, 2,
+						  0, NULL), 4);
+	ck_assert_int_eq(dmasim_p2p_distance_many(t, pol("linux-6.12"), prov, c, 2,
+						  DMASIM_P2P_NAIVE, NULL), 4);
+	ck_assert_int_eq(dmasim_p2p_distance_many(t, pol("linux-6.12"), prov, c, 3,
+						  0, NULL), -1);
+	ck_assert_int_eq(dmasim_p2p_distance_many(t, pol("linux-6.12"), prov, c, 0,
+						  0, NULL), -1);
+	ck_assert_int_eq(dmasim_p2p_distance_many(t, pol("linux-4.20"), prov, c, 2,
+						  0, NULL), 4);
+	/* The seed has no distance. */
+	ck_assert_int_eq(dmasim_p2p_distance_many(t, pol("seed-2018"), prov, c, 2,
+						  0, NULL), -1);
+	dmasim_topo_destroy(t);
+	/* Verbose: the kernel does not stop at the first failure, so every
+	 * failing client prints its line. */
+	t = load_var("two-hb.yaml", NULL);
+	c[0] = tu_dev(t, "c");
+	c[1] = tu_dev(t, "b");
+	c[2] = tu_dev(t, "host1");
+	dmasim_log_init(&log);
+	ck_assert_int_eq(dmasim_p2p_distance_many(t, pol("linux-6.12"), tu_dev(t, "a"),
+						  c, 3, DMASIM_P2P_VERBOSE, &log), -1);
+	ck_assert_str_eq(log.text,
+		"pci 0000:81:00.0: cannot be used for peer-to-peer DMA as the client and provider (0000:01:00.0) do not share an upstream bridge or whitelisted host bridge\n"
+		"pci 0000:80:00.0: cannot be used for peer-to-peer DMA as the client and provider (0000:01:00.0) do not share an upstream bridge or whitelisted host bridge\n");
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_calc_map_type_and_dist_provider_without_p2pmem)
+{
+	/* ep1 publishes no p2pmem: the kernel's distance functions do not
+	 * look at that, so the decision is the same as for ep0. */
+	struct dmasim_topo *t = load_var("switch.yaml", NULL);
+	int d;
+
+	ck_assert(!tu_dev(t, "ep1")->bars[0].p2pmem);
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "ep1", "ep0", &d, NULL),
+			 DMASIM_MAP_BUS_ADDR);
+	ck_assert_int_eq(d, 4);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+/* ---- the 2018 proposal ------------------------------------------------ */
+
+START_TEST(test_pci_find_common_upstream_dev_vs_p2pdma_walk)
+{
+	/* The same pairs, both algorithms (KERNEL.md §1.1 vs §2.1). */
+	struct dmasim_topo *t = load_var("switch.yaml", NULL);
+	const struct dmasim_policy *seed = pol("seed-2018"), *lin = pol("linux-6.12");
+
+	/* Same switch: the port on the shared bus vs the upstream port. */
+	ck_assert_str_eq(up(t, seed, "ep0", "ep1"), "dsp0");
+	ck_assert_str_eq(up(t, seed, "ep1", "ep0"), "dsp1");
+	ck_assert_str_eq(up(t, lin, "ep0", "ep1"), "usp");
+	/* Different root ports of one root bus: ep0's root port vs none. */
+	ck_assert_str_eq(up(t, seed, "ep0", "ep2"), "rp1");
+	ck_assert_str_eq(up(t, seed, "ep2", "ep0"), "rp3");
+	ck_assert_str_eq(up(t, lin, "ep0", "ep2"), "none");
+	/* Functions of one device: the device itself (same bus). */
+	ck_assert_str_eq(up(t, seed, "fn0", "fn1"), "fn0");
+	ck_assert_str_eq(up(t, lin, "fn0", "fn1"), "rp4");
+	/* A device and its ancestor. */
+	ck_assert_str_eq(up(t, seed, "ep0", "usp"), "usp");
+	ck_assert_str_eq(up(t, seed, "usp", "ep0"), "usp");
+	ck_assert_str_eq(up(t, lin, "ep0", "usp"), "usp");
+	ck_assert_str_eq(up(t, seed, "rp1", "ep0"), "rp1");
+	ck_assert_str_eq(up(t, seed, "ep0", "ep0"), "ep0");
+	/* The root device at 00.0 and an endpoint: both on the root bus's
+	 * range; the p2pdma walk has none. */
+	ck_assert_str_eq(up(t, seed, "host0", "ep1"), "host0");
+	ck_assert_str_eq(up(t, lin, "host0", "ep1"), "none");
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_pci_find_common_upstream_dev_ignores_segments)
+{
+	/* Segment 1's bus 01 lies in the range of a's own bus in segment 0. */
+	struct dmasim_topo *t = load_var("segments.yaml", NULL);
+	const struct dmasim_policy *seed = pol("seed-2018");
+
+	ck_assert_str_eq(up(t, seed, "a", "x"), "a");
+	ck_assert_str_eq(up(t, seed, "x", "b"), "rpx");
+	ck_assert_str_eq(up(t, seed, "a", "b"), "rpa");
+	ck_assert_str_eq(up(t, pol("linux-6.12"), "a", "x"), "none");
+	dmasim_topo_destroy(t);
+	/* Two host bridges of one segment: disjoint ranges, none. */
+	t = load_var("two-hb.yaml", NULL);
+	ck_assert_str_eq(up(t, seed, "a", "c"), "none");
+	ck_assert_str_eq(up(t, seed, "a", "b"), "rpa");
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_pci_peer_traffic_supported_optimistic_without_acs)
+{
+	/* §1.2 step 4: the root port has no ACS: allowed with a common
+	 * upstream device.  Reported as thru_host_bridge, distance -1. */
+	struct dmasim_topo *t = load_var("switch.yaml", NULL);
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("seed-2018"), "ep0", "ep1", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	ck_assert_int_eq(d, -1);
+	/* Different root ports, ep0's root port without ACS: cu = rp1. */
+	ck_assert_int_eq(mt(t, pol("seed-2018"), "ep0", "ep2", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	/* Two functions under rp4 (RR|CR): cu = fn0 itself, an endpoint
+	 * without ACS: !pci_acs_enabled(fn0, UF) holds for a multi-function
+	 * device without the capability, so it is allowed. */
+	ck_assert_int_eq(mt(t, pol("seed-2018"), "fn0", "fn1", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_pci_peer_traffic_supported_acs_rules)
+{
+	/* rp1 with ACS RR|CR; ep0 and ep1 below the switch. */
+	struct dmasim_topo *t = load_var("switch.yaml",
+		"name: rp1\n", "name: rp1\n        acs: { cap: [sv, rr, cr, uf], ctrl: [sv, rr, cr, uf] }\n",
+		NULL);
+	int d;
+
+	/* cu = dsp0 with UF not enabled: allowed (step 5). */
+	ck_assert_int_eq(mt(t, pol("seed-2018"), "ep0", "ep1", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	/* ep2 below rp3: different root ports, RR enabled on rp1, no IOMMU
+	 * (step 7): not supported. */
+	ck_assert_int_eq(mt(t, pol("seed-2018"), "ep0", "ep2", &d, NULL),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	dmasim_topo_destroy(t);
+	/* dsp0 with UF enabled: step 5 fails; RR enabled on rp1 so step 6
+	 * is skipped; no IOMMU: not supported. */
+	t = load_var("switch.yaml",
+		"name: rp1\n", "name: rp1\n        acs: { cap: [sv, rr, cr, uf], ctrl: [sv, rr, cr, uf] }\n",
+		SW_DSP0_ACS, "name: dsp0\n                acs: { cap: [sv, rr, cr, uf, ec], ctrl: [uf]",
+		NULL);
+	ck_assert_int_eq(mt(t, pol("seed-2018"), "ep0", "ep1", &d, NULL),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	dmasim_topo_destroy(t);
+	/* rp1 implements RR but leaves it off: step 6 allows only the same
+	 * root port. */
+	t = load_var("switch.yaml",
+		"name: rp1\n", "name: rp1\n        acs: { cap: [sv, rr, cr, uf], ctrl: [] }\n",
+		SW_DSP0_ACS, "name: dsp0\n                acs: { cap: [sv, rr, cr, uf, ec], ctrl: [uf]",
+		NULL);
+	ck_assert_int_eq(mt(t, pol("seed-2018"), "ep0", "ep1", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	ck_assert_int_eq(mt(t, pol("seed-2018"), "ep0", "ep2", &d, NULL),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_pci_peer_traffic_supported_iommu_present)
+{
+	/* segments.yaml has VT-d: a and b on root ports with RR enabled are
+	 * allowed through the translation agent (step 7). */
+	struct dmasim_topo *t = load_var("segments.yaml", NULL);
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("seed-2018"), "a", "b", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	/* A conventional PCI device (below the PCIe-to-PCI bridge): step 1. */
+	ck_assert_int_eq(mt(t, pol("seed-2018"), "legacy", "a", &d, NULL),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	ck_assert_int_eq(mt(t, pol("seed-2018"), "a", "legacy", &d, NULL),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	/* The p2pdma walk does not care: legacy and legacy2 share the
+	 * PCIe-to-PCI bridge. */
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "legacy", "legacy2", &d, NULL),
+			 DMASIM_MAP_BUS_ADDR);
+	ck_assert_int_eq(d, 2);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_pci_peer_host_traffic_supported_amd_zen_1450)
+{
+	/* Different host bridges: only dev's host bridge is consulted, its
+	 * 00.0 device must be AMD 1022:1450. */
+	struct dmasim_topo *t = load_var("two-hb.yaml",
+		"vendor: 0x8086, device: 0x2f00, name: host0",
+		"vendor: 0x1022, device: 0x1450, name: host0", NULL);
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("seed-2018"), "a", "c", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	ck_assert_int_eq(mt(t, pol("seed-2018"), "c", "a", &d, NULL),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+
+/* ---- the index against the kernel's literal walks ---------------------- */
+
+/* Compare every query on (a, b) under every built-in policy. */
+static void compare_pair(const struct dmasim_topo *t,
+			 const struct dmasim_policy *const *pols, size_t npols,
+			 const struct dmasim_device *a,
+			 const struct dmasim_device *b)
+{
+	size_t k;
+
+	for (k = 0; k < npols; k++) {
+		const struct dmasim_policy *p = pols[k];
+		struct dmasim_log l1, l2;
+		int d1 = -99, d2 = -98;
+		enum dmasim_map_type m1, m2;
+		const struct dmasim_device *u1, *u2;
+
+		u1 = dmasim_p2p_upstream(t, p, a, b, 0);
+		u2 = dmasim_p2p_upstream(t, p, a, b, DMASIM_P2P_NAIVE);
+		ck_assert_msg(u1 == u2, "%s: upstream(%s, %s): index %s, walk %s",
+			      p->name, a->bdf, b->bdf, u1 ? u1->bdf : "none",
+			      u2 ? u2->bdf : "none");
+		dmasim_log_init(&l1);
+		dmasim_log_init(&l2);
+		m1 = dmasim_p2p_map_type(t, p, a, b, &d1, DMASIM_P2P_VERBOSE, &l1);
+		m2 = dmasim_p2p_map_type(t, p, a, b, &d2,
+					 DMASIM_P2P_VERBOSE | DMASIM_P2P_NAIVE, &l2);
+		ck_assert_msg(m1 == m2 && d1 == d2,
+			      "%s: map_type(%s, %s): index %d/%d, walk %d/%d",
+			      p->name, a->bdf, b->bdf, m1, d1, m2, d2);
+		ck_assert_msg(strcmp(l1.text, l2.text) == 0,
+			      "%s: lines of (%s, %s) differ:\n%s---\n%s", p->name,
+			      a->bdf, b->bdf, l1.text, l2.text);
+	}
+}
+
+/* The p2pdma common upstream device must be the deepest common ancestor. */
+static void check_lca_brute(const struct dmasim_topo *t,
+			    const struct dmasim_device *a,
+			    const struct dmasim_device *b)
+{
+	const struct dmasim_device *u =
+		dmasim_p2p_upstream(t, pol("linux-6.12"), a, b, 0), *x;
+
+	for (x = a; x; x = x->parent)
+		if (dmasim_device_is_ancestor(x, b))
+			break;
+	ck_assert_ptr_eq(u, x);
+}
+
+static const struct dmasim_policy *all_pols[4];
+
+static size_t builtin_policies(void)
+{
+	const char *const *n = dmasim_policy_builtin_names();
+	size_t k = 0;
+
+	for (; *n && k < 4; n++)
+		all_pols[k++] = pol(*n);
+	return k;
+}
+
+static unsigned compare_all_pairs(const struct dmasim_topo *t)
+{
+	const struct dmasim_machine *m = dmasim_topo_machine(t);
+	size_t np = builtin_policies(), i, j;
+
+	for (i = 0; i < m->ndevices; i++)
+		for (j = 0; j < m->ndevices; j++) {
+			compare_pair(t, all_pols, np, &m->devices[i], &m->devices[j]);
+			check_lca_brute(t, &m->devices[i], &m->devices[j]);
+		}
+	return (unsigned)(m->ndevices * m->ndevices);
+}
+
+static unsigned walk_topologies(const char *dir, unsigned *nfiles)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	unsigned pairs = 0;
+
+	ck_assert_msg(d != NULL, "cannot open %s", dir);
+	while ((e = readdir(d)) != NULL) {
+		char path[2048];
+		struct stat st;
+		size_t len = strlen(e->d_name);
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			pairs += walk_topologies(path, nfiles);
+		} else if (len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0) {
+			char *text = tu_read_file(path, NULL);
+			bool topo = strstr(text, "host_bridges:") != NULL &&
+				    strstr(text, "\ncases:") == NULL;
+			free(text);
+			if (!topo)
+				continue; /* a suite or another format */
+			struct dmasim_topo *t = tu_load_file(path);
+			pairs += compare_all_pairs(t);
+			dmasim_topo_destroy(t);
+			(*nfiles)++;
+		}
+	}
+	closedir(d);
+	return pairs;
+}
+
+START_TEST(test_naive_vs_index_every_pair_of_shipped_topologies)
+{
+	unsigned nfiles = 0, pairs = walk_topologies(DMASIM_TOPOLOGIES, &nfiles);
+
+	ck_assert_uint_ge(nfiles, 1);
+	ck_assert_uint_gt(pairs, 0);
+	/* and of the test topologies here */
+	nfiles = 0;
+	pairs = walk_topologies(DMASIM_TEST_DATA "/p2p", &nfiles);
+	ck_assert_uint_ge(nfiles, 5);
+}
+END_TEST
+
+/* A seeded generator of random but valid topologies (YAML text). */
+struct gen {
+	uint64_t s;
+	char *y;
+	size_t len, cap;
+	unsigned next_bus, bus_last;
+	unsigned ndev, max_dev;
+	unsigned seg;
+	unsigned vid, did; /* IDs for the next device (0: none) */
+};
+
+static uint64_t rnd(struct gen *g)
+{
+	/* xorshift64* */
+	g->s ^= g->s >> 12;
+	g->s ^= g->s << 25;
+	g->s ^= g->s >> 27;
+	return g->s * 2685821657736338717ull;
+}
+
+static unsigned rn(struct gen *g, unsigned n)
+{
+	return (unsigned)((rnd(g) >> 33) % n);
+}
+
+static void gout(struct gen *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void gout(struct gen *g, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(g->y + g->len, g->cap - g->len, fmt, ap);
+		va_end(ap);
+		if ((size_t)n < g->cap - g->len)
+			break;
+		g->cap *= 2;
+		g->y = realloc(g->y, g->cap);
+		ck_assert_ptr_nonnull(g->y);
+	}
+	g->len += (size_t)n;
+}
+
+static const char *const acs_names[7] = { "sv", "tb", "rr", "cr", "uf", "ec", "dt" };
+
+static void gen_acs(struct gen *g, unsigned ind)
+{
+	unsigned cap = rn(g, 128), ctrl, b;
+	bool first = true;
+
+	/* Redirect bits often, so that paths differ. */
+	if (rn(g, 2))
+		cap |= 0x0c;
+	ctrl = cap & (unsigned)rn(g, 128);
+	if (rn(g, 3) == 0)
+		ctrl = 0;
+	gout(g, "%*sacs: { cap: [", ind, "");
+	for (b = 0; b < 7; b++)
+		if (cap & (1u << b)) {
+			gout(g, "%s%s", first ? "" : ", ", acs_names[b]);
+			first = false;
+		}
+	gout(g, "], ctrl: [");
+	first = true;
+	for (b = 0; b < 7; b++)
+		if (ctrl & (1u << b)) {
+			gout(g, "%s%s", first ? "" : ", ", acs_names[b]);
+			first = false;
+		}
+	gout(g, "] }\n");
+}
+
+enum { G_RP, G_USP, G_DSP, G_PCIBR, G_EP };
+static const char *const gtype[] = { "root-port", "switch-upstream",
+				     "switch-downstream", "pci-bridge",
+				     "endpoint" };
+
+static void gen_bus(struct gen *g, unsigned bus, unsigned parent_type,
+		    unsigned ind, unsigned depth);
+
+/* One device at bus:devfn; bridges get a bus and children. */
+static void gen_dev(struct gen *g, unsigned bus, unsigned devfn,
+		    unsigned type, unsigned ind, unsigned depth)
+{
+	g->ndev++;
+	gout(g, "%*s- bdf: %04x:%02x:%02x.%u\n", ind, "", g->seg, bus,
+	     devfn >> 3, devfn & 7);
+	gout(g, "%*s  type: %s\n", ind, "", gtype[type]);
+	if (g->vid) {
+		gout(g, "%*s  vendor: 0x%04x\n%*s  device: 0x%04x\n", ind, "",
+		     g->vid, ind, "", g->did);
+		g->vid = 0;
+	}
+	if (rn(g, 3) == 0)
+		gen_acs(g, ind + 2);
+	if (type == G_EP)
+		return;
+	/* A bridge: its own bus, children, maybe unused bus numbers after. */
+	ck_assert_uint_le(g->next_bus, g->bus_last);
+	{
+		unsigned sec = g->next_bus++;
+		gout(g, "%*s  children:\n", ind, "");
+		gen_bus(g, sec, type, ind + 4, depth + 1);
+		if (rn(g, 4) == 0 && g->next_bus + 3 <= g->bus_last) {
+			g->next_bus += 1 + rn(g, 3);
+			gout(g, "%*s  subordinate: 0x%02x\n", ind, "", g->next_bus - 1);
+		}
+	}
+}
+
+static void gen_bus(struct gen *g, unsigned bus, unsigned parent_type,
+		    unsigned ind, unsigned depth)
+{
+	unsigned n = 1 + rn(g, 3), i, slot = 0;
+
+	for (i = 0; i < n; i++, slot++) {
+		unsigned type, nfn = 1, f;
+		bool can_bridge = g->next_bus + 1 < g->bus_last &&
+				  g->ndev < g->max_dev && depth < 12;
+
+		switch (parent_type) {
+		case G_RP:
+			type = can_bridge && rn(g, 2) ? (rn(g, 4) ? G_USP : G_PCIBR) : G_EP;
+			if (i > 0 && type == G_USP)
+				type = G_EP;
+			break;
+		case G_USP:
+			type = can_bridge ? G_DSP : G_EP;
+			break;
+		case G_DSP:
+			type = can_bridge && rn(g, 3) == 0 ? G_USP : G_EP;
+			break;
+		case G_PCIBR:
+			type = can_bridge && rn(g, 4) == 0 ? G_PCIBR : G_EP;
+			break;
+		default: /* the root bus */
+			type = can_bridge && rn(g, 4) ? G_RP : G_EP;
+			break;
+		}
+		if (type == G_EP && rn(g, 3) == 0)
+			nfn = 2 + rn(g, 3);
+		for (f = 0; f < nfn; f++)
+			gen_dev(g, bus, slot << 3 | f, f ? G_EP : type, ind, depth);
+	}
+}
+
+static const struct { unsigned v, d; } root_ids[] = {
+	{ 0x8086, 0x2020 }, { 0x8086, 0x2f00 }, { 0x8086, 0x1234 },
+	{ 0x1022, 0x1450 }, { 0x8086, 0x09a2 }, { 0x8086, 0x3c01 },
+};
+
+static char *gen_topology(uint64_t seed)
+{
+	struct gen g;
+	unsigned nhb, h;
+	static const char *const cpus[] = {
+		"{ vendor: intel, family: 6 }", "{ vendor: amd, family: 0x19 }",
+		"{ vendor: amd, family: 0x15 }", "{ vendor: arm, family: 8 }",
+	};
+
+	memset(&g, 0, sizeof(g));
+	g.s = seed * 0x9e3779b97f4a7c15ull + 1;
+	g.cap = 1 << 16;
+	g.y = malloc(g.cap);
+	ck_assert_ptr_nonnull(g.y);
+	gout(&g, "dmasim: 1\narch: %s\ncpu: %s\n", rn(&g, 4) ? "x86_64" : "arm64",
+	     cpus[rn(&g, 4)]);
+	if (rn(&g, 2))
+		gout(&g, "iommus:\n  - { name: u0, type: intel-vtd, address_bits: 48, default_domain: dma }\n");
+	gout(&g, "host_bridges:\n");
+	nhb = 1 + rn(&g, 3);
+	for (h = 0; h < nhb; h++) {
+		/* hb0 seg 0 [00-7f], hb1 seg 0 [80-ff], hb2 seg 1 [00-ff] */
+		unsigned first = h == 1 ? 0x80 : 0, last = h == 0 ? 0x7f : 0xff;
+		unsigned i = 0;
+
+		g.seg = h == 2 ? 1 : 0;
+		g.next_bus = first + 1;
+		g.bus_last = last;
+		g.ndev = 0;
+		g.max_dev = 20 + rn(&g, 60);
+		gout(&g, "  - name: hb%u\n    segment: %u\n    buses: [0x%02x, 0x%02x]\n",
+		     h, g.seg, first, last);
+		if (strstr(g.y, "iommus:") && rn(&g, 2))
+			gout(&g, "    iommu: u0\n");
+		gout(&g, "    devices:\n");
+		if (rn(&g, 3)) {
+			/* the root device at 00.0 the whitelist looks at */
+			unsigned r = rn(&g, 6);
+			g.vid = root_ids[r].v;
+			g.did = root_ids[r].d;
+			gen_dev(&g, first, 0, rn(&g, 3) ? G_EP : G_RP, 6, 0);
+			i = 1;
+		}
+		/* the root bus, slots from i */
+		{
+			unsigned n = 1 + rn(&g, 4), k;
+			for (k = 0; k < n; k++) {
+				unsigned slot = i + rn(&g, 2);
+				bool can = g.next_bus + 1 < g.bus_last && g.ndev < g.max_dev;
+				if (slot > 31)
+					break;
+				gen_dev(&g, first, slot << 3,
+					can && rn(&g, 5) ? G_RP : G_EP, 6, 0);
+				i = slot + 1;
+			}
+		}
+	}
+	return g.y;
+}
+
+START_TEST(test_naive_vs_index_random_trees)
+{
+	unsigned seed, pairs = 0, devices = 0;
+
+	for (seed = 1; seed <= 60; seed++) {
+		char *y = gen_topology(seed);
+		struct dmasim_topo *t = NULL;
+		struct dmasim_error err;
+		const struct dmasim_machine *m;
+		struct gen r;
+		size_t np = builtin_policies();
+		unsigned k;
+		char buf[512];
+
+		dmasim_error_init(&err);
+		if (dmasim_topo_load_string(y, strlen(y), "random.yaml", &t, &err)) {
+			FILE *f = fopen("random-failed.yaml", "w");
+			if (f) {
+				fputs(y, f);
+				fclose(f);
+			}
+			dmasim_error_snprintf(buf, sizeof(buf), &err);
+			ck_abort_msg("seed %u (written to random-failed.yaml): %s",
+				     seed, buf);
+		}
+		m = dmasim_topo_machine(t);
+		devices += (unsigned)m->ndevices;
+		memset(&r, 0, sizeof(r));
+		r.s = seed + 77;
+		for (k = 0; k < 400; k++) {
+			const struct dmasim_device *a = &m->devices[rn(&r, (unsigned)m->ndevices)];
+			const struct dmasim_device *b = &m->devices[rn(&r, (unsigned)m->ndevices)];
+			compare_pair(t, all_pols, np, a, b);
+			check_lca_brute(t, a, b);
+			pairs++;
+		}
+		dmasim_topo_destroy(t);
+		free(y);
+	}
+	ck_assert_uint_ge(pairs, 20000);
+	ck_assert_uint_ge(devices, 60 * 5);
+}
+END_TEST
+
 Suite *p2pdma_suite(void);
 Suite *p2pdma_suite(void)
 {
@@ -425,6 +1295,37 @@ Suite *p2pdma_suite(void)
 	tcase_add_test(tc, test_upstream_bridge_distance_420_no_whitelist);
 	tcase_add_test(tc, test_upstream_bridge_distance_420_acs);
 	tcase_add_test(tc, test_upstream_bridge_distance_420_same_switch);
+	tcase_add_test(tc, test_upstream_bridge_distance_420_acs_list_page);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("CpuAndRootDevice");
+	tcase_add_test(tc, test_cpu_supports_p2pdma_amd_zen);
+	tcase_add_test(tc, test_cpu_supports_p2pdma_amd_before_zen);
+	tcase_add_test(tc, test_cpu_supports_p2pdma_x86_only_arm64_root_port);
+	tcase_add_test(tc, test_pci_host_bridge_dev_root_port_first_at_02_0);
+	tcase_add_test(tc, test_host_bridge_whitelist_09a2_only_in_612);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Policies");
+	tcase_add_test(tc, test_policy_acs_redirect_bits_rr_only);
+	tcase_add_test(tc, test_policy_whitelist_any_device_and_replace);
+	tcase_add_test(tc, test_policy_whitelist_extend_arm64_and_arch_cpu_rule);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("DistanceMany");
+	tcase_add_test(tc, test_calc_map_type_and_dist_acs_list_128_bytes);
+	tcase_add_test(tc, test_pci_p2pdma_distance_many_sum_and_failure);
+	tcase_add_test(tc, test_calc_map_type_and_dist_provider_without_p2pmem);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Seed2018");
+	tcase_add_test(tc, test_pci_find_common_upstream_dev_vs_p2pdma_walk);
+	tcase_add_test(tc, test_pci_find_common_upstream_dev_ignores_segments);
+	tcase_add_test(tc, test_pci_peer_traffic_supported_optimistic_without_acs);
+	tcase_add_test(tc, test_pci_peer_traffic_supported_acs_rules);
+	tcase_add_test(tc, test_pci_peer_traffic_supported_iommu_present);
+	tcase_add_test(tc, test_pci_peer_host_traffic_supported_amd_zen_1450);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Differential");
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, test_naive_vs_index_every_pair_of_shipped_topologies);
+	tcase_add_test(tc, test_naive_vs_index_random_trees);
 	suite_add_tcase(s, tc);
 	return s;
 }
