@@ -125,7 +125,9 @@ int cmd_upstream(int argc, char **argv)
 		jw_init(&w, stdout, true);
 		jw_obj_begin(&w);
 		jw_kstr(&w, "policy", policy.name);
-		jw_kstr(&w, "algorithm", algo);
+		jw_kstr(&w, "algorithm",
+			policy.upstream == DMASIM_UPSTREAM_SEED2018
+				? "pci_find_common_upstream_dev" : "p2pdma_walk");
 		dev_json(&w, "a", a);
 		dev_json(&w, "b", b);
 		dev_json(&w, "upstream", u);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "testutil.h"
 
@@ -1270,6 +1271,117 @@ START_TEST(test_naive_vs_index_random_trees)
 }
 END_TEST
 
+
+/* ---- the commands ------------------------------------------------------ */
+
+/* Run "dmasim ARGS 2>&1"; returns the exit status, output in @out. */
+static int run_cli(char *out, size_t size, const char *args)
+{
+	char cmd[2048];
+	FILE *f;
+	size_t n;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", DMASIM_CLI, args);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(out, 1, size - 1, f);
+	out[n] = '\0';
+	st = pclose(f);
+	ck_assert(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+START_TEST(test_cli_p2p_text_and_exit_status)
+{
+	char out[8192];
+
+	ck_assert_int_eq(run_cli(out, sizeof(out),
+		"p2p " P2P_DATA "switch.yaml --provider ep1 ep0 03:00.0"), 0);
+	ck_assert_str_eq(out,
+		"provider ep1 (0000:04:00.0), policy linux-6.12\n"
+		"note: ep1 has no p2pmem BAR; the kernel's distance functions do not check this, but pci_p2pmem_find_many() would never choose it\n"
+		"  ep0 (0000:03:00.0): bus_addr, distance 4\n"
+		"  ep0 (0000:03:00.0): bus_addr, distance 4\n"
+		"total distance: 8\n");
+	ck_assert_int_eq(run_cli(out, sizeof(out),
+		"p2p " P2P_DATA "arm64-rp.yaml --provider f0 f1 e2 --verbose"), 1);
+	ck_assert_str_eq(out,
+		"provider f0 (0000:01:00.0), policy linux-6.12\n"
+		"note: f0 has no p2pmem BAR; the kernel's distance functions do not check this, but pci_p2pmem_find_many() would never choose it\n"
+		"  f1 (0000:01:00.1): not_supported, distance 2\n"
+		"  e2 (0000:02:00.0): not_supported, distance 4\n"
+		"total distance: -1\n"
+		"pci 0000:01:00.1: ACS redirect is set between the client and provider (0000:01:00.0)\n"
+		"pci 0000:01:00.1: to disable ACS redirect for this path, add the kernel parameter: pci=disable_acs_redir=0000:00:00.0\n"
+		"pci 0000:00:00.0: Host bridge not in P2PDMA whitelist: 19e5:a120\n"
+		"pci 0000:01:00.1: cannot be used for peer-to-peer DMA as the client and provider (0000:01:00.0) do not share an upstream bridge or whitelisted host bridge\n"
+		"pci 0000:02:00.0: cannot be used for peer-to-peer DMA as the client and provider (0000:01:00.0) do not share an upstream bridge or whitelisted host bridge\n");
+	/* A policy file makes it work. */
+	ck_assert_int_eq(run_cli(out, sizeof(out),
+		"p2p " P2P_DATA "arm64-rp.yaml --provider f0 e2 --policy "
+		DMASIM_TEST_DATA "/policy/hisilicon.yaml"), 0);
+	ck_assert(strstr(out, "policy hisilicon\n") != NULL);
+	ck_assert(strstr(out, "e2 (0000:02:00.0): thru_host_bridge, distance 4\n") != NULL);
+}
+END_TEST
+
+START_TEST(test_cli_p2p_json_and_errors)
+{
+	char out[8192];
+
+	ck_assert_int_eq(run_cli(out, sizeof(out),
+		"p2p " P2P_DATA "switch.yaml --provider ep0 ep1 ep2 --json --policy linux-4.20 --verbose --naive"), 1);
+	ck_assert(strstr(out, "\"policy\": \"linux-4.20\"") != NULL);
+	ck_assert(strstr(out, "\"p2pmem\": true") != NULL);
+	ck_assert(strstr(out, "\"map_type\": \"bus_addr\",\n      \"distance\": 4") != NULL);
+	ck_assert(strstr(out, "\"map_type\": \"not_supported\",\n      \"distance\": -1") != NULL);
+	ck_assert(strstr(out, "\"distance\": -1,\n  \"warnings\": [\n    \"pci 0000:05:00.0: cannot be used for peer-to-peer DMA as the client and provider (0000:03:00.0) do not share an upstream bridge\"") != NULL);
+	/* Bad policy file: exit 2 with file:line:column. */
+	ck_assert_int_eq(run_cli(out, sizeof(out),
+		"p2p " P2P_DATA "switch.yaml --provider ep0 ep1 --policy "
+		DMASIM_TEST_DATA "/policy/bad-base.yaml"), 2);
+	ck_assert(strstr(out, "bad-base.yaml:4:9: error: 'linux-9.9' is not a built-in policy") != NULL);
+	ck_assert_int_eq(run_cli(out, sizeof(out),
+		"p2p " P2P_DATA "switch.yaml --provider ep0 ep1 --policy linux-3.0"), 2);
+	ck_assert(strstr(out, "unknown policy 'linux-3.0'") != NULL);
+	ck_assert_int_eq(run_cli(out, sizeof(out),
+		"p2p " P2P_DATA "switch.yaml ep1"), 2);
+	ck_assert_int_eq(run_cli(out, sizeof(out),
+		"p2p " P2P_DATA "switch.yaml --provider ep0"), 2);
+	ck_assert_int_eq(run_cli(out, sizeof(out),
+		"p2p " P2P_DATA "switch.yaml --provider ep0 gpu9"), 2);
+	ck_assert(strstr(out, "no device 'gpu9'") != NULL);
+	ck_assert_int_eq(run_cli(out, sizeof(out), "p2p --help"), 0);
+	ck_assert(strstr(out, "SYNOPSIS\n    dmasim p2p TOPOLOGY --provider P CLIENT...") != NULL);
+}
+END_TEST
+
+START_TEST(test_cli_upstream_policies)
+{
+	char out[8192];
+
+	ck_assert_int_eq(run_cli(out, sizeof(out),
+		"upstream " P2P_DATA "switch.yaml ep0 ep1"), 0);
+	ck_assert_str_eq(out,
+		"common upstream of ep0 and ep1: 0000:01:00.0 usp (switch-upstream)\n"
+		"  found by the p2pdma walk (policy linux-6.12)\n");
+	ck_assert_int_eq(run_cli(out, sizeof(out),
+		"upstream " P2P_DATA "switch.yaml ep0 ep1 --policy seed-2018 --naive"), 0);
+	ck_assert_str_eq(out,
+		"common upstream of ep0 and ep1: 0000:02:00.0 dsp0 (switch-downstream)\n"
+		"  found by pci_find_common_upstream_dev() (policy seed-2018)\n");
+	ck_assert_int_eq(run_cli(out, sizeof(out),
+		"upstream " P2P_DATA "switch.yaml ep0 ep2 --json"), 1);
+	ck_assert(strstr(out, "\"upstream\": null") != NULL);
+	ck_assert(strstr(out, "\"algorithm\": \"p2pdma_walk\"") != NULL);
+	ck_assert_int_eq(run_cli(out, sizeof(out),
+		"upstream " P2P_DATA "switch.yaml ep0"), 2);
+	ck_assert_int_eq(run_cli(out, sizeof(out), "upstream --help"), 0);
+	ck_assert(strstr(out, "NAME\n    dmasim upstream") != NULL);
+}
+END_TEST
+
 Suite *p2pdma_suite(void);
 Suite *p2pdma_suite(void)
 {
@@ -1321,6 +1433,11 @@ Suite *p2pdma_suite(void)
 	tcase_add_test(tc, test_pci_peer_traffic_supported_acs_rules);
 	tcase_add_test(tc, test_pci_peer_traffic_supported_iommu_present);
 	tcase_add_test(tc, test_pci_peer_host_traffic_supported_amd_zen_1450);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Commands");
+	tcase_add_test(tc, test_cli_p2p_text_and_exit_status);
+	tcase_add_test(tc, test_cli_p2p_json_and_errors);
+	tcase_add_test(tc, test_cli_upstream_policies);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Differential");
 	tcase_set_timeout(tc, 240);
