@@ -5,3 +5,4 @@ CLI_COMMAND("route", "route a device's memory request through the fabric, hop by
 CLI_COMMAND("upstream", "the common upstream device of two devices, as a policy finds it", cmd_upstream)
 CLI_COMMAND("p2p", "the kernel's P2P decision: map type, distance, warnings", cmd_p2p)
 CLI_COMMAND("import", "make a topology from an lspci dump or a sysfs tree", cmd_import)
+CLI_COMMAND("map", "dma_map_resource or a P2P mapping as a kernel makes it, verified through the fabric", cmd_map)

@@ -6,4 +6,5 @@ int cmd_route(int argc, char **argv);
 int cmd_upstream(int argc, char **argv);
 int cmd_p2p(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_map(int argc, char **argv);
 #endif

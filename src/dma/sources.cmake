@@ -6,3 +6,4 @@ list(APPEND DMASIM_SOURCES
   dma/p2p_map.c
   dma/target.c
 )
+list(APPEND DMASIM_CLI_SOURCES cli/cmd_map.c)
