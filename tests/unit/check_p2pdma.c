@@ -291,6 +291,41 @@ START_TEST(test_calc_map_type_and_dist_functions_under_root_port)
 }
 END_TEST
 
+START_TEST(test_calc_map_type_and_dist_root_port_acs_redir_disabled)
+{
+	/* Scenario 8 with pci=disable_acs_redir=0000:00:04.0 (RR|CR|EC
+	 * cleared, SV|UF kept): BUS_ADDR, dist 2. */
+	struct dmasim_topo *t = load_var("switch.yaml",
+		"name: rp4\n        acs: { cap: [sv, rr, cr, uf], ctrl: [sv, rr, cr, uf] }",
+		"name: rp4\n        acs: { cap: [sv, rr, cr, uf], ctrl: [sv, uf] }", NULL);
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "fn0", "fn1", &d, NULL),
+			 DMASIM_MAP_BUS_ADDR);
+	ck_assert_int_eq(d, 2);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_pci_bridge_has_acs_redir_egress_control)
+{
+	/* EC alone counts as redirect (ctrl & 0x002c); SV|UF|TB|DT do not. */
+	struct dmasim_topo *t = load_var("switch.yaml", SW_DSP0_ACS,
+		"name: dsp0\n                acs: { cap: [sv, rr, cr, uf, ec], ctrl: [ec]", NULL);
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "ep0", "ep1", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	dmasim_topo_destroy(t);
+	t = load_var("switch.yaml", SW_DSP0_ACS,
+		"name: dsp0\n                acs: { cap: [sv, tb, rr, cr, uf, ec, dt], ctrl: [sv, tb, uf, dt]",
+		NULL);
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "ep0", "ep1", &d, NULL),
+			 DMASIM_MAP_BUS_ADDR);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
 /* ---- no common upstream bridge, host-bridge whitelist ----------------- */
 
 START_TEST(test_calc_map_type_and_dist_no_common_bridge_whitelisted)
@@ -1397,6 +1432,8 @@ Suite *p2pdma_suite(void)
 	tcase_add_test(tc, test_calc_map_type_and_dist_same_function);
 	tcase_add_test(tc, test_calc_map_type_and_dist_same_function_with_acs);
 	tcase_add_test(tc, test_calc_map_type_and_dist_functions_under_root_port);
+	tcase_add_test(tc, test_calc_map_type_and_dist_root_port_acs_redir_disabled);
+	tcase_add_test(tc, test_pci_bridge_has_acs_redir_egress_control);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Whitelist");
 	tcase_add_test(tc, test_calc_map_type_and_dist_no_common_bridge_whitelisted);
