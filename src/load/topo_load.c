@@ -1,8 +1,17 @@
 /*
  * dmasim -- the topology loader: YAML (SCHEMA.md, "Topology") to model.
- * Shape and values are checked here, node by node, with the position of
- * the offending node; the cross-cutting rules (buses, windows, overlaps)
- * are checked by dmasim__topo_finalize() with the positions kept here.
+ *
+ * A recursive-descent reader over a stream of YAML events (ynode.h,
+ * struct ystream): from libyaml's parser when loading a file or a string,
+ * so no node tree is ever built, or from a node of a loaded document (a
+ * suite's inline topology).  The model is built as the events arrive;
+ * devices are appended at the start of their mapping, which keeps the
+ * depth-first pre-order.  Keys may come in any order, so the checks that
+ * need several keys of one mapping (required keys, "an endpoint cannot
+ * have children", p2pmem naming BARs) run at the end of the mapping with
+ * the positions kept on the way.  Shape and values are checked here with
+ * the position of the offending value; the cross-cutting rules (buses,
+ * windows, overlaps) are checked by dmasim__topo_finalize().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,202 +33,418 @@ static const struct dmasim_range arch_msi[DMASIM_ARCH_COUNT] = {
 	[DMASIM_ARCH_RISCV64] = { 0x28000000, 1 << 20 }, /* IMSIC (qemu virt layout) */
 };
 
+/* A host bridge's 'iommu:' waiting for 'iommus' (which may come later). */
+struct iommu_ref {
+	size_t hb;
+	const char *name;          /* in the topology's arena */
+	struct dmasim_pos pos;
+};
+
 struct loader {
-	struct ydoc *y;
+	struct ystream *s;
+	const struct yctx *c;
 	struct dmasim_topo *t;
+	struct yval ev;            /* the current event */
+	bool iommus_read;          /* 'iommus' has been read */
+	struct iommu_ref *refs;
+	size_t nrefs, cap_refs;
 };
 
 static int nomem(struct loader *l)
 {
-	return dmasim_error_set(l->y->err, DMASIM_ENOMEM, l->y->file, 0, 0,
-				"out of memory");
+	return yv_err(l->c, (struct dmasim_pos){ 0, 0 }, DMASIM_ENOMEM,
+		      "out of memory");
 }
 
-static int acs_bits(struct loader *l, yaml_node_t *n, const char *what,
-		    uint16_t *out)
+static int next(struct loader *l)
+{
+	return ystream_next(l->s, &l->ev);
+}
+
+/* ---- mappings and lists ---------------------------------------------- */
+
+#define MAXKEYS 16
+
+/* One mapping being read: its keys and where each value was. */
+struct mapr {
+	const char *what;
+	const char *const *keys;
+	struct dmasim_pos pos;              /* of the mapping */
+	struct dmasim_pos at[MAXKEYS];      /* of each key's value; line 0: absent */
+};
+
+static int map_begin(struct loader *l, struct mapr *m, const char *what,
+		     const char *const *keys)
+{
+	int rc = yv_map(l->c, &l->ev, what);
+
+	if (rc)
+		return rc;
+	m->what = what;
+	m->keys = keys;
+	m->pos = l->ev.pos;
+	memset(m->at, 0, sizeof(m->at));
+	return DMASIM_OK;
+}
+
+/* Read the next key and move to its value's first event: *k is the key's
+ * index, or -1 at the end of the mapping. */
+static int map_next(struct loader *l, struct mapr *m, int *k)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = next(l)))
+		return rc;
+	if (l->ev.kind == YK_END) {
+		*k = -1;
+		return DMASIM_OK;
+	}
+	if ((rc = yv_key(l->c, &l->ev, m->what, m->keys, &i)))
+		return rc;
+	if (m->at[i].line)
+		return yv_dup_key(l->c, &l->ev, m->what, m->at[i].line);
+	if ((rc = next(l)))
+		return rc;
+	m->at[i] = l->ev.pos;
+	*k = (int)i;
+	return DMASIM_OK;
+}
+
+static bool has(const struct mapr *m, int k)
+{
+	return m->at[k].line != 0;
+}
+
+static int require(struct loader *l, const struct mapr *m, int k,
+		   const char *what)
+{
+	return yv_require(l->c, m->pos, has(m, k), what, m->keys[k]);
+}
+
+/* Move to the next item of a list: *more is false at its end. */
+static int seq_next(struct loader *l, bool *more)
+{
+	int rc = next(l);
+
+	*more = rc == DMASIM_OK && l->ev.kind != YK_END;
+	return rc;
+}
+
+static int u64v(struct loader *l, const char *what, uint64_t max, uint64_t *out)
+{
+	return yv_u64_max(l->c, &l->ev, what, max, out);
+}
+
+/*
+ * A two-number list such as [base, limit]: its length is checked first,
+ * then its items, as the document loader did, so an item's error is only
+ * kept until the length is known.  @n1 and @n2 name the items.
+ */
+static int load_pair(struct loader *l, const char *what, const char *lenmsg,
+		     const char *n1, const char *n2, uint64_t max, uint64_t out[2])
+{
+	struct dmasim_pos pos = l->ev.pos;
+	struct dmasim_error first;
+	struct yctx c = { l->c->file, &first };
+	size_t n = 0;
+	bool more;
+	int rc;
+
+	if ((rc = yv_seq(l->c, &l->ev, what)))
+		return rc;
+	dmasim_error_init(&first);
+	for (;;) {
+		if ((rc = seq_next(l, &more)))
+			return rc;
+		if (!more)
+			break;
+		if (n < 2 && !first.code)
+			yv_u64_max(&c, &l->ev, n ? n2 : n1, max, &out[n]);
+		if ((l->ev.kind == YK_SEQ || l->ev.kind == YK_MAP) &&
+		    (rc = ystream_skip(l->s)))
+			return rc;
+		n++;
+	}
+	if (n != 2)
+		return yv_err(l->c, pos, DMASIM_ESCHEMA, lenmsg, n);
+	if (first.code) {
+		if (l->c->err && l->c->err->code == DMASIM_OK)
+			*l->c->err = first;
+		return first.code;
+	}
+	return DMASIM_OK;
+}
+
+/* ---- small constructs ------------------------------------------------ */
+
+/* { base, size } -> @out, with yrange's checks. */
+static int load_range(struct loader *l, const char *what, struct dmasim_range *out)
+{
+	static const char *const keys[] = { "base", "size", NULL };
+	struct dmasim_range r = { 0, 0 };
+	struct mapr m;
+	int rc, k;
+
+	if ((rc = map_begin(l, &m, what, keys)))
+		return rc;
+	for (;;) {
+		if ((rc = map_next(l, &m, &k)))
+			return rc;
+		if (k < 0)
+			break;
+		if ((rc = u64v(l, keys[k], UINT64_MAX, k ? &r.size : &r.base)))
+			return rc;
+	}
+	if ((rc = yv_require(l->c, m.pos, has(&m, 0), what, "base")) ||
+	    (rc = yv_require(l->c, m.pos, has(&m, 1), what, "size")) ||
+	    (rc = yv_range_check(l->c, m.pos, m.at[1], what, &r)))
+		return rc;
+	*out = r;
+	return DMASIM_OK;
+}
+
+static int load_cpu(struct loader *l)
+{
+	static const char *const keys[] = { "vendor", "family", NULL };
+	struct dmasim_topo *t = l->t;
+	uint64_t fam;
+	struct mapr m;
+	int rc, k, e;
+
+	if ((rc = map_begin(l, &m, "cpu", keys)))
+		return rc;
+	for (;;) {
+		if ((rc = map_next(l, &m, &k)))
+			return rc;
+		if (k < 0)
+			break;
+		if (k == 0) {
+			if ((rc = yv_enum(l->c, &l->ev, "cpu vendor",
+					  dmasim__cpu_vendor_names, DMASIM_CPU_COUNT, &e)))
+				return rc;
+			t->m.cpu_vendor = (enum dmasim_cpu_vendor)e;
+		} else {
+			if ((rc = u64v(l, "cpu family", 0xffff, &fam)))
+				return rc;
+			t->m.cpu_family = (unsigned)fam;
+		}
+	}
+	if ((rc = require(l, &m, 0, "cpu")))
+		return rc;
+	t->m.has_cpu = true;
+	return DMASIM_OK;
+}
+
+static int acs_bits(struct loader *l, const char *what, uint16_t *out)
 {
 	unsigned bits = 0;
-	size_t i;
+	bool more;
 	int rc, b;
 
-	if ((rc = yseq(l->y, n, what)))
+	if ((rc = yv_seq(l->c, &l->ev, what)))
 		return rc;
-	for (i = 0; i < yseq_len(n); i++) {
-		yaml_node_t *item = yseq_at(l->y, n, i);
-		if ((rc = yenum(l->y, item, "ACS bit", dmasim__acs_bit_names, 7, &b)))
+	for (;;) {
+		if ((rc = seq_next(l, &more)))
+			return rc;
+		if (!more)
+			break;
+		if ((rc = yv_enum(l->c, &l->ev, "ACS bit", dmasim__acs_bit_names, 7, &b)))
 			return rc;
 		if (bits & (1u << b))
-			return yerr(l->y, item, DMASIM_ESCHEMA,
-				    "ACS bit '%s' is listed twice in %s",
-				    dmasim__acs_bit_names[b], what);
+			return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+				      "ACS bit '%s' is listed twice in %s",
+				      dmasim__acs_bit_names[b], what);
 		bits |= 1u << b;
 	}
 	*out = (uint16_t)bits;
 	return DMASIM_OK;
 }
 
-static int load_acs(struct loader *l, yaml_node_t *n, struct dmasim_device *d)
+static int load_acs(struct loader *l, size_t self)
 {
 	static const char *const keys[] = { "cap", "ctrl", "egress", NULL };
-	yaml_node_t *v[3];
+	struct dmasim_device *d = &l->t->devs[self];
+	uint16_t cap = 0, ctrl = 0;
 	uint64_t egress;
 	char names[64];
-	int rc;
+	struct mapr m;
+	int rc, k;
 
-	if ((rc = ymap(l->y, n, "acs", keys, v)))
+	if ((rc = map_begin(l, &m, "acs", keys)))
 		return rc;
-	d->has_acs = true;
-	if (v[1] && (rc = acs_bits(l, v[1], "acs ctrl", &d->acs_ctrl)))
-		return rc;
-	if (v[0]) {
-		if ((rc = acs_bits(l, v[0], "acs cap", &d->acs_cap)))
+	for (;;) {
+		if ((rc = map_next(l, &m, &k)))
 			return rc;
-	} else {
-		d->acs_cap = d->acs_ctrl;
+		if (k < 0)
+			break;
+		if (k == 0)
+			rc = acs_bits(l, "acs cap", &cap);
+		else if (k == 1)
+			rc = acs_bits(l, "acs ctrl", &ctrl);
+		else if (!(rc = u64v(l, "acs egress vector", UINT32_MAX, &egress))) {
+			d->acs_egress = (uint32_t)egress;
+			d->has_acs_egress = true;
+		}
+		if (rc)
+			return rc;
 	}
+	d->has_acs = true;
+	d->acs_ctrl = ctrl;
+	d->acs_cap = has(&m, 0) ? cap : ctrl;
 	if (d->acs_ctrl & ~d->acs_cap) {
 		dmasim_acs_snprintf(names, sizeof(names), d->acs_ctrl & ~d->acs_cap);
-		return yerr(l->y, v[1], DMASIM_ESCHEMA,
-			    "ACS control enables %s, which the ACS capability does not list",
-			    names);
-	}
-	if (v[2]) {
-		if ((rc = yu64_max(l->y, v[2], "acs egress vector", UINT32_MAX, &egress)))
-			return rc;
-		d->acs_egress = (uint32_t)egress;
-		d->has_acs_egress = true;
+		return yv_err(l->c, m.at[1], DMASIM_ESCHEMA,
+			      "ACS control enables %s, which the ACS capability does not list",
+			      names);
 	}
 	return DMASIM_OK;
 }
 
-static int load_window(struct loader *l, yaml_node_t *n, int kind,
-		       struct dmasim_window *w)
+static int load_window(struct loader *l, int kind, struct dmasim_window *w)
 {
-	uint64_t base, limit;
+	struct dmasim_pos pos = l->ev.pos;
+	uint64_t v[2], base, limit;
 	int rc;
 
-	if ((rc = yseq(l->y, n, "a bridge window")))
-		return rc;
-	if (yseq_len(n) != 2)
-		return yerr(l->y, n, DMASIM_ESCHEMA,
+	if ((rc = load_pair(l, "a bridge window",
 			    "a bridge window is [base, limit]; found %zu values",
-			    yseq_len(n));
-	if ((rc = yu64(l->y, yseq_at(l->y, n, 0), "window base", &base)) ||
-	    (rc = yu64(l->y, yseq_at(l->y, n, 1), "window limit", &limit)))
+			    "window base", "window limit", UINT64_MAX, v)))
 		return rc;
+	base = v[0];
+	limit = v[1];
 	if (limit < base)
-		return yerr(l->y, n, DMASIM_ESCHEMA,
-			    "window limit 0x%llx is below its base 0x%llx",
-			    (unsigned long long)limit, (unsigned long long)base);
+		return yv_err(l->c, pos, DMASIM_ESCHEMA,
+			      "window limit 0x%llx is below its base 0x%llx",
+			      (unsigned long long)limit, (unsigned long long)base);
 	if ((base & 0xfffff) || (limit & 0xfffff) != 0xfffff)
-		return yerr(l->y, n, DMASIM_ESCHEMA,
-			    "bridge windows are 1 MiB granular: base 0x%llx must end in 00000 and limit 0x%llx in fffff",
-			    (unsigned long long)base, (unsigned long long)limit);
+		return yv_err(l->c, pos, DMASIM_ESCHEMA,
+			      "bridge windows are 1 MiB granular: base 0x%llx must end in 00000 and limit 0x%llx in fffff",
+			      (unsigned long long)base, (unsigned long long)limit);
 	if (kind == DMASIM_WIN_MEM && limit >= GIB4)
-		return yerr(l->y, n, DMASIM_ESCHEMA,
-			    "the non-prefetchable window [0x%llx-0x%llx] reaches above 4 GiB; it is 32-bit (Memory Base/Limit)",
-			    (unsigned long long)base, (unsigned long long)limit);
+		return yv_err(l->c, pos, DMASIM_ESCHEMA,
+			      "the non-prefetchable window [0x%llx-0x%llx] reaches above 4 GiB; it is 32-bit (Memory Base/Limit)",
+			      (unsigned long long)base, (unsigned long long)limit);
 	w->present = true;
 	w->derived = false;
 	w->base = base;
 	w->limit = limit;
-	w->pos = ypos(n);
+	w->pos = pos;
 	return DMASIM_OK;
 }
 
-static int load_windows(struct loader *l, yaml_node_t *n, struct dmasim_device *d)
+static int load_windows(struct loader *l, size_t self)
 {
 	static const char *const keys[] = { "mem", "mem-pref", NULL };
-	yaml_node_t *v[2];
+	struct dmasim_window w[DMASIM_WIN_KIND_COUNT];
+	struct mapr m;
 	int rc, k;
 
-	if ((rc = ymap(l->y, n, "windows", keys, v)))
+	if ((rc = map_begin(l, &m, "windows", keys)))
 		return rc;
-	for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
-		if (v[k] && (rc = load_window(l, v[k], k, &d->windows[k])))
+	for (;;) {
+		if ((rc = map_next(l, &m, &k)))
 			return rc;
+		if (k < 0)
+			break;
+		if ((rc = load_window(l, k, &w[k])))
+			return rc;
+	}
+	for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
+		if (has(&m, k))
+			l->t->devs[self].windows[k] = w[k];
 	return DMASIM_OK;
 }
 
-static int load_bar(struct loader *l, yaml_node_t *n, size_t first, size_t self)
+/* ---- BARs ------------------------------------------------------------ */
+
+enum { B_INDEX, B_BASE, B_SIZE, B_PREF, B_BITS };
+
+static int load_bar(struct loader *l, size_t first)
 {
 	static const char *const keys[] = { "index", "base", "size", "pref",
 					    "bits", NULL };
-	struct dmasim_bar *bar;
-	yaml_node_t *v[5];
-	uint64_t idx, bits = 0;
+	struct dmasim_topo *t = l->t;
+	struct dmasim_bar bar;
+	uint64_t idx = 0, bits = 0, last;
+	struct mapr m;
 	size_t i;
-	int rc;
+	int rc, k;
 
-	if ((rc = ymap(l->y, n, "BAR", keys, v)) ||
-	    (rc = yrequire(l->y, n, v[0], "a BAR", "index")) ||
-	    (rc = yrequire(l->y, n, v[1], "a BAR", "base")) ||
-	    (rc = yrequire(l->y, n, v[2], "a BAR", "size")) ||
-	    (rc = yu64_max(l->y, v[0], "BAR index", 5, &idx)))
+	memset(&bar, 0, sizeof(bar));
+	if ((rc = map_begin(l, &m, "BAR", keys)))
 		return rc;
-	bar = DMASIM__PUSH(l->t, bars, nbars, cap_bars);
-	if (!bar)
-		return nomem(l);
-	bar->index = (unsigned)idx;
-	bar->pos = ypos(n);
-	if ((rc = yu64(l->y, v[1], "BAR base", &bar->cpu)) ||
-	    (rc = yu64(l->y, v[2], "BAR size", &bar->size)) ||
-	    (v[3] && (rc = ybool(l->y, v[3], "pref", &bar->pref))) ||
-	    (v[4] && (rc = yu64(l->y, v[4], "BAR bits", &bits))))
-		return rc;
-	if (bar->size == 0)
-		return yerr(l->y, v[2], DMASIM_ESCHEMA, "BAR %u has size 0", bar->index);
-	if (bar->cpu + (bar->size - 1) < bar->cpu)
-		return yerr(l->y, n, DMASIM_ESCHEMA,
-			    "BAR %u [base 0x%llx, size 0x%llx] wraps past the end of the 64-bit address space",
-			    bar->index, (unsigned long long)bar->cpu,
-			    (unsigned long long)bar->size);
-	if (v[4] && bits != 32 && bits != 64)
-		return yerr(l->y, v[4], DMASIM_ESCHEMA, "BAR bits must be 32 or 64, not %llu",
-			    (unsigned long long)bits);
-	if (!v[4])
-		bits = bar->cpu + (bar->size - 1) >= GIB4 ? 64 : 32;
-	bar->bits = (unsigned)bits;
-	if (bits == 32 && bar->cpu + (bar->size - 1) >= GIB4)
-		return yerr(l->y, n, DMASIM_ESCHEMA,
-			    "BAR %u is 32-bit but reaches above 4 GiB (0x%llx)",
-			    bar->index,
-			    (unsigned long long)(bar->cpu + bar->size - 1));
-	if (bits == 64 && bar->index == 5)
-		return yerr(l->y, n, DMASIM_ESCHEMA,
-			    "BAR 5 cannot be 64-bit: a 64-bit BAR takes two slots");
-	for (i = first; i < self; i++) {
-		const struct dmasim_bar *o = &l->t->bars[i];
-		if (o->index == bar->index ||
-		    (o->bits == 64 && o->index + 1 == bar->index) ||
-		    (bits == 64 && bar->index + 1 == o->index))
-			return yerr(l->y, n, DMASIM_ESCHEMA,
-				    "BAR %u uses a slot already taken by BAR %u (line %u)",
-				    bar->index, o->index, o->pos.line);
-	}
-	return DMASIM_OK;
-}
-
-static int load_device(struct loader *l, yaml_node_t *n, size_t hb,
-		       size_t parent, unsigned depth);
-
-static int load_device_list(struct loader *l, yaml_node_t *n, size_t hb,
-			    size_t parent, unsigned depth)
-{
-	size_t i;
-	int rc;
-
-	if ((rc = yseq(l->y, n, parent == DMASIM__NONE ? "devices" : "children")))
-		return rc;
-	if (depth > DMASIM_MAX_DEPTH)
-		return yerr(l->y, n, DMASIM_ETOPO,
-			    "devices nested %u levels deep; dmasim supports at most %u",
-			    depth, DMASIM_MAX_DEPTH);
-	for (i = 0; i < yseq_len(n); i++)
-		if ((rc = load_device(l, yseq_at(l->y, n, i), hb, parent, depth)))
+	bar.pos = m.pos;
+	for (;;) {
+		if ((rc = map_next(l, &m, &k)))
 			return rc;
+		if (k < 0)
+			break;
+		switch (k) {
+		case B_INDEX:
+			rc = u64v(l, "BAR index", 5, &idx);
+			break;
+		case B_BASE:
+			rc = u64v(l, "BAR base", UINT64_MAX, &bar.cpu);
+			break;
+		case B_SIZE:
+			rc = u64v(l, "BAR size", UINT64_MAX, &bar.size);
+			break;
+		case B_PREF:
+			rc = yv_bool(l->c, &l->ev, "pref", &bar.pref);
+			break;
+		default:
+			rc = u64v(l, "BAR bits", UINT64_MAX, &bits);
+			break;
+		}
+		if (rc)
+			return rc;
+	}
+	if ((rc = require(l, &m, B_INDEX, "a BAR")) ||
+	    (rc = require(l, &m, B_BASE, "a BAR")) ||
+	    (rc = require(l, &m, B_SIZE, "a BAR")))
+		return rc;
+	bar.index = (unsigned)idx;
+	if (bar.size == 0)
+		return yv_err(l->c, m.at[B_SIZE], DMASIM_ESCHEMA, "BAR %u has size 0",
+			      bar.index);
+	last = bar.cpu + (bar.size - 1);
+	if (last < bar.cpu)
+		return yv_err(l->c, m.pos, DMASIM_ESCHEMA,
+			      "BAR %u [base 0x%llx, size 0x%llx] wraps past the end of the 64-bit address space",
+			      bar.index, (unsigned long long)bar.cpu,
+			      (unsigned long long)bar.size);
+	if (has(&m, B_BITS) && bits != 32 && bits != 64)
+		return yv_err(l->c, m.at[B_BITS], DMASIM_ESCHEMA,
+			      "BAR bits must be 32 or 64, not %llu",
+			      (unsigned long long)bits);
+	if (!has(&m, B_BITS))
+		bits = last >= GIB4 ? 64 : 32;
+	bar.bits = (unsigned)bits;
+	if (bits == 32 && last >= GIB4)
+		return yv_err(l->c, m.pos, DMASIM_ESCHEMA,
+			      "BAR %u is 32-bit but reaches above 4 GiB (0x%llx)",
+			      bar.index, (unsigned long long)last);
+	if (bits == 64 && bar.index == 5)
+		return yv_err(l->c, m.pos, DMASIM_ESCHEMA,
+			      "BAR 5 cannot be 64-bit: a 64-bit BAR takes two slots");
+	for (i = first; i < t->nbars; i++) {
+		const struct dmasim_bar *o = &t->bars[i];
+		if (o->index == bar.index ||
+		    (o->bits == 64 && o->index + 1 == bar.index) ||
+		    (bits == 64 && bar.index + 1 == o->index))
+			return yv_err(l->c, m.pos, DMASIM_ESCHEMA,
+				      "BAR %u uses a slot already taken by BAR %u (line %u)",
+				      bar.index, o->index, o->pos.line);
+	}
+	if (dmasim__grow_raw((void **)&t->bars, &t->cap_bars, t->nbars,
+			     sizeof(*t->bars)))
+		return nomem(l);
+	t->bars[t->nbars++] = bar;
 	return DMASIM_OK;
 }
+
+/* ---- devices --------------------------------------------------------- */
 
 enum {
 	K_BDF, K_TYPE, K_NAME, K_VENDOR, K_DEVICE, K_ACS, K_WINDOWS, K_CHILDREN,
@@ -227,221 +452,360 @@ enum {
 	K_SECONDARY, K_SUBORDINATE, K_NKEYS
 };
 
-/* Append a device and its side record; returns its index or DMASIM__NONE. */
-static size_t new_device(struct dmasim_topo *t)
+static const char *const device_keys[] = {
+	"bdf", "type", "name", "vendor", "device", "acs", "windows",
+	"children", "dma_mask", "bus_dma_limit", "iommu_domain",
+	"p2pmem", "bars", "secondary", "subordinate", NULL
+};
+
+static int load_device(struct loader *l, size_t hb, uint32_t parent,
+		       unsigned depth);
+
+static int load_device_list(struct loader *l, size_t hb, uint32_t parent,
+			    unsigned depth)
 {
-	if (dmasim__grow((void **)&t->devs, &t->cap_devs, t->ndevs, sizeof(*t->devs)) ||
-	    dmasim__grow((void **)&t->devx, &t->cap_devx, t->ndevs, sizeof(*t->devx)))
-		return DMASIM__NONE;
-	return t->ndevs++;
+	bool more;
+	int rc;
+
+	if ((rc = yv_seq(l->c, &l->ev, parent == DMASIM__NOPARENT ? "devices"
+								 : "children")))
+		return rc;
+	if (depth > DMASIM_MAX_DEPTH)
+		return yv_err(l->c, l->ev.pos, DMASIM_ETOPO,
+			      "devices nested %u levels deep; dmasim supports at most %u",
+			      depth, DMASIM_MAX_DEPTH);
+	for (;;) {
+		if ((rc = seq_next(l, &more)))
+			return rc;
+		if (!more)
+			return DMASIM_OK;
+		if ((rc = load_device(l, hb, parent, depth)))
+			return rc;
+	}
 }
 
-static int load_device(struct loader *l, yaml_node_t *n, size_t hb,
-		       size_t parent, unsigned depth)
+/* "SSSS:BB:DD.F" of a device; its segment may still change (set_segment). */
+static void format_bdf(struct dmasim_device *d)
 {
-	static const char *const keys[] = {
-		"bdf", "type", "name", "vendor", "device", "acs", "windows",
-		"children", "dma_mask", "bus_dma_limit", "iommu_domain",
-		"p2pmem", "bars", "secondary", "subordinate", NULL
-	};
+	snprintf(d->bdf, sizeof(d->bdf), "%04x:%02x:%02x.%x", d->segment, d->bus,
+		 d->devfn >> 3, d->devfn & 7);
+}
+
+static const char *dev_name(const struct dmasim_device *d)
+{
+	return d->name ? d->name : d->bdf;
+}
+
+/* The p2pmem list, kept until the device's BARs are known.  At most 6
+ * entries can name distinct BARs, so the 7th is always an error and
+ * nothing past it needs keeping. */
+struct p2pmem_list {
+	size_t n;
+	uint8_t idx[7];
+	struct dmasim_pos pos[7];
+};
+
+static int load_p2pmem(struct loader *l, struct p2pmem_list *p)
+{
+	uint64_t u;
+	bool more;
+	int rc;
+
+	if ((rc = yv_seq(l->c, &l->ev, "p2pmem")))
+		return rc;
+	for (;;) {
+		if ((rc = seq_next(l, &more)))
+			return rc;
+		if (!more)
+			return DMASIM_OK;
+		if ((rc = u64v(l, "p2pmem BAR index", 5, &u)))
+			return rc;
+		if (p->n < 7) {
+			p->idx[p->n] = (uint8_t)u;
+			p->pos[p->n++] = l->ev.pos;
+		}
+	}
+}
+
+static int check_p2pmem(struct loader *l, size_t self,
+			const struct p2pmem_list *p)
+{
 	struct dmasim_topo *t = l->t;
-	struct dmasim_device *d;
-	struct dmasim__devx *x;
-	yaml_node_t *v[K_NKEYS];
+	const struct dmasim__devx *x = &t->devx[self];
+	size_t i, b;
+
+	for (i = 0; i < p->n; i++) {
+		for (b = x->bar_first; b < x->bar_first + x->nbars; b++)
+			if (t->bars[b].index == p->idx[i])
+				break;
+		if (b == x->bar_first + x->nbars)
+			return yv_err(l->c, p->pos[i], DMASIM_ETOPO,
+				      "p2pmem names BAR %u, which %s does not have",
+				      p->idx[i], dev_name(&t->devs[self]));
+		if (t->bars[b].p2pmem)
+			return yv_err(l->c, p->pos[i], DMASIM_ESCHEMA,
+				      "p2pmem lists BAR %u twice", p->idx[i]);
+		t->bars[b].p2pmem = true;
+	}
+	return DMASIM_OK;
+}
+
+/* Append a device and its side record; returns its index or -1. */
+static long new_device(struct dmasim_topo *t)
+{
+	if (t->ndevs >= UINT32_MAX - 1 ||
+	    dmasim__grow_raw((void **)&t->devs, &t->cap_devs, t->ndevs, sizeof(*t->devs)) ||
+	    dmasim__grow_raw((void **)&t->devx, &t->cap_devx, t->ndevs, sizeof(*t->devx)))
+		return -1;
+	return (long)t->ndevs++;
+}
+
+static int load_device_value(struct loader *l, size_t self, int k, size_t hb,
+			     unsigned depth, struct p2pmem_list *p2p)
+{
+	struct dmasim_topo *t = l->t;
+	struct dmasim_device *d = &t->devs[self];
+	struct dmasim__devx *x = &t->devx[self];
 	const char *s;
 	uint64_t u;
-	size_t self, i;
-	int rc, type, dom;
-	bool bridge;
+	bool more;
+	int rc, e;
 
-	if ((rc = ymap(l->y, n, "device", keys, v)) ||
-	    (rc = yrequire(l->y, n, v[K_BDF], "a device", "bdf")) ||
-	    (rc = yrequire(l->y, n, v[K_TYPE], "a device", "type")) ||
-	    (rc = yenum(l->y, v[K_TYPE], "device type", dmasim__dev_type_names,
-			DMASIM_DEV_TYPE_COUNT, &type)))
+	switch (k) {
+	case K_BDF:
+		if ((rc = yv_str(l->c, &l->ev, "bdf", &s)))
+			return rc;
+		if (dmasim_parse_bdf(s, &d->segment, &d->bus, &d->devfn) != DMASIM_OK)
+			return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+				      "'%s' is not a BDF; expected BB:DD.F or SSSS:BB:DD.F (hex, device <= 1f, function <= 7)",
+				      s);
+		x->bdf_has_segment = l->ev.len == 12;
+		if (!x->bdf_has_segment)
+			d->segment = t->hbs[hb].segment;
+		return DMASIM_OK;
+	case K_TYPE:
+		if ((rc = yv_enum(l->c, &l->ev, "device type", dmasim__dev_type_names,
+				  DMASIM_DEV_TYPE_COUNT, &e)))
+			return rc;
+		d->type = (enum dmasim_dev_type)e;
+		return DMASIM_OK;
+	case K_NAME:
+		if ((rc = yv_str(l->c, &l->ev, "name", &s)))
+			return rc;
+		if (!(d->name = dmasim__topo_strndup(t, s, l->ev.len)))
+			return nomem(l);
+		return DMASIM_OK;
+	case K_VENDOR:
+		if ((rc = u64v(l, "vendor", 0xffff, &u)))
+			return rc;
+		d->vendor = (uint16_t)u;
+		return DMASIM_OK;
+	case K_DEVICE:
+		if ((rc = u64v(l, "device", 0xffff, &u)))
+			return rc;
+		d->device_id = (uint16_t)u;
+		return DMASIM_OK;
+	case K_ACS:
+		return load_acs(l, self);
+	case K_WINDOWS:
+		return load_windows(l, self);
+	case K_CHILDREN:
+		return load_device_list(l, hb, (uint32_t)self, depth + 1);
+	case K_DMA_MASK:
+		if ((rc = u64v(l, "dma_mask (bits)", 64, &u)))
+			return rc;
+		if (u < 1)
+			return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+				      "dma_mask is a number of address bits, 1 to 64");
+		d->dma_mask_bits = (unsigned)u;
+		return DMASIM_OK;
+	case K_BUS_DMA_LIMIT:
+		if ((rc = u64v(l, "bus_dma_limit", UINT64_MAX, &d->bus_dma_limit)))
+			return rc;
+		x->has_bus_dma_limit = true;
+		return DMASIM_OK;
+	case K_IOMMU_DOMAIN:
+		if ((rc = yv_enum(l->c, &l->ev, "iommu_domain", dmasim__domain_type_names,
+				  DMASIM_DOMAIN_COUNT, &e)))
+			return rc;
+		if (e == DMASIM_DOMAIN_NONE)
+			return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+				      "iommu_domain is dma, identity or blocked; leave it out for none");
+		d->domain = (enum dmasim_domain_type)e;
+		x->has_domain = true;
+		return DMASIM_OK;
+	case K_P2PMEM:
+		return load_p2pmem(l, p2p);
+	case K_BARS: {
+		size_t first = t->nbars;
+
+		if ((rc = yv_seq(l->c, &l->ev, "bars")))
+			return rc;
+		for (;;) {
+			if ((rc = seq_next(l, &more)))
+				return rc;
+			if (!more)
+				break;
+			if ((rc = load_bar(l, first)))
+				return rc;
+		}
+		x = &t->devx[self];
+		x->bar_first = (uint32_t)first;
+		x->nbars = (uint8_t)(t->nbars - first);
+		return DMASIM_OK;
+	}
+	case K_SECONDARY:
+		if ((rc = u64v(l, "secondary bus", 0xff, &u)))
+			return rc;
+		d->secondary = (uint8_t)u;
+		x->has_secondary = true;
+		return DMASIM_OK;
+	default: /* K_SUBORDINATE */
+		if ((rc = u64v(l, "subordinate bus", 0xff, &u)))
+			return rc;
+		d->subordinate = (uint8_t)u;
+		x->has_subordinate = true;
+		return DMASIM_OK;
+	}
+}
+
+static int load_device(struct loader *l, size_t hb, uint32_t parent,
+		       unsigned depth)
+{
+	struct dmasim_topo *t = l->t;
+	struct p2pmem_list p2p;
+	struct dmasim_device *d;
+	struct dmasim__devx *x;
+	struct mapr m;
+	size_t self;
+	long id;
+	int rc, k;
+
+	if ((rc = map_begin(l, &m, "device", device_keys)))
 		return rc;
-	self = new_device(t);
-	if (self == DMASIM__NONE)
+	if ((id = new_device(t)) < 0)
 		return nomem(l);
+	self = (size_t)id;
 	d = &t->devs[self];
 	x = &t->devx[self];
 	memset(d, 0, sizeof(*d));
 	memset(x, 0, sizeof(*x));
 	x->parent = parent;
-	x->hb = hb;
-	d->type = (enum dmasim_dev_type)type;
-	d->pos = ypos(n);
+	x->hb = (uint32_t)hb;
+	x->bar_first = (uint32_t)t->nbars;
+	d->pos = m.pos;
 	d->dma_mask_bits = 64;
-	bridge = d->type != DMASIM_DEV_ENDPOINT;
-
-	if ((rc = ystr(l->y, v[K_BDF], "bdf", &s)))
+	d->vendor = 0xffff;
+	d->device_id = 0xffff;
+	d->type = DMASIM_DEV_ENDPOINT;
+	p2p.n = 0;
+	for (;;) {
+		if ((rc = map_next(l, &m, &k)))
+			return rc;
+		if (k < 0)
+			break;
+		/* Children move the arrays: the value loaders index them. */
+		if ((rc = load_device_value(l, self, k, hb, depth, &p2p)))
+			return rc;
+	}
+	if ((rc = require(l, &m, K_BDF, "a device")) ||
+	    (rc = require(l, &m, K_TYPE, "a device")))
 		return rc;
-	if (dmasim_parse_bdf(s, &d->segment, &d->bus, &d->devfn) != DMASIM_OK)
-		return yerr(l->y, v[K_BDF], DMASIM_ESCHEMA,
-			    "'%s' is not a BDF; expected BB:DD.F or SSSS:BB:DD.F (hex, device <= 1f, function <= 7)",
-			    s);
-	x->bdf_has_segment = strlen(s) == 12;
-	if (!x->bdf_has_segment)
-		d->segment = t->hbs[hb].segment;
-	snprintf(d->bdf, sizeof(d->bdf), "%04x:%02x:%02x.%x", d->segment, d->bus,
-		 d->devfn >> 3, d->devfn & 7);
-	if (v[K_NAME]) {
-		if ((rc = ystr(l->y, v[K_NAME], "name", &s)))
-			return rc;
-	} else {
-		s = d->bdf;
-	}
-	if (!(d->name = dmasim__topo_strdup(t, s)))
-		return nomem(l);
-	if (v[K_VENDOR] && (rc = yu64_max(l->y, v[K_VENDOR], "vendor", 0xffff, &u)))
-		return rc;
-	d->vendor = v[K_VENDOR] ? (uint16_t)u : 0xffff;
-	if (v[K_DEVICE] && (rc = yu64_max(l->y, v[K_DEVICE], "device", 0xffff, &u)))
-		return rc;
-	d->device_id = v[K_DEVICE] ? (uint16_t)u : 0xffff;
-	if (v[K_ACS] && (rc = load_acs(l, v[K_ACS], d)))
-		return rc;
-	if (v[K_DMA_MASK]) {
-		if ((rc = yu64_max(l->y, v[K_DMA_MASK], "dma_mask (bits)", 64, &u)))
-			return rc;
-		if (u < 1)
-			return yerr(l->y, v[K_DMA_MASK], DMASIM_ESCHEMA,
-				    "dma_mask is a number of address bits, 1 to 64");
-		d->dma_mask_bits = (unsigned)u;
-	}
-	if (v[K_BUS_DMA_LIMIT]) {
-		if ((rc = yu64(l->y, v[K_BUS_DMA_LIMIT], "bus_dma_limit", &d->bus_dma_limit)))
-			return rc;
-		x->has_bus_dma_limit = true;
-	}
-	if (v[K_IOMMU_DOMAIN]) {
-		if ((rc = yenum(l->y, v[K_IOMMU_DOMAIN], "iommu_domain",
-				dmasim__domain_type_names, DMASIM_DOMAIN_COUNT, &dom)))
-			return rc;
-		if (dom == DMASIM_DOMAIN_NONE)
-			return yerr(l->y, v[K_IOMMU_DOMAIN], DMASIM_ESCHEMA,
-				    "iommu_domain is dma, identity or blocked; leave it out for none");
-		d->domain = (enum dmasim_domain_type)dom;
-		x->has_domain = true;
-	}
-	for (i = K_WINDOWS; i <= K_SUBORDINATE; i++) {
-		if (!v[i] || bridge)
-			continue;
-		if (i == K_WINDOWS || i == K_CHILDREN || i == K_SECONDARY ||
-		    i == K_SUBORDINATE)
-			return yerr(l->y, v[i], DMASIM_ESCHEMA,
-				    "%s is an endpoint and cannot have '%s'; only bridges do",
-				    d->name, keys[i]);
-	}
-	if (v[K_WINDOWS] && (rc = load_windows(l, v[K_WINDOWS], d)))
-		return rc;
-	if (v[K_SECONDARY]) {
-		if ((rc = yu64_max(l->y, v[K_SECONDARY], "secondary bus", 0xff, &u)))
-			return rc;
-		d->secondary = (uint8_t)u;
-		x->has_secondary = true;
-	}
-	if (v[K_SUBORDINATE]) {
-		if ((rc = yu64_max(l->y, v[K_SUBORDINATE], "subordinate bus", 0xff, &u)))
-			return rc;
-		d->subordinate = (uint8_t)u;
-		x->has_subordinate = true;
-	}
-	x->bar_first = t->nbars;
-	if (v[K_BARS]) {
-		if ((rc = yseq(l->y, v[K_BARS], "bars")))
-			return rc;
-		for (i = 0; i < yseq_len(v[K_BARS]); i++)
-			if ((rc = load_bar(l, yseq_at(l->y, v[K_BARS], i), x->bar_first,
-					   t->nbars)))
-				return rc;
-	}
-	x->nbars = t->nbars - x->bar_first;
-	if (v[K_P2PMEM]) {
-		if ((rc = yseq(l->y, v[K_P2PMEM], "p2pmem")))
-			return rc;
-		for (i = 0; i < yseq_len(v[K_P2PMEM]); i++) {
-			yaml_node_t *item = yseq_at(l->y, v[K_P2PMEM], i);
-			size_t b;
-
-			if ((rc = yu64_max(l->y, item, "p2pmem BAR index", 5, &u)))
-				return rc;
-			for (b = x->bar_first; b < t->nbars; b++)
-				if (t->bars[b].index == u)
-					break;
-			if (b == t->nbars)
-				return yerr(l->y, item, DMASIM_ETOPO,
-					    "p2pmem names BAR %llu, which %s does not have",
-					    (unsigned long long)u, d->name);
-			if (t->bars[b].p2pmem)
-				return yerr(l->y, item, DMASIM_ESCHEMA,
-					    "p2pmem lists BAR %llu twice", (unsigned long long)u);
-			t->bars[b].p2pmem = true;
-		}
-	}
-	if (v[K_CHILDREN])
-		return load_device_list(l, v[K_CHILDREN], hb, self, depth + 1);
-	return DMASIM_OK;
+	d = &t->devs[self];
+	format_bdf(d);
+	if (d->type == DMASIM_DEV_ENDPOINT)
+		for (k = K_WINDOWS; k <= K_SUBORDINATE; k++)
+			if (has(&m, k) && (k == K_WINDOWS || k == K_CHILDREN ||
+					   k == K_SECONDARY || k == K_SUBORDINATE))
+				return yv_err(l->c, m.at[k], DMASIM_ESCHEMA,
+					      "%s is an endpoint and cannot have '%s'; only bridges do",
+					      dev_name(d), device_keys[k]);
+	return check_p2pmem(l, self, &p2p);
 }
 
-static int load_hb_window(struct loader *l, yaml_node_t *n)
+/* ---- host bridges ---------------------------------------------------- */
+
+static int load_hb_window(struct loader *l)
 {
 	static const char *const keys[] = { "kind", "cpu", "bus", "size", NULL };
-	struct dmasim_hb_window *w;
-	yaml_node_t *v[4];
-	int rc, kind;
+	struct dmasim_hb_window w;
+	struct mapr m;
+	int rc, k, kind;
 
-	if ((rc = ymap(l->y, n, "host-bridge window", keys, v)) ||
-	    (rc = yrequire(l->y, n, v[0], "a host-bridge window", "kind")) ||
-	    (rc = yrequire(l->y, n, v[1], "a host-bridge window", "cpu")) ||
-	    (rc = yrequire(l->y, n, v[3], "a host-bridge window", "size")) ||
-	    (rc = yenum(l->y, v[0], "window kind", dmasim__win_kind_names,
-			DMASIM_WIN_KIND_COUNT, &kind)))
+	memset(&w, 0, sizeof(w));
+	if ((rc = map_begin(l, &m, "host-bridge window", keys)))
 		return rc;
-	if (!(w = DMASIM__PUSH(l->t, hbwins, nhbwins, cap_hbwins)))
+	w.pos = m.pos;
+	for (;;) {
+		if ((rc = map_next(l, &m, &k)))
+			return rc;
+		if (k < 0)
+			break;
+		if (k == 0) {
+			if ((rc = yv_enum(l->c, &l->ev, "window kind", dmasim__win_kind_names,
+					  DMASIM_WIN_KIND_COUNT, &kind)))
+				return rc;
+			w.kind = (enum dmasim_win_kind)kind;
+		} else if ((rc = u64v(l, k == 1 ? "window cpu address"
+					  : k == 2 ? "window bus address" : "window size",
+				      UINT64_MAX, k == 1 ? &w.cpu : k == 2 ? &w.bus : &w.size))) {
+			return rc;
+		}
+	}
+	if ((rc = require(l, &m, 0, "a host-bridge window")) ||
+	    (rc = require(l, &m, 1, "a host-bridge window")) ||
+	    (rc = require(l, &m, 3, "a host-bridge window")))
+		return rc;
+	if (!has(&m, 2))
+		w.bus = w.cpu;
+	if (w.size == 0)
+		return yv_err(l->c, m.at[3], DMASIM_ESCHEMA, "window size is 0");
+	if (w.cpu + (w.size - 1) < w.cpu || w.bus + (w.size - 1) < w.bus)
+		return yv_err(l->c, m.pos, DMASIM_ESCHEMA,
+			      "window [cpu 0x%llx, bus 0x%llx, size 0x%llx] wraps past the end of the 64-bit address space",
+			      (unsigned long long)w.cpu, (unsigned long long)w.bus,
+			      (unsigned long long)w.size);
+	if (dmasim__grow((void **)&l->t->hbwins, &l->t->cap_hbwins, l->t->nhbwins,
+			 sizeof(*l->t->hbwins)))
 		return nomem(l);
-	w->kind = (enum dmasim_win_kind)kind;
-	w->pos = ypos(n);
-	if ((rc = yu64(l->y, v[1], "window cpu address", &w->cpu)) ||
-	    (rc = yu64(l->y, v[3], "window size", &w->size)))
-		return rc;
-	w->bus = w->cpu;
-	if (v[2] && (rc = yu64(l->y, v[2], "window bus address", &w->bus)))
-		return rc;
-	if (w->size == 0)
-		return yerr(l->y, v[3], DMASIM_ESCHEMA, "window size is 0");
-	if (w->cpu + (w->size - 1) < w->cpu || w->bus + (w->size - 1) < w->bus)
-		return yerr(l->y, n, DMASIM_ESCHEMA,
-			    "window [cpu 0x%llx, bus 0x%llx, size 0x%llx] wraps past the end of the 64-bit address space",
-			    (unsigned long long)w->cpu, (unsigned long long)w->bus,
-			    (unsigned long long)w->size);
+	l->t->hbwins[l->t->nhbwins++] = w;
 	return DMASIM_OK;
 }
 
-static int load_dma_range(struct loader *l, yaml_node_t *n)
+static int load_dma_range(struct loader *l)
 {
 	static const char *const keys[] = { "bus", "cpu", "size", NULL };
-	struct dmasim_dma_range *r;
-	yaml_node_t *v[3];
-	int rc;
+	struct dmasim_dma_range r;
+	struct mapr m;
+	int rc, k;
 
-	if ((rc = ymap(l->y, n, "dma range", keys, v)) ||
-	    (rc = yrequire(l->y, n, v[0], "a dma range", "bus")) ||
-	    (rc = yrequire(l->y, n, v[1], "a dma range", "cpu")) ||
-	    (rc = yrequire(l->y, n, v[2], "a dma range", "size")))
+	memset(&r, 0, sizeof(r));
+	if ((rc = map_begin(l, &m, "dma range", keys)))
 		return rc;
-	if (!(r = DMASIM__PUSH(l->t, dranges, ndranges, cap_dranges)))
+	r.pos = m.pos;
+	for (;;) {
+		if ((rc = map_next(l, &m, &k)))
+			return rc;
+		if (k < 0)
+			break;
+		if ((rc = u64v(l, k == 0 ? "dma range bus address"
+				  : k == 1 ? "dma range cpu address" : "dma range size",
+			       UINT64_MAX, k == 0 ? &r.bus : k == 1 ? &r.cpu : &r.size)))
+			return rc;
+	}
+	if ((rc = require(l, &m, 0, "a dma range")) ||
+	    (rc = require(l, &m, 1, "a dma range")) ||
+	    (rc = require(l, &m, 2, "a dma range")))
+		return rc;
+	if (r.size == 0)
+		return yv_err(l->c, m.at[2], DMASIM_ESCHEMA, "dma range size is 0");
+	if (r.cpu + (r.size - 1) < r.cpu || r.bus + (r.size - 1) < r.bus)
+		return yv_err(l->c, m.pos, DMASIM_ESCHEMA,
+			      "dma range wraps past the end of the 64-bit address space");
+	if (dmasim__grow((void **)&l->t->dranges, &l->t->cap_dranges,
+			 l->t->ndranges, sizeof(*l->t->dranges)))
 		return nomem(l);
-	r->pos = ypos(n);
-	if ((rc = yu64(l->y, v[0], "dma range bus address", &r->bus)) ||
-	    (rc = yu64(l->y, v[1], "dma range cpu address", &r->cpu)) ||
-	    (rc = yu64(l->y, v[2], "dma range size", &r->size)))
-		return rc;
-	if (r->size == 0)
-		return yerr(l->y, v[2], DMASIM_ESCHEMA, "dma range size is 0");
-	if (r->cpu + (r->size - 1) < r->cpu || r->bus + (r->size - 1) < r->bus)
-		return yerr(l->y, n, DMASIM_ESCHEMA,
-			    "dma range wraps past the end of the 64-bit address space");
+	l->t->dranges[l->t->ndranges++] = r;
 	return DMASIM_OK;
 }
 
@@ -455,10 +819,9 @@ static int check_dma_ranges(struct loader *l, size_t first, size_t n)
 			const struct dmasim_dma_range *b = &l->t->dranges[i];
 			if (b->bus <= a->bus + (a->size - 1) &&
 			    a->bus <= b->bus + (b->size - 1))
-				return dmasim_error_set(l->y->err, DMASIM_ETOPO, l->y->file,
-					b->pos.line, b->pos.column,
-					"dma range at bus 0x%llx overlaps the dma range at line %u",
-					(unsigned long long)b->bus, a->pos.line);
+				return yv_err(l->c, b->pos, DMASIM_ETOPO,
+					      "dma range at bus 0x%llx overlaps the dma range at line %u",
+					      (unsigned long long)b->bus, a->pos.line);
 		}
 	return DMASIM_OK;
 }
@@ -473,31 +836,147 @@ static int check_hb_windows_bus(struct loader *l, size_t first, size_t n)
 			const struct dmasim_hb_window *b = &l->t->hbwins[i];
 			if (b->bus <= a->bus + (a->size - 1) &&
 			    a->bus <= b->bus + (b->size - 1))
-				return dmasim_error_set(l->y->err, DMASIM_ETOPO, l->y->file,
-					b->pos.line, b->pos.column,
-					"window at bus 0x%llx overlaps, in bus addresses, the window at line %u",
-					(unsigned long long)b->bus, a->pos.line);
+				return yv_err(l->c, b->pos, DMASIM_ETOPO,
+					      "window at bus 0x%llx overlaps, in bus addresses, the window at line %u",
+					      (unsigned long long)b->bus, a->pos.line);
 		}
 	return DMASIM_OK;
 }
 
-static int load_host_bridge(struct loader *l, yaml_node_t *n)
+/* Resolve host bridge @hb's 'iommu:' name (the iommus are all read). */
+static int resolve_iommu(struct loader *l, const struct iommu_ref *r)
+{
+	struct dmasim_topo *t = l->t;
+	size_t i;
+
+	for (i = 0; i < t->niommus; i++)
+		if (strcmp(t->iommus[i].name, r->name) == 0) {
+			t->hbx[r->hb].iommu = i;
+			return DMASIM_OK;
+		}
+	return yv_err(l->c, r->pos, DMASIM_ETOPO,
+		      "host bridge %s names iommu '%s', which is not in 'iommus'",
+		      t->hbs[r->hb].name, r->name);
+}
+
+static int resolve_iommu_refs(struct loader *l)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < l->nrefs; i++)
+		if ((rc = resolve_iommu(l, &l->refs[i])))
+			return rc;
+	l->nrefs = 0;
+	return DMASIM_OK;
+}
+
+enum { H_NAME, H_SEGMENT, H_BUSES, H_IOMMU, H_RC, H_WINDOWS, H_DMA_RANGES,
+       H_DEVICES };
+
+static int load_host_bridge_value(struct loader *l, size_t self, int k,
+				  struct iommu_ref *ref)
+{
+	static const char *const rckeys[] = { "p2p", NULL };
+	struct dmasim_topo *t = l->t;
+	struct dmasim_host_bridge *h = &t->hbs[self];
+	struct dmasim__hbx *hx = &t->hbx[self];
+	const char *s;
+	uint64_t u;
+	struct mapr m;
+	bool more;
+	int rc, p2p, rk;
+
+	switch (k) {
+	case H_NAME:
+		if ((rc = yv_str(l->c, &l->ev, "host bridge name", &s)))
+			return rc;
+		if (!(h->name = dmasim__topo_strndup(t, s, l->ev.len)))
+			return nomem(l);
+		return DMASIM_OK;
+	case H_SEGMENT:
+		if ((rc = u64v(l, "segment", 0xffff, &u)))
+			return rc;
+		h->segment = (uint16_t)u;
+		return DMASIM_OK;
+	case H_IOMMU:
+		if ((rc = yv_str(l->c, &l->ev, "iommu", &s)))
+			return rc;
+		if (!(ref->name = dmasim__topo_strndup(t, s, l->ev.len)))
+			return nomem(l);
+		ref->pos = l->ev.pos;
+		return DMASIM_OK;
+	case H_RC:
+		if ((rc = map_begin(l, &m, "root_complex", rckeys)))
+			return rc;
+		for (;;) {
+			if ((rc = map_next(l, &m, &rk)))
+				return rc;
+			if (rk < 0)
+				break;
+			if ((rc = yv_enum(l->c, &l->ev, "root_complex p2p",
+					  dmasim__rc_p2p_names, DMASIM_RC_P2P_COUNT, &p2p)))
+				return rc;
+			t->hbs[self].rc_p2p = (enum dmasim_rc_p2p)p2p;
+		}
+		return yv_require(l->c, m.pos, has(&m, 0), "root_complex", "p2p");
+	case H_WINDOWS:
+		if ((rc = yv_seq(l->c, &l->ev, "windows")))
+			return rc;
+		hx->win_first = t->nhbwins;
+		for (;;) {
+			if ((rc = seq_next(l, &more)))
+				return rc;
+			if (!more)
+				break;
+			if ((rc = load_hb_window(l)))
+				return rc;
+		}
+		hx = &t->hbx[self];
+		hx->nwin = t->nhbwins - hx->win_first;
+		return check_hb_windows_bus(l, hx->win_first, hx->nwin);
+	case H_DMA_RANGES: {
+		struct dmasim_pos pos = l->ev.pos;
+
+		if ((rc = yv_seq(l->c, &l->ev, "dma_ranges")))
+			return rc;
+		hx->dr_first = t->ndranges;
+		for (;;) {
+			if ((rc = seq_next(l, &more)))
+				return rc;
+			if (!more)
+				break;
+			if ((rc = load_dma_range(l)))
+				return rc;
+		}
+		hx = &t->hbx[self];
+		hx->ndr = t->ndranges - hx->dr_first;
+		if (hx->ndr == 0)
+			return yv_err(l->c, pos, DMASIM_ESCHEMA,
+				      "dma_ranges is empty: no DMA could reach memory; leave it out for identity over the whole space");
+		t->hbs[self].has_dma_ranges = true;
+		return check_dma_ranges(l, hx->dr_first, hx->ndr);
+	}
+	default: /* H_DEVICES */
+		return load_device_list(l, self, DMASIM__NOPARENT, 0);
+	}
+}
+
+static int load_host_bridge(struct loader *l)
 {
 	static const char *const keys[] = { "name", "segment", "buses", "iommu",
 					    "root_complex", "windows",
 					    "dma_ranges", "devices", NULL };
-	static const char *const rckeys[] = { "p2p", NULL };
 	struct dmasim_topo *t = l->t;
 	struct dmasim_host_bridge *h;
 	struct dmasim__hbx *hx;
-	yaml_node_t *v[8], *rc_v[1];
-	const char *s;
-	uint64_t u, lo, hi;
-	size_t self, i;
-	int rc, p2p;
+	struct iommu_ref ref = { 0, NULL, { 0, 0 } };
+	size_t self, dev_first, i;
+	bool segment_late = false;
+	struct mapr m;
+	int rc, k;
 
-	if ((rc = ymap(l->y, n, "host bridge", keys, v)) ||
-	    (rc = yrequire(l->y, n, v[0], "a host bridge", "name")))
+	if ((rc = map_begin(l, &m, "host bridge", keys)))
 		return rc;
 	if (dmasim__grow((void **)&t->hbs, &t->cap_hbs, t->nhbs, sizeof(*t->hbs)) ||
 	    dmasim__grow((void **)&t->hbx, &t->cap_hbx, t->nhbs, sizeof(*t->hbx)))
@@ -508,264 +987,315 @@ static int load_host_bridge(struct loader *l, yaml_node_t *n)
 	memset(h, 0, sizeof(*h));
 	memset(hx, 0, sizeof(*hx));
 	hx->iommu = DMASIM__NONE;
-	h->pos = ypos(n);
+	hx->win_first = t->nhbwins;
+	hx->dr_first = t->ndranges;
+	h->pos = m.pos;
 	h->bus_first = 0;
 	h->bus_last = 0xff;
 	h->rc_p2p = DMASIM_RC_P2P_NONE;
-	if ((rc = ystr(l->y, v[0], "host bridge name", &s)))
-		return rc;
-	if (!(h->name = dmasim__topo_strdup(t, s)))
-		return nomem(l);
-	if (v[1]) {
-		if ((rc = yu64_max(l->y, v[1], "segment", 0xffff, &u)))
+	h->name = "";
+	ref.hb = self;
+	dev_first = t->ndevs;
+	for (;;) {
+		if ((rc = map_next(l, &m, &k)))
 			return rc;
-		h->segment = (uint16_t)u;
-	}
-	if (v[2]) {
-		if ((rc = yseq(l->y, v[2], "buses")))
-			return rc;
-		if (yseq_len(v[2]) != 2)
-			return yerr(l->y, v[2], DMASIM_ESCHEMA,
-				    "buses is [first, last]; found %zu values", yseq_len(v[2]));
-		if ((rc = yu64_max(l->y, yseq_at(l->y, v[2], 0), "first bus", 0xff, &lo)) ||
-		    (rc = yu64_max(l->y, yseq_at(l->y, v[2], 1), "last bus", 0xff, &hi)))
-			return rc;
-		if (hi < lo)
-			return yerr(l->y, v[2], DMASIM_ESCHEMA,
-				    "bus range [0x%02llx-0x%02llx] ends before it starts",
-				    (unsigned long long)lo, (unsigned long long)hi);
-		h->bus_first = (uint8_t)lo;
-		h->bus_last = (uint8_t)hi;
-	}
-	if (v[3]) {
-		if ((rc = ystr(l->y, v[3], "iommu", &s)))
-			return rc;
-		for (i = 0; i < t->niommus; i++)
-			if (strcmp(t->iommus[i].name, s) == 0)
-				break;
-		if (i == t->niommus)
-			return yerr(l->y, v[3], DMASIM_ETOPO,
-				    "host bridge %s names iommu '%s', which is not in 'iommus'",
-				    h->name, s);
-		hx->iommu = i;
-	}
-	if (v[4]) {
-		if ((rc = ymap(l->y, v[4], "root_complex", rckeys, rc_v)) ||
-		    (rc = yrequire(l->y, v[4], rc_v[0], "root_complex", "p2p")) ||
-		    (rc = yenum(l->y, rc_v[0], "root_complex p2p", dmasim__rc_p2p_names,
-				DMASIM_RC_P2P_COUNT, &p2p)))
-			return rc;
-		h->rc_p2p = (enum dmasim_rc_p2p)p2p;
-	}
-	hx->win_first = t->nhbwins;
-	if (v[5]) {
-		if ((rc = yseq(l->y, v[5], "windows")))
-			return rc;
-		for (i = 0; i < yseq_len(v[5]); i++)
-			if ((rc = load_hb_window(l, yseq_at(l->y, v[5], i))))
+		if (k < 0)
+			break;
+		if (k == H_BUSES) {
+			struct dmasim_pos pos = l->ev.pos;
+			uint64_t v[2];
+
+			if ((rc = load_pair(l, "buses", "buses is [first, last]; found %zu values",
+					    "first bus", "last bus", 0xff, v)))
 				return rc;
-	}
-	hx->nwin = t->nhbwins - hx->win_first;
-	if ((rc = check_hb_windows_bus(l, hx->win_first, hx->nwin)))
-		return rc;
-	hx->dr_first = t->ndranges;
-	if (v[6]) {
-		if ((rc = yseq(l->y, v[6], "dma_ranges")))
+			if (v[1] < v[0])
+				return yv_err(l->c, pos, DMASIM_ESCHEMA,
+					      "bus range [0x%02llx-0x%02llx] ends before it starts",
+					      (unsigned long long)v[0], (unsigned long long)v[1]);
+			t->hbs[self].bus_first = (uint8_t)v[0];
+			t->hbs[self].bus_last = (uint8_t)v[1];
+			continue;
+		}
+		if (k == H_SEGMENT && has(&m, H_DEVICES))
+			segment_late = true;
+		if ((rc = load_host_bridge_value(l, self, k, &ref)))
 			return rc;
-		if (yseq_len(v[6]) == 0)
-			return yerr(l->y, v[6], DMASIM_ESCHEMA,
-				    "dma_ranges is empty: no DMA could reach memory; leave it out for identity over the whole space");
-		for (i = 0; i < yseq_len(v[6]); i++)
-			if ((rc = load_dma_range(l, yseq_at(l->y, v[6], i))))
-				return rc;
-		h->has_dma_ranges = true;
 	}
-	hx->ndr = t->ndranges - hx->dr_first;
-	if ((rc = check_dma_ranges(l, hx->dr_first, hx->ndr)))
+	if ((rc = require(l, &m, H_NAME, "a host bridge")))
 		return rc;
-	if (v[7])
-		return load_device_list(l, v[7], self, DMASIM__NONE, 0);
+	h = &t->hbs[self];
+	if (segment_late && h->segment) {
+		/* 'segment' came after 'devices': the devices that took the
+		 * segment from their host bridge take the real one now. */
+		for (i = dev_first; i < t->ndevs; i++)
+			if (t->devx[i].hb == self && !t->devx[i].bdf_has_segment) {
+				t->devs[i].segment = h->segment;
+				format_bdf(&t->devs[i]);
+			}
+	}
+	if (ref.name) {
+		if (l->iommus_read)
+			return resolve_iommu(l, &ref);
+		if (dmasim__grow((void **)&l->refs, &l->cap_refs, l->nrefs,
+				 sizeof(*l->refs)))
+			return nomem(l);
+		l->refs[l->nrefs++] = ref;
+	}
 	return DMASIM_OK;
 }
 
-static int load_iommu(struct loader *l, yaml_node_t *n)
+/* ---- iommus ---------------------------------------------------------- */
+
+static int load_iommu(struct loader *l)
 {
 	static const char *const keys[] = { "name", "type", "address_bits",
 					    "default_domain", "reserved", NULL };
 	struct dmasim_topo *t = l->t;
-	struct dmasim_iommu *m;
-	yaml_node_t *v[5];
+	struct dmasim_iommu *u;
 	const char *s;
-	uint64_t u;
-	size_t i;
-	int rc, e;
+	uint64_t n;
+	size_t self, i;
+	struct mapr m;
+	bool more;
+	int rc, k, e;
 
-	if ((rc = ymap(l->y, n, "iommu", keys, v)) ||
-	    (rc = yrequire(l->y, n, v[0], "an iommu", "name")) ||
-	    (rc = yrequire(l->y, n, v[1], "an iommu", "type")) ||
-	    (rc = ystr(l->y, v[0], "iommu name", &s)))
+	if ((rc = map_begin(l, &m, "iommu", keys)))
 		return rc;
-	for (i = 0; i < t->niommus; i++)
-		if (strcmp(t->iommus[i].name, s) == 0)
-			return yerr(l->y, v[0], DMASIM_ETOPO,
-				    "iommu name '%s' is already used at line %u", s,
-				    t->iommus[i].pos.line);
 	if (dmasim__grow((void **)&t->iommus, &t->cap_iommus, t->niommus, sizeof(*t->iommus)) ||
 	    dmasim__grow((void **)&t->iommux, &t->cap_iommux, t->niommus, sizeof(*t->iommux)))
 		return nomem(l);
-	m = &t->iommus[t->niommus];
-	memset(m, 0, sizeof(*m));
-	t->iommux[t->niommus].resv_first = t->nresv;
-	t->iommux[t->niommus].nresv = 0;
-	t->niommus++;
-	m->pos = ypos(n);
-	m->address_bits = 48;
-	m->default_domain = DMASIM_DOMAIN_DMA;
-	if (!(m->name = dmasim__topo_strdup(t, s)))
-		return nomem(l);
-	if ((rc = yenum(l->y, v[1], "iommu type", dmasim__iommu_type_names,
-			DMASIM_IOMMU_TYPE_COUNT, &e)))
-		return rc;
-	m->type = (enum dmasim_iommu_type)e;
-	if (v[2]) {
-		if ((rc = yu64_max(l->y, v[2], "address_bits", 64, &u)))
+	self = t->niommus++;
+	u = &t->iommus[self];
+	memset(u, 0, sizeof(*u));
+	t->iommux[self].resv_first = t->nresv;
+	t->iommux[self].nresv = 0;
+	u->pos = m.pos;
+	u->name = "";
+	u->address_bits = 48;
+	u->default_domain = DMASIM_DOMAIN_DMA;
+	for (;;) {
+		if ((rc = map_next(l, &m, &k)))
 			return rc;
-		if (u < 32)
-			return yerr(l->y, v[2], DMASIM_ESCHEMA,
-				    "address_bits must be 32 to 64, not %llu",
-				    (unsigned long long)u);
-		m->address_bits = (unsigned)u;
-	}
-	if (v[3]) {
-		if ((rc = yenum(l->y, v[3], "default_domain", dmasim__domain_type_names,
-				DMASIM_DOMAIN_COUNT, &e)))
-			return rc;
-		if (e == DMASIM_DOMAIN_NONE)
-			return yerr(l->y, v[3], DMASIM_ESCHEMA,
-				    "default_domain is dma, identity or blocked");
-		m->default_domain = (enum dmasim_domain_type)e;
-	}
-	if (v[4]) {
-		if ((rc = yseq(l->y, v[4], "reserved")))
-			return rc;
-		for (i = 0; i < yseq_len(v[4]); i++) {
-			struct dmasim_range r, *slot;
-			if ((rc = yrange(l->y, yseq_at(l->y, v[4], i), "a reserved range", &r)))
+		if (k < 0)
+			break;
+		u = &t->iommus[self];
+		switch (k) {
+		case 0:
+			if ((rc = yv_str(l->c, &l->ev, "iommu name", &s)))
 				return rc;
-			if (!(slot = DMASIM__PUSH(t, resv, nresv, cap_resv)))
+			for (i = 0; i < self; i++)
+				if (strcmp(t->iommus[i].name, s) == 0)
+					return yv_err(l->c, l->ev.pos, DMASIM_ETOPO,
+						      "iommu name '%s' is already used at line %u",
+						      s, t->iommus[i].pos.line);
+			if (!(u->name = dmasim__topo_strndup(t, s, l->ev.len)))
 				return nomem(l);
-			*slot = r;
-			t->iommux[t->niommus - 1].nresv++;
+			break;
+		case 1:
+			if ((rc = yv_enum(l->c, &l->ev, "iommu type", dmasim__iommu_type_names,
+					  DMASIM_IOMMU_TYPE_COUNT, &e)))
+				return rc;
+			u->type = (enum dmasim_iommu_type)e;
+			break;
+		case 2:
+			if ((rc = u64v(l, "address_bits", 64, &n)))
+				return rc;
+			if (n < 32)
+				return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+					      "address_bits must be 32 to 64, not %llu",
+					      (unsigned long long)n);
+			u->address_bits = (unsigned)n;
+			break;
+		case 3:
+			if ((rc = yv_enum(l->c, &l->ev, "default_domain",
+					  dmasim__domain_type_names, DMASIM_DOMAIN_COUNT, &e)))
+				return rc;
+			if (e == DMASIM_DOMAIN_NONE)
+				return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+					      "default_domain is dma, identity or blocked");
+			u->default_domain = (enum dmasim_domain_type)e;
+			break;
+		default:
+			if ((rc = yv_seq(l->c, &l->ev, "reserved")))
+				return rc;
+			for (;;) {
+				struct dmasim_range r, *slot;
+
+				if ((rc = seq_next(l, &more)))
+					return rc;
+				if (!more)
+					break;
+				if ((rc = load_range(l, "a reserved range", &r)))
+					return rc;
+				if (!(slot = DMASIM__PUSH(t, resv, nresv, cap_resv)))
+					return nomem(l);
+				*slot = r;
+				t->iommux[self].nresv++;
+			}
+			break;
 		}
 	}
+	if ((rc = require(l, &m, 0, "an iommu")) ||
+	    (rc = require(l, &m, 1, "an iommu")))
+		return rc;
 	return DMASIM_OK;
 }
 
-static int load_cpu(struct loader *l, yaml_node_t *n)
-{
-	static const char *const keys[] = { "vendor", "family", NULL };
-	yaml_node_t *v[2];
-	uint64_t fam = 0;
-	int rc, e;
+/* ---- the whole topology ---------------------------------------------- */
 
-	if ((rc = ymap(l->y, n, "cpu", keys, v)) ||
-	    (rc = yrequire(l->y, n, v[0], "cpu", "vendor")) ||
-	    (rc = yenum(l->y, v[0], "cpu vendor", dmasim__cpu_vendor_names,
-			DMASIM_CPU_COUNT, &e)) ||
-	    (v[1] && (rc = yu64_max(l->y, v[1], "cpu family", 0xffff, &fam))))
+enum { R_DMASIM, R_NAME, R_ARCH, R_CPU, R_RAM, R_MSI, R_IOMMUS, R_HBS };
+
+static int load_root_value(struct loader *l, int k)
+{
+	struct dmasim_topo *t = l->t;
+	struct dmasim_pos pos = l->ev.pos;
+	const char *s;
+	uint64_t version;
+	bool more;
+	int rc, arch;
+
+	switch (k) {
+	case R_DMASIM:
+		if ((rc = u64v(l, "dmasim (format version)", UINT64_MAX, &version)))
+			return rc;
+		if (version != 1)
+			return yv_err(l->c, pos, DMASIM_ESCHEMA,
+				      "format version %llu is not supported; this dmasim reads version 1",
+				      (unsigned long long)version);
+		return DMASIM_OK;
+	case R_NAME:
+		if ((rc = yv_str(l->c, &l->ev, "name", &s)))
+			return rc;
+		if (!(t->m.name = dmasim__topo_strndup(t, s, l->ev.len)))
+			return nomem(l);
+		return DMASIM_OK;
+	case R_ARCH:
+		if ((rc = yv_enum(l->c, &l->ev, "arch", dmasim__arch_names,
+				  DMASIM_ARCH_COUNT, &arch)))
+			return rc;
+		t->m.arch = (enum dmasim_arch)arch;
+		return DMASIM_OK;
+	case R_CPU:
+		return load_cpu(l);
+	case R_RAM:
+		if ((rc = yv_seq(l->c, &l->ev, "ram")))
+			return rc;
+		for (;;) {
+			struct dmasim_range r, *slot;
+
+			if ((rc = seq_next(l, &more)))
+				return rc;
+			if (!more)
+				return DMASIM_OK;
+			if ((rc = load_range(l, "a RAM range", &r)))
+				return rc;
+			if (!(slot = DMASIM__PUSH(t, ram, nram, cap_ram)))
+				return nomem(l);
+			*slot = r;
+		}
+	case R_MSI:
+		if ((rc = load_range(l, "msi", &t->m.msi)))
+			return rc;
+		t->msi_given = true;
+		return DMASIM_OK;
+	case R_IOMMUS:
+		if ((rc = yv_seq(l->c, &l->ev, "iommus")))
+			return rc;
+		for (;;) {
+			if ((rc = seq_next(l, &more)))
+				return rc;
+			if (!more)
+				break;
+			if ((rc = load_iommu(l)))
+				return rc;
+		}
+		l->iommus_read = true;
+		return resolve_iommu_refs(l);
+	default: /* R_HBS */
+		if ((rc = yv_seq(l->c, &l->ev, "host_bridges")))
+			return rc;
+		if ((rc = seq_next(l, &more)))
+			return rc;
+		if (!more)
+			return yv_err(l->c, pos, DMASIM_ESCHEMA,
+				      "host_bridges is empty; a machine needs at least one");
+		do {
+			if ((rc = load_host_bridge(l)))
+				return rc;
+			if ((rc = seq_next(l, &more)))
+				return rc;
+		} while (more);
+		return DMASIM_OK;
+	}
+}
+
+static int load_root(struct loader *l)
+{
+	static const char *const keys[] = { "dmasim", "name", "arch", "cpu", "ram",
+					    "msi", "iommus", "host_bridges", NULL };
+	struct mapr m;
+	int rc, k;
+
+	if ((rc = next(l)) || (rc = map_begin(l, &m, "the topology", keys)))
 		return rc;
-	l->t->m.has_cpu = true;
-	l->t->m.cpu_vendor = (enum dmasim_cpu_vendor)e;
-	l->t->m.cpu_family = (unsigned)fam;
+	for (;;) {
+		if ((rc = map_next(l, &m, &k)))
+			return rc;
+		if (k < 0)
+			break;
+		if ((rc = load_root_value(l, k)))
+			return rc;
+	}
+	if ((rc = require(l, &m, R_DMASIM, "a topology")) ||
+	    (rc = require(l, &m, R_ARCH, "a topology")) ||
+	    (rc = require(l, &m, R_HBS, "a topology")) ||
+	    (rc = resolve_iommu_refs(l)))
+		return rc;
+	if (!l->t->msi_given)
+		l->t->m.msi = arch_msi[l->t->m.arch];
+	return DMASIM_OK;
+}
+
+/* Read the topology from @s (which this closes), then finalize it. */
+static int load_stream(struct ystream *s, const char *file,
+		       struct dmasim_error *err, struct dmasim_topo **out)
+{
+	struct loader l;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	l.s = s;
+	l.c = ystream_ctx(s);
+	l.t = dmasim__topo_new(file);
+	if (!l.t)
+		rc = nomem(&l);
+	else
+		rc = load_root(&l);
+	free(l.refs);
+	if ((rc = ystream_close(s, rc)) ||
+	    (rc = dmasim__topo_finalize(l.t, err))) {
+		dmasim_topo_destroy(l.t);
+		return rc;
+	}
+	*out = l.t;
 	return DMASIM_OK;
 }
 
 int dmasim__topo_load_node(struct ydoc *y, yaml_node_t *root, const char *file,
 			   struct dmasim_topo **out)
 {
-	static const char *const keys[] = { "dmasim", "name", "arch", "cpu", "ram",
-					    "msi", "iommus", "host_bridges", NULL };
-	struct loader l = { y, NULL };
-	yaml_node_t *v[8];
-	const char *s;
-	uint64_t version;
-	size_t i;
-	int rc, arch;
+	struct ystream *s;
+	int rc;
 
-	if ((rc = ymap(y, root, "the topology", keys, v)) ||
-	    (rc = yrequire(y, root, v[0], "a topology", "dmasim")) ||
-	    (rc = yu64(y, v[0], "dmasim (format version)", &version)))
+	if ((rc = ystream_open_node(&s, y, root)))
 		return rc;
-	if (version != 1)
-		return yerr(y, v[0], DMASIM_ESCHEMA,
-			    "format version %llu is not supported; this dmasim reads version 1",
-			    (unsigned long long)version);
-	if ((rc = yrequire(y, root, v[2], "a topology", "arch")) ||
-	    (rc = yrequire(y, root, v[7], "a topology", "host_bridges")) ||
-	    (rc = yenum(y, v[2], "arch", dmasim__arch_names, DMASIM_ARCH_COUNT, &arch)))
-		return rc;
-	l.t = dmasim__topo_new(file);
-	if (!l.t)
-		return nomem(&l);
-	l.t->m.arch = (enum dmasim_arch)arch;
-	l.t->m.msi = arch_msi[arch];
-	l.t->m.cpu_vendor = DMASIM_CPU_OTHER;
-	if (v[1]) {
-		if ((rc = ystr(y, v[1], "name", &s)))
-			goto fail;
-		if (!(l.t->m.name = dmasim__topo_strdup(l.t, s))) {
-			rc = nomem(&l);
-			goto fail;
-		}
-	}
-	if (v[3] && (rc = load_cpu(&l, v[3])))
-		goto fail;
-	if (v[4]) {
-		if ((rc = yseq(y, v[4], "ram")))
-			goto fail;
-		for (i = 0; i < yseq_len(v[4]); i++) {
-			struct dmasim_range r, *slot;
-			if ((rc = yrange(y, yseq_at(y, v[4], i), "a RAM range", &r)))
-				goto fail;
-			if (!(slot = DMASIM__PUSH(l.t, ram, nram, cap_ram))) {
-				rc = nomem(&l);
-				goto fail;
-			}
-			*slot = r;
-		}
-	}
-	if (v[5] && (rc = yrange(y, v[5], "msi", &l.t->m.msi)))
-		goto fail;
-	l.t->msi_given = v[5] != NULL;
-	if (v[6]) {
-		if ((rc = yseq(y, v[6], "iommus")))
-			goto fail;
-		for (i = 0; i < yseq_len(v[6]); i++)
-			if ((rc = load_iommu(&l, yseq_at(y, v[6], i))))
-				goto fail;
-	}
-	if ((rc = yseq(y, v[7], "host_bridges")))
-		goto fail;
-	if (yseq_len(v[7]) == 0) {
-		rc = yerr(y, v[7], DMASIM_ESCHEMA, "host_bridges is empty; a machine needs at least one");
-		goto fail;
-	}
-	for (i = 0; i < yseq_len(v[7]); i++)
-		if ((rc = load_host_bridge(&l, yseq_at(y, v[7], i))))
-			goto fail;
-	if ((rc = dmasim__topo_finalize(l.t, y->err)))
-		goto fail;
-	*out = l.t;
-	return DMASIM_OK;
-fail:
-	dmasim_topo_destroy(l.t);
-	return rc;
+	return load_stream(s, file, y->err, out);
 }
 
 int dmasim_topo_load_string(const char *text, size_t len, const char *name,
 			    struct dmasim_topo **out, struct dmasim_error *err)
 {
-	struct ydoc y;
+	struct ystream *s;
 	int rc;
 
 	if (!text || !out)
@@ -773,25 +1303,21 @@ int dmasim_topo_load_string(const char *text, size_t len, const char *name,
 					"no text or no output given");
 	if (!name)
 		name = "<string>";
-	if ((rc = ydoc_load_string(&y, text, len, name, err)))
+	if ((rc = ystream_open_string(&s, text, len, name, err)))
 		return rc;
-	rc = dmasim__topo_load_node(&y, ydoc_root(&y), name, out);
-	ydoc_fini(&y);
-	return rc;
+	return load_stream(s, name, err, out);
 }
 
 int dmasim_topo_load_file(const char *path, struct dmasim_topo **out,
 			  struct dmasim_error *err)
 {
-	struct ydoc y;
+	struct ystream *s;
 	int rc;
 
 	if (!path || !out)
 		return dmasim_error_set(err, DMASIM_EINVAL, path, 0, 0,
 					"no path or no output given");
-	if ((rc = ydoc_load_file(&y, path, err)))
+	if ((rc = ystream_open_file(&s, path, err)))
 		return rc;
-	rc = dmasim__topo_load_node(&y, ydoc_root(&y), path, out);
-	ydoc_fini(&y);
-	return rc;
+	return load_stream(s, path, err, out);
 }

@@ -8,19 +8,32 @@
 #include "dmasim/load.h"
 #include "load/ynode.h"
 
+/* libyaml's message, as "problem context (line N)" at the problem. */
+static int yaml_message(struct dmasim_error *err, const char *file,
+			const char *problem, yaml_mark_t m, const char *context,
+			yaml_mark_t cm)
+{
+	if (!problem)
+		problem = "malformed YAML";
+	if (context)
+		return dmasim_error_set(err, DMASIM_ESYNTAX, file,
+					(unsigned)m.line + 1, (unsigned)m.column + 1,
+					"%s %s (line %u)", problem, context,
+					(unsigned)cm.line + 1);
+	return dmasim_error_set(err, DMASIM_ESYNTAX, file, (unsigned)m.line + 1,
+				(unsigned)m.column + 1, "%s", problem);
+}
+
+static int parser_error(struct dmasim_error *err, const char *file,
+			const yaml_parser_t *p)
+{
+	return yaml_message(err, file, p->problem, p->problem_mark, p->context,
+			    p->context_mark);
+}
+
 static int syntax_error(struct ydoc *y, yaml_parser_t *p)
 {
-	yaml_mark_t m = p->problem_mark;
-	const char *problem = p->problem ? p->problem : "malformed YAML";
-
-	if (p->context)
-		return dmasim_error_set(y->err, DMASIM_ESYNTAX, y->file,
-					(unsigned)m.line + 1, (unsigned)m.column + 1,
-					"%s %s (line %u)", problem, p->context,
-					(unsigned)p->context_mark.line + 1);
-	return dmasim_error_set(y->err, DMASIM_ESYNTAX, y->file,
-				(unsigned)m.line + 1, (unsigned)m.column + 1,
-				"%s", problem);
+	return parser_error(y->err, y->file, p);
 }
 
 int ydoc_load_string(struct ydoc *y, const char *text, size_t len,
@@ -143,157 +156,178 @@ int yerr(struct ydoc *y, const yaml_node_t *n, int code, const char *fmt, ...)
 				msg);
 }
 
-static const char *kind_word(const yaml_node_t *n)
+/* ---- values apart from where they come from -------------------------- */
+
+struct yval ynode_val(const yaml_node_t *n)
 {
+	struct yval v = { YK_NONE, NULL, 0, ypos(n) };
+
+	if (!n)
+		return v;
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
-		return "a scalar";
+		v.kind = YK_SCALAR;
+		v.s = (const char *)n->data.scalar.value;
+		v.len = n->data.scalar.length;
+		break;
 	case YAML_SEQUENCE_NODE:
-		return "a list";
+		v.kind = YK_SEQ;
+		break;
 	case YAML_MAPPING_NODE:
+		v.kind = YK_MAP;
+		break;
+	default:
+		break;
+	}
+	return v;
+}
+
+static struct yctx yctx_of(const struct ydoc *y)
+{
+	struct yctx c = { y->file, y->err };
+
+	return c;
+}
+
+const char *ykind_word(enum ykind k)
+{
+	switch (k) {
+	case YK_SCALAR:
+		return "a scalar";
+	case YK_SEQ:
+		return "a list";
+	case YK_MAP:
 		return "a mapping";
 	default:
 		return "nothing";
 	}
 }
 
-bool yis_scalar(const yaml_node_t *n)
+int yv_err(const struct yctx *c, struct dmasim_pos pos, int code,
+	   const char *fmt, ...)
 {
-	return n && n->type == YAML_SCALAR_NODE;
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return dmasim_error_set(c->err, code, c->file, pos.line, pos.column, "%s",
+				msg);
 }
 
-const char *yscalar(const yaml_node_t *n)
+int yv_key(const struct yctx *c, const struct yval *k, const char *what,
+	   const char *const *keys, size_t *idx)
 {
-	return yis_scalar(n) ? (const char *)n->data.scalar.value : NULL;
-}
+	char list[384];
+	size_t i, len = 0;
 
-int ymap(struct ydoc *y, yaml_node_t *n, const char *what,
-	 const char *const *keys, yaml_node_t **out)
-{
-	yaml_node_pair_t *pair;
-	size_t i, nkeys = 0;
-
-	while (keys[nkeys])
-		out[nkeys++] = NULL;
-	if (n->type != YAML_MAPPING_NODE)
-		return yerr(y, n, DMASIM_ESCHEMA, "expected a mapping for %s, found %s",
-			    what, kind_word(n));
-	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top;
-	     pair++) {
-		yaml_node_t *k = yaml_document_get_node(&y->doc, pair->key);
-		const char *ks = yscalar(k);
-
-		if (!ks)
-			return yerr(y, k, DMASIM_ESCHEMA,
-				    "a key of %s is %s; keys must be plain words",
-				    what, kind_word(k));
-		for (i = 0; i < nkeys; i++)
-			if (strcmp(ks, keys[i]) == 0)
-				break;
-		if (i == nkeys) {
-			char list[384];
-			size_t len = 0, j;
-
-			list[0] = '\0';
-			for (j = 0; j < nkeys && len < sizeof(list); j++)
-				len += (size_t)snprintf(list + len, sizeof(list) - len,
-							"%s%s", j ? ", " : "", keys[j]);
-			return yerr(y, k, DMASIM_ESCHEMA,
-				    "unknown key '%s' in %s; expected one of: %s",
-				    ks, what, list);
+	if (k->kind != YK_SCALAR)
+		return yv_err(c, k->pos, DMASIM_ESCHEMA,
+			      "a key of %s is %s; keys must be plain words",
+			      what, ykind_word(k->kind));
+	for (i = 0; keys[i]; i++)
+		if (strcmp(k->s, keys[i]) == 0) {
+			*idx = i;
+			return DMASIM_OK;
 		}
-		if (out[i])
-			return yerr(y, k, DMASIM_ESCHEMA,
-				    "duplicate key '%s' in %s (first at line %u)",
-				    ks, what, ypos(out[i]).line);
-		out[i] = yaml_document_get_node(&y->doc, pair->value);
-	}
-	return DMASIM_OK;
+	list[0] = '\0';
+	for (i = 0; keys[i] && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+					i ? ", " : "", keys[i]);
+	return yv_err(c, k->pos, DMASIM_ESCHEMA,
+		      "unknown key '%s' in %s; expected one of: %s", k->s, what,
+		      list);
 }
 
-int yrequire(struct ydoc *y, const yaml_node_t *map, const yaml_node_t *val,
-	     const char *what, const char *key)
+int yv_dup_key(const struct yctx *c, const struct yval *k, const char *what,
+	       unsigned first_line)
 {
-	if (val)
+	return yv_err(c, k->pos, DMASIM_ESCHEMA,
+		      "duplicate key '%s' in %s (first at line %u)", k->s, what,
+		      first_line);
+}
+
+int yv_require(const struct yctx *c, struct dmasim_pos map, bool present,
+	       const char *what, const char *key)
+{
+	if (present)
 		return DMASIM_OK;
-	return yerr(y, map, DMASIM_ESCHEMA, "%s needs the key '%s'", what, key);
+	return yv_err(c, map, DMASIM_ESCHEMA, "%s needs the key '%s'", what, key);
 }
 
-int yseq(struct ydoc *y, yaml_node_t *n, const char *what)
+int yv_map(const struct yctx *c, const struct yval *v, const char *what)
 {
-	if (n->type != YAML_SEQUENCE_NODE)
-		return yerr(y, n, DMASIM_ESCHEMA, "expected a list for %s, found %s",
-			    what, kind_word(n));
+	if (v->kind != YK_MAP)
+		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+			      "expected a mapping for %s, found %s", what,
+			      ykind_word(v->kind));
 	return DMASIM_OK;
 }
 
-size_t yseq_len(const yaml_node_t *n)
+int yv_seq(const struct yctx *c, const struct yval *v, const char *what)
 {
-	return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-}
-
-yaml_node_t *yseq_at(struct ydoc *y, const yaml_node_t *n, size_t i)
-{
-	return yaml_document_get_node(&y->doc, n->data.sequence.items.start[i]);
-}
-
-int ystr(struct ydoc *y, yaml_node_t *n, const char *what, const char **out)
-{
-	const char *s = yscalar(n);
-
-	if (!s)
-		return yerr(y, n, DMASIM_ESCHEMA, "expected a string for %s, found %s",
-			    what, kind_word(n));
-	if (strlen(s) != n->data.scalar.length)
-		return yerr(y, n, DMASIM_ESCHEMA, "%s contains a NUL character", what);
-	if (!*s)
-		return yerr(y, n, DMASIM_ESCHEMA, "%s is empty", what);
-	*out = s;
+	if (v->kind != YK_SEQ)
+		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+			      "expected a list for %s, found %s", what,
+			      ykind_word(v->kind));
 	return DMASIM_OK;
 }
 
-int yu64(struct ydoc *y, yaml_node_t *n, const char *what, uint64_t *out)
+int yv_str(const struct yctx *c, const struct yval *v, const char *what,
+	   const char **out)
 {
-	return yu64_max(y, n, what, UINT64_MAX, out);
-}
-
-int yu64_max(struct ydoc *y, yaml_node_t *n, const char *what, uint64_t max,
-	     uint64_t *out)
-{
-	const char *s = yscalar(n);
-	uint64_t v;
-
-	if (!s)
-		return yerr(y, n, DMASIM_ESCHEMA, "expected a number for %s, found %s",
-			    what, kind_word(n));
-	if (dmasim_parse_u64(s, &v) != DMASIM_OK)
-		return yerr(y, n, DMASIM_ESCHEMA,
-			    "%s: '%s' is not a number (decimal or 0x-hex, optionally with K, M, G or T) that fits in 64 bits",
-			    what, s);
-	if (v > max)
-		return yerr(y, n, DMASIM_ESCHEMA, "%s: %s is larger than the maximum %llu",
-			    what, s, (unsigned long long)max);
-	*out = v;
+	if (v->kind != YK_SCALAR)
+		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+			      "expected a string for %s, found %s", what,
+			      ykind_word(v->kind));
+	if (strlen(v->s) != v->len)
+		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+			      "%s contains a NUL character", what);
+	if (!*v->s)
+		return yv_err(c, v->pos, DMASIM_ESCHEMA, "%s is empty", what);
+	*out = v->s;
 	return DMASIM_OK;
 }
 
-int ybool(struct ydoc *y, yaml_node_t *n, const char *what, bool *out)
+int yv_u64_max(const struct yctx *c, const struct yval *v, const char *what,
+	       uint64_t max, uint64_t *out)
 {
-	const char *s = yscalar(n);
+	uint64_t n;
 
-	if (s && strcmp(s, "true") == 0)
+	if (v->kind != YK_SCALAR)
+		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+			      "expected a number for %s, found %s", what,
+			      ykind_word(v->kind));
+	if (dmasim_parse_u64(v->s, &n) != DMASIM_OK)
+		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+			      "%s: '%s' is not a number (decimal or 0x-hex, optionally with K, M, G or T) that fits in 64 bits",
+			      what, v->s);
+	if (n > max)
+		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+			      "%s: %s is larger than the maximum %llu", what, v->s,
+			      (unsigned long long)max);
+	*out = n;
+	return DMASIM_OK;
+}
+
+int yv_bool(const struct yctx *c, const struct yval *v, const char *what,
+	    bool *out)
+{
+	if (v->kind == YK_SCALAR && strcmp(v->s, "true") == 0)
 		*out = true;
-	else if (s && strcmp(s, "false") == 0)
+	else if (v->kind == YK_SCALAR && strcmp(v->s, "false") == 0)
 		*out = false;
 	else
-		return yerr(y, n, DMASIM_ESCHEMA, "expected true or false for %s", what);
+		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+			      "expected true or false for %s", what);
 	return DMASIM_OK;
 }
 
-int yenum(struct ydoc *y, yaml_node_t *n, const char *what,
-	  const char *const *names, size_t count, int *out)
+int yv_enum(const struct yctx *c, const struct yval *v, const char *what,
+	    const char *const *names, size_t count, int *out)
 {
-	const char *s = yscalar(n);
+	const char *s = v->kind == YK_SCALAR ? v->s : NULL;
 	char list[256];
 	size_t i, len = 0;
 
@@ -309,16 +343,135 @@ int yenum(struct ydoc *y, yaml_node_t *n, const char *what,
 			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
 						len ? ", " : "", names[i]);
 	if (!s)
-		return yerr(y, n, DMASIM_ESCHEMA, "expected one of %s for %s, found %s",
-			    list, what, kind_word(n));
-	return yerr(y, n, DMASIM_ESCHEMA, "'%s' is not a valid %s; expected one of: %s",
-		    s, what, list);
+		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+			      "expected one of %s for %s, found %s", list, what,
+			      ykind_word(v->kind));
+	return yv_err(c, v->pos, DMASIM_ESCHEMA,
+		      "'%s' is not a valid %s; expected one of: %s", s, what, list);
+}
+
+int yv_range_check(const struct yctx *c, struct dmasim_pos map,
+		   struct dmasim_pos size_pos, const char *what,
+		   const struct dmasim_range *r)
+{
+	if (r->size == 0)
+		return yv_err(c, size_pos, DMASIM_ESCHEMA, "the size of %s is 0", what);
+	if (r->base + (r->size - 1) < r->base)
+		return yv_err(c, map, DMASIM_ESCHEMA,
+			      "%s [base 0x%llx, size 0x%llx] wraps past the end of the 64-bit address space",
+			      what, (unsigned long long)r->base,
+			      (unsigned long long)r->size);
+	return DMASIM_OK;
+}
+
+/* ---- the node API on top of the value checks -------------------------- */
+
+bool yis_scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE;
+}
+
+const char *yscalar(const yaml_node_t *n)
+{
+	return yis_scalar(n) ? (const char *)n->data.scalar.value : NULL;
+}
+
+int ymap(struct ydoc *y, yaml_node_t *n, const char *what,
+	 const char *const *keys, yaml_node_t **out)
+{
+	struct yctx c = yctx_of(y);
+	struct yval nv = ynode_val(n);
+	yaml_node_pair_t *pair;
+	size_t i, nkeys = 0;
+	int rc;
+
+	while (keys[nkeys])
+		out[nkeys++] = NULL;
+	if ((rc = yv_map(&c, &nv, what)))
+		return rc;
+	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top;
+	     pair++) {
+		struct yval k = ynode_val(yaml_document_get_node(&y->doc, pair->key));
+
+		if ((rc = yv_key(&c, &k, what, keys, &i)))
+			return rc;
+		if (out[i])
+			return yv_dup_key(&c, &k, what, ypos(out[i]).line);
+		out[i] = yaml_document_get_node(&y->doc, pair->value);
+	}
+	return DMASIM_OK;
+}
+
+int yrequire(struct ydoc *y, const yaml_node_t *map, const yaml_node_t *val,
+	     const char *what, const char *key)
+{
+	struct yctx c = yctx_of(y);
+
+	return yv_require(&c, ypos(map), val != NULL, what, key);
+}
+
+int yseq(struct ydoc *y, yaml_node_t *n, const char *what)
+{
+	struct yctx c = yctx_of(y);
+	struct yval v = ynode_val(n);
+
+	return yv_seq(&c, &v, what);
+}
+
+size_t yseq_len(const yaml_node_t *n)
+{
+	return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+
+yaml_node_t *yseq_at(struct ydoc *y, const yaml_node_t *n, size_t i)
+{
+	return yaml_document_get_node(&y->doc, n->data.sequence.items.start[i]);
+}
+
+int ystr(struct ydoc *y, yaml_node_t *n, const char *what, const char **out)
+{
+	struct yctx c = yctx_of(y);
+	struct yval v = ynode_val(n);
+
+	return yv_str(&c, &v, what, out);
+}
+
+int yu64(struct ydoc *y, yaml_node_t *n, const char *what, uint64_t *out)
+{
+	return yu64_max(y, n, what, UINT64_MAX, out);
+}
+
+int yu64_max(struct ydoc *y, yaml_node_t *n, const char *what, uint64_t max,
+	     uint64_t *out)
+{
+	struct yctx c = yctx_of(y);
+	struct yval v = ynode_val(n);
+
+	return yv_u64_max(&c, &v, what, max, out);
+}
+
+int ybool(struct ydoc *y, yaml_node_t *n, const char *what, bool *out)
+{
+	struct yctx c = yctx_of(y);
+	struct yval v = ynode_val(n);
+
+	return yv_bool(&c, &v, what, out);
+}
+
+int yenum(struct ydoc *y, yaml_node_t *n, const char *what,
+	  const char *const *names, size_t count, int *out)
+{
+	struct yctx c = yctx_of(y);
+	struct yval v = ynode_val(n);
+
+	return yv_enum(&c, &v, what, names, count, out);
 }
 
 int yrange(struct ydoc *y, yaml_node_t *n, const char *what,
 	   struct dmasim_range *out)
 {
 	static const char *const keys[] = { "base", "size", NULL };
+	struct yctx c = yctx_of(y);
 	yaml_node_t *v[2];
 	struct dmasim_range r;
 	int rc;
@@ -327,15 +480,679 @@ int yrange(struct ydoc *y, yaml_node_t *n, const char *what,
 	    (rc = yrequire(y, n, v[0], what, "base")) ||
 	    (rc = yrequire(y, n, v[1], what, "size")) ||
 	    (rc = yu64(y, v[0], "base", &r.base)) ||
-	    (rc = yu64(y, v[1], "size", &r.size)))
+	    (rc = yu64(y, v[1], "size", &r.size)) ||
+	    (rc = yv_range_check(&c, ypos(n), ypos(v[1]), what, &r)))
 		return rc;
-	if (r.size == 0)
-		return yerr(y, v[1], DMASIM_ESCHEMA, "the size of %s is 0", what);
-	if (r.base + (r.size - 1) < r.base)
-		return yerr(y, n, DMASIM_ESCHEMA,
-			    "%s [base 0x%llx, size 0x%llx] wraps past the end of the 64-bit address space",
-			    what, (unsigned long long)r.base,
-			    (unsigned long long)r.size);
 	*out = r;
 	return DMASIM_OK;
+}
+
+/* ---- event streams ---------------------------------------------------- */
+
+/* Aliases may expand to at most this many events in one document: a
+ * guard against "billion laughs" files. */
+#define YS_REPLAY_MAX (1u << 24)
+
+enum ys_state { ST_START, ST_DOC, ST_AFTER, ST_END, ST_FAIL };
+
+/* One event of an anchored node, kept to replay it at its aliases.
+ * kind YK_NONE stands for an alias: text is then the anchor's index and
+ * len is 1 when that anchor was still open (a recursive alias). */
+struct yrec {
+	enum ykind kind;
+	size_t text, len;
+	struct dmasim_pos pos;
+};
+
+struct yanchor {
+	char *name;
+	yaml_mark_t mark;
+	size_t first, end;   /* its events: rec[first, end) */
+	size_t depth;        /* raw nesting depth at its start */
+	bool complete;
+};
+
+/* A walk: over rec[a, b) (replay), or over node n's items from a (doc). */
+struct yframe {
+	const yaml_node_t *n;
+	size_t a, b;
+};
+
+struct ystream {
+	bool live;
+	struct yctx c;               /* handed to the reader: file + own */
+	struct dmasim_error own;     /* the reader's first error */
+	struct dmasim_error serr;    /* the stream's first error */
+	struct dmasim_error *user;   /* where the winner goes */
+	size_t depth;                /* open lists and mappings returned */
+	bool started, root_done;
+	struct yframe *frames;       /* replays (live) or the walk (doc) */
+	size_t nframes, cap_frames;
+
+	/* live */
+	yaml_parser_t parser;
+	bool parser_ready;
+	yaml_event_t ev;
+	bool have_ev;
+	enum ys_state state;
+	FILE *f;
+	bool io_error, nul, draining;
+	size_t rawdepth;
+	struct yanchor *anchors;
+	size_t nanchors, cap_anchors;
+	size_t *active;              /* anchors being recorded, innermost last */
+	size_t nactive, cap_active;
+	struct yrec *rec;
+	size_t nrec, cap_rec;
+	char *rtext;
+	size_t ntext, cap_text;
+	size_t replayed;
+
+	/* doc */
+	struct ydoc *y;
+	const yaml_node_t *root;
+};
+
+static int ys_grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap > SIZE_MAX / elem)
+		return -1;
+	p = realloc(*arr, ncap * elem);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+static int ys_nomem(struct ystream *s)
+{
+	return dmasim_error_set(&s->serr, DMASIM_ENOMEM, s->c.file, 0, 0,
+				"out of memory");
+}
+
+static struct dmasim_pos mark_pos(yaml_mark_t m)
+{
+	struct dmasim_pos p = { (unsigned)m.line + 1, (unsigned)m.column + 1 };
+
+	return p;
+}
+
+static int file_read(void *data, unsigned char *buf, size_t size,
+		     size_t *size_read)
+{
+	struct ystream *s = data;
+	size_t n = fread(buf, 1, size, s->f);
+
+	if (n < size && ferror(s->f)) {
+		s->io_error = true;
+		return 0;
+	}
+	if (n && memchr(buf, '\0', n)) {
+		s->nul = true;
+		return 0;
+	}
+	*size_read = n;
+	return 1;
+}
+
+static struct ystream *ys_new(const char *file, struct dmasim_error *err)
+{
+	struct ystream *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		dmasim_error_set(err, DMASIM_ENOMEM, file, 0, 0, "out of memory");
+		return NULL;
+	}
+	s->c.file = file;
+	s->c.err = &s->own;
+	s->user = err;
+	return s;
+}
+
+static int ys_live_init(struct ystream *s)
+{
+	if (!yaml_parser_initialize(&s->parser)) {
+		int rc = dmasim_error_set(s->user, DMASIM_ENOMEM, s->c.file, 0, 0,
+					  "out of memory");
+		free(s);
+		return rc;
+	}
+	s->parser_ready = true;
+	s->live = true;
+	return DMASIM_OK;
+}
+
+int ystream_open_file(struct ystream **out, const char *path,
+		      struct dmasim_error *err)
+{
+	struct ystream *s;
+	FILE *f;
+	int rc;
+
+	*out = NULL;
+	f = fopen(path, "rb");
+	if (!f)
+		return dmasim_error_set(err, DMASIM_EIO, path, 0, 0,
+					"cannot open: %s", strerror(errno));
+	if (!(s = ys_new(path, err))) {
+		fclose(f);
+		return DMASIM_ENOMEM;
+	}
+	if ((rc = ys_live_init(s))) {
+		fclose(f);
+		return rc;
+	}
+	s->f = f;
+	yaml_parser_set_input(&s->parser, file_read, s);
+	*out = s;
+	return DMASIM_OK;
+}
+
+int ystream_open_string(struct ystream **out, const char *text, size_t len,
+			const char *file, struct dmasim_error *err)
+{
+	struct ystream *s;
+	int rc;
+
+	*out = NULL;
+	if (memchr(text, '\0', len))
+		return dmasim_error_set(err, DMASIM_ESYNTAX, file, 0, 0,
+					"the file contains a NUL byte");
+	if (!(s = ys_new(file, err)))
+		return DMASIM_ENOMEM;
+	if ((rc = ys_live_init(s)))
+		return rc;
+	yaml_parser_set_input_string(&s->parser, (const unsigned char *)text, len);
+	*out = s;
+	return DMASIM_OK;
+}
+
+int ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t *root)
+{
+	struct ystream *s;
+
+	*out = NULL;
+	if (!(s = ys_new(y->file, y->err)))
+		return DMASIM_ENOMEM;
+	s->y = y;
+	s->root = root;
+	*out = s;
+	return DMASIM_OK;
+}
+
+const struct yctx *ystream_ctx(const struct ystream *s)
+{
+	return &s->c;
+}
+
+/* The anchors of the document, as libyaml's composer checks them. */
+static struct yanchor *find_anchor(struct ystream *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nanchors; i++)
+		if (strcmp(s->anchors[i].name, name) == 0)
+			return &s->anchors[i];
+	return NULL;
+}
+
+static void clear_anchors(struct ystream *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nanchors; i++)
+		free(s->anchors[i].name);
+	s->nanchors = s->nactive = s->nrec = s->ntext = 0;
+}
+
+static int record(struct ystream *s, enum ykind kind, const char *text,
+		  size_t len, size_t aux, struct dmasim_pos pos)
+{
+	struct yrec *r;
+
+	if (ys_grow((void **)&s->rec, &s->cap_rec, s->nrec, sizeof(*s->rec)))
+		return ys_nomem(s);
+	r = &s->rec[s->nrec];
+	r->kind = kind;
+	r->pos = pos;
+	r->text = aux;
+	r->len = len;
+	if (kind == YK_SCALAR) {
+		while (s->cap_text - s->ntext < len + 1) {
+			size_t ncap = s->cap_text ? s->cap_text * 2 : 4096;
+			char *p = realloc(s->rtext, ncap);
+			if (!p)
+				return ys_nomem(s);
+			s->rtext = p;
+			s->cap_text = ncap;
+		}
+		memcpy(s->rtext + s->ntext, text, len);
+		s->rtext[s->ntext + len] = '\0';
+		r->text = s->ntext;
+		s->ntext += len + 1;
+	}
+	s->nrec++;
+	return DMASIM_OK;
+}
+
+/* Anchors and aliases of the raw event just parsed: libyaml's composer
+ * errors, and the recording of anchored nodes for replay. */
+static int track(struct ystream *s)
+{
+	yaml_event_t *e = &s->ev;
+	struct dmasim_pos pos = mark_pos(e->start_mark);
+	const char *anchor = NULL, *text = NULL;
+	struct yanchor *a;
+	enum ykind kind;
+	size_t len = 0;
+	int rc;
+
+	switch (e->type) {
+	case YAML_DOCUMENT_END_EVENT:
+		clear_anchors(s);
+		return DMASIM_OK;
+	case YAML_ALIAS_EVENT:
+		a = find_anchor(s, (const char *)e->data.alias.anchor);
+		if (!a)
+			return yaml_message(&s->serr, s->c.file, "found undefined alias",
+					    e->start_mark, NULL, e->start_mark);
+		if (s->nactive && !s->draining)
+			return record(s, YK_NONE, NULL, !a->complete,
+				      (size_t)(a - s->anchors), pos);
+		return DMASIM_OK;
+	case YAML_SCALAR_EVENT:
+		anchor = (const char *)e->data.scalar.anchor;
+		text = (const char *)e->data.scalar.value;
+		len = e->data.scalar.length;
+		kind = YK_SCALAR;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = (const char *)e->data.sequence_start.anchor;
+		kind = YK_SEQ;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = (const char *)e->data.mapping_start.anchor;
+		kind = YK_MAP;
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		kind = YK_END;
+		break;
+	default:
+		return DMASIM_OK;
+	}
+	a = NULL;
+	if (anchor) {
+		if ((a = find_anchor(s, anchor)))
+			return yaml_message(&s->serr, s->c.file, "second occurrence",
+					    e->start_mark,
+					    "found duplicate anchor; first occurrence",
+					    a->mark);
+		if (ys_grow((void **)&s->anchors, &s->cap_anchors, s->nanchors,
+			    sizeof(*s->anchors)))
+			return ys_nomem(s);
+		a = &s->anchors[s->nanchors];
+		memset(a, 0, sizeof(*a));
+		if (!(a->name = strdup(anchor)))
+			return ys_nomem(s);
+		s->nanchors++;
+		a->mark = e->start_mark;
+		a->first = s->nrec;
+		a->depth = s->rawdepth;
+		if (kind != YK_SCALAR && !s->draining) {
+			if (ys_grow((void **)&s->active, &s->cap_active, s->nactive,
+				    sizeof(*s->active)))
+				return ys_nomem(s);
+			s->active[s->nactive++] = (size_t)(a - s->anchors);
+		}
+	}
+	if (!s->draining && (s->nactive || (a && kind == YK_SCALAR)) &&
+	    (rc = record(s, kind, text, len, 0, pos)))
+		return rc;
+	if (a && kind == YK_SCALAR) {
+		a->end = s->nrec;
+		a->complete = true;
+	}
+	if (kind == YK_SEQ || kind == YK_MAP)
+		s->rawdepth++;
+	if (kind == YK_END && s->rawdepth) {
+		s->rawdepth--;
+		if (s->nactive &&
+		    s->anchors[s->active[s->nactive - 1]].depth == s->rawdepth) {
+			a = &s->anchors[s->active[--s->nactive]];
+			a->end = s->nrec;
+			a->complete = true;
+		}
+	}
+	return DMASIM_OK;
+}
+
+/* The next event from libyaml; its errors go to the stream's error. */
+static int raw_next(struct ystream *s)
+{
+	if (s->have_ev) {
+		yaml_event_delete(&s->ev);
+		s->have_ev = false;
+	}
+	if (s->state == ST_FAIL)
+		return s->serr.code ? s->serr.code : DMASIM_ESYNTAX;
+	if (!yaml_parser_parse(&s->parser, &s->ev)) {
+		s->state = ST_FAIL;
+		return parser_error(&s->serr, s->c.file, &s->parser);
+	}
+	s->have_ev = true;
+	if (track(s)) {
+		s->state = ST_FAIL;
+		return s->serr.code;
+	}
+	return DMASIM_OK;
+}
+
+static int push_frame(struct ystream *s, const yaml_node_t *n, size_t a,
+		      size_t b)
+{
+	if (ys_grow((void **)&s->frames, &s->cap_frames, s->nframes,
+		    sizeof(*s->frames)))
+		return ys_nomem(s);
+	s->frames[s->nframes].n = n;
+	s->frames[s->nframes].a = a;
+	s->frames[s->nframes].b = b;
+	s->nframes++;
+	return DMASIM_OK;
+}
+
+/* Follow an alias to anchor @ai: replay its events next. */
+static int replay(struct ystream *s, size_t ai, bool recursive,
+		  struct dmasim_pos pos)
+{
+	const struct yanchor *a = &s->anchors[ai];
+
+	if (recursive || !a->complete)
+		return yv_err(&s->c, pos, DMASIM_ESCHEMA,
+			      "alias '*%s' refers to a node that contains it; recursive aliases are not supported",
+			      a->name);
+	return push_frame(s, NULL, a->first, a->end);
+}
+
+/* The next event of the live document; with @expand false, aliases come
+ * as one placeholder scalar (for skipping). */
+static int live_next(struct ystream *s, struct yval *out, bool expand)
+{
+	static const char empty[] = "";
+	int rc;
+
+	for (;;) {
+		if (s->nframes) {
+			struct yframe *f = &s->frames[s->nframes - 1];
+			const struct yrec *r;
+
+			if (f->a == f->b) {
+				s->nframes--;
+				continue;
+			}
+			r = &s->rec[f->a++];
+			if (r->kind == YK_NONE && expand) {
+				if ((rc = replay(s, r->text, r->len != 0, r->pos)))
+					return rc;
+				continue;
+			}
+			if (++s->replayed > YS_REPLAY_MAX)
+				return yv_err(&s->c, r->pos, DMASIM_ESCHEMA,
+					      "aliases expand to more than %u YAML events; refusing to follow them",
+					      YS_REPLAY_MAX);
+			out->kind = r->kind == YK_NONE ? YK_SCALAR : r->kind;
+			out->s = r->kind == YK_SCALAR ? s->rtext + r->text : empty;
+			out->len = r->kind == YK_SCALAR ? r->len : 0;
+			out->pos = r->pos;
+			return DMASIM_OK;
+		}
+		if ((rc = raw_next(s)))
+			return rc;
+		out->pos = mark_pos(s->ev.start_mark);
+		out->s = NULL;
+		out->len = 0;
+		switch (s->ev.type) {
+		case YAML_SCALAR_EVENT:
+			out->kind = YK_SCALAR;
+			out->s = (const char *)s->ev.data.scalar.value;
+			out->len = s->ev.data.scalar.length;
+			return DMASIM_OK;
+		case YAML_SEQUENCE_START_EVENT:
+			out->kind = YK_SEQ;
+			return DMASIM_OK;
+		case YAML_MAPPING_START_EVENT:
+			out->kind = YK_MAP;
+			return DMASIM_OK;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			out->kind = YK_END;
+			return DMASIM_OK;
+		case YAML_ALIAS_EVENT:
+			if (!expand) {
+				out->kind = YK_SCALAR;
+				out->s = empty;
+				return DMASIM_OK;
+			}
+			rc = replay(s, (size_t)(find_anchor(s,
+				(const char *)s->ev.data.alias.anchor) - s->anchors),
+				false, out->pos);
+			if (rc)
+				return rc;
+			continue;
+		default:
+			/* Stream and document events never come inside the root. */
+			return yv_err(&s->c, out->pos, DMASIM_ESYNTAX,
+				      "unexpected YAML event %d", (int)s->ev.type);
+		}
+	}
+}
+
+/* The live stream up to the root: STREAM-START, DOCUMENT-START. */
+static int live_begin(struct ystream *s)
+{
+	int rc;
+
+	if ((rc = raw_next(s)) || (rc = raw_next(s)))
+		return rc;
+	if (s->ev.type == YAML_STREAM_END_EVENT) {
+		s->state = ST_END;
+		return dmasim_error_set(&s->serr, DMASIM_ESCHEMA, s->c.file, 1, 1,
+					"the file is empty; expected a mapping");
+	}
+	s->state = ST_DOC;
+	return DMASIM_OK;
+}
+
+/* The next event of a walk over a loaded document. */
+static int doc_next(struct ystream *s, struct yval *out)
+{
+	const yaml_node_t *n = NULL;
+	int rc;
+
+	if (!s->nframes) {
+		n = s->root;
+	} else {
+		struct yframe *f = &s->frames[s->nframes - 1];
+
+		if (f->n->type == YAML_SEQUENCE_NODE) {
+			if (f->a < yseq_len(f->n))
+				n = yseq_at(s->y, f->n, f->a++);
+		} else {
+			const yaml_node_pair_t *pairs = f->n->data.mapping.pairs.start;
+			size_t np = (size_t)(f->n->data.mapping.pairs.top - pairs);
+
+			if (f->a < 2 * np) {
+				const yaml_node_pair_t *pr = &pairs[f->a / 2];
+				n = yaml_document_get_node(&s->y->doc,
+							   f->a % 2 ? pr->value : pr->key);
+				f->a++;
+			}
+		}
+		if (!n) {
+			s->nframes--;
+			out->kind = YK_END;
+			out->s = NULL;
+			out->len = 0;
+			out->pos = ypos(f->n);
+			return DMASIM_OK;
+		}
+	}
+	*out = ynode_val(n);
+	if (out->kind == YK_SEQ || out->kind == YK_MAP)
+		if ((rc = push_frame(s, n, 0, 0)))
+			return rc;
+	return DMASIM_OK;
+}
+
+static void account(struct ystream *s, const struct yval *ev)
+{
+	if (ev->kind == YK_SEQ || ev->kind == YK_MAP)
+		s->depth++;
+	else if (ev->kind == YK_END && s->depth)
+		s->depth--;
+	if (s->depth == 0)
+		s->root_done = true;
+}
+
+int ystream_next(struct ystream *s, struct yval *ev)
+{
+	int rc;
+
+	if (!s->started) {
+		s->started = true;
+		if (s->live && (rc = live_begin(s)))
+			return rc;
+	}
+	if (s->root_done) {
+		ev->kind = YK_NONE;
+		ev->s = NULL;
+		ev->len = 0;
+		ev->pos.line = ev->pos.column = 0;
+		return DMASIM_OK;
+	}
+	rc = s->live ? live_next(s, ev, true) : doc_next(s, ev);
+	if (rc)
+		return rc;
+	account(s, ev);
+	return DMASIM_OK;
+}
+
+int ystream_skip(struct ystream *s)
+{
+	struct yval ev;
+	size_t d = 1;
+	int rc;
+
+	if (!s->live) {
+		s->nframes--;
+	} else {
+		while (d) {
+			if ((rc = live_next(s, &ev, false)))
+				return rc;
+			if (ev.kind == YK_SEQ || ev.kind == YK_MAP)
+				d++;
+			else if (ev.kind == YK_END)
+				d--;
+		}
+	}
+	ev.kind = YK_END;
+	account(s, &ev);
+	return DMASIM_OK;
+}
+
+/* Read what is left of the live stream, as ydoc_load_string() would have:
+ * the rest of the document, then a second document, if any, in full. */
+static void live_finish(struct ystream *s)
+{
+	yaml_mark_t second;
+
+	if (!s->started) {
+		s->started = true;
+		if (live_begin(s))
+			return;
+	}
+	while (s->state == ST_DOC) {
+		if (raw_next(s))
+			return;
+		if (s->ev.type == YAML_DOCUMENT_END_EVENT)
+			s->state = ST_AFTER;
+	}
+	if (s->state != ST_AFTER || raw_next(s))
+		return;
+	if (s->ev.type == YAML_STREAM_END_EVENT) {
+		s->state = ST_END;
+		return;
+	}
+	second = s->ev.start_mark;
+	s->draining = true;
+	do {
+		if (raw_next(s))
+			return;
+	} while (s->ev.type != YAML_DOCUMENT_END_EVENT);
+	s->state = ST_END;
+	dmasim_error_set(&s->serr, DMASIM_ESCHEMA, s->c.file,
+			 (unsigned)second.line + 1, (unsigned)second.column + 1,
+			 "a second YAML document; expected exactly one");
+}
+
+/* The parser stopped early: the rest of the file may still hold a NUL
+ * byte or fail to read, which ydoc_load_file() would have reported. */
+static void scan_rest(struct ystream *s)
+{
+	char buf[65536];
+	size_t n;
+
+	while (!s->io_error && !s->nul && (n = fread(buf, 1, sizeof(buf), s->f)))
+		if (memchr(buf, '\0', n))
+			s->nul = true;
+	if (ferror(s->f))
+		s->io_error = true;
+}
+
+int ystream_close(struct ystream *s, int rc)
+{
+	const struct dmasim_error *win = NULL;
+
+	if (s->live) {
+		s->draining = rc != DMASIM_OK;
+		live_finish(s);
+		if (s->f)
+			scan_rest(s);
+	}
+	if (s->io_error)
+		rc = dmasim_error_set(s->user, DMASIM_EIO, s->c.file, 0, 0,
+				      "cannot read (is it a directory?)");
+	else if (s->nul)
+		rc = dmasim_error_set(s->user, DMASIM_ESYNTAX, s->c.file, 0, 0,
+				      "the file contains a NUL byte");
+	else if (s->serr.code)
+		win = &s->serr;
+	else if (rc || s->own.code)
+		win = &s->own;
+	if (win) {
+		rc = win->code ? win->code : rc;
+		if (s->user && s->user->code == DMASIM_OK && win->code)
+			*s->user = *win;
+	}
+	if (s->have_ev)
+		yaml_event_delete(&s->ev);
+	if (s->parser_ready)
+		yaml_parser_delete(&s->parser);
+	if (s->f)
+		fclose(s->f);
+	clear_anchors(s);
+	free(s->anchors);
+	free(s->active);
+	free(s->rec);
+	free(s->rtext);
+	free(s->frames);
+	free(s);
+	return rc;
 }

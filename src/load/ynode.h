@@ -62,4 +62,94 @@ int yenum(struct ydoc *y, yaml_node_t *n, const char *what,
 int yrange(struct ydoc *y, yaml_node_t *n, const char *what,
 	   struct dmasim_range *out);
 
+/*
+ * ---- Values apart from where they come from ---------------------------
+ *
+ * The checks above take a document node; the streaming topology loader has
+ * only events.  Both describe a value as a struct yval (its kind, the text
+ * of a scalar, its position) and call the yv_* functions below, so every
+ * message is written once.
+ */
+enum ykind {
+	YK_NONE,    /* nothing (also: the end of the stream) */
+	YK_SCALAR,
+	YK_SEQ,     /* a list (as an event: its start) */
+	YK_MAP,     /* a mapping (as an event: its start) */
+	YK_END,     /* as an event: the end of the innermost list or mapping */
+};
+
+struct yval {
+	enum ykind kind;
+	const char *s;           /* scalars: NUL-terminated text; else NULL */
+	size_t len;              /* scalars: length of s (NULs make it differ) */
+	struct dmasim_pos pos;   /* where the value starts */
+};
+
+/* Where errors go: the file name in messages and the error to fill. */
+struct yctx {
+	const char *file;
+	struct dmasim_error *err;
+};
+
+struct yval ynode_val(const yaml_node_t *n);
+const char *ykind_word(enum ykind k);   /* "a scalar", "a list", ... */
+int yv_err(const struct yctx *c, struct dmasim_pos pos, int code,
+	   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A mapping key: a scalar listed in @keys (NULL-terminated); sets *idx. */
+int yv_key(const struct yctx *c, const struct yval *k, const char *what,
+	   const char *const *keys, size_t *idx);
+/* "duplicate key" at @k; @first_line is where the first value was. */
+int yv_dup_key(const struct yctx *c, const struct yval *k, const char *what,
+	       unsigned first_line);
+int yv_require(const struct yctx *c, struct dmasim_pos map, bool present,
+	       const char *what, const char *key);
+int yv_map(const struct yctx *c, const struct yval *v, const char *what);
+int yv_seq(const struct yctx *c, const struct yval *v, const char *what);
+int yv_str(const struct yctx *c, const struct yval *v, const char *what,
+	   const char **out);
+int yv_u64_max(const struct yctx *c, const struct yval *v, const char *what,
+	       uint64_t max, uint64_t *out);
+int yv_bool(const struct yctx *c, const struct yval *v, const char *what,
+	    bool *out);
+int yv_enum(const struct yctx *c, const struct yval *v, const char *what,
+	    const char *const *names, size_t count, int *out);
+/* The checks of yrange on a parsed { base, size } (@map: the mapping,
+ * @size_pos: its size value). */
+int yv_range_check(const struct yctx *c, struct dmasim_pos map,
+		   struct dmasim_pos size_pos, const char *what,
+		   const struct dmasim_range *r);
+
+/*
+ * ---- A YAML event stream ---------------------------------------------
+ *
+ * One document as a stream of struct yval events (YK_SCALAR, YK_SEQ,
+ * YK_MAP, YK_END), read either from libyaml's parser (a file or a string;
+ * nothing but the current event is kept) or by walking a node of a loaded
+ * document.  Aliases are replayed as the events of their anchor, so the
+ * reader sees what the document API would have built.  Errors of the
+ * stream itself (syntax, anchors, a second document, NUL bytes, I/O) go
+ * to the stream's own error; ystream_finish() decides which error wins,
+ * the same way ydoc_load_string() does: the stream's, then the reader's.
+ */
+struct ystream;
+
+/* A stream over a file (read as it is parsed), a string, or @root of an
+ * already-loaded document (whose file and error are @y's). */
+int ystream_open_file(struct ystream **out, const char *path,
+		      struct dmasim_error *err);
+int ystream_open_string(struct ystream **out, const char *text, size_t len,
+			const char *file, struct dmasim_error *err);
+int ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t *root);
+/* The context the reader must report its own errors to. */
+const struct yctx *ystream_ctx(const struct ystream *s);
+/* The next event; its text stays valid until the next call.  The first
+ * event is the root; after the root's last event comes YK_NONE. */
+int ystream_next(struct ystream *s, struct yval *ev);
+/* Skip the rest of the list or mapping whose start was just returned. */
+int ystream_skip(struct ystream *s);
+/* Finish: read what is left (when @rc, the reader's status, is an error,
+ * only to find errors that come first), then report the winning error to
+ * the caller's error.  Frees @s.  Returns the final status. */
+int ystream_close(struct ystream *s, int rc);
+
 #endif

@@ -24,53 +24,57 @@ static const char *devname(const struct dmasim_device *d)
 
 /* ---- links --------------------------------------------------------- */
 
+/* Children lists in one array: slot p < ndevs holds the children of device
+ * p, slot ndevs + h the root bus of host bridge h; each list in id order.
+ * Unnamed devices are named by their BDF text (the array is final now). */
 static int link_devices(struct dmasim_topo *t, struct dmasim_error *err)
 {
-	size_t *nkids, *fill, i, total = 0;
+	size_t nslots = t->ndevs + t->nhbs, i;
+	uint32_t *start;
 
-	nkids = calloc(t->ndevs + t->nhbs + 1, sizeof(*nkids));
-	fill = calloc(t->ndevs + t->nhbs + 1, sizeof(*fill));
-	t->childv = calloc(t->ndevs + 1, sizeof(*t->childv));
-	if (!nkids || !fill || !t->childv) {
-		free(nkids);
-		free(fill);
+	start = calloc(nslots + 1, sizeof(*start));
+	t->childv = malloc((t->ndevs + 1) * sizeof(*t->childv));
+	if (!start || !t->childv) {
+		free(start);
 		return dmasim_error_set(err, DMASIM_ENOMEM, t->file, 0, 0,
 					"out of memory");
 	}
-	/* Slots 0..ndevs-1: children of a device; ndevs+h: root bus of hb h. */
 	for (i = 0; i < t->ndevs; i++) {
-		size_t p = t->devx[i].parent;
-		nkids[p == DMASIM__NONE ? t->ndevs + t->devx[i].hb : p]++;
+		uint32_t p = t->devx[i].parent;
+		start[p == DMASIM__NOPARENT ? t->ndevs + t->devx[i].hb : p]++;
 	}
-	for (i = 0; i < t->ndevs + t->nhbs; i++) {
-		fill[i] = total;
-		total += nkids[i];
+	/* Running sums: start[s] = one past the end of slot s's list... */
+	for (i = 1; i <= nslots; i++)
+		start[i] += start[i - 1];
+	/* ...and filling from the last device back leaves start[s] at the
+	 * beginning of slot s's list, in ascending id order. */
+	for (i = t->ndevs; i-- > 0;) {
+		const struct dmasim__devx *x = &t->devx[i];
+		size_t slot = x->parent == DMASIM__NOPARENT ? t->ndevs + x->hb
+							    : x->parent;
+		t->childv[--start[slot]] = &t->devs[i];
 	}
 	for (i = 0; i < t->ndevs; i++) {
 		struct dmasim_device *d = &t->devs[i];
-		struct dmasim__devx *x = &t->devx[i];
-		size_t slot = x->parent == DMASIM__NONE ? t->ndevs + x->hb
-							: x->parent;
+		const struct dmasim__devx *x = &t->devx[i];
 
 		d->id = (unsigned)i;
 		d->hb = &t->hbs[x->hb];
-		d->parent = x->parent == DMASIM__NONE ? NULL : &t->devs[x->parent];
+		d->parent = x->parent == DMASIM__NOPARENT ? NULL : &t->devs[x->parent];
 		d->depth = d->parent ? d->parent->depth + 1 : 0;
 		d->bars = x->nbars ? &t->bars[x->bar_first] : NULL;
 		d->nbars = x->nbars;
-		t->childv[fill[slot]++] = d;
-	}
-	/* fill[] now points one past each list; rewind to the start. */
-	for (i = 0; i < t->ndevs; i++) {
-		t->devs[i].nchildren = nkids[i];
-		t->devs[i].children = &t->childv[fill[i] - nkids[i]];
+		if (!d->name)
+			d->name = d->bdf;
+		d->nchildren = start[i + 1] - start[i];
+		d->children = &t->childv[start[i]];
 	}
 	for (i = 0; i < t->nhbs; i++) {
-		t->hbs[i].ndevices = nkids[t->ndevs + i];
-		t->hbs[i].devices = &t->childv[fill[t->ndevs + i] - nkids[t->ndevs + i]];
+		size_t s = t->ndevs + i;
+		t->hbs[i].ndevices = start[s + 1] - start[s];
+		t->hbs[i].devices = &t->childv[start[s]];
 	}
-	free(nkids);
-	free(fill);
+	free(start);
 	return DMASIM_OK;
 }
 
@@ -729,61 +733,125 @@ static int set_domains_and_groups(struct dmasim_topo *t, struct dmasim_error *er
 
 /* ---- lookups --------------------------------------------------------- */
 
-static int cmp_by_name(const void *a, const void *b)
-{
-	const struct dmasim_device *x = *(const struct dmasim_device *const *)a;
-	const struct dmasim_device *y = *(const struct dmasim_device *const *)b;
-	int c = strcmp(x->name, y->name);
-
-	return c ? c : (x->id < y->id ? -1 : x->id > y->id);
-}
-
 static uint32_t bdf_key(const struct dmasim_device *d)
 {
 	return (uint32_t)d->segment << 16 | (uint32_t)d->bus << 8 | d->devfn;
 }
 
-static int cmp_by_bdf(const void *a, const void *b)
+/* Orders of device ids: by name, or by BDF; ties by id (a stable sort of
+ * ids in ascending order keeps them so). */
+static bool name_before(const struct dmasim_device *v, uint32_t a, uint32_t b)
 {
-	const struct dmasim_device *x = *(const struct dmasim_device *const *)a;
-	const struct dmasim_device *y = *(const struct dmasim_device *const *)b;
-	uint32_t kx = bdf_key(x), ky = bdf_key(y);
+	return strcmp(v[a].name, v[b].name) < 0;
+}
 
-	if (kx != ky)
-		return kx < ky ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
+static bool bdf_before(const struct dmasim_device *v, uint32_t a, uint32_t b)
+{
+	return bdf_key(&v[a]) < bdf_key(&v[b]);
+}
+
+/* Stable bottom-up merge sort of @n ids, using @tmp (n entries). */
+static void sort_ids(uint32_t *ids, uint32_t *tmp, size_t n,
+		     const struct dmasim_device *v,
+		     bool (*before)(const struct dmasim_device *, uint32_t, uint32_t))
+{
+	uint32_t *src = ids, *dst = tmp, *sw;
+	size_t w, lo;
+
+	for (w = 1; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n;
+			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+
+			while (i < mid && j < hi)
+				dst[k++] = before(v, src[j], src[i]) ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	if (src != ids)
+		memcpy(ids, src, n * sizeof(*ids));
+}
+
+static int cmp_hb_name(const void *a, const void *b)
+{
+	const struct dmasim_host_bridge *x = *(const struct dmasim_host_bridge *const *)a;
+	const struct dmasim_host_bridge *y = *(const struct dmasim_host_bridge *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->id < y->id ? -1 : x->id > y->id);
+}
+
+/* Host-bridge names are unique: report the first host bridge (in file
+ * order) whose name an earlier one already has, naming the first of them. */
+static int check_hb_names(struct dmasim_topo *t, struct dmasim_error *err)
+{
+	const struct dmasim_host_bridge **v, *dup = NULL, *first = NULL;
+	size_t i, g;
+
+	if (t->nhbs < 2)
+		return DMASIM_OK;
+	if (!(v = malloc(t->nhbs * sizeof(*v))))
+		return dmasim_error_set(err, DMASIM_ENOMEM, t->file, 0, 0,
+					"out of memory");
+	for (i = 0; i < t->nhbs; i++)
+		v[i] = &t->hbs[i];
+	qsort(v, t->nhbs, sizeof(*v), cmp_hb_name);
+	for (g = 0; g < t->nhbs; g = i) {
+		for (i = g + 1; i < t->nhbs && strcmp(v[i]->name, v[g]->name) == 0; i++)
+			;
+		if (i > g + 1 && (!dup || v[g + 1]->id < dup->id)) {
+			dup = v[g + 1];
+			first = v[g];
+		}
+	}
+	free(v);
+	if (dup)
+		return dmasim__topo_err(t, err, DMASIM_ETOPO, dup->pos,
+			"host bridge name '%s' is already used at line %u",
+			dup->name, first->pos.line);
+	return DMASIM_OK;
 }
 
 static int build_lookups(struct dmasim_topo *t, struct dmasim_error *err)
 {
+	const struct dmasim_device *v = t->devs;
+	uint32_t *tmp;
 	size_t i;
 
 	t->by_name = malloc((t->ndevs + 1) * sizeof(*t->by_name));
 	t->by_bdf = malloc((t->ndevs + 1) * sizeof(*t->by_bdf));
-	if (!t->by_name || !t->by_bdf)
+	tmp = malloc((t->ndevs + 1) * sizeof(*tmp));
+	if (!t->by_name || !t->by_bdf || !tmp) {
+		free(tmp);
 		return dmasim_error_set(err, DMASIM_ENOMEM, t->file, 0, 0,
 					"out of memory");
-	for (i = 0; i < t->ndevs; i++)
-		t->by_name[i] = t->by_bdf[i] = &t->devs[i];
-	qsort(t->by_name, t->ndevs, sizeof(*t->by_name), cmp_by_name);
-	qsort(t->by_bdf, t->ndevs, sizeof(*t->by_bdf), cmp_by_bdf);
-	for (i = 1; i < t->ndevs; i++) {
-		if (strcmp(t->by_name[i]->name, t->by_name[i - 1]->name) == 0)
-			return dmasim__topo_err(t, err, DMASIM_ETOPO, t->by_name[i]->pos,
-				"name '%s' is already used by the device at line %u",
-				t->by_name[i]->name, t->by_name[i - 1]->pos.line);
-		if (bdf_key(t->by_bdf[i]) == bdf_key(t->by_bdf[i - 1]))
-			return dmasim__topo_err(t, err, DMASIM_ETOPO, t->by_bdf[i]->pos,
-				"BDF %s is already used by the device at line %u",
-				t->by_bdf[i]->bdf, t->by_bdf[i - 1]->pos.line);
 	}
-	for (i = 1; i < t->nhbs; i++)
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(t->hbs[i].name, t->hbs[j].name) == 0)
-				return dmasim__topo_err(t, err, DMASIM_ETOPO, t->hbs[i].pos,
-					"host bridge name '%s' is already used at line %u",
-					t->hbs[i].name, t->hbs[j].pos.line);
-	return DMASIM_OK;
+	for (i = 0; i < t->ndevs; i++)
+		t->by_name[i] = t->by_bdf[i] = (uint32_t)i;
+	sort_ids(t->by_name, tmp, t->ndevs, v, name_before);
+	sort_ids(t->by_bdf, tmp, t->ndevs, v, bdf_before);
+	free(tmp);
+	for (i = 1; i < t->ndevs; i++) {
+		const struct dmasim_device *a = &v[t->by_name[i - 1]], *b = &v[t->by_name[i]];
+		const struct dmasim_device *c = &v[t->by_bdf[i - 1]], *d = &v[t->by_bdf[i]];
+
+		if (strcmp(b->name, a->name) == 0)
+			return dmasim__topo_err(t, err, DMASIM_ETOPO, b->pos,
+				"name '%s' is already used by the device at line %u",
+				b->name, a->pos.line);
+		if (bdf_key(d) == bdf_key(c))
+			return dmasim__topo_err(t, err, DMASIM_ETOPO, d->pos,
+				"BDF %s is already used by the device at line %u",
+				d->bdf, c->pos.line);
+	}
+	return check_hb_names(t, err);
 }
 
 /* ---- entry ----------------------------------------------------------- */
@@ -822,8 +890,13 @@ int dmasim__topo_finalize(struct dmasim_topo *t, struct dmasim_error *err)
 	    (rc = for_each_sibling_list(t, err, check_sibling_overlap)))
 		return rc;
 	set_dma_limits(t);
-	if ((rc = set_domains_and_groups(t, err)) ||
-	    (rc = dmasim__decode_index_build(t, err)) ||
+	if ((rc = set_domains_and_groups(t, err)))
+		return rc;
+	/* The build-time side array is not needed any more. */
+	free(t->devx);
+	t->devx = NULL;
+	t->cap_devx = 0;
+	if ((rc = dmasim__decode_index_build(t, err)) ||
 	    (rc = dmasim__lca_index_build(t, err)))
 		return rc;
 	return DMASIM_OK;

@@ -7,7 +7,7 @@
 #include "dmasim/load.h"
 #include "model/topo_int.h"
 
-int dmasim__grow(void **arr, size_t *cap, size_t n, size_t elem)
+int dmasim__grow_raw(void **arr, size_t *cap, size_t n, size_t elem)
 {
 	size_t ncap;
 	void *p;
@@ -20,11 +20,30 @@ int dmasim__grow(void **arr, size_t *cap, size_t n, size_t elem)
 	p = realloc(*arr, ncap * elem);
 	if (!p)
 		return -1;
-	memset((char *)p + *cap * elem, 0, (ncap - *cap) * elem);
 	*arr = p;
 	*cap = ncap;
 	return 0;
 }
+
+int dmasim__grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+	size_t old = *cap;
+
+	if (dmasim__grow_raw(arr, cap, n, elem))
+		return -1;
+	if (*cap != old)
+		memset((char *)*arr + old * elem, 0, (*cap - old) * elem);
+	return 0;
+}
+
+/* The string arena: chunks that never move, so names stay put. */
+struct dmasim__chunk {
+	struct dmasim__chunk *next;
+	size_t used, size;
+	char data[];
+};
+
+#define CHUNK_SIZE (64u << 10)
 
 struct dmasim_topo *dmasim__topo_new(const char *file)
 {
@@ -44,33 +63,54 @@ struct dmasim_topo *dmasim__topo_new(const char *file)
 	return topo;
 }
 
-const char *dmasim__topo_strdup(struct dmasim_topo *topo, const char *s)
+const char *dmasim__topo_strndup(struct dmasim_topo *topo, const char *s,
+				 size_t len)
 {
-	char **slot = DMASIM__PUSH(topo, strs, nstrs, cap_strs);
+	struct dmasim__chunk *c = topo->strs;
 	char *copy;
 
-	if (!slot)
-		return NULL;
-	copy = strdup(s);
-	if (!copy) {
-		topo->nstrs--;
-		return NULL;
+	if (!c || c->size - c->used < len + 1) {
+		size_t size = len + 1 > CHUNK_SIZE / 4 ? len + 1 : CHUNK_SIZE;
+
+		if (len + 1 > size || size > SIZE_MAX - sizeof(*c))
+			return NULL;
+		c = malloc(sizeof(*c) + size);
+		if (!c)
+			return NULL;
+		c->used = 0;
+		c->size = size;
+		if (size == CHUNK_SIZE || !topo->strs) {
+			c->next = topo->strs;
+			topo->strs = c;
+		} else {
+			/* A big string gets its own chunk behind the current one. */
+			c->next = topo->strs->next;
+			topo->strs->next = c;
+		}
 	}
-	*slot = copy;
+	copy = c->data + c->used;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	c->used += len + 1;
 	return copy;
+}
+
+const char *dmasim__topo_strdup(struct dmasim_topo *topo, const char *s)
+{
+	return dmasim__topo_strndup(topo, s, strlen(s));
 }
 
 void dmasim_topo_destroy(struct dmasim_topo *topo)
 {
-	size_t i;
-
 	if (!topo)
 		return;
 	dmasim__decode_index_destroy(topo->decode);
 	dmasim__lca_index_destroy(topo->lca);
-	for (i = 0; i < topo->nstrs; i++)
-		free(topo->strs[i]);
-	free(topo->strs);
+	while (topo->strs) {
+		struct dmasim__chunk *next = topo->strs->next;
+		free(topo->strs);
+		topo->strs = next;
+	}
 	free(topo->devs);
 	free(topo->devx);
 	free(topo->hbs);
@@ -94,45 +134,51 @@ const struct dmasim_machine *dmasim_topo_machine(const struct dmasim_topo *topo)
 	return &topo->m;
 }
 
-static int cmp_name_key(const void *key, const void *elem)
+static uint32_t bdf_key_of(uint16_t segment, uint8_t bus, uint8_t devfn)
 {
-	const struct dmasim_device *d = *(const struct dmasim_device *const *)elem;
-
-	return strcmp((const char *)key, d->name);
-}
-
-struct bdf_key {
-	uint16_t segment;
-	uint8_t bus, devfn;
-};
-
-static int cmp_bdf_key(const void *key, const void *elem)
-{
-	const struct bdf_key *k = key;
-	const struct dmasim_device *d = *(const struct dmasim_device *const *)elem;
-	uint32_t a = (uint32_t)k->segment << 16 | (uint32_t)k->bus << 8 | k->devfn;
-	uint32_t b = (uint32_t)d->segment << 16 | (uint32_t)d->bus << 8 | d->devfn;
-
-	return a < b ? -1 : a > b;
+	return (uint32_t)segment << 16 | (uint32_t)bus << 8 | devfn;
 }
 
 const struct dmasim_device *dmasim_topo_find_device(const struct dmasim_topo *topo,
 						    const char *what)
 {
-	const struct dmasim_device *const *hit;
-	struct bdf_key k;
+	const struct dmasim_device *d = topo->devs;
+	size_t lo = 0, hi = topo->ndevs;
+	uint16_t segment;
+	uint8_t bus, devfn;
+	uint32_t key;
 
 	if (!what || !topo->by_name)
 		return NULL;
-	hit = bsearch(what, topo->by_name, topo->ndevs, sizeof(*topo->by_name),
-		      cmp_name_key);
-	if (hit)
-		return *hit;
-	if (dmasim_parse_bdf(what, &k.segment, &k.bus, &k.devfn) != DMASIM_OK)
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(what, d[topo->by_name[mid]].name);
+
+		if (c == 0)
+			return &d[topo->by_name[mid]];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (dmasim_parse_bdf(what, &segment, &bus, &devfn) != DMASIM_OK)
 		return NULL;
-	hit = bsearch(&k, topo->by_bdf, topo->ndevs, sizeof(*topo->by_bdf),
-		      cmp_bdf_key);
-	return hit ? *hit : NULL;
+	key = bdf_key_of(segment, bus, devfn);
+	lo = 0;
+	hi = topo->ndevs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct dmasim_device *m = &d[topo->by_bdf[mid]];
+		uint32_t k = bdf_key_of(m->segment, m->bus, m->devfn);
+
+		if (k == key)
+			return m;
+		if (key < k)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
 }
 
 const struct dmasim_host_bridge *

@@ -13,16 +13,18 @@
 
 #define DMASIM__NONE SIZE_MAX
 
-/* Build-time links of a device, by index (pointers are set at finalize). */
+/* Build-time links of a device, by index (pointers are set at finalize,
+ * which frees this side array). */
+#define DMASIM__NOPARENT UINT32_MAX
 struct dmasim__devx {
-	size_t parent;     /* DMASIM__NONE on the root bus */
-	size_t hb;
-	size_t bar_first, nbars;
+	uint32_t parent;   /* DMASIM__NOPARENT on the root bus */
+	uint32_t hb;
+	uint32_t bar_first;
+	uint8_t nbars;
 	bool bdf_has_segment;
 	bool has_secondary, has_subordinate; /* given in the file */
 	bool has_bus_dma_limit;
 	bool has_domain;
-	struct dmasim_pos children_pos;
 };
 
 struct dmasim__hbx {
@@ -70,13 +72,12 @@ struct dmasim_topo {
 	struct dmasim_range *resv;
 	size_t nresv, cap_resv;
 
-	char **strs;                 /* every string the topology owns */
-	size_t nstrs, cap_strs;
+	struct dmasim__chunk *strs;  /* arena of every string the topology owns */
 
 	/* Set at finalize. */
 	const struct dmasim_device **childv; /* children and root-bus lists */
-	const struct dmasim_device **by_name;
-	const struct dmasim_device **by_bdf;
+	uint32_t *by_name;                   /* device ids sorted by name */
+	uint32_t *by_bdf;                    /* ... and by segment:bus:devfn */
 	bool msi_given;
 
 	struct dmasim__decode_index *decode; /* fabric/decode_index.c */
@@ -85,15 +86,19 @@ struct dmasim_topo {
 
 /* topo.c */
 struct dmasim_topo *dmasim__topo_new(const char *file);
-/* Grow *arr (elements of @elem bytes) so that index n fits. */
+/* Grow *arr (elements of @elem bytes) so that index n fits; new elements
+ * are zeroed (dmasim__grow_raw leaves them as realloc does). */
 int dmasim__grow(void **arr, size_t *cap, size_t n, size_t elem);
+int dmasim__grow_raw(void **arr, size_t *cap, size_t n, size_t elem);
 #define DMASIM__PUSH(topo, field, nfield, capfield)                        \
 	(dmasim__grow((void **)&(topo)->field, &(topo)->capfield,           \
 		      (topo)->nfield, sizeof(*(topo)->field)) == 0              \
 		 ? &(topo)->field[(topo)->nfield++]                             \
 		 : NULL)
-/* Copy @s into the topology's string pool; NULL on ENOMEM. */
+/* Copy @s into the topology's string arena; NULL on ENOMEM. */
 const char *dmasim__topo_strdup(struct dmasim_topo *topo, const char *s);
+const char *dmasim__topo_strndup(struct dmasim_topo *topo, const char *s,
+				 size_t len);
 
 /* finalize.c: links, derived data, load-time rules, indexes. */
 int dmasim__topo_finalize(struct dmasim_topo *topo, struct dmasim_error *err);
