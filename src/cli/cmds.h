@@ -7,4 +7,8 @@ int cmd_upstream(int argc, char **argv);
 int cmd_p2p(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_map(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 #endif

@@ -96,7 +96,7 @@ static void expect_load_error(const char *file, unsigned line, unsigned col, con
 START_TEST(test_suite_bad_input_is_positioned)
 {
 	expect_load_error(SCN "bad-device.suite.yaml", 6, 39, "no device 'gpu9'");
-	expect_load_error(SCN "bad-expect.suite.yaml", 7, 15,
+	expect_load_error(SCN "bad-expect.suite.yaml", 7, 23,
 			  "expect key 'bridge' does not apply to a route case");
 }
 END_TEST

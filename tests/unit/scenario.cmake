@@ -1,0 +1,1 @@
+dmasim_add_check(scenario)
