@@ -23,6 +23,8 @@ static const char help[] =
 "    each and judges the result (sound, unsound, conservative; see 'dmasim\n"
 "    audit').  Prints the pairs where any of these differ, so that a policy\n"
 "    change can be reviewed before it ships, e.g. linux-4.20 vs linux-6.12.\n"
+"    Suite files among the TOPOLOGY arguments are skipped (so that a glob\n"
+"    such as topologies/x86_64/*.yaml works).\n"
 "\n"
 "OPTIONS\n"
 "    --policy P  given twice: a built-in policy or a policy file\n"
@@ -99,6 +101,11 @@ int cmd_diff(int argc, char **argv)
 		struct dmasim_topo *t;
 		size_t n, here = 0;
 
+		if (dmasim_suite_is_suite_file(argv[optind])) {
+			fprintf(stderr, "dmasim diff: skipping %s: a suite, not a topology\n",
+				argv[optind]);
+			continue;
+		}
 		if ((rc = cli_load_topo(argv[optind], &t)))
 			return rc;
 		n = cli_endpoints(t, &eps);

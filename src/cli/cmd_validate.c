@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "dmasim/scenario.h"
 #include "util/jw.h"
 
 static const char help[] =
@@ -18,7 +19,9 @@ static const char help[] =
 "    format and every rule: unique BDFs and names, bus numbering, BARs inside\n"
 "    the host-bridge windows and every ancestor bridge's window of the right\n"
 "    kind, sibling windows that do not overlap, ranges that do not wrap, and\n"
-"    references (iommu names) that resolve.  Prints one line per file: 'ok'\n"
+"    references (iommu names) that resolve.  A suite file (one with 'cases:')\n"
+"    is checked with its topology, its policy and every case's devices,\n"
+"    targets and expectations.  Prints one line per file: 'ok'\n"
 "    with a summary, or the error as FILE:LINE:COLUMN: error: MESSAGE.\n"
 "\n"
 "OPTIONS\n"
@@ -62,7 +65,29 @@ int cmd_validate(int argc, char **argv)
 		char buf[512];
 
 		dmasim_error_init(&err);
-		if (dmasim_topo_load_file(argv[i], &t, &err) != DMASIM_OK) {
+		if (dmasim_suite_is_suite_file(argv[i])) {
+			struct dmasim_suite *suite = NULL;
+
+			if (dmasim_suite_load_file(argv[i], &suite, &err) == DMASIM_OK) {
+				if (json) {
+					jw_obj_begin(&w);
+					jw_kstr(&w, "file", argv[i]);
+					jw_kbool(&w, "valid", true);
+					jw_kstr(&w, "kind", "suite");
+					jw_kint(&w, "cases", (long long)dmasim_suite_ncases(suite));
+					jw_obj_end(&w);
+				} else {
+					printf("%s: ok (suite, %zu cases, policy %s)\n", argv[i],
+					       dmasim_suite_ncases(suite),
+					       dmasim_suite_policy(suite)->name);
+				}
+				dmasim_suite_destroy(suite);
+				continue;
+			}
+		} else {
+			dmasim_topo_load_file(argv[i], &t, &err);
+		}
+		if (err.code != DMASIM_OK) {
 			status = CLI_USAGE;
 			dmasim_error_snprintf(buf, sizeof(buf), &err);
 			if (json) {

@@ -40,7 +40,12 @@ static bool lands_on(const struct dmasim_topo *topo, const struct dmasim_iommu_p
 		     bool write, const struct dmasim_landing *target)
 {
 	struct dmasim_route *r = &(struct dmasim_route){ 0 };
+	uint64_t mask = client->dma_mask_bits >= 64 ? UINT64_MAX
+						    : (1ull << client->dma_mask_bits) - 1;
 
+	/* The device cannot put an address above its DMA mask on the wire. */
+	if (addr > mask || size - 1 > mask - addr)
+		return false;
 	if (dmasim_route(topo, pt, client, addr, size, write, r) != DMASIM_OK)
 		return false;
 	if (target->kind == DMASIM_LAND_BAR)

@@ -1,0 +1,11 @@
+# The shipped regression suites, one ctest per architecture (issue 6), and
+# `dmasim validate` over every shipped file and every bad file.
+foreach(arch x86_64 arm64 ppc64 riscv64)
+  add_test(NAME suite_${arch}
+           COMMAND dmasim-cli check --quiet ${PROJECT_SOURCE_DIR}/topologies/${arch})
+  set_tests_properties(suite_${arch} PROPERTIES TIMEOUT 300 LABELS suite)
+endforeach()
+add_test(NAME validate_shipped
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/validate_all.sh $<TARGET_FILE:dmasim-cli>
+                 ${PROJECT_SOURCE_DIR})
+set_tests_properties(validate_shipped PROPERTIES TIMEOUT 300 LABELS golden)
