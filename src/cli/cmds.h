@@ -6,6 +6,7 @@ int cmd_route(int argc, char **argv);
 int cmd_upstream(int argc, char **argv);
 int cmd_p2p(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_map(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

@@ -373,7 +373,10 @@ static void assign_types(struct imp *im)
 
 		d->type = DMASIM_DEV_ENDPOINT;
 		if (!d->bridge) {
-			if (d->unconfigured)
+			if (d->hdr_type == 0 && d->exp_type != IMP_NONE &&
+			    d->exp_type >= IMP_EXP_ROOT_PORT && d->exp_type <= IMP_EXP_PCIE_BRIDGE)
+				d->type_note = "its PCIe capability names a port, but a type 0 header has no bus numbers; modelled as an endpoint";
+			else if (d->unconfigured)
 				d->type_note = "a bridge without bus numbers (secondary bus not above its own); modelled as an endpoint";
 			else if (d->hdr_type == 2)
 				d->type_note = "a CardBus bridge; its card bus is not modelled";
@@ -473,16 +476,26 @@ static int cmp_res(const void *a, const void *b)
 	return x->bar < y->bar ? -1 : x->bar > y->bar;
 }
 
-/* Resources decoded on the bus below @p (NULL: every root bus). */
-static size_t gather(struct imp *im, const struct imp_dev *p, struct res *v,
-		     size_t cap)
+/* On the bus below @p; with @p NULL, on a root bus of segment @seg. */
+static bool on_bus(const struct imp *im, const struct imp_dev *d,
+		   const struct imp_dev *p, unsigned seg)
+{
+	if (p)
+		return d->parent == (int)(p - im->dev);
+	return d->parent == IMP_NONE && d->seg == seg;
+}
+
+/* Resources decoded on the bus below @p (NULL: the root buses of @seg,
+ * which share one bus address space). */
+static size_t gather(struct imp *im, const struct imp_dev *p, unsigned seg,
+		     struct res *v, size_t cap)
 {
 	size_t n = 0, i;
 	int k, b;
 
 	for (i = 0; i < im->ndev; i++) {
 		struct imp_dev *d = &im->dev[i];
-		if (p ? d->parent != (int)(p - im->dev) : d->parent != IMP_NONE)
+		if (!on_bus(im, d, p, seg))
 			continue;
 		for (b = 0; b < 6; b++)
 			if (d->bars[b].present && n < cap)
@@ -539,28 +552,49 @@ static void infer_size(struct imp *im, struct imp_bar *b, const struct imp_win *
 		b->size = 16;
 }
 
+/* The nearest subtractive-decode bridge (prog-if 01) at or above @p. */
+static const struct imp_dev *subtractive(const struct imp *im, const struct imp_dev *p)
+{
+	for (; p; p = p->parent == IMP_NONE ? NULL : &im->dev[p->parent])
+		if (p->class_code == 0x060401)
+			return p;
+	return NULL;
+}
+
 /* One bus: windows of the bridges on it, then BARs, then sizes, then
  * overlaps.  @p is the bridge above it (NULL: the root buses). */
-static int settle_bus(struct imp *im, struct imp_dev *p)
+static int settle_bus(struct imp *im, struct imp_dev *p, unsigned seg)
 {
 	struct res *v;
 	size_t i, n, cap = im->ndev * 8 + 8;
-	char b1[16], b2[16];
+	char b1[16], b2[16], b3[16], why[sizeof(im->dev->win[0].note)];
 	int k, bi;
 
 	for (i = 0; i < im->ndev; i++) {
 		struct imp_dev *d = &im->dev[i];
-		if (p ? d->parent != (int)(p - im->dev) : d->parent != IMP_NONE)
+		if (!on_bus(im, d, p, seg))
 			continue;
 		for (k = 0; p && k < DMASIM_WIN_KIND_COUNT; k++) {
 			int pk = k == DMASIM_WIN_MEM_PREF && p->win[DMASIM_WIN_MEM_PREF].present
 				? DMASIM_WIN_MEM_PREF : DMASIM_WIN_MEM;
 			if (!d->win[k].present)
 				continue;
-			if (k == DMASIM_WIN_MEM_PREF && pk == DMASIM_WIN_MEM)
-				drop_window(d, k, "left out: the parent bridge has no prefetchable window, and dmasim cannot place a prefetchable window in a non-prefetchable one");
-			else if (!win_holds(&p->win[pk], d->win[k].base, d->win[k].limit))
-				drop_window(d, k, "left out: not inside the parent bridge's window, so nothing reaches it");
+			if (k == DMASIM_WIN_MEM_PREF && pk == DMASIM_WIN_MEM) {
+				snprintf(why, sizeof(why), "[0x%llx-0x%llx] of %s left out: its parent has no prefetchable window, and dmasim cannot place a prefetchable window in a non-prefetchable one",
+					 (unsigned long long)d->win[k].base,
+					 (unsigned long long)d->win[k].limit, bdf(d, b1, sizeof(b1)));
+				drop_window(d, k, why);
+			} else if (!win_holds(&p->win[pk], d->win[k].base, d->win[k].limit)) {
+				const struct imp_dev *sd = subtractive(im, p);
+				snprintf(why, sizeof(why), "[0x%llx-0x%llx] of %s left out: outside the windows of %s%s%s%s",
+					 (unsigned long long)d->win[k].base,
+					 (unsigned long long)d->win[k].limit, bdf(d, b1, sizeof(b1)),
+					 bdf(p, b2, sizeof(b2)),
+					 sd ? "; reached through the subtractive decode of " : "",
+					 sd ? bdf(sd, b3, sizeof(b3)) : "",
+					 sd ? ", which dmasim does not model" : "");
+				drop_window(d, k, why);
+			}
 		}
 		for (bi = 0; bi < 6; bi++) {
 			struct imp_bar *b = &d->bars[bi];
@@ -578,18 +612,25 @@ static int settle_bus(struct imp *im, struct imp_dev *p)
 				}
 				continue;
 			}
-			drop_bar(b, "BAR %d at 0x%llx: left out, outside the windows of %s, so nothing reaches it",
-				 bi, (unsigned long long)b->bus, bdf(p, b1, sizeof(b1)));
+			{
+				const struct imp_dev *sd = subtractive(im, p);
+				drop_bar(b, "at 0x%llx of %s left out: outside the windows of %s%s%s%s",
+					 (unsigned long long)b->bus, bdf(d, b1, sizeof(b1)),
+					 bdf(p, b2, sizeof(b2)),
+					 sd ? "; reached through the subtractive decode of " : "",
+					 sd ? bdf(sd, b3, sizeof(b3)) : "",
+					 sd ? ", which dmasim does not model" : "");
+			}
 		}
 	}
 	if (!(v = malloc(cap * sizeof(*v))))
 		return nomem(im);
-	/* Sizes: root buses share one CPU address space (offset 0), so their
-	 * resources bound each other across host bridges. */
-	n = gather(im, p, v, cap);
+	/* Sizes: the root buses of a segment share one bus address space,
+	 * so their resources bound each other across host bridges. */
+	n = gather(im, p, seg, v, cap);
 	for (i = 0; i < im->ndev; i++) {
 		struct imp_dev *d = &im->dev[i];
-		if (p ? d->parent != (int)(p - im->dev) : d->parent != IMP_NONE)
+		if (!on_bus(im, d, p, seg))
 			continue;
 		for (bi = 0; bi < 6; bi++) {
 			struct imp_bar *b = &d->bars[bi];
@@ -604,7 +645,7 @@ static int settle_bus(struct imp *im, struct imp_dev *p)
 	}
 	/* Overlaps between what this bus decodes: keep windows over BARs,
 	 * earlier over later. */
-	n = gather(im, p, v, cap);
+	n = gather(im, p, seg, v, cap);
 	for (i = 1; i < n; i++) {
 		size_t j;
 		for (j = 0; j < i; j++) {
@@ -620,11 +661,16 @@ static int settle_bus(struct imp *im, struct imp_dev *p)
 			da = &im->dev[a->dev];
 			dc = &im->dev[c->dev];
 			if (c->bar >= 0)
-				drop_bar(&dc->bars[c->bar], "BAR %d at 0x%llx: left out, it overlaps %s of %s",
-					 c->bar, (unsigned long long)c->lo,
+				drop_bar(&dc->bars[c->bar], "at 0x%llx of %s left out: it overlaps %s of %s",
+					 (unsigned long long)c->lo, bdf(dc, b1, sizeof(b1)),
 					 a->bar >= 0 ? "a BAR" : "a window", bdf(da, b2, sizeof(b2)));
-			else
-				drop_window(dc, c->kind, "left out: it overlaps a window of a sibling or of this bridge");
+			else {
+				snprintf(why, sizeof(why), "[0x%llx-0x%llx] of %s left out: it overlaps %s of %s",
+					 (unsigned long long)c->lo, (unsigned long long)c->hi,
+					 bdf(dc, b1, sizeof(b1)), a->bar >= 0 ? "a BAR" : "a window",
+					 bdf(da, b2, sizeof(b2)));
+				drop_window(dc, c->kind, why);
+			}
 			c->dev = -1;
 		}
 	}
@@ -637,10 +683,12 @@ static int settle_all(struct imp *im)
 	size_t i;
 	int rc;
 
-	if ((rc = settle_bus(im, NULL)))
-		return rc;
+	for (i = 0; i < im->nhb; i++)
+		if ((i == 0 || im->hb[i].seg != im->hb[i - 1].seg) &&
+		    (rc = settle_bus(im, NULL, im->hb[i].seg)))
+			return rc;
 	for (i = 0; i < im->ndev; i++)
-		if (im->dev[i].bridge && (rc = settle_bus(im, &im->dev[i])))
+		if (im->dev[i].bridge && (rc = settle_bus(im, &im->dev[i], 0)))
 			return rc;
 	return DMASIM_OK;
 }
@@ -686,20 +734,42 @@ static int cmp_cres(const void *a, const void *b)
 	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
+static bool hbwin_overlaps(const struct imp *im, uint64_t lo, uint64_t hi)
+{
+	size_t i, w;
+
+	for (i = 0; i < im->nhb; i++)
+		for (w = 0; w < im->hb[i].nwin; w++) {
+			const struct imp_hbwin *x = &im->hb[i].win[w];
+			if (lo <= x->cpu + x->size - 1 && x->cpu <= hi)
+				return true;
+		}
+	return false;
+}
+
 /*
  * Windows from --iomem (or ROOT/proc/iomem) where given; root-bus
  * resources they do not cover, and all of them when none is given, are
  * covered by inferred windows: consecutive resources of one host bridge
  * merge into one window, split at 4 GiB (below: mem, above: mem-pref),
  * widened to 1 MiB boundaries where that overlaps nothing (and, on x86,
- * not into the interrupt region at 0xfec00000).
+ * not into the interrupt region at 0xfec00000).  A dump gives bus
+ * addresses only: the first PCI segment maps them at offset 0; a later
+ * segment whose windows would collide with those placed before gets the
+ * offset k TiB (k = 1, 2, ...) that makes them free, as separate host
+ * bridges of one machine decode separate CPU ranges.
  */
 static int host_windows(struct imp *im)
 {
 	struct cres *v;
-	size_t n = 0, i, j, cap = im->ndev * 8 + 8;
+	struct imp_hbwin *nw;
+	size_t n, i, j, cap = im->ndev * 8 + 8, nn, h0;
+	bool dump = true;
 	int b, k;
 
+	for (i = 0; i < im->ndev; i++)
+		if (im->dev[i].has_res)
+			dump = false;
 	for (i = 0; i < im->niomem_win; i++)
 		for (j = 0; j < im->nhb; j++)
 			if (im->hb[j].seg == im->iomem_seg[i] &&
@@ -710,66 +780,135 @@ static int host_windows(struct imp *im)
 					return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, 0, 0,
 								"too many host-bridge windows");
 			}
-	if (!(v = malloc(cap * sizeof(*v))))
+	v = malloc(cap * sizeof(*v));
+	nw = malloc(cap * sizeof(*nw));
+	if (!v || !nw) {
+		free(v);
+		free(nw);
 		return nomem(im);
-	for (i = 0; i < im->ndev; i++) {
-		const struct imp_dev *d = &im->dev[i];
-		uint64_t off = offset_in(im, d->hb, 0, UINT64_MAX);
-
-		if (d->parent != IMP_NONE)
-			continue;
-		for (b = 0; b < 6; b++)
-			if (d->bars[b].present)
-				v[n++] = (struct cres){ d->bars[b].cpu,
-					d->bars[b].cpu + d->bars[b].size - 1,
-					d->bars[b].cpu - d->bars[b].bus, d->hb };
-		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
-			if (d->win[k].present)
-				v[n++] = (struct cres){ d->win[k].base + off,
-					d->win[k].limit + off, off, d->hb };
 	}
-	/* Leave out what a given window already covers. */
-	for (i = 0, j = 0; i < n; i++) {
-		const struct imp_hb *h = &im->hb[v[i].hb];
-		size_t w;
-		for (w = 0; w < h->nwin; w++)
-			if (v[i].lo >= h->win[w].cpu && v[i].hi <= h->win[w].cpu + h->win[w].size - 1)
-				break;
-		if (w == h->nwin)
-			v[j++] = v[i];
-	}
-	n = j;
-	qsort(v, n, sizeof(*v), cmp_cres);
-	for (i = 0; i < n;) {
-		uint64_t lo = v[i].lo, hi = v[i].hi, raw_hi, prev_end = 0,
-			 next_start = UINT64_MAX;
-		int hb = v[i].hb;
-		bool high = lo >= GIB4;
+	for (h0 = 0; h0 < im->nhb; h0 = j) {
+		unsigned seg = im->hb[h0].seg;
+		uint64_t shift = 0;
+		bool given = false;
 
-		for (j = i + 1; j < n && v[j].hb == hb && (v[j].lo >= GIB4) == high; j++)
-			if (v[j].hi > hi)
-				hi = v[j].hi;
-		raw_hi = hi;
-		if (i > 0)
-			prev_end = v[i - 1].hi + 1;
-		if (j < n)
-			next_start = v[j].lo;
-		if ((lo & ~(MIB - 1)) >= prev_end)
-			lo &= ~(MIB - 1);
-		if ((hi | (MIB - 1)) < next_start)
-			hi |= MIB - 1;
-		if (im->arch == DMASIM_ARCH_X86_64 && raw_hi < X86_INTR_BASE &&
-		    hi >= X86_INTR_BASE)
-			hi = X86_INTR_BASE - 1;
-		if (add_hbwin(&im->hb[hb], high ? DMASIM_WIN_MEM_PREF : DMASIM_WIN_MEM,
-			      lo, lo - v[i].off, hi - lo + 1, true)) {
-			free(v);
-			return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, 0, 0,
-						"too many host-bridge windows");
+		for (j = h0; j < im->nhb && im->hb[j].seg == seg; j++)
+			given |= im->hb[j].nwin > 0;
+		n = 0;
+		for (i = 0; i < im->ndev; i++) {
+			const struct imp_dev *d = &im->dev[i];
+			uint64_t off = offset_in(im, d->hb, 0, UINT64_MAX);
+
+			if (d->parent != IMP_NONE || d->seg != seg)
+				continue;
+			for (b = 0; b < 6; b++)
+				if (d->bars[b].present)
+					v[n++] = (struct cres){ d->bars[b].cpu,
+						d->bars[b].cpu + d->bars[b].size - 1,
+						d->bars[b].cpu - d->bars[b].bus, d->hb };
+			for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
+				if (d->win[k].present)
+					v[n++] = (struct cres){ d->win[k].base + off,
+						d->win[k].limit + off, off, d->hb };
 		}
-		i = j;
+		/* Leave out what a given window already covers. */
+		for (i = 0, nn = 0; i < n; i++) {
+			const struct imp_hb *h = &im->hb[v[i].hb];
+			size_t w;
+			for (w = 0; w < h->nwin; w++)
+				if (v[i].lo >= h->win[w].cpu &&
+				    v[i].hi <= h->win[w].cpu + h->win[w].size - 1)
+					break;
+			if (w == h->nwin)
+				v[nn++] = v[i];
+		}
+		n = nn;
+		qsort(v, n, sizeof(*v), cmp_cres);
+		for (i = 0, nn = 0; i < n;) {
+			uint64_t lo = v[i].lo, hi = v[i].hi, raw_hi, prev_end = 0,
+				 next_start = UINT64_MAX;
+			int hb = v[i].hb;
+			bool high = lo >= GIB4;
+			size_t e;
+
+			for (e = i + 1; e < n && v[e].hb == hb && (v[e].lo >= GIB4) == high; e++)
+				if (v[e].hi > hi)
+					hi = v[e].hi;
+			raw_hi = hi;
+			if (i > 0)
+				prev_end = v[i - 1].hi + 1;
+			if (e < n)
+				next_start = v[e].lo;
+			if ((lo & ~(MIB - 1)) >= prev_end)
+				lo &= ~(MIB - 1);
+			if ((hi | (MIB - 1)) < next_start)
+				hi |= MIB - 1;
+			if (im->arch == DMASIM_ARCH_X86_64 && raw_hi < X86_INTR_BASE &&
+			    hi >= X86_INTR_BASE)
+				hi = X86_INTR_BASE - 1;
+			nw[nn++] = (struct imp_hbwin){ high ? DMASIM_WIN_MEM_PREF : DMASIM_WIN_MEM,
+						       lo, lo - v[i].off, hi - lo + 1, true };
+			nw[nn - 1].kind |= hb << 8;   /* remember the owner */
+			i = e;
+		}
+		/* A dump's segments after the first get CPU ranges of their own:
+		 * windows below 4 GiB move to the highest free 256 MiB-aligned
+		 * place below 4 GiB, the others up by whole TiBs. */
+		for (i = 0; i < nn; i++) {
+			uint64_t cpu = nw[i].cpu, sz = nw[i].size, step = 256 * MIB;
+			int hb = nw[i].kind >> 8;
+
+			if (dump && !given && hbwin_overlaps(im, cpu, cpu + sz - 1)) {
+				bool placed = false;
+				if (cpu + sz - 1 < GIB4 && sz <= GIB4) {
+					uint64_t c = ((GIB4 - sz) & ~(step - 1)) + (cpu & (step - 1));
+					for (;; c -= step) {
+						if (c + sz - 1 < GIB4 && !hbwin_overlaps(im, c, c + sz - 1)) {
+							cpu = c;
+							placed = true;
+							break;
+						}
+						if (c < step)
+							break;
+					}
+				}
+				for (shift = 1ull << 40; !placed && shift < (1ull << 40) * 1000;
+				     shift += 1ull << 40)
+					if (!hbwin_overlaps(im, nw[i].cpu + shift, nw[i].cpu + shift + sz - 1)) {
+						cpu = nw[i].cpu + shift;
+						placed = true;
+					}
+			}
+			if (add_hbwin(&im->hb[hb], nw[i].kind & 0xff, cpu, nw[i].bus, sz, true)) {
+				free(v);
+				free(nw);
+				return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, 0, 0,
+							"too many host-bridge windows");
+			}
+		}
+		/* A dump's BARs: CPU address = bus address + the offset of the
+		 * host-bridge window holding it. */
+		for (i = 0; dump && i < im->ndev; i++) {
+			struct imp_dev *d = &im->dev[i];
+			const struct imp_hb *h = &im->hb[d->hb];
+			if (d->seg != seg)
+				continue;
+			for (b = 0; b < 6; b++) {
+				struct imp_bar *x = &d->bars[b];
+				size_t w;
+				if (!x->present)
+					continue;
+				for (w = 0; w < h->nwin; w++)
+					if (x->bus >= h->win[w].bus &&
+					    x->bus + x->size - 1 <= h->win[w].bus + h->win[w].size - 1) {
+						x->cpu = x->bus + (h->win[w].cpu - h->win[w].bus);
+						break;
+					}
+			}
+		}
 	}
 	free(v);
+	free(nw);
 	return DMASIM_OK;
 }
 
@@ -866,7 +1005,7 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 {
 	char b1[16], desc[200], sz[32];
 	int k, bi, c, nbars = 0;
-	bool p2p = false;
+	bool p2p = false, wide;
 
 	if (!im->opts.no_comments) {
 		describe(d, desc, sizeof(desc));
@@ -906,7 +1045,7 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 					  (unsigned long long)d->win[k].base,
 					  (unsigned long long)d->win[k].limit);
 			else if (d->win[k].note[0] && !im->opts.no_comments)
-				sb_printf(o, "%*s# %s window: %s\n", ind + (any ? 2 : 0), "",
+				sb_printf(o, "%*s# %s window %s\n", ind + (any ? 2 : 0), "",
 					  dmasim__win_kind_names[k], d->win[k].note);
 		}
 		if (!any && !im->opts.no_comments && d->first_child != IMP_NONE)
@@ -937,21 +1076,27 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 		const struct imp_bar *b = &d->bars[bi];
 		if (!b->present) {
 			if (b->note && !im->opts.no_comments)
-				sb_printf(o, "%*s# BAR %d: %s\n", ind + (nbars ? 2 : 0), "", bi, b->note);
+				sb_printf(o, "%*s# BAR %d %s\n", ind + (nbars ? 2 : 0), "", bi, b->note);
 			continue;
 		}
+		/* The loader checks a BAR's width against its CPU address, so a
+		 * 32-bit BAR that an offset puts above 4 GiB is written as 64-bit. */
+		wide = b->bits == 32 && b->cpu + b->size - 1 >= GIB4;
 		sb_printf(o, "%*s- { index: %d, base: 0x%llx, size: %s, pref: %s, bits: %u }",
 			  ind + 2, "", bi, (unsigned long long)b->cpu,
 			  size_str(sz, sizeof(sz), b->size), b->pref ? "true" : "false",
-			  b->bits);
+			  wide ? 64 : b->bits);
+		if (wide)
+			comment(im, o, "a 32-bit BAR (bus address 0x%llx) at a CPU address above 4 GiB",
+				(unsigned long long)b->bus);
 		if (b->pref_dropped && !b->size_known)
 			comment(im, o, "size inferred; prefetchable, but decoded through the non-prefetchable window");
 		else if (b->pref_dropped)
 			comment(im, o, "prefetchable, but decoded through the non-prefetchable window");
 		else if (!b->size_known)
 			comment(im, o, "size inferred");
-		if (b->cpu != b->bus && !im->opts.no_comments)
-			sb_printf(o, " (bus address 0x%llx)", (unsigned long long)b->bus);
+		if (b->cpu != b->bus && !wide)
+			comment(im, o, "bus address 0x%llx", (unsigned long long)b->bus);
 		sb_putc(o, '\n');
 	}
 	if (d->io_note && !im->opts.no_comments)
@@ -1036,7 +1181,7 @@ static void emit(struct imp *im, struct sb *o)
 		if (h->nwin) {
 			sb_printf(o, "    windows:");
 			if (inferred)
-				comment(im, o, "inferred: cover the root bus's BARs and windows, offset 0");
+				comment(im, o, "inferred: cover the root bus's BARs and windows");
 			sb_putc(o, '\n');
 		}
 		for (w = 0; w < h->nwin; w++) {
@@ -1044,7 +1189,11 @@ static void emit(struct imp *im, struct sb *o)
 			sb_printf(o, "      - { kind: %s, cpu: 0x%llx, bus: 0x%llx, size: %s }",
 				  dmasim__win_kind_names[x->kind], (unsigned long long)x->cpu,
 				  (unsigned long long)x->bus, size_str(sz, sizeof(sz), x->size));
-			comment(im, o, x->inferred ? "inferred" : "from iomem");
+			if (x->inferred && x->cpu != x->bus)
+				comment(im, o, "inferred; a CPU range of its own (offset 0x%llx)",
+					(unsigned long long)(x->cpu - x->bus));
+			else
+				comment(im, o, x->inferred ? "inferred" : "from iomem");
 			sb_putc(o, '\n');
 		}
 		sb_printf(o, "    devices:\n");

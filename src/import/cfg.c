@@ -98,7 +98,7 @@ static void decode_bars(struct imp_dev *d, unsigned nbars)
 		b->pref = (v & 0x8) != 0;
 		if ((v & 0x6) == 0x4) {  /* PCI_BASE_ADDRESS_MEM_TYPE_64 */
 			if (i + 1 >= nbars) {
-				b->note = "a 64-bit BAR in the last slot (invalid); left out";
+				b->note = "is 64-bit in the last slot (invalid); left out";
 				continue;
 			}
 			base |= (uint64_t)imp_rd32(d, off + 4) << 32;
@@ -106,7 +106,7 @@ static void decode_bars(struct imp_dev *d, unsigned nbars)
 			i++;
 		}
 		if (base == 0) {
-			b->note = "unassigned (address 0); left out";
+			b->note = "is unassigned (address 0); left out";
 			continue;
 		}
 		b->present = true;
@@ -124,7 +124,10 @@ static void decode_windows(struct imp_dev *d)
 
 	base = (uint64_t)(mb & 0xfff0) << 16;
 	limit = (uint64_t)(ml & 0xfff0) << 16 | 0xfffff;
-	if (base <= limit) {
+	if (mb == 0 && ml == 0) {
+		snprintf(d->win[DMASIM_WIN_MEM].note, sizeof(d->win[0].note),
+			 "registers are 0: taken as never programmed, not as [0x0-0xfffff]");
+	} else if (base <= limit) {
 		d->win[DMASIM_WIN_MEM].present = true;
 		d->win[DMASIM_WIN_MEM].base = base;
 		d->win[DMASIM_WIN_MEM].limit = limit;
@@ -135,7 +138,10 @@ static void decode_windows(struct imp_dev *d)
 		base |= (uint64_t)imp_rd32(d, 0x28) << 32;
 		limit |= (uint64_t)imp_rd32(d, 0x2c) << 32;
 	}
-	if (base <= limit) {
+	if (base == 0 && limit == 0xfffff) {
+		snprintf(d->win[DMASIM_WIN_MEM_PREF].note, sizeof(d->win[0].note),
+			 "registers are 0: taken as never programmed, not as [0x0-0xfffff]");
+	} else if (base <= limit) {
 		d->win[DMASIM_WIN_MEM_PREF].present = true;
 		d->win[DMASIM_WIN_MEM_PREF].base = base;
 		d->win[DMASIM_WIN_MEM_PREF].limit = limit;
@@ -159,14 +165,14 @@ static void decode_cardbus_windows(struct imp_dev *d)
 		limit |= 0xfff;
 		if (w->present) {
 			snprintf(w->note, sizeof(w->note),
-				 "CardBus memory window %u [0x%llx-0x%llx] left out: dmasim has one window per kind",
+				 "(CardBus window %u) [0x%llx-0x%llx] left out: dmasim has one window per kind",
 				 i, (unsigned long long)base, (unsigned long long)limit);
 			continue;
 		}
 		if ((base & 0xfffff) || (limit & 0xfffff) != 0xfffff) {
 			w->dropped = true;
 			snprintf(w->note, sizeof(w->note),
-				 "CardBus memory window %u [0x%llx-0x%llx] left out: not 1 MiB granular",
+				 "(CardBus window %u) [0x%llx-0x%llx] left out: not 1 MiB granular",
 				 i, (unsigned long long)base, (unsigned long long)limit);
 			continue;
 		}

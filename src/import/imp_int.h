@@ -44,14 +44,14 @@ struct imp_bar {
 	unsigned bits;     /* 32 or 64 */
 	bool p2pmem;
 	const char *note;  /* why it is left out, or NULL */
-	char notebuf[160];
+	char notebuf[256];
 };
 
 struct imp_win {
 	bool present;
 	uint64_t base, limit;  /* bus addresses, inclusive */
 	bool dropped;
-	char note[160];        /* why it is left out */
+	char note[256];        /* why it is left out */
 };
 
 /* One function: raw bytes plus what was decoded from them. */

@@ -146,13 +146,16 @@ static int data(struct reader *r, size_t k)
 	at = k + 2;   /* after ": " */
 	while (at < n) {
 		if (nbytes == 16)
-			return syntax(r, at - 1, "more than 16 bytes on one line");
+			return syntax(r, at, "more than 16 bytes on one line");
 		if (at + 1 >= n || !isxdigit((unsigned char)s[at]) ||
 		    !isxdigit((unsigned char)s[at + 1]) ||
-		    (at + 2 < n && s[at + 2] != ' '))
+		    (at + 2 < n && s[at + 2] != ' ')) {
+			size_t tok = 0;
+			while (at + tok < n && s[at + tok] != ' ' && tok < 8)
+				tok++;
 			return syntax(r, at, "'%.*s' is not a hex byte (two hex digits)",
-				      (int)(n - at < 2 ? n - at : (at + 2 < n && s[at + 2] != ' ') ? 3 : 2),
-				      s + at);
+				      (int)tok, s + at);
+		}
 		if (d->len + nbytes >= IMP_CFG_MAX)
 			return syntax(r, at, "configuration space ends at offset 0x%x", IMP_CFG_MAX);
 		d->cfg[d->len + nbytes++] = (uint8_t)hexval(s + at, 2);

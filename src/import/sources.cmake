@@ -4,7 +4,9 @@ list(APPEND DMASIM_SOURCES
   import/lspci_read.c
   import/build.c
   import/sysfs_read.c
+  import/export.c
 )
 list(APPEND DMASIM_CLI_SOURCES
   cli/cmd_import.c
+  cli/cmd_export.c
 )
