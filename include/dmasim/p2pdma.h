@@ -37,8 +37,13 @@ DMASIM_API enum dmasim_map_type dmasim_map_type_parse(const char *name);
 
 /**
  * dmasim_p2p_upstream() - the common upstream device of @a and @b as
- * @policy finds it (p2pdma walk or pci_find_common_upstream_dev).
- * Returns: the device (borrowed) or NULL when there is none.
+ * @policy finds it: the p2pdma walk (the first device on @a's chain,
+ * starting at @a, that is on @b's chain; KERNEL.md §2.1) or
+ * pci_find_common_upstream_dev(@a, @b) (walk up from @a to the first device
+ * whose bus's bus-number range holds @b's bus; segments ignored; §1.1).
+ * @policy: NULL for the default (linux-6.12)
+ * @flags:  DMASIM_P2P_NAIVE for the kernel's literal walk
+ * Returns: the device (borrowed) or NULL when there is none.  O(1).
  */
 DMASIM_API const struct dmasim_device *
 dmasim_p2p_upstream(const struct dmasim_topo *topo,
@@ -47,11 +52,22 @@ dmasim_p2p_upstream(const struct dmasim_topo *topo,
 		    const struct dmasim_device *b, unsigned flags);
 
 /**
- * dmasim_p2p_map_type() - calc_map_type_and_dist() (or the policy's
- * equivalent) for one provider/client pair.
- * @dist: out, the kernel's distance (may be NULL); -1 where the kernel's
- *        algorithm has no distance (seed-2018)
- * @log:  receives the kernel's warnings when DMASIM_P2P_VERBOSE (may be NULL)
+ * dmasim_p2p_map_type() - the policy's P2P decision for one provider/client
+ * pair: calc_map_type_and_dist() (linux-5.15/6.12), upstream_bridge_distance()
+ * (linux-4.20: BUS_ADDR or NOT_SUPPORTED), or pci_peer_traffic_supported()
+ * (seed-2018: THRU_HOST_BRIDGE or NOT_SUPPORTED).
+ * @policy: NULL for the default (linux-6.12)
+ * @dist: out (may be NULL), the kernel's distance: for calc_map_type_and_dist
+ *        also when NOT_SUPPORTED (chain lengths when there is no common
+ *        device); for linux-4.20 the function's return (-1 no common
+ *        device, -2 ACS redirect); -1 for seed-2018, which has none
+ * @flags: DMASIM_P2P_VERBOSE, DMASIM_P2P_NAIVE
+ * @log:  receives the kernel's warnings ("pci 0000:03:00.0: ...") when
+ *        DMASIM_P2P_VERBOSE (may be NULL)
+ *
+ * The provider need not have a p2pmem BAR: the kernel's distance functions
+ * do not look at it.  O(1) without DMASIM_P2P_NAIVE (the warnings' ACS list
+ * costs the path length); allocates nothing.
  */
 DMASIM_API enum dmasim_map_type
 dmasim_p2p_map_type(const struct dmasim_topo *topo,
@@ -62,7 +78,10 @@ dmasim_p2p_map_type(const struct dmasim_topo *topo,
 
 /**
  * dmasim_p2p_distance_many() - pci_p2pdma_distance_many(): the sum of the
- * distances, or -1 when any client is not supported (or n == 0).
+ * distances, or -1 when any client is not supported (or n == 0).  Without
+ * DMASIM_P2P_VERBOSE it stops at the first unsupported client; with it, it
+ * goes on so that every client's warnings are logged (as the kernel does).
+ * Always -1 under seed-2018, which has no distance.
  */
 DMASIM_API int dmasim_p2p_distance_many(const struct dmasim_topo *topo,
 					const struct dmasim_policy *policy,
