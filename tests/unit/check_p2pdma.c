@@ -540,6 +540,48 @@ START_TEST(test_pci_host_bridge_dev_root_port_first_at_02_0)
 }
 END_TEST
 
+START_TEST(test_calc_map_type_and_dist_cpu_rule_skips_whitelist_warning)
+{
+	/* ACS redirect below a non-whitelisted root device, AMD Zen CPU:
+	 * cpu_supports_p2pdma() short-circuits, so the whitelist (and its
+	 * warning) is never consulted. */
+	struct dmasim_topo *t = load_var("switch.yaml", SW_DSP0_ACS, SW_DSP0_RRCR,
+		SW_ROOT, "vendor: 0x8086, device: 0x1234, name: host0",
+		"cpu: { vendor: intel, family: 6 }", "cpu: { vendor: amd, family: 0x17 }",
+		NULL);
+	struct dmasim_log log;
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "ep0", "ep1", &d, &log),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
+	ck_assert_uint_eq(log.nlines, 2);
+	ck_assert(!dmasim_log_contains(&log, "whitelist"));
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_host_bridge_whitelist_no_root_device_no_warning)
+{
+	/* __host_bridge_whitelist(): no root device (first device at 02.0
+	 * under linux-6.12) -> false without the warning, even though the
+	 * ACS redirect made warn true. */
+	struct dmasim_topo *t = load_var("skylake-rp02.yaml",
+		"device: 0x2032\n        children:\n          - { bdf: 01:00.0, type: endpoint, name: a }",
+		"device: 0x2032\n        acs: { cap: [rr, cr], ctrl: [rr, cr] }\n"
+		"        children:\n          - { bdf: 01:00.0, type: endpoint, name: a }\n"
+		"          - { bdf: 01:00.1, type: endpoint, name: a1 }", NULL);
+	struct dmasim_log log;
+	int d;
+
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "a", "a1", &d, &log),
+			 DMASIM_MAP_NOT_SUPPORTED);
+	ck_assert_int_eq(d, 2);
+	ck_assert_uint_eq(log.nlines, 3);
+	ck_assert(!dmasim_log_contains(&log, "whitelist:"));
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
 START_TEST(test_host_bridge_whitelist_09a2_only_in_612)
 {
 	/* Ice Lake-SP 8086:09a2 (≈ v5.18): 6.12 yes, 5.15 no. */
@@ -1452,6 +1494,8 @@ Suite *p2pdma_suite(void)
 	tcase_add_test(tc, test_cpu_supports_p2pdma_x86_only_arm64_root_port);
 	tcase_add_test(tc, test_pci_host_bridge_dev_root_port_first_at_02_0);
 	tcase_add_test(tc, test_host_bridge_whitelist_09a2_only_in_612);
+	tcase_add_test(tc, test_calc_map_type_and_dist_cpu_rule_skips_whitelist_warning);
+	tcase_add_test(tc, test_host_bridge_whitelist_no_root_device_no_warning);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Policies");
 	tcase_add_test(tc, test_policy_acs_redirect_bits_rr_only);
