@@ -364,7 +364,8 @@ int cmd_check(int argc, char **argv)
 			return cli_usage("check", "cannot read '%s'", argv[i]);
 		if (S_ISDIR(st.st_mode)) {
 			walk(&paths, argv[i]);
-			qsort(paths.v + before, paths.n - before, sizeof(*paths.v), cmp_str);
+			if (paths.n - before > 1)
+				qsort(paths.v + before, paths.n - before, sizeof(*paths.v), cmp_str);
 		} else {
 			add_path(&paths, argv[i]);
 		}

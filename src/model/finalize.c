@@ -177,7 +177,8 @@ static int check_bus_overlap(struct dmasim_topo *t, struct dmasim_error *err,
 			return dmasim_error_set(err, DMASIM_ENOMEM, t->file, 0, 0,
 						"out of memory");
 	}
-	qsort(s->v, s->n, sizeof(*s->v), cmp_ival);
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_ival);
 	for (j = 1; j < s->n; j++) {
 		const struct ival *a = &s->v[j - 1], *b = &s->v[j];
 		if (b->lo <= a->hi) {
@@ -526,7 +527,8 @@ static int check_sibling_overlap(struct dmasim_topo *t, struct dmasim_error *err
 				goto nomem;
 		}
 	}
-	qsort(s->v, s->n, sizeof(*s->v), cmp_ival);
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_ival);
 	for (j = 1; j < s->n; j++) {
 		const struct ival *a = &s->v[j - 1], *c = &s->v[j];
 		/* A bridge's own windows may not overlap each other either. */
