@@ -562,7 +562,7 @@ static void run_topology(const struct opts *o, const char *path, struct result *
 		res->hw_pairs = hr.pairs;
 		res->hw_note = hr.note;
 	} else {
-		res->hw_note = "skipped (--no-hwloc)";
+		res->hw_note = "skipped (--no-hwloc); ";
 	}
 
 	/* route and decode */

@@ -67,6 +67,7 @@ struct params {
 	const char *out;
 	bool stats;
 	bool hb_given;
+	bool flow;                    /* endpoints as one-line flow mappings */
 };
 
 /* The shape of one root port's tree, derived from the parameters. */
@@ -229,35 +230,55 @@ static void emit_endpoint(struct gen *g, unsigned ind, unsigned bus,
 	const struct ep_kind *k = &ep_kinds[rnd(g) % (sizeof(ep_kinds) / sizeof(ep_kinds[0]))];
 	uint64_t size = MIB << (rnd(g) % 5), base;
 	unsigned dev = slot, fn = 0;
+	bool np, mask32, p2pmem;
 	char sz[32];
-	bool np;
 
 	if (g->p->endpoints > 32) { /* multi-function devices */
 		dev = slot / 8;
 		fn = slot % 8;
 	}
-	begin_device(g, ind, bus, dev, fn, "endpoint", k->vendor, k->device, depth);
-	g->nep++;
-	if (rnd(g) % 16 == 0)
-		out(g, ind + 2, "dma_mask: 32\n");
-	if (k->p2pmem_often ? rnd(g) % 2 == 0 : rnd(g) % 8 == 0)
-		out(g, ind + 2, "p2pmem: [0]\n");
-	out(g, ind + 2, "bars:\n");
+	mask32 = rnd(g) % 16 == 0;
+	p2pmem = k->p2pmem_often ? rnd(g) % 2 == 0 : rnd(g) % 8 == 0;
 	base = align_up(g->pref_cur, size);
 	if (base + size > g->pref_end)
 		die("host bridge %u: the prefetchable window is full; use fewer or smaller endpoints",
 		    g->hb);
 	g->pref_cur = base + size;
-	out(g, ind + 4, "- { index: 0, base: 0x%" PRIx64 ", size: %s, pref: true, bits: 64 }\n",
-	    base + g->pref_off, size_str(sz, sizeof(sz), size));
-	g->nbars++;
 	np = g->np_left > 0 && g->np_cur + MIB <= g->np_end;
+	g->ndev++;
+	g->nep++;
+	g->nbars += 1 + np;
+	if (depth > g->max_depth)
+		g->max_depth = depth;
+	size_str(sz, sizeof(sz), size);
+	if (g->p->flow) {
+		out(g, ind, "- { bdf: %02x:%02x.%x, type: endpoint, vendor: 0x%04x, device: 0x%04x, %s%s"
+		    "bars: [ { index: 0, base: 0x%" PRIx64 ", size: %s, pref: true, bits: 64 }",
+		    bus, dev, fn, k->vendor, k->device, mask32 ? "dma_mask: 32, " : "",
+		    p2pmem ? "p2pmem: [0], " : "", base + g->pref_off, sz);
+		if (np)
+			fprintf(g->f, ", { index: 2, base: 0x%" PRIx64 ", size: 16K }",
+				g->np_cur + g->np_off);
+		fprintf(g->f, " ] }\n");
+	} else {
+		out(g, ind, "- bdf: %02x:%02x.%x\n", bus, dev, fn);
+		out(g, ind + 2, "type: endpoint\n");
+		out(g, ind + 2, "vendor: 0x%04x\n", k->vendor);
+		out(g, ind + 2, "device: 0x%04x\n", k->device);
+		if (mask32)
+			out(g, ind + 2, "dma_mask: 32\n");
+		if (p2pmem)
+			out(g, ind + 2, "p2pmem: [0]\n");
+		out(g, ind + 2, "bars:\n");
+		out(g, ind + 4, "- { index: 0, base: 0x%" PRIx64 ", size: %s, pref: true, bits: 64 }\n",
+		    base + g->pref_off, sz);
+		if (np)
+			out(g, ind + 4, "- { index: 2, base: 0x%" PRIx64 ", size: 16K }\n",
+			    g->np_cur + g->np_off);
+	}
 	if (np) {
-		out(g, ind + 4, "- { index: 2, base: 0x%" PRIx64 ", size: 16K }\n",
-		    g->np_cur + g->np_off);
 		g->np_cur += MIB;
 		g->np_left--;
-		g->nbars++;
 	}
 }
 
@@ -451,10 +472,10 @@ static void emit(struct gen *g)
 	for (i = 0; i < p->nfanout; i++)
 		fprintf(g->f, "%s%u", i ? "," : "", p->fanout[i]);
 	fprintf(g->f, " --endpoints %u --rciep %u --np-bars %u --acs %s --arch %s%s"
-		" --iommu %s --rc-p2p %s --seed %" PRIu64 "\n",
+		" --iommu %s --rc-p2p %s --seed %" PRIu64 "%s\n",
 		p->endpoints, p->rciep, p->np_per_hb, acs_names[p->acs],
 		arch_names[p->arch], p->amd ? " --cpu amd" : "", iommu_modes[p->iommu],
-		rc_modes[p->rc], p->seed);
+		rc_modes[p->rc], p->seed, p->flow ? " --flow" : "");
 	fprintf(g->f, "dmasim: 1\n");
 	if (p->name)
 		fprintf(g->f, "name: %s\n", p->name);
@@ -518,6 +539,7 @@ static const char usage[] =
 "  --rc-p2p M           none | same-host-bridge | any (default any)\n"
 "  --seed S             random seed (default 1)\n"
 "  --name TEXT          the topology's name\n"
+"  --flow               endpoints as one-line flow mappings (a smaller file)\n"
 "  -o FILE              write to FILE instead of stdout\n"
 "  --stats              print the counts to stderr\n"
 "  --help               this text\n";
@@ -579,6 +601,10 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(a, "--stats") == 0) {
 			p.stats = true;
+			continue;
+		}
+		if (strcmp(a, "--flow") == 0) {
+			p.flow = true;
 			continue;
 		}
 		if (!v)
