@@ -12,4 +12,5 @@ int cmd_check(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_dot(int argc, char **argv);
 #endif

@@ -9,4 +9,5 @@ list(APPEND DMASIM_SOURCES
 list(APPEND DMASIM_CLI_SOURCES
   cli/cmd_import.c
   cli/cmd_export.c
+  cli/cmd_dot.c
 )
