@@ -9,3 +9,7 @@ add_test(NAME validate_shipped
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/validate_all.sh $<TARGET_FILE:dmasim-cli>
                  ${PROJECT_SOURCE_DIR})
 set_tests_properties(validate_shipped PROPERTIES TIMEOUT 300 LABELS golden)
+add_test(NAME memcheck_show
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/memcheck_show.sh $<TARGET_FILE:dmasim-cli>
+                 ${PROJECT_SOURCE_DIR})
+set_tests_properties(memcheck_show PROPERTIES TIMEOUT 600 LABELS "memcheck;slow")
