@@ -68,7 +68,6 @@ enum dmasim_dma_reason {
 	DMASIM_DMA_REASON_NO_DMA_RANGE,      /**< "no-dma-range": phys_to_dma miss */
 	DMASIM_DMA_REASON_IOVA_EXHAUSTED,    /**< "iova-exhausted" */
 	DMASIM_DMA_REASON_IOMMU_MAP_FAILED,  /**< "iommu-map-failed" */
-	DMASIM_DMA_REASON_DOMAIN_INIT,       /**< "domain-init": iommu_dma_init_domain failed */
 	DMASIM_DMA_REASON_BLOCKED_DOMAIN,    /**< "blocked-domain" */
 	DMASIM_DMA_REASON_P2P_NOT_SUPPORTED, /**< "p2p-not-supported" */
 	DMASIM_DMA_REASON_COUNT

@@ -28,6 +28,10 @@ static const char *const reason_names[DMASIM_DMA_REASON_COUNT] = {
 	"no-dma-range", "iova-exhausted", "iommu-map-failed",
 	"blocked-domain", "p2p-not-supported",
 };
+_Static_assert(sizeof(dir_names) / sizeof(dir_names[0]) == DMASIM_DMA_DIR_COUNT &&
+	       sizeof(path_names) / sizeof(path_names[0]) == DMASIM_DMA_PATH_COUNT &&
+	       sizeof(reason_names) / sizeof(reason_names[0]) == DMASIM_DMA_REASON_COUNT,
+	       "a name table does not match its enum");
 static const char *const verdict_names[DMASIM_DMA_VERDICT_COUNT] = {
 	"ok", "invalid-address", "refused",
 };
@@ -320,30 +324,39 @@ static int reserve_pci_windows(struct dmasim__dma_group *g,
 			       struct dmasim_dma_result *r)
 {
 	const struct dmasim_host_bridge *h = dev->hb;
-	const struct dmasim_dma_range *sorted[64];
+	const struct dmasim_dma_range **sorted;
 	uint64_t start = 0, end;
 	size_t i, n;
+	int rc = 0;
 
 	for (i = 0; i < h->nwindows; i++)
 		reserve_bytes(&g->iovad, h->windows[i].bus,
 			      h->windows[i].bus + h->windows[i].size - 1);
 	if (!h->has_dma_ranges)
 		return 0;
-	n = h->ndma_ranges < 64 ? h->ndma_ranges : 64;
+	n = h->ndma_ranges;
+	if (!n)
+		return 0;
+	sorted = malloc(n * sizeof(*sorted));
+	if (!sorted) {
+		g->iovad.oom = true;
+		return 0;
+	}
 	for (i = 0; i < n; i++)
 		sorted[i] = &h->dma_ranges[i];
 	qsort(sorted, n, sizeof(sorted[0]), cmp_dma_range);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !rc; i++) {
 		end = sorted[i]->bus;
 		if (reserve_gap(g, dev, r, start, end))
-			return -1;
+			rc = -1;
 		start = sorted[i]->bus + sorted[i]->size; /* last + 1 */
 		/* after the last range: up to the end of the space */
-		if (i + 1 == n && end != ~(uint64_t)0 &&
+		if (!rc && i + 1 == n && end != ~(uint64_t)0 &&
 		    reserve_gap(g, dev, r, start, ~(uint64_t)0))
-			return -1;
+			rc = -1;
 	}
-	return 0;
+	free(sorted);
+	return rc;
 }
 
 /* iova_reserve_iommu_regions(): PCI windows, then the driver's reserved

@@ -1,6 +1,7 @@
 /* dmasim tests -- dma_map_resource, P2P mappings and their verification
  * through the fabric, per architecture (src/dma). */
 #include <stdio.h>
+#include <sys/wait.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -633,7 +634,110 @@ START_TEST(test_dma_bad_arguments)
 	ck_assert_uint_eq(dmasim_dma_ctx_nmappings(C), 0);
 	ck_assert_int_eq(dmasim_dma_dir_parse("to_device"), DMASIM_DMA_TO_DEVICE);
 	ck_assert_int_eq(dmasim_dma_dir_parse("sideways"), DMASIM_DMA_DIR_COUNT);
+	ck_assert_str_eq(dmasim_dma_reason_name(DMASIM_DMA_REASON_BLOCKED_DOMAIN), "blocked-domain");
+	ck_assert_str_eq(dmasim_dma_reason_name(DMASIM_DMA_REASON_P2P_NOT_SUPPORTED),
+			 "p2p-not-supported");
+	ck_assert_str_eq(dmasim_dma_path_name(DMASIM_DMA_PATH_NO_OP_PHYS), "no-op-phys");
+	ck_assert_str_eq(dmasim_dma_verdict_name(DMASIM_DMA_VERDICT_INVALID_ADDRESS),
+			 "invalid-address");
 	teardown();
+}
+END_TEST
+
+START_TEST(test_dma_iommu_dma_init_domain_failure_keeps_platform_ops)
+{
+	/* iommu_dma_init_domain: a dma_range_map entirely above the
+	 * aperture fails ("specified DMA range outside IOMMU capability");
+	 * iommu_setup_dma_ops then keeps the platform (direct) ops while the
+	 * device stays attached to the translating domain, so its DMA faults. */
+	static const char yaml[] =
+		"dmasim: 1\n"
+		"arch: arm64\n"
+		"ram: [ { base: 0x880000000, size: 4G } ]\n"
+		"iommus: [ { name: smmu0, type: smmuv3, address_bits: 32, default_domain: dma } ]\n"
+		"host_bridges:\n"
+		"  - name: pcie0\n"
+		"    buses: [0x00, 0x0f]\n"
+		"    iommu: smmu0\n"
+		"    root_complex: { p2p: same-host-bridge }\n"
+		"    windows: [ { kind: mem, cpu: 0x400000000, bus: 0x0, size: 1G } ]\n"
+		"    dma_ranges: [ { bus: 0x880000000, cpu: 0x880000000, size: 4G } ]\n"
+		"    devices:\n"
+		"      - bdf: 00:00.0\n"
+		"        type: root-port\n"
+		"        name: rp0\n"
+		"        acs: { cap: [sv, rr, cr, uf], ctrl: [sv, rr, cr, uf] }\n"
+		"        children:\n"
+		"          - { bdf: 01:00.0, type: endpoint, name: ep0, bars: [ { index: 0, base: 0x400000000, size: 1M } ] }\n";
+	struct dmasim_error err;
+
+	T = tu_load(yaml);
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_dma_ctx_create(T, dmasim_policy_builtin("linux-6.12"), &C, &err),
+			 DMASIM_OK);
+	map("ep0", "ram 0x880000000", 4096, DMASIM_DMA_BIDIRECTIONAL);
+	ck_assert(dmasim_log_contains(&R.log, "specified DMA range outside IOMMU capability"));
+	ck_assert(dmasim_log_contains(&R.log,
+		"Failed to set up IOMMU for device 0000:01:00.0; retaining platform DMA ops"));
+	ck_assert_int_eq(R.path, DMASIM_DMA_PATH_DIRECT);
+	ck_assert_uint_eq(R.dma_addr, 0x880000000);
+	assert_invalid(&R, "iommu-fault");
+	teardown();
+}
+END_TEST
+
+/* ---- dmasim map (src/cli/cmd_map.c) ------------------------------------ */
+
+/* Run the CLI; returns its exit status, output in @out. */
+static int cli(const char *args, char *out, size_t size)
+{
+	char cmd[1024];
+	size_t n = 0;
+	FILE *f;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "cd %s && %s %s 2>&1", DMASIM_TEST_DATA, DMASIM_CLI, args);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	while (n + 1 < size && fgets(out + n, (int)(size - n), f))
+		n += strlen(out + n);
+	out[n] = '\0';
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+START_TEST(test_dma_cli_map_exit_status_and_output)
+{
+	static char out[16384];
+
+	ck_assert_int_eq(cli("map dma/x86-vtd.yaml nic0 gpu0.bar0+0x10", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "kernel: iommu (iommu_dma_map_resource)") != NULL, "%s", out);
+	/* 4096 bytes at offset 0x10 span two pages: a 2-page IOVA */
+	ck_assert(strstr(out, "dma address: 0xfeffe010") != NULL);
+	ck_assert(strstr(out, "verdict: ok (lands on gpu0.bar0 + 0x10)") != NULL);
+	/* refusal: exit 1, the kernel's message */
+	ck_assert_int_eq(cli("map dma/arm64-direct.yaml cap0 nvme0.bar2 --size 64K", out, sizeof(out)), 1);
+	ck_assert(strstr(out, "DMA addr 0x0000000410000000+65536 overflow (mask ffffffff, bus limit 0).") != NULL);
+	ck_assert(strstr(out, "dma address: DMA_MAPPING_ERROR") != NULL);
+	/* invalid address: exit 1, where it landed */
+	ck_assert_int_eq(cli("map --p2p dma/arm64-direct.yaml nvme0 gpu0 0x2000 --policy linux-5.15",
+			     out, sizeof(out)), 1);
+	ck_assert(strstr(out, "dma address: 0x810002000") != NULL);
+	ck_assert(strstr(out, "verdict: invalid-address (intended nvme0.bar2 + 0x2000, lands unsupported-request)") != NULL);
+	ck_assert_int_eq(cli("map --p2p dma/arm64-direct.yaml nvme0 gpu0 0x2000", out, sizeof(out)), 0);
+	/* JSON */
+	ck_assert_int_eq(cli("map dma/x86-vtd.yaml nic0 gpu0.bar0 --dir to_device --json", out, sizeof(out)), 0);
+	ck_assert(strstr(out, "\"verdict\": \"ok\"") != NULL);
+	ck_assert(strstr(out, "\"dma_addr\": \"0xfefff000\"") != NULL);
+	ck_assert(strstr(out, "\"write\": false") != NULL);
+	/* bad input: exit 2 */
+	ck_assert_int_eq(cli("map dma/x86-vtd.yaml nic9 gpu0.bar0", out, sizeof(out)), 2);
+	ck_assert_int_eq(cli("map dma/x86-vtd.yaml nic0 gpu0.bar7", out, sizeof(out)), 2);
+	ck_assert_int_eq(cli("map dma/x86-vtd.yaml nic0 gpu0.bar0 --dir up", out, sizeof(out)), 2);
+	ck_assert_int_eq(cli("map dma/x86-vtd.yaml nic0 gpu0.bar0 --policy linux-9", out, sizeof(out)), 2);
+	ck_assert_int_eq(cli("map --p2p dma/x86-vtd.yaml gpu0 nic0", out, sizeof(out)), 2);
+	ck_assert_int_eq(cli("map --help", out, sizeof(out)), 0);
+	ck_assert(strstr(out, "SYNOPSIS") != NULL);
 }
 END_TEST
 
@@ -674,6 +778,8 @@ static Suite *dma_suite(void)
 	tcase_add_test(rv, test_dma_riscv64_p2p_bus_addr_under_switch);
 	tcase_add_test(api, test_dma_target_parse_forms);
 	tcase_add_test(api, test_dma_bad_arguments);
+	tcase_add_test(arm, test_dma_iommu_dma_init_domain_failure_keeps_platform_ops);
+	tcase_add_test(api, test_dma_cli_map_exit_status_and_output);
 	suite_add_tcase(s, x86);
 	suite_add_tcase(s, arm);
 	suite_add_tcase(s, ppc);
