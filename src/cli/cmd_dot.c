@@ -2,9 +2,11 @@
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "dmasim/dma.h"
 
 static const char help[] =
 "NAME\n"
@@ -28,10 +30,12 @@ static const char help[] =
 "    root complex); blue, to RAM; orange, through the root complex; red, the\n"
 "    request faults (invalid address, IOMMU fault, ...).\n"
 "\n"
-"    --p2p PROVIDER CLIENT draws the route of CLIENT writing to PROVIDER's\n"
-"    p2pmem BAR (or its first BAR) at its bus address, coloured by the\n"
-"    policy's map type: green bus_addr, orange thru_host_bridge, red\n"
-"    not_supported.  Render with, for example:\n"
+"    --p2p PROVIDER CLIENT maps 4 KiB of PROVIDER's p2pmem for CLIENT as\n"
+"    the policy's kernel does (as 'dmasim map --p2p') and draws the route\n"
+"    of CLIENT's write to the DMA address it was given, coloured by the\n"
+"    verdict: green, direct peer-to-peer through a switch; orange, through\n"
+"    the root complex; red, refused or an invalid address (the write lands\n"
+"    anywhere but the p2pmem).  Render with, for example:\n"
 "        dmasim dot t.yaml --p2p nvme0 gpu0 | dot -Tsvg > p2p.svg\n"
 "\n"
 "OPTIONS\n"
@@ -152,7 +156,7 @@ int cmd_dot(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct dmasim_route r;
+	static struct dmasim_route r; /* large; the command runs once */
 	const char *path_dev = NULL, *p2p_prov = NULL, *policy_arg = NULL, *second = NULL;
 	const char *colour = C_DIRECT, *verdict = NULL, *topo_path = NULL;
 	const struct dmasim_device *from = NULL, *to = NULL;
@@ -214,24 +218,48 @@ int cmd_dot(int argc, char **argv)
 			return CLI_USAGE;
 		}
 	} else if (p2p_prov) {
-		const struct dmasim_bar *b = NULL;
 		if (!(to = cli_find_device(t, "dot", p2p_prov)) ||
 		    !(from = cli_find_device(t, "dot", second))) {
 			dmasim_topo_destroy(t);
 			return CLI_USAGE;
 		}
-		for (i = 0; i < to->nbars && !b; i++)
-			if (to->bars[i].p2pmem)
-				b = &to->bars[i];
-		if (!b && to->nbars)
-			b = &to->bars[0];
-		if (!b) {
-			dmasim_topo_destroy(t);
-			return cli_usage("dot", "%s has no BAR to write to", to->name);
-		}
-		addr = b->bus;
 	}
-	if (from) {
+	if (to) {
+		/* The mapping the policy's kernel makes, verified as in dmasim map. */
+		struct dmasim_dma_result *res = calloc(1, sizeof(*res));
+		struct dmasim_dma_ctx *ctx = NULL;
+
+		if (!res || dmasim_dma_ctx_create(t, &policy, &ctx, NULL) ||
+		    dmasim_dma_p2p_map(ctx, to, from, 0, 4096, res, NULL)) {
+			free(res);
+			dmasim_dma_ctx_destroy(ctx);
+			dmasim_topo_destroy(t);
+			return cli_usage("dot", "%s has no p2pmem BAR to map for %s", to->name,
+					 from->name);
+		}
+		r = res->route;
+		for (i = 0; i < r.nhops; i++)
+			if (!r.hops[i].dev && r.hops[i].hb)
+				via_rc = true;
+		if (res->routed)
+			dmasim_landing_snprintf(land, sizeof(land), &r.land);
+		else
+			snprintf(land, sizeof(land), "no DMA");
+		colour = res->verdict != DMASIM_DMA_VERDICT_OK ? C_FAULT : via_rc ? C_RC : C_DIRECT;
+		if (res->mapping_error)
+			snprintf(title, sizeof(title), "P2P %s -> %s (%s): %s, refused (%s)",
+				 from->name, to->name, policy.name, dmasim_map_type_name(res->map_type),
+				 dmasim_dma_reason_name(res->reason));
+		else
+			snprintf(title, sizeof(title), "P2P %s -> %s (%s): %s, %s dma 0x%llx lands %s: %s",
+				 from->name, to->name, policy.name, dmasim_map_type_name(res->map_type),
+				 dmasim_dma_path_name(res->path), (unsigned long long)res->dma_addr,
+				 land, dmasim_dma_verdict_name(res->verdict));
+		if (!res->routed)
+			r.nhops = 0;
+		dmasim_dma_ctx_destroy(ctx);
+		free(res);
+	} else if (from) {
 		dmasim_route(t, NULL, from, addr, 1, true, &r);
 		for (i = 0; i < r.nhops; i++)
 			if (!r.hops[i].dev && r.hops[i].hb)
@@ -249,17 +277,10 @@ int cmd_dot(int argc, char **argv)
 		} else {
 			verdict = "direct P2P";
 		}
-		if (to) {
-			enum dmasim_map_type mt = dmasim_p2p_map_type(t, &policy, to, from, NULL, 0, NULL);
-			colour = mt == DMASIM_MAP_BUS_ADDR ? C_DIRECT
-				: mt == DMASIM_MAP_THRU_HOST_BRIDGE ? C_RC : C_FAULT;
-			snprintf(title, sizeof(title), "P2P %s -> %s (%s): map type %s; a write to bus 0x%llx lands: %s",
-				 from->name, to->name, policy.name,
-				 dmasim_map_type_name(mt), (unsigned long long)addr, land);
-		} else {
-			snprintf(title, sizeof(title), "%s writes 0x%llx: %s (%s)", from->name,
-				 (unsigned long long)addr, land, verdict);
-		}
+		snprintf(title, sizeof(title), "%s writes 0x%llx: %s (%s)", from->name,
+			 (unsigned long long)addr, land, verdict);
+	}
+	if (from) {
 		on_route[from->id] = true;
 		for (i = 0; i < r.nhops; i++)
 			on_route[r.hops[i].dev ? r.hops[i].dev->id
