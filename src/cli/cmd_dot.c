@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "dmasim/dma.h"
@@ -197,6 +198,11 @@ int cmd_dot(int argc, char **argv)
 		/* getopt permutes: the operands are in order after options. */
 		topo_path = argv[optind];
 		second = argv[optind + 1];
+		/* Either order: the operand that names a file is the topology. */
+		if (access(topo_path, F_OK) != 0 && access(second, F_OK) == 0) {
+			second = argv[optind];
+			topo_path = argv[optind + 1];
+		}
 	} else {
 		if (argc - optind != 1)
 			return cli_usage("dot", "expected one TOPOLOGY");
