@@ -13,3 +13,5 @@ add_test(NAME memcheck_show
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/memcheck_show.sh $<TARGET_FILE:dmasim-cli>
                  ${PROJECT_SOURCE_DIR})
 set_tests_properties(memcheck_show PROPERTIES TIMEOUT 600 LABELS "memcheck;slow")
+add_test(NAME help_all COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/help_all.sh $<TARGET_FILE:dmasim-cli>)
+set_tests_properties(help_all PROPERTIES TIMEOUT 60 LABELS golden)
