@@ -79,6 +79,32 @@ START_TEST(test_suite_failing_expectations_say_expected_and_got)
 }
 END_TEST
 
+/* Each case of every-key-wrong.suite.yaml has one wrong key, its name. */
+START_TEST(test_suite_every_expect_key_is_checked)
+{
+	struct dmasim_suite *s = load_suite(SCN "every-key-wrong.suite.yaml");
+	struct collected *c = calloc(1, sizeof(*c));
+	char want[64];
+	size_t failed = 0, i;
+
+	ck_assert_int_eq(dmasim_suite_run(s, collect, c, &failed, NULL), DMASIM_OK);
+	ck_assert_uint_eq(c->n, 9);
+	ck_assert_uint_eq(failed, c->n);
+	for (i = 0; i < c->n; i++) {
+		snprintf(want, sizeof(want), "%s: expected", c->r[i].name);
+		ck_assert_msg(strncmp(c->r[i].failures, want, strlen(want)) == 0,
+			      "case '%s' should fail on its key only, got:\n%s", c->r[i].name,
+			      c->r[i].failures);
+		ck_assert_msg(strchr(c->r[i].failures, '\n') == c->r[i].failures +
+				      strlen(c->r[i].failures) - 1,
+			      "case '%s' failed on more than one key:\n%s", c->r[i].name,
+			      c->r[i].failures);
+	}
+	free(c);
+	dmasim_suite_destroy(s);
+}
+END_TEST
+
 static void expect_load_error(const char *file, unsigned line, unsigned col, const char *want)
 {
 	struct dmasim_suite *s = NULL;
@@ -262,6 +288,7 @@ static Suite *scenario_suite(void)
 	tcase_add_test(tc, test_suite_failing_expectations_say_expected_and_got);
 	tcase_add_test(tc, test_suite_bad_input_is_positioned);
 	tcase_add_test(tc, test_suite_inline_topology);
+	tcase_add_test(tc, test_suite_every_expect_key_is_checked);
 	tcase_add_test(tc, test_suite_file_detection);
 	tcase_add_test(tc, test_pair_report_sign_bug_unsound_on_5_15);
 	suite_add_tcase(s, tc);
