@@ -160,12 +160,12 @@ void dmasim__dma_result_init(struct dmasim_dma_result *r,
 			     dmasim_phys_addr_t phys, uint64_t size,
 			     enum dmasim_dma_dir dir)
 {
-	memset(r, 0, sizeof(*r));
+	/* Field by field rather than one memset: the result holds a route
+	 * and a log buffer (~11 KiB) and is reset on every mapping. */
 	r->dev = dev;
 	r->phys = phys;
 	r->size = size;
 	r->dir = dir;
-	r->target.kind = DMASIM_LAND_FAULT;
 	r->path = DMASIM_DMA_PATH_REFUSED;
 	r->op = "";
 	r->dma_addr = DMASIM_DMA_MAPPING_ERROR;
@@ -174,7 +174,28 @@ void dmasim__dma_result_init(struct dmasim_dma_result *r,
 	r->p2p_dist = -1;
 	r->verdict = DMASIM_DMA_VERDICT_REFUSED;
 	r->write = dir != DMASIM_DMA_TO_DEVICE;
+	memset(&r->target, 0, sizeof(r->target));
+	r->target.kind = DMASIM_LAND_FAULT;
+	r->mapping_error = false;
+	r->reason = DMASIM_DMA_REASON_NONE;
+	r->why[0] = '\0';
+	r->log.text[0] = '\0';
+	r->log.len = 0;
+	r->log.nlines = 0;
+	r->log.truncated = false;
+	r->iova = 0;
+	r->iova_len = r->iova_alloc_len = 0;
+	r->prot = 0;
+	r->p2p = false;
+	r->provider = NULL;
+	r->bar = NULL;
+	r->bus_offset = 0;
+	r->routed = false;
+	memset(&r->route.land, 0, sizeof(r->route.land));
 	r->route.land.kind = DMASIM_LAND_FAULT;
+	r->route.nhops = 0;
+	r->route.why[0] = '\0';
+	r->fault = DMASIM_FAULT_NONE;
 }
 
 void dmasim__dma_refuse(struct dmasim_dma_result *r, enum dmasim_dma_reason why,
