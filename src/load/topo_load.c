@@ -13,6 +13,7 @@
  * the position of the offending value; the cross-cutting rules (buses,
  * windows, overlaps) are checked by dmasim__topo_finalize().
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,8 @@ struct loader {
 	struct dmasim_topo *t;
 	struct yval ev;            /* the current event */
 	bool iommus_read;          /* 'iommus' has been read */
+	size_t hb_fail;            /* the host bridge that failed, and at */
+	int hb_fail_rank;          /* which of its checks (hb_rank) */
 	struct iommu_ref *refs;
 	size_t nrefs, cap_refs;
 };
@@ -64,17 +67,32 @@ static int next(struct loader *l)
 /* ---- mappings and lists ---------------------------------------------- */
 
 #define MAXKEYS 16
+#define LAST INT_MAX
 
-/* One mapping being read: its keys and where each value was. */
+/*
+ * One mapping being read: its keys and where each value was.
+ *
+ * The document loader checked a mapping in a fixed order: its keys first
+ * (unknown, duplicate), then the required ones, then the values one by
+ * one in the order of its code, whatever their order in the file.  To
+ * report the same first error when a file has several, a value's error is
+ * kept (with the value's @rank in that order) while the rest of the
+ * mapping is read; a key error returns at once; at the end the earliest
+ * check in that order wins.  Lists stop at their first bad item, as before.
+ */
 struct mapr {
 	const char *what;
 	const char *const *keys;
+	const unsigned char *rank;          /* per key: its place in the order */
 	struct dmasim_pos pos;              /* of the mapping */
 	struct dmasim_pos at[MAXKEYS];      /* of each key's value; line 0: absent */
+	size_t depth;                       /* stream depth inside the mapping */
+	int pend_rank;                      /* LAST: no error kept */
+	struct dmasim_error pend;
 };
 
 static int map_begin(struct loader *l, struct mapr *m, const char *what,
-		     const char *const *keys)
+		     const char *const *keys, const unsigned char *rank)
 {
 	int rc = yv_map(l->c, &l->ev, what);
 
@@ -82,8 +100,11 @@ static int map_begin(struct loader *l, struct mapr *m, const char *what,
 		return rc;
 	m->what = what;
 	m->keys = keys;
+	m->rank = rank;
 	m->pos = l->ev.pos;
 	memset(m->at, 0, sizeof(m->at));
+	m->depth = ystream_depth(l->s);
+	m->pend_rank = LAST;
 	return DMASIM_OK;
 }
 
@@ -109,6 +130,35 @@ static int map_next(struct loader *l, struct mapr *m, int *k)
 	m->at[i] = l->ev.pos;
 	*k = (int)i;
 	return DMASIM_OK;
+}
+
+/* The value of key @k was read with status @rc: keep its error, if it is
+ * the earliest so far, and go on after the value.  Only a broken stream
+ * or a failed allocation stops the mapping. */
+static int value_done(struct loader *l, struct mapr *m, int k, int rc)
+{
+	if (rc == DMASIM_OK)
+		return DMASIM_OK;
+	if (rc == DMASIM_ENOMEM || ystream_failed(l->s))
+		return rc;
+	if (m->rank[k] < m->pend_rank) {
+		m->pend = *l->c->err;
+		if (m->pend.code == DMASIM_OK)
+			m->pend.code = rc;
+		m->pend_rank = m->rank[k];
+	}
+	dmasim_error_init(l->c->err);
+	return ystream_skip_to(l->s, m->depth);
+}
+
+/* At the end of the mapping: report the kept error if it comes before the
+ * check of rank @rank (LAST: if there is one at all). */
+static int kept_before(struct loader *l, const struct mapr *m, int rank)
+{
+	if (m->pend_rank >= rank)
+		return DMASIM_OK;
+	*l->c->err = m->pend;
+	return m->pend.code;
 }
 
 static bool has(const struct mapr *m, int k)
@@ -181,23 +231,27 @@ static int load_pair(struct loader *l, const char *what, const char *lenmsg,
 /* { base, size } -> @out, with yrange's checks. */
 static int load_range(struct loader *l, const char *what, struct dmasim_range *out)
 {
+	/* yrange: base and size required, then their values. */
 	static const char *const keys[] = { "base", "size", NULL };
+	static const unsigned char rank[] = { 2, 3 };
 	struct dmasim_range r = { 0, 0 };
 	struct mapr m;
 	int rc, k;
 
-	if ((rc = map_begin(l, &m, what, keys)))
+	if ((rc = map_begin(l, &m, what, keys, rank)))
 		return rc;
 	for (;;) {
 		if ((rc = map_next(l, &m, &k)))
 			return rc;
 		if (k < 0)
 			break;
-		if ((rc = u64v(l, keys[k], UINT64_MAX, k ? &r.size : &r.base)))
+		rc = u64v(l, keys[k], UINT64_MAX, k ? &r.size : &r.base);
+		if ((rc = value_done(l, &m, k, rc)))
 			return rc;
 	}
 	if ((rc = yv_require(l->c, m.pos, has(&m, 0), what, "base")) ||
 	    (rc = yv_require(l->c, m.pos, has(&m, 1), what, "size")) ||
+	    (rc = kept_before(l, &m, LAST)) ||
 	    (rc = yv_range_check(l->c, m.pos, m.at[1], what, &r)))
 		return rc;
 	*out = r;
@@ -207,12 +261,13 @@ static int load_range(struct loader *l, const char *what, struct dmasim_range *o
 static int load_cpu(struct loader *l)
 {
 	static const char *const keys[] = { "vendor", "family", NULL };
+	static const unsigned char rank[] = { 1, 2 };
 	struct dmasim_topo *t = l->t;
 	uint64_t fam;
 	struct mapr m;
 	int rc, k, e;
 
-	if ((rc = map_begin(l, &m, "cpu", keys)))
+	if ((rc = map_begin(l, &m, "cpu", keys, rank)))
 		return rc;
 	for (;;) {
 		if ((rc = map_next(l, &m, &k)))
@@ -220,17 +275,19 @@ static int load_cpu(struct loader *l)
 		if (k < 0)
 			break;
 		if (k == 0) {
-			if ((rc = yv_enum(l->c, &l->ev, "cpu vendor",
-					  dmasim__cpu_vendor_names, DMASIM_CPU_COUNT, &e)))
-				return rc;
-			t->m.cpu_vendor = (enum dmasim_cpu_vendor)e;
+			rc = yv_enum(l->c, &l->ev, "cpu vendor", dmasim__cpu_vendor_names,
+				     DMASIM_CPU_COUNT, &e);
+			if (!rc)
+				t->m.cpu_vendor = (enum dmasim_cpu_vendor)e;
 		} else {
-			if ((rc = u64v(l, "cpu family", 0xffff, &fam)))
-				return rc;
-			t->m.cpu_family = (unsigned)fam;
+			rc = u64v(l, "cpu family", 0xffff, &fam);
+			if (!rc)
+				t->m.cpu_family = (unsigned)fam;
 		}
+		if ((rc = value_done(l, &m, k, rc)))
+			return rc;
 	}
-	if ((rc = require(l, &m, 0, "cpu")))
+	if ((rc = require(l, &m, 0, "cpu")) || (rc = kept_before(l, &m, LAST)))
 		return rc;
 	t->m.has_cpu = true;
 	return DMASIM_OK;
@@ -263,7 +320,9 @@ static int acs_bits(struct loader *l, const char *what, uint16_t *out)
 
 static int load_acs(struct loader *l, size_t self)
 {
+	/* ctrl, then cap, then their agreement, then egress. */
 	static const char *const keys[] = { "cap", "ctrl", "egress", NULL };
+	static const unsigned char rank[] = { 1, 0, 3 };
 	struct dmasim_device *d = &l->t->devs[self];
 	uint16_t cap = 0, ctrl = 0;
 	uint64_t egress;
@@ -271,7 +330,7 @@ static int load_acs(struct loader *l, size_t self)
 	struct mapr m;
 	int rc, k;
 
-	if ((rc = map_begin(l, &m, "acs", keys)))
+	if ((rc = map_begin(l, &m, "acs", keys, rank)))
 		return rc;
 	for (;;) {
 		if ((rc = map_next(l, &m, &k)))
@@ -286,19 +345,21 @@ static int load_acs(struct loader *l, size_t self)
 			d->acs_egress = (uint32_t)egress;
 			d->has_acs_egress = true;
 		}
-		if (rc)
+		if ((rc = value_done(l, &m, k, rc)))
 			return rc;
 	}
 	d->has_acs = true;
 	d->acs_ctrl = ctrl;
 	d->acs_cap = has(&m, 0) ? cap : ctrl;
+	if ((rc = kept_before(l, &m, 2)))
+		return rc;
 	if (d->acs_ctrl & ~d->acs_cap) {
 		dmasim_acs_snprintf(names, sizeof(names), d->acs_ctrl & ~d->acs_cap);
 		return yv_err(l->c, m.at[1], DMASIM_ESCHEMA,
 			      "ACS control enables %s, which the ACS capability does not list",
 			      names);
 	}
-	return DMASIM_OK;
+	return kept_before(l, &m, LAST);
 }
 
 static int load_window(struct loader *l, int kind, struct dmasim_window *w)
@@ -336,20 +397,24 @@ static int load_window(struct loader *l, int kind, struct dmasim_window *w)
 static int load_windows(struct loader *l, size_t self)
 {
 	static const char *const keys[] = { "mem", "mem-pref", NULL };
+	static const unsigned char rank[] = { 0, 1 };
 	struct dmasim_window w[DMASIM_WIN_KIND_COUNT];
 	struct mapr m;
 	int rc, k;
 
-	if ((rc = map_begin(l, &m, "windows", keys)))
+	if ((rc = map_begin(l, &m, "windows", keys, rank)))
 		return rc;
 	for (;;) {
 		if ((rc = map_next(l, &m, &k)))
 			return rc;
 		if (k < 0)
 			break;
-		if ((rc = load_window(l, k, &w[k])))
+		rc = load_window(l, k, &w[k]);
+		if ((rc = value_done(l, &m, k, rc)))
 			return rc;
 	}
+	if ((rc = kept_before(l, &m, LAST)))
+		return rc;
 	for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
 		if (has(&m, k))
 			l->t->devs[self].windows[k] = w[k];
@@ -364,6 +429,7 @@ static int load_bar(struct loader *l, size_t first)
 {
 	static const char *const keys[] = { "index", "base", "size", "pref",
 					    "bits", NULL };
+	static const unsigned char rank[] = { 3, 4, 5, 6, 7 };
 	struct dmasim_topo *t = l->t;
 	struct dmasim_bar bar;
 	uint64_t idx = 0, bits = 0, last;
@@ -372,7 +438,7 @@ static int load_bar(struct loader *l, size_t first)
 	int rc, k;
 
 	memset(&bar, 0, sizeof(bar));
-	if ((rc = map_begin(l, &m, "BAR", keys)))
+	if ((rc = map_begin(l, &m, "BAR", keys, rank)))
 		return rc;
 	bar.pos = m.pos;
 	for (;;) {
@@ -397,12 +463,13 @@ static int load_bar(struct loader *l, size_t first)
 			rc = u64v(l, "BAR bits", UINT64_MAX, &bits);
 			break;
 		}
-		if (rc)
+		if ((rc = value_done(l, &m, k, rc)))
 			return rc;
 	}
 	if ((rc = require(l, &m, B_INDEX, "a BAR")) ||
 	    (rc = require(l, &m, B_BASE, "a BAR")) ||
-	    (rc = require(l, &m, B_SIZE, "a BAR")))
+	    (rc = require(l, &m, B_SIZE, "a BAR")) ||
+	    (rc = kept_before(l, &m, LAST)))
 		return rc;
 	bar.index = (unsigned)idx;
 	if (bar.size == 0)
@@ -457,6 +524,18 @@ static const char *const device_keys[] = {
 	"children", "dma_mask", "bus_dma_limit", "iommu_domain",
 	"p2pmem", "bars", "secondary", "subordinate", NULL
 };
+/* The order of a device's checks: bdf and type required, type, bdf, name,
+ * vendor, device, acs, dma_mask, bus_dma_limit, iommu_domain, "endpoints
+ * have no windows or children" (R_ENDPOINT), windows, secondary,
+ * subordinate, bars, p2pmem (R_P2PMEM), children. */
+static const unsigned char device_rank[K_NKEYS] = {
+	[K_TYPE] = 2, [K_BDF] = 3, [K_NAME] = 4, [K_VENDOR] = 5, [K_DEVICE] = 6,
+	[K_ACS] = 7, [K_DMA_MASK] = 8, [K_BUS_DMA_LIMIT] = 9,
+	[K_IOMMU_DOMAIN] = 10, [K_WINDOWS] = 12, [K_SECONDARY] = 13,
+	[K_SUBORDINATE] = 14, [K_BARS] = 15, [K_P2PMEM] = 16, [K_CHILDREN] = 17,
+};
+#define R_ENDPOINT 11
+#define R_P2PMEM 16
 
 static int load_device(struct loader *l, size_t hb, uint32_t parent,
 		       unsigned depth);
@@ -681,7 +760,7 @@ static int load_device(struct loader *l, size_t hb, uint32_t parent,
 	long id;
 	int rc, k;
 
-	if ((rc = map_begin(l, &m, "device", device_keys)))
+	if ((rc = map_begin(l, &m, "device", device_keys, device_rank)))
 		return rc;
 	if ((id = new_device(t)) < 0)
 		return nomem(l);
@@ -705,7 +784,8 @@ static int load_device(struct loader *l, size_t hb, uint32_t parent,
 		if (k < 0)
 			break;
 		/* Children move the arrays: the value loaders index them. */
-		if ((rc = load_device_value(l, self, k, hb, depth, &p2p)))
+		rc = load_device_value(l, self, k, hb, depth, &p2p);
+		if ((rc = value_done(l, &m, k, rc)))
 			return rc;
 	}
 	if ((rc = require(l, &m, K_BDF, "a device")) ||
@@ -713,6 +793,8 @@ static int load_device(struct loader *l, size_t hb, uint32_t parent,
 		return rc;
 	d = &t->devs[self];
 	format_bdf(d);
+	if ((rc = kept_before(l, &m, R_ENDPOINT)))
+		return rc;
 	if (d->type == DMASIM_DEV_ENDPOINT)
 		for (k = K_WINDOWS; k <= K_SUBORDINATE; k++)
 			if (has(&m, k) && (k == K_WINDOWS || k == K_CHILDREN ||
@@ -720,7 +802,10 @@ static int load_device(struct loader *l, size_t hb, uint32_t parent,
 				return yv_err(l->c, m.at[k], DMASIM_ESCHEMA,
 					      "%s is an endpoint and cannot have '%s'; only bridges do",
 					      dev_name(d), device_keys[k]);
-	return check_p2pmem(l, self, &p2p);
+	if ((rc = kept_before(l, &m, R_P2PMEM)) ||
+	    (rc = check_p2pmem(l, self, &p2p)))
+		return rc;
+	return kept_before(l, &m, LAST);
 }
 
 /* ---- host bridges ---------------------------------------------------- */
@@ -728,12 +813,13 @@ static int load_device(struct loader *l, size_t hb, uint32_t parent,
 static int load_hb_window(struct loader *l)
 {
 	static const char *const keys[] = { "kind", "cpu", "bus", "size", NULL };
+	static const unsigned char rank[] = { 3, 4, 6, 5 };
 	struct dmasim_hb_window w;
 	struct mapr m;
 	int rc, k, kind;
 
 	memset(&w, 0, sizeof(w));
-	if ((rc = map_begin(l, &m, "host-bridge window", keys)))
+	if ((rc = map_begin(l, &m, "host-bridge window", keys, rank)))
 		return rc;
 	w.pos = m.pos;
 	for (;;) {
@@ -742,19 +828,22 @@ static int load_hb_window(struct loader *l)
 		if (k < 0)
 			break;
 		if (k == 0) {
-			if ((rc = yv_enum(l->c, &l->ev, "window kind", dmasim__win_kind_names,
-					  DMASIM_WIN_KIND_COUNT, &kind)))
-				return rc;
-			w.kind = (enum dmasim_win_kind)kind;
-		} else if ((rc = u64v(l, k == 1 ? "window cpu address"
-					  : k == 2 ? "window bus address" : "window size",
-				      UINT64_MAX, k == 1 ? &w.cpu : k == 2 ? &w.bus : &w.size))) {
-			return rc;
+			rc = yv_enum(l->c, &l->ev, "window kind", dmasim__win_kind_names,
+				     DMASIM_WIN_KIND_COUNT, &kind);
+			if (!rc)
+				w.kind = (enum dmasim_win_kind)kind;
+		} else {
+			rc = u64v(l, k == 1 ? "window cpu address"
+				     : k == 2 ? "window bus address" : "window size",
+				  UINT64_MAX, k == 1 ? &w.cpu : k == 2 ? &w.bus : &w.size);
 		}
+		if ((rc = value_done(l, &m, k, rc)))
+			return rc;
 	}
 	if ((rc = require(l, &m, 0, "a host-bridge window")) ||
 	    (rc = require(l, &m, 1, "a host-bridge window")) ||
-	    (rc = require(l, &m, 3, "a host-bridge window")))
+	    (rc = require(l, &m, 3, "a host-bridge window")) ||
+	    (rc = kept_before(l, &m, LAST)))
 		return rc;
 	if (!has(&m, 2))
 		w.bus = w.cpu;
@@ -775,12 +864,13 @@ static int load_hb_window(struct loader *l)
 static int load_dma_range(struct loader *l)
 {
 	static const char *const keys[] = { "bus", "cpu", "size", NULL };
+	static const unsigned char rank[] = { 3, 4, 5 };
 	struct dmasim_dma_range r;
 	struct mapr m;
 	int rc, k;
 
 	memset(&r, 0, sizeof(r));
-	if ((rc = map_begin(l, &m, "dma range", keys)))
+	if ((rc = map_begin(l, &m, "dma range", keys, rank)))
 		return rc;
 	r.pos = m.pos;
 	for (;;) {
@@ -788,14 +878,16 @@ static int load_dma_range(struct loader *l)
 			return rc;
 		if (k < 0)
 			break;
-		if ((rc = u64v(l, k == 0 ? "dma range bus address"
-				  : k == 1 ? "dma range cpu address" : "dma range size",
-			       UINT64_MAX, k == 0 ? &r.bus : k == 1 ? &r.cpu : &r.size)))
+		rc = u64v(l, k == 0 ? "dma range bus address"
+			     : k == 1 ? "dma range cpu address" : "dma range size",
+			  UINT64_MAX, k == 0 ? &r.bus : k == 1 ? &r.cpu : &r.size);
+		if ((rc = value_done(l, &m, k, rc)))
 			return rc;
 	}
 	if ((rc = require(l, &m, 0, "a dma range")) ||
 	    (rc = require(l, &m, 1, "a dma range")) ||
-	    (rc = require(l, &m, 2, "a dma range")))
+	    (rc = require(l, &m, 2, "a dma range")) ||
+	    (rc = kept_before(l, &m, LAST)))
 		return rc;
 	if (r.size == 0)
 		return yv_err(l->c, m.at[2], DMASIM_ESCHEMA, "dma range size is 0");
@@ -859,25 +951,51 @@ static int resolve_iommu(struct loader *l, const struct iommu_ref *r)
 		      t->hbs[r->hb].name, r->name);
 }
 
-static int resolve_iommu_refs(struct loader *l)
+/* The order of a host bridge's checks: name required, then its values in
+ * key order (the iommu name resolved with its value). */
+enum { H_NAME, H_SEGMENT, H_BUSES, H_IOMMU, H_RC, H_WINDOWS, H_DMA_RANGES,
+       H_DEVICES };
+static const unsigned char hb_rank[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+/* Host bridge @hb failed at the check of rank @rank (its first failure:
+ * the list of host bridges stops there). */
+static int hb_failed(struct loader *l, size_t hb, int rank, int rc)
+{
+	l->hb_fail = hb;
+	l->hb_fail_rank = rank;
+	return rc;
+}
+
+/* At the end of the root: the 'iommu:' names that waited for 'iommus'.
+ * The document loader resolved each with its host bridge, so a failure
+ * comes before the kept error of 'host_bridges' (@m's, if any) when its
+ * host bridge comes first, or is the one that failed but later in its
+ * checks. */
+static int resolve_iommu_refs(struct loader *l, struct mapr *m, int hbs_rank)
 {
 	size_t i;
 	int rc;
 
-	for (i = 0; i < l->nrefs; i++)
-		if ((rc = resolve_iommu(l, &l->refs[i])))
+	for (i = 0; i < l->nrefs; i++) {
+		const struct iommu_ref *r = &l->refs[i];
+
+		if (m->pend_rank == hbs_rank &&
+		    (r->hb > l->hb_fail ||
+		     (r->hb == l->hb_fail && l->hb_fail_rank < hb_rank[H_IOMMU])))
+			break;
+		if ((rc = resolve_iommu(l, r)))
 			return rc;
+	}
 	l->nrefs = 0;
-	return DMASIM_OK;
+	return kept_before(l, m, LAST);
 }
 
-enum { H_NAME, H_SEGMENT, H_BUSES, H_IOMMU, H_RC, H_WINDOWS, H_DMA_RANGES,
-       H_DEVICES };
 
 static int load_host_bridge_value(struct loader *l, size_t self, int k,
 				  struct iommu_ref *ref)
 {
 	static const char *const rckeys[] = { "p2p", NULL };
+	static const unsigned char rcrank[] = { 1 };
 	struct dmasim_topo *t = l->t;
 	struct dmasim_host_bridge *h = &t->hbs[self];
 	struct dmasim__hbx *hx = &t->hbx[self];
@@ -899,6 +1017,21 @@ static int load_host_bridge_value(struct loader *l, size_t self, int k,
 			return rc;
 		h->segment = (uint16_t)u;
 		return DMASIM_OK;
+	case H_BUSES: {
+		struct dmasim_pos pos = l->ev.pos;
+		uint64_t v[2];
+
+		if ((rc = load_pair(l, "buses", "buses is [first, last]; found %zu values",
+				    "first bus", "last bus", 0xff, v)))
+			return rc;
+		if (v[1] < v[0])
+			return yv_err(l->c, pos, DMASIM_ESCHEMA,
+				      "bus range [0x%02llx-0x%02llx] ends before it starts",
+				      (unsigned long long)v[0], (unsigned long long)v[1]);
+		h->bus_first = (uint8_t)v[0];
+		h->bus_last = (uint8_t)v[1];
+		return DMASIM_OK;
+	}
 	case H_IOMMU:
 		if ((rc = yv_str(l->c, &l->ev, "iommu", &s)))
 			return rc;
@@ -907,19 +1040,23 @@ static int load_host_bridge_value(struct loader *l, size_t self, int k,
 		ref->pos = l->ev.pos;
 		return DMASIM_OK;
 	case H_RC:
-		if ((rc = map_begin(l, &m, "root_complex", rckeys)))
+		if ((rc = map_begin(l, &m, "root_complex", rckeys, rcrank)))
 			return rc;
 		for (;;) {
 			if ((rc = map_next(l, &m, &rk)))
 				return rc;
 			if (rk < 0)
 				break;
-			if ((rc = yv_enum(l->c, &l->ev, "root_complex p2p",
-					  dmasim__rc_p2p_names, DMASIM_RC_P2P_COUNT, &p2p)))
+			rc = yv_enum(l->c, &l->ev, "root_complex p2p", dmasim__rc_p2p_names,
+				     DMASIM_RC_P2P_COUNT, &p2p);
+			if (!rc)
+				t->hbs[self].rc_p2p = (enum dmasim_rc_p2p)p2p;
+			if ((rc = value_done(l, &m, rk, rc)))
 				return rc;
-			t->hbs[self].rc_p2p = (enum dmasim_rc_p2p)p2p;
 		}
-		return yv_require(l->c, m.pos, has(&m, 0), "root_complex", "p2p");
+		if ((rc = yv_require(l->c, m.pos, has(&m, 0), "root_complex", "p2p")))
+			return rc;
+		return kept_before(l, &m, LAST);
 	case H_WINDOWS:
 		if ((rc = yv_seq(l->c, &l->ev, "windows")))
 			return rc;
@@ -976,8 +1113,8 @@ static int load_host_bridge(struct loader *l)
 	struct mapr m;
 	int rc, k;
 
-	if ((rc = map_begin(l, &m, "host bridge", keys)))
-		return rc;
+	if ((rc = map_begin(l, &m, "host bridge", keys, hb_rank)))
+		return hb_failed(l, t->nhbs, -1, rc);
 	if (dmasim__grow((void **)&t->hbs, &t->cap_hbs, t->nhbs, sizeof(*t->hbs)) ||
 	    dmasim__grow((void **)&t->hbx, &t->cap_hbx, t->nhbs, sizeof(*t->hbx)))
 		return nomem(l);
@@ -998,31 +1135,30 @@ static int load_host_bridge(struct loader *l)
 	dev_first = t->ndevs;
 	for (;;) {
 		if ((rc = map_next(l, &m, &k)))
-			return rc;
+			return hb_failed(l, self, -1, rc);
 		if (k < 0)
 			break;
-		if (k == H_BUSES) {
-			struct dmasim_pos pos = l->ev.pos;
-			uint64_t v[2];
-
-			if ((rc = load_pair(l, "buses", "buses is [first, last]; found %zu values",
-					    "first bus", "last bus", 0xff, v)))
-				return rc;
-			if (v[1] < v[0])
-				return yv_err(l->c, pos, DMASIM_ESCHEMA,
-					      "bus range [0x%02llx-0x%02llx] ends before it starts",
-					      (unsigned long long)v[0], (unsigned long long)v[1]);
-			t->hbs[self].bus_first = (uint8_t)v[0];
-			t->hbs[self].bus_last = (uint8_t)v[1];
-			continue;
-		}
 		if (k == H_SEGMENT && has(&m, H_DEVICES))
 			segment_late = true;
-		if ((rc = load_host_bridge_value(l, self, k, &ref)))
+		rc = load_host_bridge_value(l, self, k, &ref);
+		if ((rc = value_done(l, &m, k, rc)))
 			return rc;
 	}
 	if ((rc = require(l, &m, H_NAME, "a host bridge")))
-		return rc;
+		return hb_failed(l, self, 0, rc);
+	if ((rc = kept_before(l, &m, hb_rank[H_IOMMU])))
+		return hb_failed(l, self, m.pend_rank, rc);
+	if (ref.name && l->iommus_read && (rc = resolve_iommu(l, &ref)))
+		return hb_failed(l, self, hb_rank[H_IOMMU], rc);
+	if (ref.name && !l->iommus_read) {
+		/* Resolved when 'iommus' has been read (see load_root). */
+		if (dmasim__grow((void **)&l->refs, &l->cap_refs, l->nrefs,
+				 sizeof(*l->refs)))
+			return nomem(l);
+		l->refs[l->nrefs++] = ref;
+	}
+	if ((rc = kept_before(l, &m, LAST)))
+		return hb_failed(l, self, m.pend_rank, rc);
 	h = &t->hbs[self];
 	if (segment_late && h->segment) {
 		/* 'segment' came after 'devices': the devices that took the
@@ -1033,33 +1169,92 @@ static int load_host_bridge(struct loader *l)
 				format_bdf(&t->devs[i]);
 			}
 	}
-	if (ref.name) {
-		if (l->iommus_read)
-			return resolve_iommu(l, &ref);
-		if (dmasim__grow((void **)&l->refs, &l->cap_refs, l->nrefs,
-				 sizeof(*l->refs)))
-			return nomem(l);
-		l->refs[l->nrefs++] = ref;
-	}
 	return DMASIM_OK;
 }
 
 /* ---- iommus ---------------------------------------------------------- */
 
+static const unsigned char iommu_rank[] = { 2, 3, 4, 5, 6 };
+
+static int load_iommu_value(struct loader *l, size_t self, int k)
+{
+	struct dmasim_topo *t = l->t;
+	struct dmasim_iommu *u = &t->iommus[self];
+	const char *s;
+	uint64_t n;
+	size_t i;
+	bool more;
+	int rc, e;
+
+	switch (k) {
+	case 0:
+		if ((rc = yv_str(l->c, &l->ev, "iommu name", &s)))
+			return rc;
+		for (i = 0; i < self; i++)
+			if (strcmp(t->iommus[i].name, s) == 0)
+				return yv_err(l->c, l->ev.pos, DMASIM_ETOPO,
+					      "iommu name '%s' is already used at line %u",
+					      s, t->iommus[i].pos.line);
+		if (!(u->name = dmasim__topo_strndup(t, s, l->ev.len)))
+			return nomem(l);
+		return DMASIM_OK;
+	case 1:
+		if ((rc = yv_enum(l->c, &l->ev, "iommu type", dmasim__iommu_type_names,
+				  DMASIM_IOMMU_TYPE_COUNT, &e)))
+			return rc;
+		u->type = (enum dmasim_iommu_type)e;
+		return DMASIM_OK;
+	case 2:
+		if ((rc = u64v(l, "address_bits", 64, &n)))
+			return rc;
+		if (n < 32)
+			return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+				      "address_bits must be 32 to 64, not %llu",
+				      (unsigned long long)n);
+		u->address_bits = (unsigned)n;
+		return DMASIM_OK;
+	case 3:
+		if ((rc = yv_enum(l->c, &l->ev, "default_domain",
+				  dmasim__domain_type_names, DMASIM_DOMAIN_COUNT, &e)))
+			return rc;
+		if (e == DMASIM_DOMAIN_NONE)
+			return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+				      "default_domain is dma, identity or blocked");
+		u->default_domain = (enum dmasim_domain_type)e;
+		return DMASIM_OK;
+	default:
+		if ((rc = yv_seq(l->c, &l->ev, "reserved")))
+			return rc;
+		for (;;) {
+			struct dmasim_range r, *slot;
+
+			if ((rc = seq_next(l, &more)))
+				return rc;
+			if (!more)
+				return DMASIM_OK;
+			if ((rc = load_range(l, "a reserved range", &r)))
+				return rc;
+			if (!(slot = DMASIM__PUSH(t, resv, nresv, cap_resv)))
+				return nomem(l);
+			*slot = r;
+			t->iommux[self].nresv++;
+		}
+	}
+}
+
+/* Checked as the document loader did: name and type required, then the
+ * values in key order. */
 static int load_iommu(struct loader *l)
 {
 	static const char *const keys[] = { "name", "type", "address_bits",
 					    "default_domain", "reserved", NULL };
 	struct dmasim_topo *t = l->t;
 	struct dmasim_iommu *u;
-	const char *s;
-	uint64_t n;
-	size_t self, i;
+	size_t self;
 	struct mapr m;
-	bool more;
-	int rc, k, e;
+	int rc, k;
 
-	if ((rc = map_begin(l, &m, "iommu", keys)))
+	if ((rc = map_begin(l, &m, "iommu", keys, iommu_rank)))
 		return rc;
 	if (dmasim__grow((void **)&t->iommus, &t->cap_iommus, t->niommus, sizeof(*t->iommus)) ||
 	    dmasim__grow((void **)&t->iommux, &t->cap_iommux, t->niommus, sizeof(*t->iommux)))
@@ -1078,72 +1273,23 @@ static int load_iommu(struct loader *l)
 			return rc;
 		if (k < 0)
 			break;
-		u = &t->iommus[self];
-		switch (k) {
-		case 0:
-			if ((rc = yv_str(l->c, &l->ev, "iommu name", &s)))
-				return rc;
-			for (i = 0; i < self; i++)
-				if (strcmp(t->iommus[i].name, s) == 0)
-					return yv_err(l->c, l->ev.pos, DMASIM_ETOPO,
-						      "iommu name '%s' is already used at line %u",
-						      s, t->iommus[i].pos.line);
-			if (!(u->name = dmasim__topo_strndup(t, s, l->ev.len)))
-				return nomem(l);
-			break;
-		case 1:
-			if ((rc = yv_enum(l->c, &l->ev, "iommu type", dmasim__iommu_type_names,
-					  DMASIM_IOMMU_TYPE_COUNT, &e)))
-				return rc;
-			u->type = (enum dmasim_iommu_type)e;
-			break;
-		case 2:
-			if ((rc = u64v(l, "address_bits", 64, &n)))
-				return rc;
-			if (n < 32)
-				return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
-					      "address_bits must be 32 to 64, not %llu",
-					      (unsigned long long)n);
-			u->address_bits = (unsigned)n;
-			break;
-		case 3:
-			if ((rc = yv_enum(l->c, &l->ev, "default_domain",
-					  dmasim__domain_type_names, DMASIM_DOMAIN_COUNT, &e)))
-				return rc;
-			if (e == DMASIM_DOMAIN_NONE)
-				return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
-					      "default_domain is dma, identity or blocked");
-			u->default_domain = (enum dmasim_domain_type)e;
-			break;
-		default:
-			if ((rc = yv_seq(l->c, &l->ev, "reserved")))
-				return rc;
-			for (;;) {
-				struct dmasim_range r, *slot;
-
-				if ((rc = seq_next(l, &more)))
-					return rc;
-				if (!more)
-					break;
-				if ((rc = load_range(l, "a reserved range", &r)))
-					return rc;
-				if (!(slot = DMASIM__PUSH(t, resv, nresv, cap_resv)))
-					return nomem(l);
-				*slot = r;
-				t->iommux[self].nresv++;
-			}
-			break;
-		}
+		rc = load_iommu_value(l, self, k);
+		if ((rc = value_done(l, &m, k, rc)))
+			return rc;
 	}
 	if ((rc = require(l, &m, 0, "an iommu")) ||
 	    (rc = require(l, &m, 1, "an iommu")))
 		return rc;
-	return DMASIM_OK;
+	return kept_before(l, &m, LAST);
 }
 
 /* ---- the whole topology ---------------------------------------------- */
 
+/* The order of the root's checks: dmasim required, its value, arch and
+ * host_bridges required, arch, name, cpu, ram, msi, iommus, host_bridges
+ * (and host bridges' iommu names that had to wait for 'iommus'). */
 enum { R_DMASIM, R_NAME, R_ARCH, R_CPU, R_RAM, R_MSI, R_IOMMUS, R_HBS };
+static const unsigned char root_rank[] = { 1, 5, 4, 6, 7, 8, 9, 10 };
 
 static int load_root_value(struct loader *l, int k)
 {
@@ -1210,7 +1356,7 @@ static int load_root_value(struct loader *l, int k)
 				return rc;
 		}
 		l->iommus_read = true;
-		return resolve_iommu_refs(l);
+		return DMASIM_OK;
 	default: /* R_HBS */
 		if ((rc = yv_seq(l->c, &l->ev, "host_bridges")))
 			return rc;
@@ -1236,20 +1382,25 @@ static int load_root(struct loader *l)
 	struct mapr m;
 	int rc, k;
 
-	if ((rc = next(l)) || (rc = map_begin(l, &m, "the topology", keys)))
+	if ((rc = next(l)) ||
+	    (rc = map_begin(l, &m, "the topology", keys, root_rank)))
 		return rc;
+	l->t->m.cpu_vendor = DMASIM_CPU_OTHER;
 	for (;;) {
 		if ((rc = map_next(l, &m, &k)))
 			return rc;
 		if (k < 0)
 			break;
-		if ((rc = load_root_value(l, k)))
+		rc = load_root_value(l, k);
+		if ((rc = value_done(l, &m, k, rc)))
 			return rc;
 	}
 	if ((rc = require(l, &m, R_DMASIM, "a topology")) ||
+	    (rc = kept_before(l, &m, 2)) ||
 	    (rc = require(l, &m, R_ARCH, "a topology")) ||
 	    (rc = require(l, &m, R_HBS, "a topology")) ||
-	    (rc = resolve_iommu_refs(l)))
+	    (rc = kept_before(l, &m, root_rank[R_HBS])) ||
+	    (rc = resolve_iommu_refs(l, &m, root_rank[R_HBS])))
 		return rc;
 	if (!l->t->msi_given)
 		l->t->m.msi = arch_msi[l->t->m.arch];

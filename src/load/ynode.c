@@ -1044,27 +1044,42 @@ int ystream_next(struct ystream *s, struct yval *ev)
 	return DMASIM_OK;
 }
 
-int ystream_skip(struct ystream *s)
+size_t ystream_depth(const struct ystream *s)
+{
+	return s->depth;
+}
+
+bool ystream_failed(const struct ystream *s)
+{
+	return s->serr.code != DMASIM_OK;
+}
+
+int ystream_skip_to(struct ystream *s, size_t depth)
 {
 	struct yval ev;
-	size_t d = 1;
 	int rc;
 
+	if (depth >= s->depth)
+		return DMASIM_OK;
 	if (!s->live) {
-		s->nframes--;
+		/* A walk has one frame per open list or mapping. */
+		s->nframes = depth;
+		s->depth = depth;
 	} else {
-		while (d) {
+		while (s->depth > depth) {
 			if ((rc = live_next(s, &ev, false)))
 				return rc;
-			if (ev.kind == YK_SEQ || ev.kind == YK_MAP)
-				d++;
-			else if (ev.kind == YK_END)
-				d--;
+			account(s, &ev);
 		}
 	}
-	ev.kind = YK_END;
-	account(s, &ev);
+	if (s->depth == 0)
+		s->root_done = true;
 	return DMASIM_OK;
+}
+
+int ystream_skip(struct ystream *s)
+{
+	return ystream_skip_to(s, s->depth ? s->depth - 1 : 0);
 }
 
 /* Read what is left of the live stream, as ydoc_load_string() would have:

@@ -147,6 +147,11 @@ const struct yctx *ystream_ctx(const struct ystream *s);
 int ystream_next(struct ystream *s, struct yval *ev);
 /* Skip the rest of the list or mapping whose start was just returned. */
 int ystream_skip(struct ystream *s);
+/* How many lists and mappings are open; skip until only @depth are. */
+size_t ystream_depth(const struct ystream *s);
+int ystream_skip_to(struct ystream *s, size_t depth);
+/* True once the stream itself failed (nothing more can be read). */
+bool ystream_failed(const struct ystream *s);
 /* Finish: read what is left (when @rc, the reader's status, is an error,
  * only to find errors that come first), then report the winning error to
  * the caller's error.  Frees @s.  Returns the final status. */
