@@ -28,11 +28,18 @@
 
 #define DMASIM__ACS_NBITS 7
 #define DMASIM__NO_ID UINT32_MAX
+#define DMASIM__NROOTDEV 3 /* enum dmasim_root_dev_rule values */
 
 struct dmasim__lca_index {
 	size_t n;
 	unsigned levels;
 	uint8_t *lg;          /* lg[len] = floor(log2(len)), len in [1, n] */
+	uint8_t *depth;       /* compact copies of the hot fields: depth, */
+	uint32_t *parent;     /* parent id (DMASIM__NO_ID on a root bus), */
+	uint8_t *redir;       /* ACS control bits when has_acs, else 0, */
+	uint32_t *end;        /* subtree_end and */
+	uint32_t *hb;         /* host bridge id, so that a query touches only
+			       * the first cache line of the devices given */
 	uint32_t **st;        /* st[k][i]: rightmost shallowest in [i, i+2^k) */
 	uint8_t *acs_cnt;     /* n * DMASIM__ACS_NBITS */
 	uint32_t *root;       /* id of the root-bus ancestor (or self) */
@@ -41,6 +48,9 @@ struct dmasim__lca_index {
 	uint32_t *hb_first;   /* per host bridge: lowest devfn on the root bus */
 	uint32_t *hb_slot0;   /* per host bridge: the device at 00.0 */
 	uint32_t *cover;      /* nhbs * 256, see above */
+	/* per host bridge and root-device rule: vendor << 16 | device of the
+	 * device the whitelist checks, -1 when there is none */
+	int64_t *root_key;
 	bool any_iommu;       /* iommu_present(&pci_bus_type) */
 };
 

@@ -9,11 +9,10 @@
 
 #include "kernel/kernel_int.h"
 
-static uint32_t shallower(const struct dmasim_device *devs, uint32_t x,
-			  uint32_t y)
+static uint32_t shallower(const uint8_t *depth, uint32_t x, uint32_t y)
 {
 	/* @y is to the right of @x: it wins ties (the rightmost). */
-	return devs[y].depth <= devs[x].depth ? y : x;
+	return depth[y] <= depth[x] ? y : x;
 }
 
 static uint32_t rmq(const struct dmasim_topo *t, uint32_t l, uint32_t r)
@@ -21,8 +20,7 @@ static uint32_t rmq(const struct dmasim_topo *t, uint32_t l, uint32_t r)
 	const struct dmasim__lca_index *ix = t->lca;
 	unsigned k = ix->lg[r - l + 1];
 
-	return shallower(t->m.devices, ix->st[k][l],
-			 ix->st[k][r - (1u << k) + 1]);
+	return shallower(ix->depth, ix->st[k][l], ix->st[k][r - (1u << k) + 1]);
 }
 
 const struct dmasim_device *dmasim__lca(const struct dmasim_topo *t,
@@ -36,9 +34,9 @@ const struct dmasim_device *dmasim__lca(const struct dmasim_topo *t,
 		a = b;
 		b = tmp;
 	}
-	if (b->id < a->subtree_end)
+	if (b->id < t->lca->end[a->id])
 		return a; /* a == b or a above b */
-	return t->m.devices[rmq(t, a->id + 1, b->id)].parent;
+	return dmasim__dev(t, t->lca->parent[rmq(t, a->id + 1, b->id)]);
 }
 
 const struct dmasim_device *dmasim__child_toward(const struct dmasim_topo *t,
@@ -63,7 +61,7 @@ bool dmasim__path_redirects(const struct dmasim_topo *t,
 
 		if (!(bits & (1u << bit)))
 			continue;
-		own = l->has_acs && (l->acs_ctrl & (1u << bit)) ? 1 : 0;
+		own = (t->lca->redir[l->id] >> bit) & 1u;
 		/* a..l and b..l share l..root: subtract it twice, add l once. */
 		if ((unsigned)ca[bit] + cb[bit] - 2u * cl[bit] + own > 0)
 			return true;
@@ -82,6 +80,11 @@ void dmasim__lca_index_destroy(struct dmasim__lca_index *ix)
 			free(ix->st[k]);
 	free(ix->st);
 	free(ix->lg);
+	free(ix->depth);
+	free(ix->parent);
+	free(ix->redir);
+	free(ix->end);
+	free(ix->hb);
 	free(ix->acs_cnt);
 	free(ix->root);
 	free(ix->pcie);
@@ -89,6 +92,7 @@ void dmasim__lca_index_destroy(struct dmasim__lca_index *ix)
 	free(ix->hb_first);
 	free(ix->hb_slot0);
 	free(ix->cover);
+	free(ix->root_key);
 	free(ix);
 }
 
@@ -119,6 +123,11 @@ int dmasim__lca_index_build(struct dmasim_topo *t, struct dmasim_error *err)
 		goto nomem;
 	ix->n = n;
 	ix->lg = calloc(n + 1, 1);
+	ix->depth = calloc(n ? n : 1, 1);
+	ix->parent = calloc(n ? n : 1, sizeof(*ix->parent));
+	ix->redir = calloc(n ? n : 1, 1);
+	ix->end = calloc(n ? n : 1, sizeof(*ix->end));
+	ix->hb = calloc(n ? n : 1, sizeof(*ix->hb));
 	ix->acs_cnt = calloc(n ? n * DMASIM__ACS_NBITS : 1, 1);
 	ix->root = calloc(n ? n : 1, sizeof(*ix->root));
 	ix->pcie = calloc(n ? n : 1, sizeof(*ix->pcie));
@@ -126,10 +135,19 @@ int dmasim__lca_index_build(struct dmasim_topo *t, struct dmasim_error *err)
 	ix->hb_first = calloc(nhb ? nhb : 1, sizeof(*ix->hb_first));
 	ix->hb_slot0 = calloc(nhb ? nhb : 1, sizeof(*ix->hb_slot0));
 	ix->cover = malloc((nhb ? nhb : 1) * 256 * sizeof(*ix->cover));
-	if (!ix->lg || !ix->acs_cnt || !ix->root || !ix->pcie ||
-	    !ix->multifunction || !ix->hb_first || !ix->hb_slot0 || !ix->cover)
+	ix->root_key = malloc((nhb ? nhb : 1) * DMASIM__NROOTDEV * sizeof(*ix->root_key));
+	if (!ix->lg || !ix->depth || !ix->parent || !ix->redir || !ix->end || !ix->hb || !ix->acs_cnt || !ix->root || !ix->pcie ||
+	    !ix->multifunction || !ix->hb_first || !ix->hb_slot0 || !ix->cover ||
+	    !ix->root_key)
 		goto nomem;
 
+	for (i = 0; i < n; i++) {
+		ix->depth[i] = (uint8_t)devs[i].depth; /* <= DMASIM_MAX_DEPTH */
+		ix->parent[i] = devs[i].parent ? devs[i].parent->id : DMASIM__NO_ID;
+		ix->redir[i] = devs[i].has_acs ? (uint8_t)(devs[i].acs_ctrl & 0x7f) : 0;
+		ix->end[i] = devs[i].subtree_end;
+		ix->hb[i] = devs[i].hb->id;
+	}
 	/* Sparse table of the rightmost shallowest device. */
 	for (i = 2; i <= n; i++)
 		ix->lg[i] = (uint8_t)(ix->lg[i / 2] + 1);
@@ -144,7 +162,7 @@ int dmasim__lca_index_build(struct dmasim_topo *t, struct dmasim_error *err)
 			goto nomem;
 		for (i = 0; i < len; i++)
 			ix->st[k][i] = k == 0 ? (uint32_t)i
-				: shallower(devs, ix->st[k - 1][i],
+				: shallower(ix->depth, ix->st[k - 1][i],
 					    ix->st[k - 1][i + ((size_t)1 << (k - 1))]);
 	}
 
@@ -178,6 +196,12 @@ int dmasim__lca_index_build(struct dmasim_topo *t, struct dmasim_error *err)
 				ix->hb_slot0[h] = d->id;
 		}
 		ix->hb_first[h] = first;
+		for (k = 0; k < DMASIM__NROOTDEV; k++) {
+			const struct dmasim_device *r = dmasim__host_bridge_dev(
+				t, hb, (enum dmasim_root_dev_rule)k, true);
+			ix->root_key[h * DMASIM__NROOTDEV + k] =
+				r ? (int64_t)r->vendor << 16 | r->device_id : -1;
+		}
 		for (i = 0; i < 256; i++)
 			ix->cover[h * 256 + i] = DMASIM__NO_ID;
 	}

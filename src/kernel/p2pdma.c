@@ -133,46 +133,70 @@ check_b_path_acs:
 	w->acs = acs_cnt != 0;
 }
 
-/* The same from the index; the list, when wanted, costs the path. */
+/* The same from the index. */
 static void walk_indexed(const struct dmasim_topo *t,
 			 const struct dmasim_device *a,
 			 const struct dmasim_device *b, unsigned bits,
-			 struct acs_list *list, struct walk *w)
+			 struct walk *w)
 {
-	const struct dmasim_device *c = dmasim__lca(t, a, b), *d;
+	const struct dmasim_device *c = dmasim__lca(t, a, b);
+	const uint8_t *depth = t->lca->depth;
 
 	w->common = c;
 	if (!c) {
-		w->dist_a = (int)a->depth + 1;
-		w->dist_b = (int)b->depth + 1;
+		w->dist_a = depth[a->id] + 1;
+		w->dist_b = depth[b->id] + 1;
 		w->acs = false;
 		return;
 	}
-	w->dist_a = (int)(a->depth - c->depth);
-	w->dist_b = (int)(b->depth - c->depth);
+	w->dist_a = depth[a->id] - depth[c->id];
+	w->dist_b = depth[b->id] - depth[c->id];
 	w->acs = dmasim__path_redirects(t, a, b, c, bits);
-	if (w->acs && list) {
-		/* Provider side up to and including c, then client side
-		 * below c, each bottom-up: the kernel's order. */
-		for (d = a; d != c; d = d->parent)
-			if (dmasim__has_acs_redir(d, bits))
-				acs_list_add(list, d);
-		if (dmasim__has_acs_redir(c, bits))
-			acs_list_add(list, c);
-		for (d = b; d != c; d = d->parent)
-			if (dmasim__has_acs_redir(d, bits))
-				acs_list_add(list, d);
-	}
 }
 
 static void walk(const struct dmasim_topo *t, const struct dmasim_device *a,
 		 const struct dmasim_device *b, unsigned bits, bool naive,
-		 struct acs_list *list, struct walk *w)
+		 struct walk *w)
 {
 	if (naive || !t->lca)
-		walk_naive(a, b, bits, list, w);
+		walk_naive(a, b, bits, NULL, w);
 	else
-		walk_indexed(t, a, b, bits, list, w);
+		walk_indexed(t, a, b, bits, w);
+}
+
+/*
+ * The two ACS lines (verbose only, so the list buffer lives here and not
+ * in every query's frame).  Naive: the kernel's walk collects the list;
+ * indexed: the path is listed in the kernel's order, provider side up to
+ * and including the common device, then the client side below it.
+ */
+static void __attribute__((noinline))
+warn_acs(const struct dmasim_policy *p, const struct dmasim_device *provider,
+	 const struct dmasim_device *client, const struct walk *w, bool naive,
+	 const char *first_line, struct dmasim_log *log)
+{
+	unsigned bits = p->acs_redirect_bits;
+	const struct dmasim_device *c = w->common, *d;
+	struct acs_list list;
+	struct walk again;
+
+	acs_list_init(&list, p->acs_list_size);
+	if (naive) {
+		walk_naive(provider, client, bits, &list, &again);
+	} else {
+		for (d = provider; d != c; d = d->parent)
+			if (dmasim__has_acs_redir(d, bits))
+				acs_list_add(&list, d);
+		if (dmasim__has_acs_redir(c, bits))
+			acs_list_add(&list, c);
+		for (d = client; d != c; d = d->parent)
+			if (dmasim__has_acs_redir(d, bits))
+				acs_list_add(&list, d);
+	}
+	PCI_WARN(log, client, "%s (%s)", first_line, provider->bdf);
+	PCI_WARN(log, client,
+		 "to disable ACS redirect for this path, add the kernel parameter: pci=disable_acs_redir=%s",
+		 acs_list_str(&list));
 }
 
 /* cpu_supports_p2pdma() (§2.5): the policy's CPU rules, each for one arch
@@ -202,22 +226,31 @@ static bool hb_whitelisted(const struct dmasim_topo *t,
 			   bool same_host_bridge, bool warn, bool naive,
 			   struct dmasim_log *log)
 {
-	const struct dmasim_device *root =
-		dmasim__host_bridge_dev(t, hb, p->root_dev, naive);
-	size_t i;
+	const struct dmasim_wl_entry *e, *end = p->whitelist + p->nwhitelist;
+	unsigned vendor, device;
+	int64_t key;
 
-	if (!root)
+	if (naive || !t->lca || (unsigned)p->root_dev >= DMASIM__NROOTDEV) {
+		const struct dmasim_device *root =
+			dmasim__host_bridge_dev(t, hb, p->root_dev, true);
+		key = root ? (int64_t)root->vendor << 16 | root->device_id : -1;
+	} else {
+		key = t->lca->root_key[hb->id * DMASIM__NROOTDEV + p->root_dev];
+	}
+	if (key < 0)
 		return false;
-	for (i = 0; i < p->nwhitelist; i++) {
-		const struct dmasim_wl_entry *e = &p->whitelist[i];
-		if (e->vendor != root->vendor ||
-		    (e->device != -1 && e->device != root->device_id))
+	vendor = (unsigned)(key >> 16);
+	device = (unsigned)(key & 0xffff);
+	for (e = p->whitelist; e < end; e++) {
+		if (e->vendor != vendor ||
+		    (e->device != -1 && (unsigned)e->device != device))
 			continue;
 		return !(e->same_host_bridge_only && !same_host_bridge);
 	}
 	if (warn)
-		PCI_WARN(log, root, "Host bridge not in P2PDMA whitelist: %04x:%04x",
-			 root->vendor, root->device_id);
+		PCI_WARN(log, dmasim__host_bridge_dev(t, hb, p->root_dev, naive),
+			 "Host bridge not in P2PDMA whitelist: %04x:%04x",
+			 vendor, device);
 	return false;
 }
 
@@ -228,10 +261,19 @@ static bool host_bridge_whitelist(const struct dmasim_topo *t,
 				  const struct dmasim_device *b, bool warn,
 				  bool naive, struct dmasim_log *log)
 {
-	if (a->hb == b->hb)
-		return hb_whitelisted(t, p, a->hb, true, warn, naive, log);
-	return hb_whitelisted(t, p, a->hb, false, warn, naive, log) &&
-	       hb_whitelisted(t, p, b->hb, false, warn, naive, log);
+	const struct dmasim_host_bridge *ha, *hb;
+
+	if (naive || !t->lca) {
+		ha = a->hb;
+		hb = b->hb;
+	} else {
+		ha = &t->m.host_bridges[t->lca->hb[a->id]];
+		hb = &t->m.host_bridges[t->lca->hb[b->id]];
+	}
+	if (ha == hb)
+		return hb_whitelisted(t, p, ha, true, warn, naive, log);
+	return hb_whitelisted(t, p, ha, false, warn, naive, log) &&
+	       hb_whitelisted(t, p, hb, false, warn, naive, log);
 }
 
 /* calc_map_type_and_dist() (§2.4). */
@@ -242,24 +284,17 @@ static enum dmasim_map_type calc_map_type_and_dist(
 {
 	enum dmasim_map_type map = DMASIM_MAP_THRU_HOST_BRIDGE;
 	bool acs_redirects = false;
-	struct acs_list list;
 	struct walk w;
 
-	acs_list_init(&list, p->acs_list_size);
-	walk(t, provider, client, p->acs_redirect_bits, naive,
-	     verbose ? &list : NULL, &w);
+	walk(t, provider, client, p->acs_redirect_bits, naive, &w);
 	*dist = w.dist_a + w.dist_b;
 	if (w.common) {
 		if (!w.acs)
 			return DMASIM_MAP_BUS_ADDR;
-		if (verbose) {
-			PCI_WARN(log, client,
-				 "ACS redirect is set between the client and provider (%s)",
-				 provider->bdf);
-			PCI_WARN(log, client,
-				 "to disable ACS redirect for this path, add the kernel parameter: pci=disable_acs_redir=%s",
-				 acs_list_str(&list));
-		}
+		if (verbose)
+			warn_acs(p, provider, client, &w, naive,
+				 "ACS redirect is set between the client and provider",
+				 log);
 		acs_redirects = true;
 	}
 	/* map_through_host_bridge: */
@@ -283,23 +318,17 @@ static int upstream_bridge_distance(const struct dmasim_topo *t,
 				    bool verbose, bool naive,
 				    struct dmasim_log *log)
 {
-	struct acs_list list;
 	struct walk w;
 	int ret;
 
-	acs_list_init(&list, p->acs_list_size);
-	walk(t, provider, client, p->acs_redirect_bits, naive,
-	     verbose ? &list : NULL, &w);
+	walk(t, provider, client, p->acs_redirect_bits, naive, &w);
 	ret = !w.common ? -1 : w.acs ? -2 : w.dist_a + w.dist_b;
 	if (!verbose)
 		return ret;
 	if (ret == -2) {
-		PCI_WARN(log, client,
-			 "cannot be used for peer-to-peer DMA as ACS redirect is set between the client and provider (%s)",
-			 provider->bdf);
-		PCI_WARN(log, client,
-			 "to disable ACS redirect for this path, add the kernel parameter: pci=disable_acs_redir=%s",
-			 acs_list_str(&list));
+		warn_acs(p, provider, client, &w, naive,
+			 "cannot be used for peer-to-peer DMA as ACS redirect is set between the client and provider",
+			 log);
 	} else if (ret < 0) {
 		PCI_WARN(log, client,
 			 "cannot be used for peer-to-peer DMA as the client and provider (%s) do not share an upstream bridge",
