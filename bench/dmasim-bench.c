@@ -58,6 +58,13 @@ struct opts {
 	bool naive_matrix;
 	const char *self;     /* this executable, for the load children */
 	const char *json_out; /* also write the JSON document here */
+	struct clock_stats *clk; /* filled by bench_time */
+};
+
+/* How much of the timed wall-clock time this thread was on a CPU: other
+ * load on the machine shows up as a share well below 100%. */
+struct clock_stats {
+	uint64_t wall_ns, cpu_ns;
 };
 
 uint64_t bench_rnd(uint64_t *s)
@@ -74,6 +81,14 @@ uint64_t bench_now_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t cpu_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -119,9 +134,14 @@ double bench_time(const struct bench_op *op, const void *opts_)
 			passes = (size_t)((double)passes * 1.2 * (double)target / (double)dt) + 1;
 	}
 	for (r = 0; r < runs; r++) {
+		uint64_t c0 = cpu_now_ns();
 		t0 = bench_now_ns();
 		sink ^= op->fn(op->ctx, passes);
 		dt = bench_now_ns() - t0;
+		if (o->clk) {
+			o->clk->wall_ns += dt;
+			o->clk->cpu_ns += cpu_now_ns() - c0;
+		}
 		ns[r] = (double)dt / ((double)passes * (double)op->per_pass);
 	}
 	(void)sink;
@@ -747,6 +767,10 @@ static void print_markdown(const struct result *rs, size_t n, const struct opts 
 
 	printf("### Lookups (ns per operation, median of %u runs; policy %s; %zu pairs)\n\n",
 	       o->runs, o->policy, o->npairs);
+	if (o->clk && o->clk->wall_ns)
+		printf("The bench thread was on a CPU %.0f%% of the timed wall-clock time "
+		       "(below 100%%: other load on the machine inflated these numbers).\n\n",
+		       100.0 * (double)o->clk->cpu_ns / (double)o->clk->wall_ns);
 	printf("| topology | devices | depth | upstream | literal walk | speed-up | hwloc LCA | vs hwloc "
 	       "| map type | literal walk | speed-up | route | decode | dma map+unmap | matrix %zu² (ms) |\n",
 	       o->matrix);
@@ -771,9 +795,9 @@ static void print_markdown(const struct result *rs, size_t n, const struct opts 
 	}
 	printf("\n### Load (YAML file to indexed model, a fresh process per run, median of %u)\n\n",
 	       o->load_runs);
-	printf("| topology | devices | file (MB) | load (ms) | peak RSS growth (MB) "
+	printf("| topology | devices | file (MB) | load (ms) | peak RSS growth (MB) | peak bytes/device "
 	       "| peak bytes/device beyond the file | model heap bytes/device | hwloc XML load (ms) |\n");
-	printf("|---|--:|--:|--:|--:|--:|--:|--:|\n");
+	printf("|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 	for (i = 0; i < n; i++) {
 		const struct result *r = &rs[i];
 		cell(c[0], 32, (double)r->file_bytes / 1e6, "%.1f");
@@ -783,8 +807,9 @@ static void print_markdown(const struct result *rs, size_t n, const struct opts 
 		cell(c[3], 32, load_bytes_per_dev(r, true), "%.0f");
 		cell(c[4], 32, retained_bytes_per_dev(r), "%.0f");
 		cell(c[5], 32, r->hw_load_ms, "%.1f");
-		printf("| %s | %zu | %s | %s | %s | %s | %s | %s |\n", r->label, r->ndev,
-		       c[0], c[1], c[2], c[3], c[4], c[5]);
+		cell(c[6], 32, load_bytes_per_dev(r, false), "%.0f");
+		printf("| %s | %zu | %s | %s | %s | %s | %s | %s | %s |\n", r->label, r->ndev,
+		       c[0], c[1], c[2], c[6], c[3], c[4], c[5]);
 	}
 	print_targets(rs, n);
 	printf("\n### Checks\n\n");
@@ -823,6 +848,8 @@ static void print_json(FILE *f, const struct result *rs, size_t n, const struct 
 	jw_kint(&w, "load_runs", o->load_runs);
 	jw_kint(&w, "pairs", (long long)o->npairs);
 	jw_kint(&w, "seed", (long long)o->seed);
+	jdbl(&w, "cpu_share", o->clk && o->clk->wall_ns
+	     ? (double)o->clk->cpu_ns / (double)o->clk->wall_ns : NAN);
 	jw_key(&w, "topologies");
 	jw_arr_begin(&w);
 	for (i = 0; i < n; i++) {
@@ -838,6 +865,7 @@ static void print_json(FILE *f, const struct result *rs, size_t n, const struct 
 		jdbl(&w, "load_ms", r->load.ms);
 		jw_kint(&w, "load_peak_rss_growth_kb",
 			r->load.ok ? r->load.peak_kb - r->load.base_kb : -1);
+		jdbl(&w, "load_peak_bytes_per_device", load_bytes_per_dev(r, false));
 		jdbl(&w, "load_bytes_per_device_beyond_file", load_bytes_per_dev(r, true));
 		jdbl(&w, "model_heap_bytes_per_device", retained_bytes_per_dev(r));
 		jdbl(&w, "upstream_ns", r->up);
@@ -874,11 +902,11 @@ static const char usage[] =
 "\n"
 "  --json            one JSON document instead of Markdown tables\n"
 "  --json-out FILE   also write the JSON document to FILE\n"
-"  --runs N          timed runs per operation; the median is reported (default 7)\n"
+"  --runs N          timed runs per operation; the median is reported (default 11)\n"
 "  --load-runs N     fresh processes per load measurement (default 3; 0: skip)\n"
 "  --pairs N         random endpoint pairs (default 16384)\n"
 "  --matrix N        endpoints in the all-pairs matrix (default 1024)\n"
-"  --run-ms MS       minimum length of one timed run (default 20)\n"
+"  --run-ms MS       minimum length of one timed run (default 10)\n"
 "  --seed S          seed of the pair sample (default 1)\n"
 "  --policy NAME     built-in policy (default linux-6.12)\n"
 "  --naive-matrix    also time the matrix with the literal walk\n"
@@ -887,9 +915,11 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
+	struct clock_stats clk = { 0, 0 };
 	struct opts o = {
-		.runs = 7, .load_runs = 3, .npairs = 16384, .matrix = 1024,
-		.run_ms = 20, .seed = 1, .policy = "linux-6.12", .hwloc = true,
+		.runs = 11, .load_runs = 3, .npairs = 16384, .matrix = 1024,
+		.run_ms = 10, .seed = 1, .policy = "linux-6.12", .hwloc = true,
+		.clk = &clk,
 	};
 	struct result *rs;
 	size_t nfiles = 0, i;
