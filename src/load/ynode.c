@@ -489,9 +489,9 @@ int yrange(struct ydoc *y, yaml_node_t *n, const char *what,
 
 /* ---- event streams ---------------------------------------------------- */
 
-/* Aliases may expand to at most this many events in one document: a
- * guard against "billion laughs" files. */
-#define YS_REPLAY_MAX (1u << 24)
+/* Aliases may expand to at most this many events plus four per event of
+ * the file itself: a guard against "billion laughs" files. */
+#define YS_REPLAY_MIN (1u << 20)
 
 enum ys_state { ST_START, ST_DOC, ST_AFTER, ST_END, ST_FAIL };
 
@@ -546,7 +546,7 @@ struct ystream {
 	size_t nrec, cap_rec;
 	char *rtext;
 	size_t ntext, cap_text;
-	size_t replayed;
+	size_t replayed, nraw;
 
 	/* doc */
 	struct ydoc *y;
@@ -848,6 +848,7 @@ static int raw_next(struct ystream *s)
 		return parser_error(&s->serr, s->c.file, &s->parser);
 	}
 	s->have_ev = true;
+	s->nraw++;
 	if (track(s)) {
 		s->state = ST_FAIL;
 		return s->serr.code;
@@ -903,10 +904,10 @@ static int live_next(struct ystream *s, struct yval *out, bool expand)
 					return rc;
 				continue;
 			}
-			if (++s->replayed > YS_REPLAY_MAX)
+			if (++s->replayed > YS_REPLAY_MIN + 4 * s->nraw)
 				return yv_err(&s->c, r->pos, DMASIM_ESCHEMA,
-					      "aliases expand to more than %u YAML events; refusing to follow them",
-					      YS_REPLAY_MAX);
+					      "aliases expand to more than %zu YAML events; refusing to follow them",
+					      s->replayed - 1);
 			out->kind = r->kind == YK_NONE ? YK_SCALAR : r->kind;
 			out->s = r->kind == YK_SCALAR ? s->rtext + r->text : empty;
 			out->len = r->kind == YK_SCALAR ? r->len : 0;

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "load/topo_load.h"
+#include "load/ynode.h"
 
 START_TEST(test_load_numbers)
 {
@@ -194,6 +196,215 @@ START_TEST(test_load_schema_errors)
 }
 END_TEST
 
+
+/* Load @yaml, which must fail at @line:@col with a message containing @want. */
+static void expect_fails(const char *yaml, unsigned line, unsigned col,
+			 const char *want)
+{
+	struct dmasim_error err;
+	char buf[512];
+
+	tu_load_fails(yaml, &err);
+	dmasim_error_snprintf(buf, sizeof(buf), &err);
+	ck_assert_msg(err.line == line && err.column == col && strstr(err.msg, want),
+		      "expected %u:%u '%s', got %s", line, col, want, buf);
+}
+
+/* The streaming loader reads keys in any order: checks that need several
+ * keys of a mapping run at its end. */
+START_TEST(test_load_keys_in_any_order)
+{
+	struct dmasim_topo *t;
+	const struct dmasim_device *ep;
+
+	/* 'children' before 'type': still "an endpoint cannot have". */
+	expect_fails("dmasim: 1\narch: x86_64\nhost_bridges:\n  - name: hb0\n"
+		     "    devices:\n      - bdf: 00:01.0\n        children: []\n"
+		     "        type: endpoint\n", 7, 19, "0000:00:01.0 is an endpoint and cannot have 'children'");
+	/* p2pmem naming a BAR listed later, a host-bridge 'segment' after its
+	 * devices, 'iommus' after the host bridges that name them. */
+	t = tu_load("host_bridges:\n"
+		    "  - devices:\n"
+		    "      - bdf: 00:01.0\n"
+		    "        children:\n"
+		    "          - p2pmem: [2]\n"
+		    "            bars: [ { index: 2, base: 0xc0000000, size: 1M } ]\n"
+		    "            type: endpoint\n"
+		    "            bdf: 01:00.0\n"
+		    "        type: root-port\n"
+		    "    iommu: mmu0\n"
+		    "    windows: [ { kind: mem, cpu: 0xc0000000, size: 256M } ]\n"
+		    "    segment: 3\n"
+		    "    name: hb0\n"
+		    "iommus: [ { type: smmuv3, name: mmu0 } ]\n"
+		    "arch: arm64\n"
+		    "dmasim: 1\n");
+	ep = tu_dev(t, "0003:01:00.0");
+	ck_assert_str_eq(ep->name, "0003:01:00.0");
+	ck_assert_str_eq(ep->bdf, "0003:01:00.0");
+	ck_assert(ep->bars[0].p2pmem);
+	ck_assert_ptr_nonnull(ep->hb->iommu);
+	ck_assert_str_eq(ep->hb->iommu->name, "mmu0");
+	ck_assert_uint_eq(dmasim_topo_machine(t)->msi.base, 0x08000000); /* arm64 default */
+	dmasim_topo_destroy(t);
+	expect_fails("host_bridges: [ { name: hb0, iommu: mmu9 } ]\niommus: [ { name: mmu0, type: smmuv3 } ]\n"
+		     "dmasim: 1\narch: arm64\n", 1, 37, "names iommu 'mmu9', which is not in 'iommus'");
+}
+END_TEST
+
+/* With several errors the first one reported is the one the document
+ * loader reported: key errors of a mapping, then its required keys, then
+ * its values in a fixed order, whatever their order in the file. */
+START_TEST(test_load_first_of_several_errors_is_stable)
+{
+	/* A missing root key beats an error inside an earlier value. */
+	expect_fails("dmasim: 1\narch: x86_64\niommus: [ { name: m, type: vax } ]\n",
+		     1, 1, "a topology needs the key 'host_bridges'");
+	/* An unknown key after a bad value of the same mapping wins. */
+	expect_fails("dmasim: 1\narch: x86_64\nhost_bridges:\n  - name: hb0\n    segment: zz\n    sgement: 1\n",
+		     6, 5, "unknown key 'sgement' in host bridge");
+	/* A device's missing 'bdf' beats an error in its children. */
+	expect_fails("dmasim: 1\narch: x86_64\nhost_bridges:\n  - name: hb0\n    devices:\n"
+		     "      - children: [ { bdf: 01:00.0, type: vax } ]\n        type: root-port\n",
+		     6, 9, "a device needs the key 'bdf'");
+	/* A device's 'type' is checked before its 'bdf'. */
+	expect_fails("dmasim: 1\narch: x86_64\nhost_bridges:\n  - name: hb0\n    devices:\n"
+		     "      - { bdf: zz, type: vax }\n", 6, 26, "'vax' is not a valid device type");
+	/* The length of [base, limit] is checked before its items. */
+	expect_fails("dmasim: 1\narch: x86_64\nhost_bridges:\n  - name: hb0\n    buses: [zz, 1, 2]\n",
+		     5, 12, "buses is [first, last]; found 3 values");
+	/* A syntax error anywhere beats any schema error. */
+	expect_fails("dmasim: 2\narch: x86_64\nhost_bridges: [ { name: hb0 }\n", 4, 1,
+		     "did not find expected ',' or ']'");
+}
+END_TEST
+
+START_TEST(test_load_anchors_and_aliases_are_followed)
+{
+	static const char yaml[] =
+		"dmasim: 1\n"
+		"arch: x86_64\n"
+		"host_bridges:\n"
+		"  - name: hb0\n"
+		"    windows: [ { kind: mem, cpu: 0xc0000000, size: 256M } ]\n"
+		"    devices:\n"
+		"      - bdf: 00:01.0\n"
+		"        type: root-port\n"
+		"        acs: &acs { cap: [sv, rr], ctrl: [sv] }\n"
+		"      - bdf: 00:02.0\n"
+		"        type: root-port\n"
+		"        acs: *acs\n"
+		"        children: [ &ep { bdf: 02:00.0, type: endpoint, name: *n } ]\n"
+		"      - { bdf: 00:03.0, type: endpoint, name: &n ep0, dma_mask: &m 40 }\n";
+	struct dmasim_topo *t;
+
+	/* An alias to an anchor defined later is libyaml's error. */
+	expect_fails(yaml, 13, 63, "found undefined alias");
+	t = tu_load("dmasim: 1\narch: x86_64\nhost_bridges:\n  - name: hb0\n    devices:\n"
+		    "      - bdf: 00:01.0\n        type: root-port\n        acs: &acs { cap: [sv, rr], ctrl: [sv] }\n"
+		    "        name: &n rp0\n"
+		    "      - { bdf: 00:02.0, type: endpoint, acs: *acs }\n"
+		    "      - { bdf: 00:03.0, type: endpoint, name: ep, dma_mask: &m 40 }\n"
+		    "      - { bdf: 00:04.0, type: endpoint, dma_mask: *m }\n");
+	ck_assert_uint_eq(tu_dev(t, "00:02.0")->acs_cap, DMASIM_ACS_SV | DMASIM_ACS_RR);
+	ck_assert_uint_eq(tu_dev(t, "00:02.0")->acs_ctrl, DMASIM_ACS_SV);
+	ck_assert_uint_eq(tu_dev(t, "00:04.0")->dma_mask_bits, 40);
+	dmasim_topo_destroy(t);
+	/* Errors inside an aliased node are reported where it was written. */
+	expect_fails("dmasim: 1\narch: x86_64\nhost_bridges:\n  - name: hb0\n    devices:\n"
+		     "      - { bdf: 00:01.0, type: root-port, acs: &a { ctrl: [zz] } }\n"
+		     "      - { bdf: 00:02.0, type: root-port, acs: *a }\n",
+		     6, 59, "'zz' is not a valid ACS bit");
+	expect_fails("dmasim: &x 1\narch: &x x86_64\nhost_bridges: []\n", 2, 7,
+		     "second occurrence found duplicate anchor; first occurrence (line 1)");
+	/* A node cannot contain an alias to itself. */
+	expect_fails("dmasim: 1\narch: x86_64\nhost_bridges:\n  - name: hb0\n    devices: &d\n"
+		     "      - { bdf: 00:01.0, type: root-port, children: *d }\n",
+		     6, 52, "alias '*d' refers to a node that contains it");
+}
+END_TEST
+
+/* Aliases of aliases grow exponentially; the loader stops following them. */
+START_TEST(test_load_alias_bomb_is_refused)
+{
+	char yaml[4096];
+	size_t len;
+	int i;
+
+	len = (size_t)snprintf(yaml, sizeof(yaml),
+			       "dmasim: 1\narch: x86_64\nhost_bridges:\n  - name: hb0\n    devices:\n"
+			       "      - &d0 { bdf: 00:00.0, type: endpoint }\n");
+	for (i = 1; i <= 8; i++)
+		len += (size_t)snprintf(yaml + len, sizeof(yaml) - len,
+					"      - &d%d { bdf: 00:%02x.0, type: root-port, children: [*d%d, *d%d, *d%d, *d%d, *d%d, *d%d, *d%d, *d%d] }\n",
+					i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+	{
+		struct dmasim_error err;
+
+		tu_load_fails(yaml, &err);
+		ck_assert_msg(strstr(err.msg, "aliases expand to more than"), "got %s", err.msg);
+	}
+}
+END_TEST
+
+START_TEST(test_load_one_document_only)
+{
+	expect_fails("dmasim: 1\narch: x86_64\nhost_bridges: [ { name: hb0 } ]\n---\nx: 1\n",
+		     4, 1, "a second YAML document; expected exactly one");
+	/* ...even when the first one has an error of its own. */
+	expect_fails("dmasim: 1\narch: vax\nhost_bridges: [ { name: hb0 } ]\n---\nx: 1\n",
+		     4, 1, "a second YAML document; expected exactly one");
+	expect_fails("# nothing\n", 1, 1, "the file is empty; expected a mapping");
+}
+END_TEST
+
+/* A suite's inline topology is read by the same parser, from a node of a
+ * loaded document, with the same messages and positions. */
+START_TEST(test_load_from_a_document_node)
+{
+	static const char doc[] =
+		"topology:\n"
+		"  dmasim: 1\n"
+		"  arch: x86_64\n"
+		"  host_bridges:\n"
+		"    - name: hb0\n"
+		"      windows: [ { kind: mem, cpu: 0xc0000000, size: 256M } ]\n"
+		"      devices:\n"
+		"        - { bdf: 00:01.0, type: root-port, name: rp, acs: &a { ctrl: [sv] } }\n"
+		"        - { bdf: 00:02.0, type: endpoint, acs: *a }\n"
+		"other: 1\n";
+	struct dmasim_topo *t = NULL;
+	struct dmasim_error err;
+	struct ydoc y;
+	yaml_node_t *v[2];
+	static const char *const keys[] = { "topology", "other", NULL };
+	char *bad;
+
+	dmasim_error_init(&err);
+	ck_assert_int_eq(ydoc_load_string(&y, doc, strlen(doc), "suite.yaml", &err), 0);
+	ck_assert_int_eq(ymap(&y, ydoc_root(&y), "suite", keys, v), 0);
+	ck_assert_int_eq(dmasim__topo_load_node(&y, v[0], "suite.yaml", &t), 0);
+	ck_assert_uint_eq(dmasim_topo_machine(t)->ndevices, 2);
+	ck_assert_uint_eq(tu_dev(t, "00:02.0")->acs_ctrl, DMASIM_ACS_SV);
+	ck_assert_uint_eq(tu_dev(t, "rp")->pos.line, 8);
+	dmasim_topo_destroy(t);
+	ydoc_fini(&y);
+
+	bad = strdup(doc);
+	memcpy(strstr(bad, "[sv]"), "[zz]", 4);
+	ck_assert_int_eq(ydoc_load_string(&y, bad, strlen(bad), "suite.yaml", &err), 0);
+	ck_assert_int_eq(ymap(&y, ydoc_root(&y), "suite", keys, v), 0);
+	t = NULL;
+	ck_assert_int_ne(dmasim__topo_load_node(&y, v[0], "suite.yaml", &t), 0);
+	ck_assert_ptr_null(t);
+	ck_assert_uint_eq(err.line, 8);
+	ck_assert_uint_eq(err.column, 71);
+	ck_assert_ptr_nonnull(strstr(err.msg, "'zz' is not a valid ACS bit"));
+	ydoc_fini(&y);
+	free(bad);
+}
+END_TEST
+
 static Suite *load_suite(void)
 {
 	Suite *s = suite_create("load");
@@ -206,6 +417,12 @@ static Suite *load_suite(void)
 	tc = tcase_create("Errors");
 	tcase_add_test(tc, test_load_schema_errors);
 	tcase_add_test(tc, test_load_bad_files_report_position_and_message);
+	tcase_add_test(tc, test_load_keys_in_any_order);
+	tcase_add_test(tc, test_load_first_of_several_errors_is_stable);
+	tcase_add_test(tc, test_load_anchors_and_aliases_are_followed);
+	tcase_add_test(tc, test_load_alias_bomb_is_refused);
+	tcase_add_test(tc, test_load_one_document_only);
+	tcase_add_test(tc, test_load_from_a_document_node);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Robustness");
 	tcase_set_timeout(tc, 120);
