@@ -901,37 +901,118 @@ static int load_dma_range(struct loader *l)
 	return DMASIM_OK;
 }
 
+/* Ranges [lo, hi] in file order, for the overlap checks below. */
+struct span {
+	uint64_t lo, hi;
+};
+
+static int cmp_span_lo(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static bool spans_overlap(const struct span *a, const struct span *b)
+{
+	return b->lo <= a->hi && a->lo <= b->hi;
+}
+
+/* Do the first @m spans of @v overlap (sorted copy in @tmp)? */
+static bool prefix_overlaps(const struct span *v, size_t m, struct span *tmp)
+{
+	uint64_t maxhi = 0;
+	size_t p;
+
+	memcpy(tmp, v, m * sizeof(*v));
+	qsort(tmp, m, sizeof(*tmp), cmp_span_lo);
+	for (p = 0; p < m; p++) {
+		if (p > 0 && tmp[p].lo <= maxhi)
+			return true;
+		if (p == 0 || tmp[p].hi > maxhi)
+			maxhi = tmp[p].hi;
+	}
+	return false;
+}
+
+/*
+ * The pair a pairwise scan (i ascending, then j < i ascending) finds first:
+ * *pi = n when no two spans overlap.  Prefixes that overlap stay so when
+ * they grow, so the shortest one is found by binary search, in
+ * O(n log^2 n).  -1 on ENOMEM.
+ */
+static int first_overlap(const struct span *v, size_t n, size_t *pi, size_t *pj)
+{
+	struct span *tmp;
+	size_t lo = 2, hi = n, j;
+
+	*pi = n;
+	if (n < 2)
+		return 0;
+	if (!(tmp = malloc(n * sizeof(*tmp))))
+		return -1;
+	if (prefix_overlaps(v, n, tmp)) {
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (prefix_overlaps(v, mid, tmp))
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		*pi = lo - 1;
+		for (j = 0; j < *pi && !spans_overlap(&v[j], &v[*pi]); j++)
+			;
+		*pj = j;
+	}
+	free(tmp);
+	return 0;
+}
+
 static int check_dma_ranges(struct loader *l, size_t first, size_t n)
 {
+	const struct dmasim_dma_range *r = &l->t->dranges[first];
+	struct span *v = malloc((n + 1) * sizeof(*v));
 	size_t i, j;
+	int rc;
 
-	for (i = first; i < first + n; i++)
-		for (j = first; j < i; j++) {
-			const struct dmasim_dma_range *a = &l->t->dranges[j];
-			const struct dmasim_dma_range *b = &l->t->dranges[i];
-			if (b->bus <= a->bus + (a->size - 1) &&
-			    a->bus <= b->bus + (b->size - 1))
-				return yv_err(l->c, b->pos, DMASIM_ETOPO,
-					      "dma range at bus 0x%llx overlaps the dma range at line %u",
-					      (unsigned long long)b->bus, a->pos.line);
-		}
+	if (!v)
+		return nomem(l);
+	for (i = 0; i < n; i++) {
+		v[i].lo = r[i].bus;
+		v[i].hi = r[i].bus + (r[i].size - 1);
+	}
+	rc = first_overlap(v, n, &i, &j);
+	free(v);
+	if (rc)
+		return nomem(l);
+	if (i < n)
+		return yv_err(l->c, r[i].pos, DMASIM_ETOPO,
+			      "dma range at bus 0x%llx overlaps the dma range at line %u",
+			      (unsigned long long)r[i].bus, r[j].pos.line);
 	return DMASIM_OK;
 }
 
 static int check_hb_windows_bus(struct loader *l, size_t first, size_t n)
 {
+	const struct dmasim_hb_window *w = &l->t->hbwins[first];
+	struct span *v = malloc((n + 1) * sizeof(*v));
 	size_t i, j;
+	int rc;
 
-	for (i = first; i < first + n; i++)
-		for (j = first; j < i; j++) {
-			const struct dmasim_hb_window *a = &l->t->hbwins[j];
-			const struct dmasim_hb_window *b = &l->t->hbwins[i];
-			if (b->bus <= a->bus + (a->size - 1) &&
-			    a->bus <= b->bus + (b->size - 1))
-				return yv_err(l->c, b->pos, DMASIM_ETOPO,
-					      "window at bus 0x%llx overlaps, in bus addresses, the window at line %u",
-					      (unsigned long long)b->bus, a->pos.line);
-		}
+	if (!v)
+		return nomem(l);
+	for (i = 0; i < n; i++) {
+		v[i].lo = w[i].bus;
+		v[i].hi = w[i].bus + (w[i].size - 1);
+	}
+	rc = first_overlap(v, n, &i, &j);
+	free(v);
+	if (rc)
+		return nomem(l);
+	if (i < n)
+		return yv_err(l->c, w[i].pos, DMASIM_ETOPO,
+			      "window at bus 0x%llx overlaps, in bus addresses, the window at line %u",
+			      (unsigned long long)w[i].bus, w[j].pos.line);
 	return DMASIM_OK;
 }
 

@@ -292,36 +292,76 @@ static uint64_t last_of(uint64_t base, uint64_t size)
 	return base + size - 1;
 }
 
+/* A host-bridge window by CPU address, for sorting. */
+struct win_key {
+	uint64_t cpu;
+	size_t idx;
+};
+
+static int cmp_win_key(const void *a, const void *b)
+{
+	const struct win_key *x = a, *y = b;
+
+	return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+}
+
 /* BAR bus address = CPU address - offset of the host-bridge window
- * holding it (pcibios_resource_to_bus, drivers/pci/host-bridge.c). */
+ * holding it (pcibios_resource_to_bus, drivers/pci/host-bridge.c).
+ * Host-bridge windows do not overlap (check_memory_map), so at most one
+ * holds a BAR: a binary search over them sorted by CPU address finds it. */
 static int set_bar_bus_addresses(struct dmasim_topo *t, struct dmasim_error *err)
 {
-	size_t i, b, w;
+	struct win_key *order;
+	size_t i, b;
 	char r[48];
 
+	order = malloc((t->nhbwins + 1) * sizeof(*order));
+	if (!order)
+		return dmasim_error_set(err, DMASIM_ENOMEM, t->file, 0, 0,
+					"out of memory");
+	/* Each host bridge's windows are a contiguous run of hbwins[]. */
+	for (i = 0; i < t->nhbwins; i++) {
+		order[i].cpu = t->hbwins[i].cpu;
+		order[i].idx = i;
+	}
+	for (i = 0; i < t->nhbs; i++)
+		qsort(order + t->hbx[i].win_first, t->hbx[i].nwin, sizeof(*order),
+		      cmp_win_key);
 	for (i = 0; i < t->ndevs; i++) {
 		const struct dmasim_device *d = &t->devs[i];
 		const struct dmasim_host_bridge *h = d->hb;
+		const struct win_key *w = order + t->hbx[h->id].win_first;
+		size_t nw = t->hbx[h->id].nwin;
 
 		for (b = 0; b < d->nbars; b++) {
 			struct dmasim_bar *bar = (struct dmasim_bar *)&d->bars[b];
 			uint64_t last = last_of(bar->cpu, bar->size);
+			const struct dmasim_hb_window *hw = NULL;
+			size_t lo = 0, hi = nw;
 
-			for (w = 0; w < h->nwindows; w++) {
-				const struct dmasim_hb_window *hw = &h->windows[w];
-				if (bar->cpu >= hw->cpu &&
-				    last <= last_of(hw->cpu, hw->size))
-					break;
+			/* The last window starting at or below the BAR. */
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (w[mid].cpu <= bar->cpu)
+					lo = mid + 1;
+				else
+					hi = mid;
 			}
-			if (w == h->nwindows)
+			if (lo > 0 && last <= last_of(t->hbwins[w[lo - 1].idx].cpu,
+						       t->hbwins[w[lo - 1].idx].size))
+				hw = &t->hbwins[w[lo - 1].idx];
+			if (!hw) {
+				free(order);
 				return dmasim__topo_err(t, err, DMASIM_ETOPO, bar->pos,
 					"BAR %u of %s %s is not inside any window of host bridge %s",
 					bar->index, devname(d),
 					dmasim__range_str(r, sizeof(r), bar->cpu, last),
 					h->name);
-			bar->bus = bar->cpu - dmasim_hb_window_offset(&h->windows[w]);
+			}
+			bar->bus = bar->cpu - dmasim_hb_window_offset(hw);
 		}
 	}
+	free(order);
 	return DMASIM_OK;
 }
 
@@ -552,6 +592,53 @@ nomem:
 	return dmasim_error_set(err, DMASIM_ENOMEM, t->file, 0, 0, "out of memory");
 }
 
+struct span {
+	uint64_t lo, hi;
+	size_t i;
+};
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/*
+ * The first of @n intervals that overlaps a later one (n when none): the i
+ * of the first pair (i, j > i) a pairwise scan would find, in O(n log n).
+ * Sorted by lo, an interval overlaps another iff the highest end before it
+ * reaches its start or the next one starts within it; the first flagged
+ * interval overlaps a flagged one, which comes later.  -1 on ENOMEM.
+ */
+static int first_overlapping(const struct ival *v, size_t n, size_t *first)
+{
+	struct span *sp = malloc((n + 1) * sizeof(*sp));
+	uint64_t maxhi = 0;
+	size_t p;
+
+	if (!sp)
+		return -1;
+	for (p = 0; p < n; p++) {
+		sp[p].lo = v[p].lo;
+		sp[p].hi = v[p].hi;
+		sp[p].i = p;
+	}
+	qsort(sp, n, sizeof(*sp), cmp_span);
+	*first = n;
+	for (p = 0; p < n; p++) {
+		bool hit = (p > 0 && maxhi >= sp[p].lo) ||
+			   (p + 1 < n && sp[p + 1].lo <= sp[p].hi);
+
+		if (hit && sp[p].i < *first)
+			*first = sp[p].i;
+		if (p == 0 || sp[p].hi > maxhi)
+			maxhi = sp[p].hi;
+	}
+	free(sp);
+	return 0;
+}
+
 /* Host-bridge windows (CPU side) and RAM must not overlap one another. */
 static int check_memory_map(struct dmasim_topo *t, struct dmasim_error *err)
 {
@@ -573,11 +660,12 @@ static int check_memory_map(struct dmasim_topo *t, struct dmasim_error *err)
 		if (ival_push(&s, iv))
 			rc = DMASIM_ENOMEM;
 	}
-	if (rc) {
+	if (rc || first_overlapping(s.v, s.n, &i)) {
 		free(s.v);
-		return dmasim_error_set(err, rc, t->file, 0, 0, "out of memory");
+		return dmasim_error_set(err, DMASIM_ENOMEM, t->file, 0, 0,
+					"out of memory");
 	}
-	for (i = 0; i < s.n; i++)
+	if (i < s.n)
 		for (size_t j = i + 1; j < s.n; j++) {
 			const struct ival *a = &s.v[i], *c = &s.v[j];
 			if (a->lo > c->hi || c->lo > a->hi)
