@@ -64,6 +64,56 @@ START_TEST(test_model_iommu_groups_follow_acs)
 }
 END_TEST
 
+
+/* The O(n log n) checks report the pair the pairwise scans reported: the
+ * first item (in file order) that clashes with another, and its first
+ * partner. */
+START_TEST(test_model_first_clash_is_reported)
+{
+	struct dmasim_error err;
+	char buf[512];
+
+	tu_load_fails("dmasim: 1\narch: x86_64\n"
+		      "ram: [ { base: 0x0, size: 1G }, { base: 0x80000000, size: 1G },\n"
+		      "       { base: 0x40000000, size: 2G }, { base: 0xa0000000, size: 1M } ]\n"
+		      "host_bridges: [ { name: hb0 } ]\n", &err);
+	dmasim_error_snprintf(buf, sizeof(buf), &err);
+	ck_assert_msg(strstr(err.msg, "RAM range [0x40000000-0xbfffffff] overlaps RAM range [0x80000000-0xbfffffff]"),
+		      "got %s", buf);
+	tu_load_fails("dmasim: 1\narch: x86_64\nhost_bridges:\n"
+		      "  - { name: hb0, segment: 0 }\n  - { name: hb1, segment: 1 }\n"
+		      "  - { name: hb1, segment: 2 }\n  - { name: hb0, segment: 3 }\n", &err);
+	dmasim_error_snprintf(buf, sizeof(buf), &err);
+	ck_assert_msg(err.line == 6 && strstr(err.msg, "host bridge name 'hb1' is already used at line 5"),
+		      "got %s", buf);
+	tu_load_fails("dmasim: 1\narch: x86_64\nhost_bridges:\n  - name: hb0\n    windows:\n"
+		      "      - { kind: mem-pref, cpu: 0x100000000, size: 1G }\n"
+		      "      - { kind: mem-pref, cpu: 0x200000000, size: 1G }\n"
+		      "      - { kind: mem-pref, cpu: 0x300000000, bus: 0x220000000, size: 1G }\n"
+		      "      - { kind: mem-pref, cpu: 0x400000000, bus: 0x100000000, size: 1G }\n", &err);
+	dmasim_error_snprintf(buf, sizeof(buf), &err);
+	ck_assert_msg(err.line == 8 && strstr(err.msg, "window at bus 0x220000000 overlaps, in bus addresses, the window at line 7"),
+		      "got %s", buf);
+}
+END_TEST
+
+/* Unnamed devices are named by their BDF; lookups by both work. */
+START_TEST(test_model_unnamed_devices_and_lookups)
+{
+	struct dmasim_topo *t = tu_load("dmasim: 1\narch: x86_64\nhost_bridges:\n"
+					"  - { name: hb0, segment: 2, devices: [ { bdf: 00:01.0, type: endpoint },\n"
+					"      { bdf: 00:00.0, type: endpoint, name: zz }, { bdf: 00:02.0, type: endpoint, name: aa } ] }\n");
+	const struct dmasim_device *d = tu_dev(t, "0002:00:01.0");
+
+	ck_assert_ptr_eq(d->name, d->bdf);
+	ck_assert_ptr_eq(tu_dev(t, "zz"), tu_dev(t, "0002:00:00.0"));
+	ck_assert_ptr_eq(tu_dev(t, "aa"), &dmasim_topo_machine(t)->devices[2]);
+	ck_assert_ptr_null(dmasim_topo_find_device(t, "00:01.0")); /* segment 0 */
+	ck_assert_ptr_null(dmasim_topo_find_device(t, "ab"));
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -72,6 +122,8 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_model_links_and_preorder);
 	tcase_add_test(tc, test_model_derived_windows_cover_children);
 	tcase_add_test(tc, test_model_iommu_groups_follow_acs);
+	tcase_add_test(tc, test_model_first_clash_is_reported);
+	tcase_add_test(tc, test_model_unnamed_devices_and_lookups);
 	suite_add_tcase(s, tc);
 	return s;
 }
