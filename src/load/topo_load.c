@@ -485,13 +485,10 @@ static int load_bar(struct loader *l, size_t first)
 		return yv_err(l->c, m.at[B_BITS], DMASIM_ESCHEMA,
 			      "BAR bits must be 32 or 64, not %llu",
 			      (unsigned long long)bits);
-	if (!has(&m, B_BITS))
-		bits = last >= GIB4 ? 64 : 32;
-	bar.bits = (unsigned)bits;
-	if (bits == 32 && last >= GIB4)
-		return yv_err(l->c, m.pos, DMASIM_ESCHEMA,
-			      "BAR %u is 32-bit but reaches above 4 GiB (0x%llx)",
-			      bar.index, (unsigned long long)last);
+	/* Width is about the bus address, known only at finalize: an omitted
+	 * `bits` stays 0 here (one slot) and is decided there, as is the
+	 * 32-bit limit (finalize.c, set_bar_bus_addresses). */
+	bar.bits = has(&m, B_BITS) ? (unsigned)bits : 0;
 	if (bits == 64 && bar.index == 5)
 		return yv_err(l->c, m.pos, DMASIM_ESCHEMA,
 			      "BAR 5 cannot be 64-bit: a 64-bit BAR takes two slots");

@@ -309,9 +309,40 @@ static int cmp_win_key(const void *a, const void *b)
  * holding it (pcibios_resource_to_bus, drivers/pci/host-bridge.c).
  * Host-bridge windows do not overlap (check_memory_map), so at most one
  * holds a BAR: a binary search over them sorted by CPU address finds it. */
+/* A BAR's width follows its bus address (what the BAR register holds): an
+ * omitted `bits` is 64 when the bus address reaches above 4 GiB, else 32;
+ * a 32-bit BAR must lie below 4 GiB on the bus; a 64-bit BAR takes two
+ * slots. */
+static int settle_bar_width(struct dmasim_topo *t, struct dmasim_error *err,
+			    const struct dmasim_device *d, struct dmasim_bar *bar)
+{
+	uint64_t last = bar->bus + (bar->size - 1);
+	size_t b;
+
+	if (bar->bits == 0) {
+		bar->bits = last >= 0x100000000ull ? 64 : 32;
+		if (bar->bits == 64 && bar->index == 5)
+			return dmasim__topo_err(t, err, DMASIM_ETOPO, bar->pos,
+				"BAR 5 of %s reaches above 4 GiB on the bus (0x%llx), so it is 64-bit, but a 64-bit BAR takes two slots",
+				devname(d), (unsigned long long)last);
+		for (b = 0; b < d->nbars && bar->bits == 64; b++)
+			if (d->bars[b].index == bar->index + 1)
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, bar->pos,
+					"BAR %u of %s reaches above 4 GiB on the bus (0x%llx), so it is 64-bit and takes slot %u too, which BAR %u uses",
+					bar->index, devname(d), (unsigned long long)last,
+					bar->index + 1, d->bars[b].index);
+	}
+	if (bar->bits == 32 && last >= 0x100000000ull)
+		return dmasim__topo_err(t, err, DMASIM_ETOPO, bar->pos,
+			"BAR %u of %s is 32-bit but its bus address reaches above 4 GiB (0x%llx)",
+			bar->index, devname(d), (unsigned long long)last);
+	return DMASIM_OK;
+}
+
 static int set_bar_bus_addresses(struct dmasim_topo *t, struct dmasim_error *err)
 {
 	struct win_key *order;
+	int rc;
 	size_t i, b;
 	char r[48];
 
@@ -359,6 +390,10 @@ static int set_bar_bus_addresses(struct dmasim_topo *t, struct dmasim_error *err
 					h->name);
 			}
 			bar->bus = bar->cpu - dmasim_hb_window_offset(hw);
+			if ((rc = settle_bar_width(t, err, d, bar))) {
+				free(order);
+				return rc;
+			}
 		}
 	}
 	free(order);

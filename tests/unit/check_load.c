@@ -405,6 +405,56 @@ START_TEST(test_load_from_a_document_node)
 }
 END_TEST
 
+/* BAR width follows the bus address, as the BAR register holds it: behind
+ * an arm64 window CPU 0x4_0000_0000 -> bus 0x0 a BAR at CPU 0x4_1000_0000
+ * is a 32-bit BAR (bus 0x1000_0000). */
+static const char offset_yaml[] =
+	"dmasim: 1\n"
+	"arch: arm64\n"
+	"host_bridges:\n"
+	"  - name: pcie0\n"
+	"    windows:\n"
+	"      - { kind: mem, cpu: 0x400000000, bus: 0x0, size: 1G }\n"
+	"      - { kind: mem-pref, cpu: 0x8000000000, bus: 0x8000000000, size: 1G }\n"
+	"    devices:\n"
+	"      - bdf: 00:00.0\n"
+	"        type: endpoint\n"
+	"        name: ep\n"
+	"        bars:\n"
+	"          - { index: 0, base: 0x410000000, size: 1M }\n"
+	"          - { index: 1, base: 0x420000000, size: 1M, bits: 32 }\n"
+	"          - { index: 2, base: 0x8000000000, size: 1M, pref: true }\n";
+
+START_TEST(test_load_bar_width_follows_bus_address)
+{
+	struct dmasim_topo *t = tu_load(offset_yaml);
+	const struct dmasim_device *ep = tu_dev(t, "ep");
+	struct dmasim_error err;
+	char text[2048], buf[512];
+
+	ck_assert_uint_eq(dmasim_device_find_bar(ep, 0)->bits, 32);
+	ck_assert_uint_eq(dmasim_device_find_bar(ep, 0)->bus, 0x10000000);
+	ck_assert_uint_eq(dmasim_device_find_bar(ep, 1)->bits, 32);
+	ck_assert_uint_eq(dmasim_device_find_bar(ep, 2)->bits, 64);
+	dmasim_topo_destroy(t);
+
+	/* A 32-bit BAR whose bus address is above 4 GiB. */
+	snprintf(text, sizeof(text), "%s", offset_yaml);
+	memcpy(strstr(text, "pref: true }"), "bits: 32   }", 12);
+	tu_load_fails(text, &err);
+	dmasim_error_snprintf(buf, sizeof(buf), &err);
+	ck_assert_msg(err.line == 15 && strstr(err.msg, "BAR 2 of ep is 32-bit but its bus address reaches above 4 GiB (0x80000fffff)"),
+		      "got %s", buf);
+	/* Implicitly 64-bit (bus above 4 GiB), so slot 3 is taken too. */
+	snprintf(text, sizeof(text), "%s          - { index: 3, base: 0x430000000, size: 1M }\n",
+		 offset_yaml);
+	tu_load_fails(text, &err);
+	dmasim_error_snprintf(buf, sizeof(buf), &err);
+	ck_assert_msg(err.line == 15 && strstr(err.msg, "takes slot 3 too, which BAR 3 uses"),
+		      "got %s", buf);
+}
+END_TEST
+
 static Suite *load_suite(void)
 {
 	Suite *s = suite_create("load");
@@ -413,6 +463,7 @@ static Suite *load_suite(void)
 	tcase_add_test(tc, test_load_numbers);
 	tcase_add_test(tc, test_load_bdf);
 	tcase_add_test(tc, test_load_minimal_topology_defaults);
+	tcase_add_test(tc, test_load_bar_width_follows_bus_address);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Errors");
 	tcase_add_test(tc, test_load_schema_errors);
