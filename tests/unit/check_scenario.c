@@ -84,7 +84,7 @@ START_TEST(test_suite_every_expect_key_is_checked)
 {
 	struct dmasim_suite *s = load_suite(SCN "every-key-wrong.suite.yaml");
 	struct collected *c = calloc(1, sizeof(*c));
-	char want[64];
+	char want[192];
 	size_t failed = 0, i;
 
 	ck_assert_int_eq(dmasim_suite_run(s, collect, c, &failed, NULL), DMASIM_OK);
