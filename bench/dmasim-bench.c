@@ -789,6 +789,10 @@ static void print_markdown(const struct result *rs, size_t n, const struct opts 
 		cell(c[9], 32, r->decode, "%.1f");
 		cell(c[10], 32, r->dma, "%.1f");
 		cell(c[11], 32, r->matrix_ms, "%.2f");
+		if (r->matrix_n && r->matrix_n != o->matrix) { /* fewer endpoints */
+			size_t l = strlen(c[11]);
+			snprintf(c[11] + l, 32 - l, " (%zu²)", r->matrix_n);
+		}
 		printf("| %s | %zu | %u | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 		       r->label, r->ndev, r->depth, c[0], c[1], c[2], c[3], c[4], c[5],
 		       c[6], c[7], c[8], c[9], c[10], c[11]);
