@@ -49,6 +49,29 @@ dmasim__dec_lookup(const struct dmasim__decode_index *idx, size_t slot,
 	return ival_find(idx->ents + l->first, l->n, sizeof(*idx->ents), a);
 }
 
+const struct dmasim__bar_ent *
+dmasim__bar_lookup(const struct dmasim__decode_index *idx, uint64_t a)
+{
+	const uint64_t *top = idx->bar_top, *k;
+	size_t n = idx->ntop, base = 0, i, end;
+
+	if (!n || a < top[0])
+		return NULL;
+	/* branch-free: the last line whose first key is <= a */
+	while (n > 1) {
+		size_t half = n / 2;
+		base = top[base + half] <= a ? base + half : base;
+		n -= half;
+	}
+	/* then the last key <= a in that line */
+	k = idx->bar_key;
+	end = base * 8 + 8 < idx->nbars ? base * 8 + 8 : idx->nbars;
+	for (i = base * 8 + 1; i < end && k[i] <= a; i++)
+		;
+	i--;
+	return a <= idx->bars[i].hi ? &idx->bars[i] : NULL;
+}
+
 const struct dmasim__cpu_ent *
 dmasim__cpu_lookup(const struct dmasim__decode_index *idx, uint64_t a)
 {
@@ -275,6 +298,47 @@ static int build_dsp_index(struct dmasim__decode_index *idx,
 	return 0;
 }
 
+static int cmp_bar_ent(const void *a, const void *b)
+{
+	const struct dmasim__bar_ent *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static int build_bar_map(struct dmasim__decode_index *idx,
+			 const struct dmasim_topo *topo)
+{
+	size_t i, b, n = 0;
+
+	size_t nkey = (topo->nbars + 8) & ~(size_t)7;
+
+	idx->bars = malloc((topo->nbars + 1) * sizeof(*idx->bars));
+	idx->bar_key = aligned_alloc(64, nkey * sizeof(*idx->bar_key));
+	idx->bar_top = malloc((nkey / 8 + 1) * sizeof(*idx->bar_top));
+	if (!idx->bars || !idx->bar_key || !idx->bar_top)
+		return -1;
+	for (i = 0; i < topo->ndevs; i++) {
+		const struct dmasim_device *d = &topo->devs[i];
+		for (b = 0; b < d->nbars; b++) {
+			struct dmasim__bar_ent *e = &idx->bars[n++];
+			e->lo = d->bars[b].cpu;
+			e->hi = d->bars[b].cpu + (d->bars[b].size - 1);
+			e->bar = &d->bars[b];
+			e->dev = d;
+			e->hb = d->hb;
+		}
+	}
+	qsort(idx->bars, n, sizeof(*idx->bars), cmp_bar_ent);
+	for (i = 0; i < n; i++)
+		idx->bar_key[i] = idx->bars[i].lo;
+	for (i = 0; i < n; i += 8)
+		idx->bar_top[i / 8] = idx->bar_key[i];
+	idx->ntop = (n + 7) / 8;
+	idx->nbars = n;
+	idx->bytes += (n + 1) * (sizeof(*idx->bars) + sizeof(*idx->bar_key));
+	return 0;
+}
+
 int dmasim__decode_index_build(struct dmasim_topo *topo, struct dmasim_error *err)
 {
 	struct dmasim__decode_index *idx;
@@ -287,7 +351,8 @@ int dmasim__decode_index_build(struct dmasim_topo *topo, struct dmasim_error *er
 	idx->ndevs = topo->ndevs;
 	idx->nhbs = topo->nhbs;
 	if (build_child_lists(idx, topo) || build_memory_map(idx, topo) ||
-	    build_inbound(idx, topo) || build_dsp_index(idx, topo)) {
+	    build_inbound(idx, topo) || build_dsp_index(idx, topo) ||
+	    build_bar_map(idx, topo)) {
 		dmasim__decode_index_destroy(idx);
 		goto nomem;
 	}
@@ -310,5 +375,8 @@ void dmasim__decode_index_destroy(struct dmasim__decode_index *idx)
 	free(idx->in);
 	free(idx->in_list);
 	free(idx->dsp_index);
+	free(idx->bars);
+	free(idx->bar_key);
+	free(idx->bar_top);
 	free(idx);
 }

@@ -33,6 +33,14 @@ struct dmasim__dec_ent {
 	const struct dmasim_bar *bar;      /* NULL: a window of @dev */
 };
 
+/* A BAR in the flat CPU-address map. */
+struct dmasim__bar_ent {
+	uint64_t lo, hi;                   /* inclusive, CPU addresses */
+	const struct dmasim_bar *bar;
+	const struct dmasim_device *dev;
+	const struct dmasim_host_bridge *hb; /* dev->hb, without reading dev */
+};
+
 /* A slice [first, first + n) of the entry array. */
 struct dmasim__dec_list {
 	uint32_t first, n;
@@ -75,6 +83,16 @@ struct dmasim__decode_index {
 	struct dmasim__in_ent *in;
 	struct dmasim__dec_list *in_list;
 
+	/* Every BAR of the machine by CPU address (BARs never overlap):
+	 * bar_key[i] = bars[i].lo in 64-byte lines of 8 keys, and bar_top[j]
+	 * = bar_key[8j], small enough to stay cached: a lookup is a search
+	 * in bar_top and a scan of one line of bar_key. */
+	uint64_t *bar_key;
+	uint64_t *bar_top;
+	size_t ntop;
+	struct dmasim__bar_ent *bars;
+	size_t nbars;
+
 	/* Per device: index among its parent's switch downstream ports
 	 * (UINT32_MAX when it is not a switch downstream port). */
 	uint32_t *dsp_index;
@@ -101,6 +119,10 @@ dmasim__inbound_lookup(const struct dmasim__decode_index *idx,
 const struct dmasim__cpu_ent *
 dmasim__hb_window_lookup(const struct dmasim__decode_index *idx,
 			 const struct dmasim_host_bridge *hb, uint64_t a);
+
+/* The BAR whose CPU range holds @a, or NULL.  O(log n), one search. */
+const struct dmasim__bar_ent *
+dmasim__bar_lookup(const struct dmasim__decode_index *idx, uint64_t a);
 
 /* Slot of the child list below @dev, or of @hb's root bus. */
 static inline size_t dmasim__slot_dev(const struct dmasim__decode_index *idx,

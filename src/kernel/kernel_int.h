@@ -29,18 +29,27 @@
 #define DMASIM__ACS_NBITS 7
 #define DMASIM__NO_ID UINT32_MAX
 #define DMASIM__NROOTDEV 3 /* enum dmasim_root_dev_rule values */
+#define DMASIM__ID_BITS 25
+#define DMASIM__ID_MASK ((1u << DMASIM__ID_BITS) - 1)
+/* pci_bridge_has_acs_redir()'s bits, RR|CR|EC: every built-in policy's */
+#define DMASIM__REDIR_BITS (DMASIM_ACS_RR | DMASIM_ACS_CR | DMASIM_ACS_EC)
 
 struct dmasim__lca_index {
 	size_t n;
 	unsigned levels;
-	uint8_t *lg;          /* lg[len] = floor(log2(len)), len in [1, n] */
 	uint8_t *depth;       /* compact copies of the hot fields: depth, */
 	uint32_t *parent;     /* parent id (DMASIM__NO_ID on a root bus), */
 	uint8_t *redir;       /* ACS control bits when has_acs, else 0, */
 	uint32_t *end;        /* subtree_end and */
 	uint32_t *hb;         /* host bridge id, so that a query touches only
 			       * the first cache line of the devices given */
-	uint32_t **st;        /* st[k][i]: rightmost shallowest in [i, i+2^k) */
+	/* st[k][i]: the least key in [i, i+2^k), key(d) = depth << 25 |
+	 * (DMASIM__ID_MASK - id): the shallowest, and among those the
+	 * rightmost, with no depth lookups */
+	uint32_t **st;
+	uint64_t *redir_mask; /* bit d: the device at depth d on the path from
+			       * the root bus down to this one (itself
+			       * included) has ctrl & DMASIM__REDIR_BITS */
 	uint8_t *acs_cnt;     /* n * DMASIM__ACS_NBITS */
 	uint32_t *root;       /* id of the root-bus ancestor (or self) */
 	bool *pcie;           /* pci_is_pcie(): no PCIe-to-PCI bridge above */
@@ -58,6 +67,10 @@ struct dmasim__lca_index {
 const struct dmasim_device *dmasim__lca(const struct dmasim_topo *t,
 					const struct dmasim_device *a,
 					const struct dmasim_device *b);
+/* 1 + the depth of the common upstream device of devices @ia != @ib, or
+ * 0 when they have none: one table lookup, no device read. */
+unsigned dmasim__lca_depth1(const struct dmasim_topo *t, uint32_t ia,
+			    uint32_t ib);
 /* The child of @l on the way down to @u (@u strictly below @l). */
 const struct dmasim_device *dmasim__child_toward(const struct dmasim_topo *t,
 						 const struct dmasim_device *l,
@@ -67,6 +80,15 @@ bool dmasim__path_redirects(const struct dmasim_topo *t,
 			    const struct dmasim_device *a,
 			    const struct dmasim_device *b,
 			    const struct dmasim_device *l, unsigned bits);
+
+/* The id of @d without reading it: devices are one array.  The indexed
+ * queries use this so that they never touch a struct dmasim_device (224
+ * bytes, 4 cache lines: on a 100k-device tree each read is a miss). */
+static inline uint32_t dmasim__id(const struct dmasim_topo *t,
+				  const struct dmasim_device *d)
+{
+	return (uint32_t)(d - t->m.devices);
+}
 
 /* Helpers on the model shared by upstream.c and p2pdma.c. */
 static inline const struct dmasim_device *

@@ -9,41 +9,63 @@
 
 #include "kernel/kernel_int.h"
 
-static uint32_t shallower(const uint8_t *depth, uint32_t x, uint32_t y)
+static unsigned floor_log2(uint32_t x)
 {
-	/* @y is to the right of @x: it wins ties (the rightmost). */
-	return depth[y] <= depth[x] ? y : x;
+#if defined(__GNUC__)
+	return 31u - (unsigned)__builtin_clz(x);
+#else
+	unsigned k = 0;
+	while (x >>= 1)
+		k++;
+	return k;
+#endif
 }
 
-static uint32_t rmq(const struct dmasim_topo *t, uint32_t l, uint32_t r)
+/* The least key over (l, r], l < r. */
+static uint32_t rmq_key(const struct dmasim__lca_index *ix, uint32_t l,
+			uint32_t r)
 {
-	const struct dmasim__lca_index *ix = t->lca;
-	unsigned k = ix->lg[r - l + 1];
+	unsigned k = floor_log2(r - l);
+	uint32_t x = ix->st[k][l + 1], y = ix->st[k][r - (1u << k) + 1];
 
-	return shallower(ix->depth, ix->st[k][l], ix->st[k][r - (1u << k) + 1]);
+	return x < y ? x : y;
 }
 
+/* The rightmost shallowest id in (l, r]. */
+static uint32_t rmq(const struct dmasim__lca_index *ix, uint32_t l, uint32_t r)
+{
+	return DMASIM__ID_MASK - (rmq_key(ix, l, r) & DMASIM__ID_MASK);
+}
+
+/*
+ * For ids u < v, every device in (u, v] lies below LCA(u, v) and the
+ * shallowest of them are its children -- also when u is above v (then
+ * they are u's children).  At depth 0 they are root-bus devices: no LCA.
+ */
 const struct dmasim_device *dmasim__lca(const struct dmasim_topo *t,
 					const struct dmasim_device *a,
 					const struct dmasim_device *b)
 {
-	const struct dmasim_device *tmp;
+	uint32_t ia = dmasim__id(t, a), ib = dmasim__id(t, b);
 
-	if (a->id > b->id) {
-		tmp = a;
-		a = b;
-		b = tmp;
-	}
-	if (b->id < t->lca->end[a->id])
-		return a; /* a == b or a above b */
-	return dmasim__dev(t, t->lca->parent[rmq(t, a->id + 1, b->id)]);
+	if (ia == ib)
+		return a;
+	return dmasim__dev(t, t->lca->parent[ia < ib ? rmq(t->lca, ia, ib)
+						     : rmq(t->lca, ib, ia)]);
+}
+
+unsigned dmasim__lca_depth1(const struct dmasim_topo *t, uint32_t ia,
+			    uint32_t ib)
+{
+	return (ia < ib ? rmq_key(t->lca, ia, ib) : rmq_key(t->lca, ib, ia)) >>
+	       DMASIM__ID_BITS;
 }
 
 const struct dmasim_device *dmasim__child_toward(const struct dmasim_topo *t,
 						 const struct dmasim_device *l,
 						 const struct dmasim_device *u)
 {
-	return &t->m.devices[rmq(t, l->id + 1, u->id)];
+	return &t->m.devices[rmq(t->lca, dmasim__id(t, l), dmasim__id(t, u))];
 }
 
 bool dmasim__path_redirects(const struct dmasim_topo *t,
@@ -51,9 +73,10 @@ bool dmasim__path_redirects(const struct dmasim_topo *t,
 			    const struct dmasim_device *b,
 			    const struct dmasim_device *l, unsigned bits)
 {
-	const uint8_t *ca = &t->lca->acs_cnt[(size_t)a->id * DMASIM__ACS_NBITS];
-	const uint8_t *cb = &t->lca->acs_cnt[(size_t)b->id * DMASIM__ACS_NBITS];
-	const uint8_t *cl = &t->lca->acs_cnt[(size_t)l->id * DMASIM__ACS_NBITS];
+	size_t ia = dmasim__id(t, a), ib = dmasim__id(t, b), il = dmasim__id(t, l);
+	const uint8_t *ca = &t->lca->acs_cnt[ia * DMASIM__ACS_NBITS];
+	const uint8_t *cb = &t->lca->acs_cnt[ib * DMASIM__ACS_NBITS];
+	const uint8_t *cl = &t->lca->acs_cnt[il * DMASIM__ACS_NBITS];
 	unsigned bit;
 
 	for (bit = 0; bit < DMASIM__ACS_NBITS; bit++) {
@@ -61,7 +84,7 @@ bool dmasim__path_redirects(const struct dmasim_topo *t,
 
 		if (!(bits & (1u << bit)))
 			continue;
-		own = (t->lca->redir[l->id] >> bit) & 1u;
+		own = (t->lca->redir[il] >> bit) & 1u;
 		/* a..l and b..l share l..root: subtract it twice, add l once. */
 		if ((unsigned)ca[bit] + cb[bit] - 2u * cl[bit] + own > 0)
 			return true;
@@ -79,7 +102,7 @@ void dmasim__lca_index_destroy(struct dmasim__lca_index *ix)
 		for (k = 0; k < ix->levels; k++)
 			free(ix->st[k]);
 	free(ix->st);
-	free(ix->lg);
+	free(ix->redir_mask);
 	free(ix->depth);
 	free(ix->parent);
 	free(ix->redir);
@@ -122,7 +145,9 @@ int dmasim__lca_index_build(struct dmasim_topo *t, struct dmasim_error *err)
 	if (!ix)
 		goto nomem;
 	ix->n = n;
-	ix->lg = calloc(n + 1, 1);
+	if (n > DMASIM__ID_MASK)
+		goto nomem;
+	ix->redir_mask = calloc(n ? n : 1, sizeof(*ix->redir_mask));
 	ix->depth = calloc(n ? n : 1, 1);
 	ix->parent = calloc(n ? n : 1, sizeof(*ix->parent));
 	ix->redir = calloc(n ? n : 1, 1);
@@ -136,7 +161,7 @@ int dmasim__lca_index_build(struct dmasim_topo *t, struct dmasim_error *err)
 	ix->hb_slot0 = calloc(nhb ? nhb : 1, sizeof(*ix->hb_slot0));
 	ix->cover = malloc((nhb ? nhb : 1) * 256 * sizeof(*ix->cover));
 	ix->root_key = malloc((nhb ? nhb : 1) * DMASIM__NROOTDEV * sizeof(*ix->root_key));
-	if (!ix->lg || !ix->depth || !ix->parent || !ix->redir || !ix->end || !ix->hb || !ix->acs_cnt || !ix->root || !ix->pcie ||
+	if (!ix->redir_mask || !ix->depth || !ix->parent || !ix->redir || !ix->end || !ix->hb || !ix->acs_cnt || !ix->root || !ix->pcie ||
 	    !ix->multifunction || !ix->hb_first || !ix->hb_slot0 || !ix->cover ||
 	    !ix->root_key)
 		goto nomem;
@@ -147,11 +172,13 @@ int dmasim__lca_index_build(struct dmasim_topo *t, struct dmasim_error *err)
 		ix->redir[i] = devs[i].has_acs ? (uint8_t)(devs[i].acs_ctrl & 0x7f) : 0;
 		ix->end[i] = devs[i].subtree_end;
 		ix->hb[i] = devs[i].hb->id;
+		/* pre-order: the parent's mask is complete */
+		ix->redir_mask[i] = devs[i].parent ? ix->redir_mask[devs[i].parent->id] : 0;
+		if (ix->redir[i] & DMASIM__REDIR_BITS)
+			ix->redir_mask[i] |= (uint64_t)1 << devs[i].depth;
 	}
-	/* Sparse table of the rightmost shallowest device. */
-	for (i = 2; i <= n; i++)
-		ix->lg[i] = (uint8_t)(ix->lg[i / 2] + 1);
-	ix->levels = n ? (unsigned)ix->lg[n] + 1 : 0;
+	/* Sparse table of the least key (the rightmost shallowest device). */
+	ix->levels = n ? floor_log2((uint32_t)n) + 1 : 0;
 	ix->st = calloc(ix->levels ? ix->levels : 1, sizeof(*ix->st));
 	if (!ix->st)
 		goto nomem;
@@ -160,10 +187,18 @@ int dmasim__lca_index_build(struct dmasim_topo *t, struct dmasim_error *err)
 		ix->st[k] = malloc(len * sizeof(**ix->st));
 		if (!ix->st[k])
 			goto nomem;
-		for (i = 0; i < len; i++)
-			ix->st[k][i] = k == 0 ? (uint32_t)i
-				: shallower(ix->depth, ix->st[k - 1][i],
-					    ix->st[k - 1][i + ((size_t)1 << (k - 1))]);
+		for (i = 0; i < len; i++) {
+			uint32_t x, y;
+
+			if (k == 0) {
+				ix->st[0][i] = (uint32_t)ix->depth[i] << DMASIM__ID_BITS |
+					       (DMASIM__ID_MASK - (uint32_t)i);
+				continue;
+			}
+			x = ix->st[k - 1][i];
+			y = ix->st[k - 1][i + ((size_t)1 << (k - 1))];
+			ix->st[k][i] = x < y ? x : y;
+		}
 	}
 
 	/* Pre-order: a parent comes before its children. */

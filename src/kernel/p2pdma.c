@@ -92,7 +92,8 @@ static const char *acs_list_str(struct acs_list *l)
 
 /* The walk's result. */
 struct walk {
-	const struct dmasim_device *common; /* NULL: no common upstream */
+	const struct dmasim_device *common; /* NULL: none, or not looked up */
+	bool has_common;                    /* a common upstream device exists */
 	int dist_a, dist_b;
 	bool acs;                           /* a redirecting device on the path */
 };
@@ -122,9 +123,11 @@ static void walk_naive(const struct dmasim_device *a,
 		w->dist_a++;
 	}
 	w->acs = false; /* not reported without a common upstream device */
+	w->has_common = false;
 	return;
 check_b_path_acs:
 	w->common = aa;
+	w->has_common = true;
 	for (bb = b; bb && bb != aa; bb = bb->parent)
 		if (dmasim__has_acs_redir(bb, bits)) {
 			acs_list_add(list, bb);
@@ -133,25 +136,40 @@ check_b_path_acs:
 	w->acs = acs_cnt != 0;
 }
 
-/* The same from the index. */
+/*
+ * The same from the index, reading no device: the depths and the
+ * RR|CR|EC depth masks of a and b and one sparse-table key (which gives
+ * the common device's depth), all independent loads.  A device from a up
+ * to the common one and down to b redirects iff a mask has a bit at or
+ * below that depth.  Other bit sets use the per-bit counts.  The common
+ * device itself is looked up only when that is needed (warn_acs).
+ */
 static void walk_indexed(const struct dmasim_topo *t,
 			 const struct dmasim_device *a,
 			 const struct dmasim_device *b, unsigned bits,
 			 struct walk *w)
 {
-	const struct dmasim_device *c = dmasim__lca(t, a, b);
-	const uint8_t *depth = t->lca->depth;
+	const struct dmasim__lca_index *ix = t->lca;
+	uint32_t ia = dmasim__id(t, a), ib = dmasim__id(t, b);
+	int da = ix->depth[ia], db = ix->depth[ib];
+	unsigned dc1 = ia == ib ? (unsigned)da + 1 : dmasim__lca_depth1(t, ia, ib);
 
-	w->common = c;
-	if (!c) {
-		w->dist_a = depth[a->id] + 1;
-		w->dist_b = depth[b->id] + 1;
+	w->common = NULL;
+	w->has_common = dc1 != 0;
+	if (!w->has_common) {
+		w->dist_a = da + 1;
+		w->dist_b = db + 1;
 		w->acs = false;
 		return;
 	}
-	w->dist_a = depth[a->id] - depth[c->id];
-	w->dist_b = depth[b->id] - depth[c->id];
-	w->acs = dmasim__path_redirects(t, a, b, c, bits);
+	w->dist_a = da - (int)(dc1 - 1);
+	w->dist_b = db - (int)(dc1 - 1);
+	if (bits == DMASIM__REDIR_BITS) {
+		w->acs = ((ix->redir_mask[ia] | ix->redir_mask[ib]) >> (dc1 - 1)) != 0;
+		return;
+	}
+	w->common = dmasim__lca(t, a, b);
+	w->acs = dmasim__path_redirects(t, a, b, w->common, bits);
 }
 
 static void walk(const struct dmasim_topo *t, const struct dmasim_device *a,
@@ -171,12 +189,15 @@ static void walk(const struct dmasim_topo *t, const struct dmasim_device *a,
  * and including the common device, then the client side below it.
  */
 static void __attribute__((noinline))
-warn_acs(const struct dmasim_policy *p, const struct dmasim_device *provider,
+warn_acs(const struct dmasim_topo *t, const struct dmasim_policy *p,
+	 const struct dmasim_device *provider,
 	 const struct dmasim_device *client, const struct walk *w, bool naive,
 	 const char *first_line, struct dmasim_log *log)
 {
 	unsigned bits = p->acs_redirect_bits;
-	const struct dmasim_device *c = w->common, *d;
+	const struct dmasim_device *c = w->common ? w->common
+						  : dmasim__lca(t, provider, client);
+	const struct dmasim_device *d;
 	struct acs_list list;
 	struct walk again;
 
@@ -267,8 +288,8 @@ static bool host_bridge_whitelist(const struct dmasim_topo *t,
 		ha = a->hb;
 		hb = b->hb;
 	} else {
-		ha = &t->m.host_bridges[t->lca->hb[a->id]];
-		hb = &t->m.host_bridges[t->lca->hb[b->id]];
+		ha = &t->m.host_bridges[t->lca->hb[dmasim__id(t, a)]];
+		hb = &t->m.host_bridges[t->lca->hb[dmasim__id(t, b)]];
 	}
 	if (ha == hb)
 		return hb_whitelisted(t, p, ha, true, warn, naive, log);
@@ -288,11 +309,11 @@ static enum dmasim_map_type calc_map_type_and_dist(
 
 	walk(t, provider, client, p->acs_redirect_bits, naive, &w);
 	*dist = w.dist_a + w.dist_b;
-	if (w.common) {
+	if (w.has_common) {
 		if (!w.acs)
 			return DMASIM_MAP_BUS_ADDR;
 		if (verbose)
-			warn_acs(p, provider, client, &w, naive,
+			warn_acs(t, p, provider, client, &w, naive,
 				 "ACS redirect is set between the client and provider",
 				 log);
 		acs_redirects = true;
@@ -322,11 +343,11 @@ static int upstream_bridge_distance(const struct dmasim_topo *t,
 	int ret;
 
 	walk(t, provider, client, p->acs_redirect_bits, naive, &w);
-	ret = !w.common ? -1 : w.acs ? -2 : w.dist_a + w.dist_b;
+	ret = !w.has_common ? -1 : w.acs ? -2 : w.dist_a + w.dist_b;
 	if (!verbose)
 		return ret;
 	if (ret == -2) {
-		warn_acs(p, provider, client, &w, naive,
+		warn_acs(t, p, provider, client, &w, naive,
 			 "cannot be used for peer-to-peer DMA as ACS redirect is set between the client and provider",
 			 log);
 	} else if (ret < 0) {
