@@ -34,7 +34,16 @@
 /* pci_bridge_has_acs_redir()'s bits, RR|CR|EC: every built-in policy's */
 #define DMASIM__REDIR_BITS (DMASIM_ACS_RR | DMASIM_ACS_CR | DMASIM_ACS_EC)
 
+/* What a map-type query reads of each of its two devices, in one 16-byte
+ * record so that a random pair costs one cache line per device. */
+struct dmasim__hot {
+	uint64_t redir_mask;  /* as redir_mask[] below */
+	uint32_t hb;          /* host bridge id */
+	uint8_t depth;
+};
+
 struct dmasim__lca_index {
+	struct dmasim__hot *hot;
 	size_t n;
 	unsigned levels;
 	uint8_t *depth;       /* compact copies of the hot fields: depth, */

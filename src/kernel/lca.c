@@ -103,6 +103,7 @@ void dmasim__lca_index_destroy(struct dmasim__lca_index *ix)
 			free(ix->st[k]);
 	free(ix->st);
 	free(ix->redir_mask);
+	free(ix->hot);
 	free(ix->depth);
 	free(ix->parent);
 	free(ix->redir);
@@ -148,6 +149,7 @@ int dmasim__lca_index_build(struct dmasim_topo *t, struct dmasim_error *err)
 	if (n > DMASIM__ID_MASK)
 		goto nomem;
 	ix->redir_mask = calloc(n ? n : 1, sizeof(*ix->redir_mask));
+	ix->hot = calloc(n ? n : 1, sizeof(*ix->hot));
 	ix->depth = calloc(n ? n : 1, 1);
 	ix->parent = calloc(n ? n : 1, sizeof(*ix->parent));
 	ix->redir = calloc(n ? n : 1, 1);
@@ -161,7 +163,7 @@ int dmasim__lca_index_build(struct dmasim_topo *t, struct dmasim_error *err)
 	ix->hb_slot0 = calloc(nhb ? nhb : 1, sizeof(*ix->hb_slot0));
 	ix->cover = malloc((nhb ? nhb : 1) * 256 * sizeof(*ix->cover));
 	ix->root_key = malloc((nhb ? nhb : 1) * DMASIM__NROOTDEV * sizeof(*ix->root_key));
-	if (!ix->redir_mask || !ix->depth || !ix->parent || !ix->redir || !ix->end || !ix->hb || !ix->acs_cnt || !ix->root || !ix->pcie ||
+	if (!ix->redir_mask || !ix->hot || !ix->depth || !ix->parent || !ix->redir || !ix->end || !ix->hb || !ix->acs_cnt || !ix->root || !ix->pcie ||
 	    !ix->multifunction || !ix->hb_first || !ix->hb_slot0 || !ix->cover ||
 	    !ix->root_key)
 		goto nomem;
@@ -176,6 +178,9 @@ int dmasim__lca_index_build(struct dmasim_topo *t, struct dmasim_error *err)
 		ix->redir_mask[i] = devs[i].parent ? ix->redir_mask[devs[i].parent->id] : 0;
 		if (ix->redir[i] & DMASIM__REDIR_BITS)
 			ix->redir_mask[i] |= (uint64_t)1 << devs[i].depth;
+		ix->hot[i].redir_mask = ix->redir_mask[i];
+		ix->hot[i].hb = ix->hb[i];
+		ix->hot[i].depth = ix->depth[i];
 	}
 	/* Sparse table of the least key (the rightmost shallowest device). */
 	ix->levels = n ? floor_log2((uint32_t)n) + 1 : 0;

@@ -151,7 +151,8 @@ static void walk_indexed(const struct dmasim_topo *t,
 {
 	const struct dmasim__lca_index *ix = t->lca;
 	uint32_t ia = dmasim__id(t, a), ib = dmasim__id(t, b);
-	int da = ix->depth[ia], db = ix->depth[ib];
+	const struct dmasim__hot *ha = &ix->hot[ia], *hb = &ix->hot[ib];
+	int da = ha->depth, db = hb->depth;
 	unsigned dc1 = ia == ib ? (unsigned)da + 1 : dmasim__lca_depth1(t, ia, ib);
 
 	w->common = NULL;
@@ -165,7 +166,7 @@ static void walk_indexed(const struct dmasim_topo *t,
 	w->dist_a = da - (int)(dc1 - 1);
 	w->dist_b = db - (int)(dc1 - 1);
 	if (bits == DMASIM__REDIR_BITS) {
-		w->acs = ((ix->redir_mask[ia] | ix->redir_mask[ib]) >> (dc1 - 1)) != 0;
+		w->acs = ((ha->redir_mask | hb->redir_mask) >> (dc1 - 1)) != 0;
 		return;
 	}
 	w->common = dmasim__lca(t, a, b);
@@ -288,8 +289,8 @@ static bool host_bridge_whitelist(const struct dmasim_topo *t,
 		ha = a->hb;
 		hb = b->hb;
 	} else {
-		ha = &t->m.host_bridges[t->lca->hb[dmasim__id(t, a)]];
-		hb = &t->m.host_bridges[t->lca->hb[dmasim__id(t, b)]];
+		ha = &t->m.host_bridges[t->lca->hot[dmasim__id(t, a)].hb];
+		hb = &t->m.host_bridges[t->lca->hot[dmasim__id(t, b)].hb];
 	}
 	if (ha == hb)
 		return hb_whitelisted(t, p, ha, true, warn, naive, log);
