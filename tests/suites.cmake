@@ -15,3 +15,6 @@ add_test(NAME memcheck_show
 set_tests_properties(memcheck_show PROPERTIES TIMEOUT 600 LABELS "memcheck;slow")
 add_test(NAME help_all COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/help_all.sh $<TARGET_FILE:dmasim-cli>)
 set_tests_properties(help_all PROPERTIES TIMEOUT 60 LABELS golden)
+add_test(NAME install_pkgconfig
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/install/run.sh ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR})
+set_tests_properties(install_pkgconfig PROPERTIES TIMEOUT 120 LABELS install)
