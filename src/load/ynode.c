@@ -7,6 +7,7 @@
 
 #include "dmasim/load.h"
 #include "load/ynode.h"
+#include "model/topo_int.h" /* dmasim__grow_raw */
 
 /* libyaml's message, as "problem context (line N)" at the problem. */
 static int yaml_message(struct dmasim_error *err, const char *file,
@@ -553,24 +554,6 @@ struct ystream {
 	const yaml_node_t *root;
 };
 
-static int ys_grow(void **arr, size_t *cap, size_t n, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	if (ncap > SIZE_MAX / elem)
-		return -1;
-	p = realloc(*arr, ncap * elem);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
-
 static int ys_nomem(struct ystream *s)
 {
 	return dmasim_error_set(&s->serr, DMASIM_ENOMEM, s->c.file, 0, 0,
@@ -717,7 +700,7 @@ static int record(struct ystream *s, enum ykind kind, const char *text,
 {
 	struct yrec *r;
 
-	if (ys_grow((void **)&s->rec, &s->cap_rec, s->nrec, sizeof(*s->rec)))
+	if (dmasim__grow_raw((void **)&s->rec, &s->cap_rec, s->nrec, sizeof(*s->rec)))
 		return ys_nomem(s);
 	r = &s->rec[s->nrec];
 	r->kind = kind;
@@ -795,7 +778,7 @@ static int track(struct ystream *s)
 					    e->start_mark,
 					    "found duplicate anchor; first occurrence",
 					    a->mark);
-		if (ys_grow((void **)&s->anchors, &s->cap_anchors, s->nanchors,
+		if (dmasim__grow_raw((void **)&s->anchors, &s->cap_anchors, s->nanchors,
 			    sizeof(*s->anchors)))
 			return ys_nomem(s);
 		a = &s->anchors[s->nanchors];
@@ -807,7 +790,7 @@ static int track(struct ystream *s)
 		a->first = s->nrec;
 		a->depth = s->rawdepth;
 		if (kind != YK_SCALAR && !s->draining) {
-			if (ys_grow((void **)&s->active, &s->cap_active, s->nactive,
+			if (dmasim__grow_raw((void **)&s->active, &s->cap_active, s->nactive,
 				    sizeof(*s->active)))
 				return ys_nomem(s);
 			s->active[s->nactive++] = (size_t)(a - s->anchors);
@@ -859,7 +842,7 @@ static int raw_next(struct ystream *s)
 static int push_frame(struct ystream *s, const yaml_node_t *n, size_t a,
 		      size_t b)
 {
-	if (ys_grow((void **)&s->frames, &s->cap_frames, s->nframes,
+	if (dmasim__grow_raw((void **)&s->frames, &s->cap_frames, s->nframes,
 		    sizeof(*s->frames)))
 		return ys_nomem(s);
 	s->frames[s->nframes].n = n;
