@@ -831,7 +831,7 @@ static void print_markdown(const struct result *rs, size_t n, const struct opts 
 static void jdbl(struct jw *w, const char *key, double v)
 {
 	/* jw has no floating-point writer: key through jw, value by hand */
-	jw_key(w, key);
+	dmasim__jw_key(w, key);
 	if (isnan(v))
 		fputs("null", w->f);
 	else
@@ -845,29 +845,29 @@ static void print_json(FILE *f, const struct result *rs, size_t n, const struct 
 	struct jw w;
 	size_t i;
 
-	jw_init(&w, f, true);
-	jw_obj_begin(&w);
-	jw_kstr(&w, "policy", o->policy);
-	jw_kint(&w, "runs", o->runs);
-	jw_kint(&w, "load_runs", o->load_runs);
-	jw_kint(&w, "pairs", (long long)o->npairs);
-	jw_kint(&w, "seed", (long long)o->seed);
+	dmasim__jw_init(&w, f, true);
+	dmasim__jw_obj_begin(&w);
+	dmasim__jw_kstr(&w, "policy", o->policy);
+	dmasim__jw_kint(&w, "runs", o->runs);
+	dmasim__jw_kint(&w, "load_runs", o->load_runs);
+	dmasim__jw_kint(&w, "pairs", (long long)o->npairs);
+	dmasim__jw_kint(&w, "seed", (long long)o->seed);
 	jdbl(&w, "cpu_share", o->clk && o->clk->wall_ns
 	     ? (double)o->clk->cpu_ns / (double)o->clk->wall_ns : NAN);
-	jw_key(&w, "topologies");
-	jw_arr_begin(&w);
+	dmasim__jw_key(&w, "topologies");
+	dmasim__jw_arr_begin(&w);
 	for (i = 0; i < n; i++) {
 		const struct result *r = &rs[i];
-		jw_obj_begin(&w);
-		jw_kstr(&w, "file", r->file);
-		jw_kstr(&w, "label", r->label);
-		jw_kint(&w, "devices", (long long)r->ndev);
-		jw_kint(&w, "endpoints", (long long)r->neps);
-		jw_kint(&w, "host_bridges", (long long)r->nhb);
-		jw_kint(&w, "depth", r->depth);
-		jw_kint(&w, "file_bytes", (long long)r->file_bytes);
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "file", r->file);
+		dmasim__jw_kstr(&w, "label", r->label);
+		dmasim__jw_kint(&w, "devices", (long long)r->ndev);
+		dmasim__jw_kint(&w, "endpoints", (long long)r->neps);
+		dmasim__jw_kint(&w, "host_bridges", (long long)r->nhb);
+		dmasim__jw_kint(&w, "depth", r->depth);
+		dmasim__jw_kint(&w, "file_bytes", (long long)r->file_bytes);
 		jdbl(&w, "load_ms", r->load.ms);
-		jw_kint(&w, "load_peak_rss_growth_kb",
+		dmasim__jw_kint(&w, "load_peak_rss_growth_kb",
 			r->load.ok ? r->load.peak_kb - r->load.base_kb : -1);
 		jdbl(&w, "load_peak_bytes_per_device", load_bytes_per_dev(r, false));
 		jdbl(&w, "load_bytes_per_device_beyond_file", load_bytes_per_dev(r, true));
@@ -876,27 +876,27 @@ static void print_json(FILE *f, const struct result *rs, size_t n, const struct 
 		jdbl(&w, "upstream_literal_ns", r->up_naive);
 		jdbl(&w, "hwloc_common_ancestor_ns", r->hw);
 		jdbl(&w, "hwloc_xml_load_ms", r->hw_load_ms);
-		jw_kstr(&w, "hwloc_note", r->hw_note);
+		dmasim__jw_kstr(&w, "hwloc_note", r->hw_note);
 		jdbl(&w, "map_type_ns", r->mt);
 		jdbl(&w, "map_type_literal_ns", r->mt_naive);
 		jdbl(&w, "route_ns", r->route);
 		jdbl(&w, "decode_cpu_ns", r->decode);
 		jdbl(&w, "dma_map_unmap_ns", r->dma);
-		jw_kint(&w, "matrix_endpoints", (long long)r->matrix_n);
+		dmasim__jw_kint(&w, "matrix_endpoints", (long long)r->matrix_n);
 		jdbl(&w, "matrix_ms", r->matrix_ms);
 		jdbl(&w, "matrix_literal_ms", r->matrix_naive_ms);
-		jw_kint(&w, "upstream_mismatches", (long long)r->up_mismatch);
-		jw_kint(&w, "map_type_mismatches", (long long)r->mt_mismatch);
-		jw_kint(&w, "hwloc_mismatches", (long long)r->hw_mismatch);
-		jw_kint(&w, "hwloc_pairs", (long long)r->hw_pairs);
-		jw_kint(&w, "routes_landed", (long long)r->route_landed);
-		jw_kint(&w, "routes", (long long)r->route_n);
-		jw_kint(&w, "dma_verified_ok", (long long)r->dma_ok);
-		jw_obj_end(&w);
+		dmasim__jw_kint(&w, "upstream_mismatches", (long long)r->up_mismatch);
+		dmasim__jw_kint(&w, "map_type_mismatches", (long long)r->mt_mismatch);
+		dmasim__jw_kint(&w, "hwloc_mismatches", (long long)r->hw_mismatch);
+		dmasim__jw_kint(&w, "hwloc_pairs", (long long)r->hw_pairs);
+		dmasim__jw_kint(&w, "routes_landed", (long long)r->route_landed);
+		dmasim__jw_kint(&w, "routes", (long long)r->route_n);
+		dmasim__jw_kint(&w, "dma_verified_ok", (long long)r->dma_ok);
+		dmasim__jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	jw_end(&w);
+	dmasim__jw_arr_end(&w);
+	dmasim__jw_obj_end(&w);
+	dmasim__jw_end(&w);
 }
 
 static const char usage[] =

@@ -94,12 +94,12 @@ int cmd_audit(int argc, char **argv)
 		return rc;
 	n = cli_endpoints(t, &eps);
 	if (json) {
-		jw_init(&w, stdout, true);
-		jw_obj_begin(&w);
-		jw_kstr(&w, "topology", argv[optind]);
-		jw_kstr(&w, "policy", policy.name);
-		jw_key(&w, "pairs");
-		jw_arr_begin(&w);
+		dmasim__jw_init(&w, stdout, true);
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "topology", argv[optind]);
+		dmasim__jw_kstr(&w, "policy", policy.name);
+		dmasim__jw_key(&w, "pairs");
+		dmasim__jw_arr_begin(&w);
 	} else {
 		printf("audit of %s under %s\n", argv[optind], policy.name);
 	}
@@ -122,21 +122,21 @@ int cmd_audit(int argc, char **argv)
 			counts[p.verdict]++;
 			describe(buf, sizeof(buf), &p);
 			if (json) {
-				jw_obj_begin(&w);
-				jw_kstr(&w, "provider", eps[i]->name);
-				jw_kstr(&w, "client", eps[j]->name);
-				jw_kstr(&w, "verdict", dmasim_verdict_name(p.verdict));
-				jw_kstr(&w, "map_type", dmasim_map_type_name(p.map_type));
-				jw_kint(&w, "distance", p.distance);
-				jw_kstr(&w, "path", dmasim_dma_path_name(p.path));
+				dmasim__jw_obj_begin(&w);
+				dmasim__jw_kstr(&w, "provider", eps[i]->name);
+				dmasim__jw_kstr(&w, "client", eps[j]->name);
+				dmasim__jw_kstr(&w, "verdict", dmasim_verdict_name(p.verdict));
+				dmasim__jw_kstr(&w, "map_type", dmasim_map_type_name(p.map_type));
+				dmasim__jw_kint(&w, "distance", p.distance);
+				dmasim__jw_kstr(&w, "path", dmasim_dma_path_name(p.path));
 				if (!p.mapping_error)
-					jw_khex(&w, "dma_addr", p.dma_addr);
+					dmasim__jw_khex(&w, "dma_addr", p.dma_addr);
 				if (p.routed) {
 					char land[160];
 					dmasim_landing_snprintf(land, sizeof(land), &p.landed);
-					jw_kstr(&w, "lands", land);
+					dmasim__jw_kstr(&w, "lands", land);
 				}
-				jw_obj_end(&w);
+				dmasim__jw_obj_end(&w);
 			} else if (all || p.verdict != DMASIM_VERDICT_SOUND) {
 				printf("%-12s %s -> %s: %s\n",
 				       p.verdict == DMASIM_VERDICT_UNSOUND ? "UNSOUND"
@@ -147,15 +147,15 @@ int cmd_audit(int argc, char **argv)
 		}
 	}
 	if (json) {
-		jw_arr_end(&w);
-		jw_key(&w, "summary");
-		jw_obj_begin(&w);
-		jw_kint(&w, "pairs", (long long)pairs);
+		dmasim__jw_arr_end(&w);
+		dmasim__jw_key(&w, "summary");
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kint(&w, "pairs", (long long)pairs);
 		for (i = 0; i < DMASIM_VERDICT_COUNT; i++)
-			jw_kint(&w, dmasim_verdict_name((enum dmasim_verdict)i), (long long)counts[i]);
-		jw_obj_end(&w);
-		jw_obj_end(&w);
-		jw_end(&w);
+			dmasim__jw_kint(&w, dmasim_verdict_name((enum dmasim_verdict)i), (long long)counts[i]);
+		dmasim__jw_obj_end(&w);
+		dmasim__jw_obj_end(&w);
+		dmasim__jw_end(&w);
 	} else {
 		printf("summary: %zu pairs: %zu sound, %zu unsound, %zu conservative\n", pairs,
 		       counts[DMASIM_VERDICT_SOUND], counts[DMASIM_VERDICT_UNSOUND],

@@ -260,17 +260,17 @@ static void json_lines(struct jw *w, const char *key, const char *text)
 	char line[1024];
 	const char *p = text, *nl;
 
-	jw_key(w, key);
-	jw_arr_begin(w);
+	dmasim__jw_key(w, key);
+	dmasim__jw_arr_begin(w);
 	while (*p) {
 		nl = strchr(p, '\n');
 		if (!nl)
 			nl = p + strlen(p);
 		snprintf(line, sizeof(line), "%.*s", (int)(nl - p), p);
-		jw_str(w, line);
+		dmasim__jw_str(w, line);
 		p = *nl ? nl + 1 : nl;
 	}
-	jw_arr_end(w);
+	dmasim__jw_arr_end(w);
 }
 
 static void print_json(struct suite_run *runs, size_t nruns)
@@ -278,48 +278,48 @@ static void print_json(struct suite_run *runs, size_t nruns)
 	size_t i, j, passed = 0, failed = 0, bad = 0;
 	struct jw w;
 
-	jw_init(&w, stdout, true);
-	jw_obj_begin(&w);
-	jw_key(&w, "suites");
-	jw_arr_begin(&w);
+	dmasim__jw_init(&w, stdout, true);
+	dmasim__jw_obj_begin(&w);
+	dmasim__jw_key(&w, "suites");
+	dmasim__jw_arr_begin(&w);
 	for (i = 0; i < nruns; i++) {
 		struct suite_run *s = &runs[i];
-		jw_obj_begin(&w);
-		jw_kstr(&w, "file", s->path);
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "file", s->path);
 		if (s->error[0]) {
-			jw_kstr(&w, "error", s->error);
+			dmasim__jw_kstr(&w, "error", s->error);
 			bad++;
-			jw_obj_end(&w);
+			dmasim__jw_obj_end(&w);
 			continue;
 		}
-		jw_kstr(&w, "policy", s->policy);
-		jw_key(&w, "cases");
-		jw_arr_begin(&w);
+		dmasim__jw_kstr(&w, "policy", s->policy);
+		dmasim__jw_key(&w, "cases");
+		dmasim__jw_arr_begin(&w);
 		for (j = 0; j < s->n; j++) {
 			const struct dmasim_case_result *r = &s->results[j];
-			jw_obj_begin(&w);
-			jw_kstr(&w, "name", r->name);
-			jw_kstr(&w, "kind", r->kind);
-			jw_kint(&w, "line", r->line);
-			jw_kbool(&w, "passed", r->passed);
+			dmasim__jw_obj_begin(&w);
+			dmasim__jw_kstr(&w, "name", r->name);
+			dmasim__jw_kstr(&w, "kind", r->kind);
+			dmasim__jw_kint(&w, "line", r->line);
+			dmasim__jw_kbool(&w, "passed", r->passed);
 			json_lines(&w, "failures", r->failures);
 			json_lines(&w, "got", r->got);
 			json_lines(&w, "log", r->log);
-			jw_obj_end(&w);
+			dmasim__jw_obj_end(&w);
 			if (r->passed)
 				passed++;
 			else
 				failed++;
 		}
-		jw_arr_end(&w);
-		jw_obj_end(&w);
+		dmasim__jw_arr_end(&w);
+		dmasim__jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	jw_kint(&w, "passed", (long long)passed);
-	jw_kint(&w, "failed", (long long)failed);
-	jw_kint(&w, "invalid_suites", (long long)bad);
-	jw_obj_end(&w);
-	jw_end(&w);
+	dmasim__jw_arr_end(&w);
+	dmasim__jw_kint(&w, "passed", (long long)passed);
+	dmasim__jw_kint(&w, "failed", (long long)failed);
+	dmasim__jw_kint(&w, "invalid_suites", (long long)bad);
+	dmasim__jw_obj_end(&w);
+	dmasim__jw_end(&w);
 }
 
 int cmd_check(int argc, char **argv)

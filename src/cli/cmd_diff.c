@@ -87,12 +87,12 @@ int cmd_diff(int argc, char **argv)
 		if ((rc = cli_load_policy(names[k], &pol[k])))
 			return rc;
 	if (json) {
-		jw_init(&w, stdout, true);
-		jw_obj_begin(&w);
-		jw_kstr(&w, "a", pol[0].name);
-		jw_kstr(&w, "b", pol[1].name);
-		jw_key(&w, "changes");
-		jw_arr_begin(&w);
+		dmasim__jw_init(&w, stdout, true);
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "a", pol[0].name);
+		dmasim__jw_kstr(&w, "b", pol[1].name);
+		dmasim__jw_key(&w, "changes");
+		dmasim__jw_arr_begin(&w);
 	} else {
 		printf("diff %s -> %s\n", pol[0].name, pol[1].name);
 	}
@@ -125,13 +125,13 @@ int cmd_diff(int argc, char **argv)
 				state(sa, sizeof(sa), &r[0]);
 				state(sb, sizeof(sb), &r[1]);
 				if (json) {
-					jw_obj_begin(&w);
-					jw_kstr(&w, "topology", argv[optind]);
-					jw_kstr(&w, "provider", eps[i]->name);
-					jw_kstr(&w, "client", eps[j]->name);
-					jw_kstr(&w, "a", sa);
-					jw_kstr(&w, "b", sb);
-					jw_obj_end(&w);
+					dmasim__jw_obj_begin(&w);
+					dmasim__jw_kstr(&w, "topology", argv[optind]);
+					dmasim__jw_kstr(&w, "provider", eps[i]->name);
+					dmasim__jw_kstr(&w, "client", eps[j]->name);
+					dmasim__jw_kstr(&w, "a", sa);
+					dmasim__jw_kstr(&w, "b", sb);
+					dmasim__jw_obj_end(&w);
 				} else {
 					if (!here++)
 						printf("%s\n", argv[optind]);
@@ -143,11 +143,11 @@ int cmd_diff(int argc, char **argv)
 		dmasim_topo_destroy(t);
 	}
 	if (json) {
-		jw_arr_end(&w);
-		jw_kint(&w, "pairs", (long long)total);
-		jw_kint(&w, "changed", (long long)changed);
-		jw_obj_end(&w);
-		jw_end(&w);
+		dmasim__jw_arr_end(&w);
+		dmasim__jw_kint(&w, "pairs", (long long)total);
+		dmasim__jw_kint(&w, "changed", (long long)changed);
+		dmasim__jw_obj_end(&w);
+		dmasim__jw_end(&w);
 	} else {
 		printf("%zu of %zu pairs change\n", changed, total);
 	}

@@ -188,92 +188,92 @@ static void print_json(const struct dmasim_policy *pol,
 	struct jw w;
 	size_t i;
 
-	jw_init(&w, stdout, true);
-	jw_obj_begin(&w);
-	jw_kstr(&w, "policy", pol->name);
-	jw_kstr(&w, "device", r->dev->name);
-	jw_kstr(&w, "bdf", r->dev->bdf);
+	dmasim__jw_init(&w, stdout, true);
+	dmasim__jw_obj_begin(&w);
+	dmasim__jw_kstr(&w, "policy", pol->name);
+	dmasim__jw_kstr(&w, "device", r->dev->name);
+	dmasim__jw_kstr(&w, "bdf", r->dev->bdf);
 	dmasim_landing_snprintf(buf, sizeof(buf), &r->target);
-	jw_kstr(&w, "target", buf);
-	jw_khex(&w, "phys", r->phys);
-	jw_khex(&w, "size", r->size);
-	jw_kstr(&w, "dir", dmasim_dma_dir_name(r->dir));
+	dmasim__jw_kstr(&w, "target", buf);
+	dmasim__jw_khex(&w, "phys", r->phys);
+	dmasim__jw_khex(&w, "size", r->size);
+	dmasim__jw_kstr(&w, "dir", dmasim_dma_dir_name(r->dir));
 	if (r->p2p) {
-		jw_key(&w, "p2p");
-		jw_obj_begin(&w);
-		jw_kstr(&w, "provider", r->provider->name);
-		jw_kint(&w, "bar", r->bar->index);
-		jw_kstr(&w, "map_type", dmasim_map_type_name(r->map_type));
-		jw_kint(&w, "distance", r->p2p_dist);
-		jw_kint(&w, "bus_offset", r->bus_offset);
-		jw_obj_end(&w);
+		dmasim__jw_key(&w, "p2p");
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "provider", r->provider->name);
+		dmasim__jw_kint(&w, "bar", r->bar->index);
+		dmasim__jw_kstr(&w, "map_type", dmasim_map_type_name(r->map_type));
+		dmasim__jw_kint(&w, "distance", r->p2p_dist);
+		dmasim__jw_kint(&w, "bus_offset", r->bus_offset);
+		dmasim__jw_obj_end(&w);
 	}
-	jw_kstr(&w, "path", dmasim_dma_path_name(r->path));
-	jw_kstr(&w, "op", r->op);
-	jw_key(&w, "dma_addr");
+	dmasim__jw_kstr(&w, "path", dmasim_dma_path_name(r->path));
+	dmasim__jw_kstr(&w, "op", r->op);
+	dmasim__jw_key(&w, "dma_addr");
 	if (r->mapping_error)
-		jw_null(&w);
+		dmasim__jw_null(&w);
 	else
-		jw_hex(&w, r->dma_addr);
-	jw_kbool(&w, "mapping_error", r->mapping_error);
-	jw_kstr(&w, "reason", dmasim_dma_reason_name(r->reason));
-	jw_kstr(&w, "why", r->why);
-	jw_key(&w, "messages");
-	jw_arr_begin(&w);
+		dmasim__jw_hex(&w, r->dma_addr);
+	dmasim__jw_kbool(&w, "mapping_error", r->mapping_error);
+	dmasim__jw_kstr(&w, "reason", dmasim_dma_reason_name(r->reason));
+	dmasim__jw_kstr(&w, "why", r->why);
+	dmasim__jw_key(&w, "messages");
+	dmasim__jw_arr_begin(&w);
 	for (p = r->log.text; *p; p = nl + 1) {
 		nl = strchr(p, '\n');
 		if (!nl)
 			break;
 		snprintf(buf, sizeof(buf), "%.*s", (int)(nl - p), p);
-		jw_str(&w, buf);
+		dmasim__jw_str(&w, buf);
 	}
-	jw_arr_end(&w);
+	dmasim__jw_arr_end(&w);
 	if (r->path == DMASIM_DMA_PATH_IOMMU) {
-		jw_key(&w, "iommu");
-		jw_obj_begin(&w);
-		jw_kint(&w, "group", r->iommu_group);
-		jw_khex(&w, "iova", r->iova);
-		jw_khex(&w, "len", r->iova_len);
-		jw_khex(&w, "alloc_len", r->iova_alloc_len);
-		jw_kbool(&w, "read", (r->prot & DMASIM_PROT_READ) != 0);
-		jw_kbool(&w, "write", (r->prot & DMASIM_PROT_WRITE) != 0);
-		jw_kbool(&w, "mmio", (r->prot & DMASIM_PROT_MMIO) != 0);
-		jw_obj_end(&w);
+		dmasim__jw_key(&w, "iommu");
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kint(&w, "group", r->iommu_group);
+		dmasim__jw_khex(&w, "iova", r->iova);
+		dmasim__jw_khex(&w, "len", r->iova_len);
+		dmasim__jw_khex(&w, "alloc_len", r->iova_alloc_len);
+		dmasim__jw_kbool(&w, "read", (r->prot & DMASIM_PROT_READ) != 0);
+		dmasim__jw_kbool(&w, "write", (r->prot & DMASIM_PROT_WRITE) != 0);
+		dmasim__jw_kbool(&w, "mmio", (r->prot & DMASIM_PROT_MMIO) != 0);
+		dmasim__jw_obj_end(&w);
 	}
 	if (r->routed) {
-		jw_kbool(&w, "write", r->write);
+		dmasim__jw_kbool(&w, "write", r->write);
 		dmasim_landing_snprintf(buf, sizeof(buf), &r->route.land);
-		jw_kstr(&w, "lands", buf);
-		jw_key(&w, "cpu");
+		dmasim__jw_kstr(&w, "lands", buf);
+		dmasim__jw_key(&w, "cpu");
 		if (r->route.land.has_cpu)
-			jw_hex(&w, r->route.land.cpu);
+			dmasim__jw_hex(&w, r->route.land.cpu);
 		else
-			jw_null(&w);
-		jw_kstr(&w, "route_why", r->route.land.kind == DMASIM_LAND_FAULT
+			dmasim__jw_null(&w);
+		dmasim__jw_kstr(&w, "route_why", r->route.land.kind == DMASIM_LAND_FAULT
 					 ? r->route.why : NULL);
-		jw_key(&w, "hops");
-		jw_arr_begin(&w);
+		dmasim__jw_key(&w, "hops");
+		dmasim__jw_arr_begin(&w);
 		for (i = 0; i < r->route.nhops; i++) {
 			const struct dmasim_hop *h = &r->route.hops[i];
 
-			jw_obj_begin(&w);
-			jw_kstr(&w, "action", dmasim_hop_action_name(h->action));
+			dmasim__jw_obj_begin(&w);
+			dmasim__jw_kstr(&w, "action", dmasim_hop_action_name(h->action));
 			if (h->dev) {
-				jw_kstr(&w, "bdf", h->dev->bdf);
-				jw_kstr(&w, "name", h->dev->name);
+				dmasim__jw_kstr(&w, "bdf", h->dev->bdf);
+				dmasim__jw_kstr(&w, "name", h->dev->name);
 			} else {
-				jw_kstr(&w, "host_bridge", h->hb ? h->hb->name : NULL);
+				dmasim__jw_kstr(&w, "host_bridge", h->hb ? h->hb->name : NULL);
 			}
-			jw_khex(&w, "addr", h->addr);
-			jw_khex(&w, "addr_out", h->addr_out);
-			jw_obj_end(&w);
+			dmasim__jw_khex(&w, "addr", h->addr);
+			dmasim__jw_khex(&w, "addr_out", h->addr_out);
+			dmasim__jw_obj_end(&w);
 		}
-		jw_arr_end(&w);
+		dmasim__jw_arr_end(&w);
 	}
-	jw_kstr(&w, "verdict", dmasim_dma_verdict_name(r->verdict));
-	jw_kstr(&w, "fault", dmasim_fault_name(r->fault));
-	jw_obj_end(&w);
-	jw_end(&w);
+	dmasim__jw_kstr(&w, "verdict", dmasim_dma_verdict_name(r->verdict));
+	dmasim__jw_kstr(&w, "fault", dmasim_fault_name(r->fault));
+	dmasim__jw_obj_end(&w);
+	dmasim__jw_end(&w);
 }
 
 int cmd_map(int argc, char **argv)

@@ -86,34 +86,34 @@ int cmd_matrix(int argc, char **argv)
 	if (json) {
 		struct jw w;
 		int pass;
-		jw_init(&w, stdout, false);
-		jw_obj_begin(&w);
-		jw_kstr(&w, "topology", argv[optind]);
-		jw_kstr(&w, "policy", policy.name);
-		jw_key(&w, "endpoints");
-		jw_arr_begin(&w);
+		dmasim__jw_init(&w, stdout, false);
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "topology", argv[optind]);
+		dmasim__jw_kstr(&w, "policy", policy.name);
+		dmasim__jw_key(&w, "endpoints");
+		dmasim__jw_arr_begin(&w);
 		for (i = 0; i < n; i++)
-			jw_str(&w, eps[i]->name);
-		jw_arr_end(&w);
+			dmasim__jw_str(&w, eps[i]->name);
+		dmasim__jw_arr_end(&w);
 		for (pass = 0; pass < 2; pass++) {
-			jw_key(&w, pass ? "distance" : "map_type");
-			jw_arr_begin(&w);
+			dmasim__jw_key(&w, pass ? "distance" : "map_type");
+			dmasim__jw_arr_begin(&w);
 			for (i = 0; i < n; i++) {
-				jw_arr_begin(&w);
+				dmasim__jw_arr_begin(&w);
 				for (j = 0; j < n; j++) {
 					enum dmasim_map_type mt = dmasim_p2p_map_type(
 						t, &policy, eps[i], eps[j], &dist, 0, NULL);
 					if (pass)
-						jw_int(&w, dist);
+						dmasim__jw_int(&w, dist);
 					else
-						jw_str(&w, dmasim_map_type_name(mt));
+						dmasim__jw_str(&w, dmasim_map_type_name(mt));
 				}
-				jw_arr_end(&w);
+				dmasim__jw_arr_end(&w);
 			}
-			jw_arr_end(&w);
+			dmasim__jw_arr_end(&w);
 		}
-		jw_obj_end(&w);
-		jw_end(&w);
+		dmasim__jw_obj_end(&w);
+		dmasim__jw_end(&w);
 	} else {
 		char buf[32];
 		printf("%s under %s (rows: provider, columns: client)\n\n", argv[optind],

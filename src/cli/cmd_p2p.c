@@ -79,7 +79,7 @@ static void json_lines(struct jw *w, const char *text)
 	const char *p = text, *nl;
 	char line[600];
 
-	jw_arr_begin(w);
+	dmasim__jw_arr_begin(w);
 	while (*p) {
 		size_t n;
 
@@ -89,12 +89,12 @@ static void json_lines(struct jw *w, const char *text)
 			n = sizeof(line) - 1;
 		memcpy(line, p, n);
 		line[n] = '\0';
-		jw_str(w, line);
+		dmasim__jw_str(w, line);
 		if (!nl)
 			break;
 		p = nl + 1;
 	}
-	jw_arr_end(w);
+	dmasim__jw_arr_end(w);
 }
 
 int cmd_p2p(int argc, char **argv)
@@ -185,31 +185,31 @@ int cmd_p2p(int argc, char **argv)
 	if (json) {
 		struct jw w;
 
-		jw_init(&w, stdout, true);
-		jw_obj_begin(&w);
-		jw_kstr(&w, "policy", policy.name);
-		jw_key(&w, "provider");
-		jw_obj_begin(&w);
-		jw_kstr(&w, "name", prov->name);
-		jw_kstr(&w, "bdf", prov->bdf);
-		jw_kbool(&w, "p2pmem", has_p2pmem(prov));
-		jw_obj_end(&w);
-		jw_key(&w, "clients");
-		jw_arr_begin(&w);
+		dmasim__jw_init(&w, stdout, true);
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "policy", policy.name);
+		dmasim__jw_key(&w, "provider");
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "name", prov->name);
+		dmasim__jw_kstr(&w, "bdf", prov->bdf);
+		dmasim__jw_kbool(&w, "p2pmem", has_p2pmem(prov));
+		dmasim__jw_obj_end(&w);
+		dmasim__jw_key(&w, "clients");
+		dmasim__jw_arr_begin(&w);
 		for (i = 0; i < n; i++) {
-			jw_obj_begin(&w);
-			jw_kstr(&w, "name", clients[i]->name);
-			jw_kstr(&w, "bdf", clients[i]->bdf);
-			jw_kstr(&w, "map_type", dmasim_map_type_name(maps[i]));
-			jw_kint(&w, "distance", dists[i]);
-			jw_obj_end(&w);
+			dmasim__jw_obj_begin(&w);
+			dmasim__jw_kstr(&w, "name", clients[i]->name);
+			dmasim__jw_kstr(&w, "bdf", clients[i]->bdf);
+			dmasim__jw_kstr(&w, "map_type", dmasim_map_type_name(maps[i]));
+			dmasim__jw_kint(&w, "distance", dists[i]);
+			dmasim__jw_obj_end(&w);
 		}
-		jw_arr_end(&w);
-		jw_kint(&w, "distance", total);
-		jw_key(&w, "warnings");
+		dmasim__jw_arr_end(&w);
+		dmasim__jw_kint(&w, "distance", total);
+		dmasim__jw_key(&w, "warnings");
 		json_lines(&w, log.text);
-		jw_obj_end(&w);
-		jw_end(&w);
+		dmasim__jw_obj_end(&w);
+		dmasim__jw_end(&w);
 	} else {
 		printf("provider %s (%s), policy %s\n", prov->name, prov->bdf,
 		       policy.name);

@@ -116,49 +116,49 @@ static void print_json(const struct dmasim_route *r,
 	size_t i;
 
 	dmasim_landing_snprintf(land, sizeof(land), &r->land);
-	jw_init(&w, stdout, true);
-	jw_obj_begin(&w);
-	jw_kstr(&w, "from", from->name);
-	jw_kstr(&w, "bdf", from->bdf);
-	jw_khex(&w, "addr", addr);
-	jw_khex(&w, "size", size);
-	jw_kbool(&w, "write", write);
-	jw_kstr(&w, "lands", land);
-	jw_kstr(&w, "kind", r->land.kind == DMASIM_LAND_BAR ? "bar"
+	dmasim__jw_init(&w, stdout, true);
+	dmasim__jw_obj_begin(&w);
+	dmasim__jw_kstr(&w, "from", from->name);
+	dmasim__jw_kstr(&w, "bdf", from->bdf);
+	dmasim__jw_khex(&w, "addr", addr);
+	dmasim__jw_khex(&w, "size", size);
+	dmasim__jw_kbool(&w, "write", write);
+	dmasim__jw_kstr(&w, "lands", land);
+	dmasim__jw_kstr(&w, "kind", r->land.kind == DMASIM_LAND_BAR ? "bar"
 			    : r->land.kind == DMASIM_LAND_RAM ? "ram" : "fault");
 	if (r->land.kind == DMASIM_LAND_BAR) {
-		jw_kstr(&w, "device", r->land.dev->name);
-		jw_kint(&w, "bar", r->land.bar->index);
-		jw_khex(&w, "offset", r->land.offset);
+		dmasim__jw_kstr(&w, "device", r->land.dev->name);
+		dmasim__jw_kint(&w, "bar", r->land.bar->index);
+		dmasim__jw_khex(&w, "offset", r->land.offset);
 	}
-	jw_key(&w, "cpu");
+	dmasim__jw_key(&w, "cpu");
 	if (r->land.has_cpu)
-		jw_hex(&w, r->land.cpu);
+		dmasim__jw_hex(&w, r->land.cpu);
 	else
-		jw_null(&w);
-	jw_kstr(&w, "fault", r->land.kind == DMASIM_LAND_FAULT
+		dmasim__jw_null(&w);
+	dmasim__jw_kstr(&w, "fault", r->land.kind == DMASIM_LAND_FAULT
 			     ? dmasim_fault_name(r->land.fault) : NULL);
-	jw_kstr(&w, "why", r->land.kind == DMASIM_LAND_FAULT ? r->why : NULL);
-	jw_key(&w, "hops");
-	jw_arr_begin(&w);
+	dmasim__jw_kstr(&w, "why", r->land.kind == DMASIM_LAND_FAULT ? r->why : NULL);
+	dmasim__jw_key(&w, "hops");
+	dmasim__jw_arr_begin(&w);
 	for (i = 0; i < r->nhops; i++) {
 		const struct dmasim_hop *h = &r->hops[i];
 
-		jw_obj_begin(&w);
-		jw_kstr(&w, "action", dmasim_hop_action_name(h->action));
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "action", dmasim_hop_action_name(h->action));
 		if (h->dev) {
-			jw_kstr(&w, "bdf", h->dev->bdf);
-			jw_kstr(&w, "name", h->dev->name);
+			dmasim__jw_kstr(&w, "bdf", h->dev->bdf);
+			dmasim__jw_kstr(&w, "name", h->dev->name);
 		} else {
-			jw_kstr(&w, "host_bridge", h->hb ? h->hb->name : NULL);
+			dmasim__jw_kstr(&w, "host_bridge", h->hb ? h->hb->name : NULL);
 		}
-		jw_khex(&w, "addr", h->addr);
-		jw_khex(&w, "addr_out", h->addr_out);
-		jw_obj_end(&w);
+		dmasim__jw_khex(&w, "addr", h->addr);
+		dmasim__jw_khex(&w, "addr_out", h->addr_out);
+		dmasim__jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	jw_end(&w);
+	dmasim__jw_arr_end(&w);
+	dmasim__jw_obj_end(&w);
+	dmasim__jw_end(&w);
 }
 
 int cmd_route(int argc, char **argv)

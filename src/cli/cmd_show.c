@@ -136,10 +136,10 @@ static void show_text(const struct dmasim_machine *m)
 
 static void json_range(struct jw *w, uint64_t base, uint64_t size)
 {
-	jw_obj_begin(w);
-	jw_khex(w, "base", base);
-	jw_khex(w, "size", size);
-	jw_obj_end(w);
+	dmasim__jw_obj_begin(w);
+	dmasim__jw_khex(w, "base", base);
+	dmasim__jw_khex(w, "size", size);
+	dmasim__jw_obj_end(w);
 }
 
 static void json_device(struct jw *w, const struct dmasim_device *d)
@@ -148,66 +148,66 @@ static void json_device(struct jw *w, const struct dmasim_device *d)
 	size_t i;
 	int k;
 
-	jw_obj_begin(w);
-	jw_kstr(w, "bdf", d->bdf);
-	jw_kstr(w, "name", d->name);
-	jw_kstr(w, "type", dmasim_dev_type_name(d->type));
-	jw_khex(w, "vendor", d->vendor);
-	jw_khex(w, "device", d->device_id);
+	dmasim__jw_obj_begin(w);
+	dmasim__jw_kstr(w, "bdf", d->bdf);
+	dmasim__jw_kstr(w, "name", d->name);
+	dmasim__jw_kstr(w, "type", dmasim_dev_type_name(d->type));
+	dmasim__jw_khex(w, "vendor", d->vendor);
+	dmasim__jw_khex(w, "device", d->device_id);
 	if (d->has_acs) {
-		jw_key(w, "acs");
-		jw_obj_begin(w);
+		dmasim__jw_key(w, "acs");
+		dmasim__jw_obj_begin(w);
 		dmasim_acs_snprintf(acs, sizeof(acs), d->acs_cap);
-		jw_kstr(w, "cap", acs);
+		dmasim__jw_kstr(w, "cap", acs);
 		dmasim_acs_snprintf(acs, sizeof(acs), d->acs_ctrl);
-		jw_kstr(w, "ctrl", acs);
+		dmasim__jw_kstr(w, "ctrl", acs);
 		if (d->has_acs_egress)
-			jw_khex(w, "egress", d->acs_egress);
-		jw_obj_end(w);
+			dmasim__jw_khex(w, "egress", d->acs_egress);
+		dmasim__jw_obj_end(w);
 	}
-	jw_kstr(w, "iommu_domain", dmasim_domain_type_name(d->domain));
+	dmasim__jw_kstr(w, "iommu_domain", dmasim_domain_type_name(d->domain));
 	if (d->iommu_group != DMASIM_NO_GROUP)
-		jw_kint(w, "iommu_group", d->iommu_group);
-	jw_kint(w, "dma_mask", d->dma_mask_bits);
-	jw_khex(w, "bus_dma_limit", d->bus_dma_limit);
+		dmasim__jw_kint(w, "iommu_group", d->iommu_group);
+	dmasim__jw_kint(w, "dma_mask", d->dma_mask_bits);
+	dmasim__jw_khex(w, "bus_dma_limit", d->bus_dma_limit);
 	if (dmasim_device_is_bridge(d)) {
-		jw_kint(w, "secondary", d->secondary);
-		jw_kint(w, "subordinate", d->subordinate);
-		jw_key(w, "windows");
-		jw_obj_begin(w);
+		dmasim__jw_kint(w, "secondary", d->secondary);
+		dmasim__jw_kint(w, "subordinate", d->subordinate);
+		dmasim__jw_key(w, "windows");
+		dmasim__jw_obj_begin(w);
 		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++) {
 			if (!d->windows[k].present)
 				continue;
-			jw_key(w, dmasim_win_kind_name((enum dmasim_win_kind)k));
-			jw_obj_begin(w);
-			jw_khex(w, "base", d->windows[k].base);
-			jw_khex(w, "limit", d->windows[k].limit);
-			jw_kbool(w, "derived", d->windows[k].derived);
-			jw_obj_end(w);
+			dmasim__jw_key(w, dmasim_win_kind_name((enum dmasim_win_kind)k));
+			dmasim__jw_obj_begin(w);
+			dmasim__jw_khex(w, "base", d->windows[k].base);
+			dmasim__jw_khex(w, "limit", d->windows[k].limit);
+			dmasim__jw_kbool(w, "derived", d->windows[k].derived);
+			dmasim__jw_obj_end(w);
 		}
-		jw_obj_end(w);
+		dmasim__jw_obj_end(w);
 	}
-	jw_key(w, "bars");
-	jw_arr_begin(w);
+	dmasim__jw_key(w, "bars");
+	dmasim__jw_arr_begin(w);
 	for (i = 0; i < d->nbars; i++) {
 		const struct dmasim_bar *b = &d->bars[i];
-		jw_obj_begin(w);
-		jw_kint(w, "index", b->index);
-		jw_khex(w, "cpu", b->cpu);
-		jw_khex(w, "bus", b->bus);
-		jw_khex(w, "size", b->size);
-		jw_kbool(w, "pref", b->pref);
-		jw_kint(w, "bits", b->bits);
-		jw_kbool(w, "p2pmem", b->p2pmem);
-		jw_obj_end(w);
+		dmasim__jw_obj_begin(w);
+		dmasim__jw_kint(w, "index", b->index);
+		dmasim__jw_khex(w, "cpu", b->cpu);
+		dmasim__jw_khex(w, "bus", b->bus);
+		dmasim__jw_khex(w, "size", b->size);
+		dmasim__jw_kbool(w, "pref", b->pref);
+		dmasim__jw_kint(w, "bits", b->bits);
+		dmasim__jw_kbool(w, "p2pmem", b->p2pmem);
+		dmasim__jw_obj_end(w);
 	}
-	jw_arr_end(w);
-	jw_key(w, "children");
-	jw_arr_begin(w);
+	dmasim__jw_arr_end(w);
+	dmasim__jw_key(w, "children");
+	dmasim__jw_arr_begin(w);
 	for (i = 0; i < d->nchildren; i++)
 		json_device(w, d->children[i]);
-	jw_arr_end(w);
-	jw_obj_end(w);
+	dmasim__jw_arr_end(w);
+	dmasim__jw_obj_end(w);
 }
 
 static void show_json(const struct dmasim_machine *m)
@@ -215,78 +215,78 @@ static void show_json(const struct dmasim_machine *m)
 	struct jw w;
 	size_t i, j;
 
-	jw_init(&w, stdout, true);
-	jw_obj_begin(&w);
-	jw_kstr(&w, "name", m->name);
-	jw_kstr(&w, "arch", dmasim_arch_name(m->arch));
+	dmasim__jw_init(&w, stdout, true);
+	dmasim__jw_obj_begin(&w);
+	dmasim__jw_kstr(&w, "name", m->name);
+	dmasim__jw_kstr(&w, "arch", dmasim_arch_name(m->arch));
 	if (m->has_cpu) {
-		jw_key(&w, "cpu");
-		jw_obj_begin(&w);
-		jw_kstr(&w, "vendor", dmasim_cpu_vendor_name(m->cpu_vendor));
-		jw_kint(&w, "family", m->cpu_family);
-		jw_obj_end(&w);
+		dmasim__jw_key(&w, "cpu");
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "vendor", dmasim_cpu_vendor_name(m->cpu_vendor));
+		dmasim__jw_kint(&w, "family", m->cpu_family);
+		dmasim__jw_obj_end(&w);
 	}
-	jw_key(&w, "ram");
-	jw_arr_begin(&w);
+	dmasim__jw_key(&w, "ram");
+	dmasim__jw_arr_begin(&w);
 	for (i = 0; i < m->nram; i++)
 		json_range(&w, m->ram[i].base, m->ram[i].size);
-	jw_arr_end(&w);
-	jw_key(&w, "msi");
+	dmasim__jw_arr_end(&w);
+	dmasim__jw_key(&w, "msi");
 	json_range(&w, m->msi.base, m->msi.size);
-	jw_key(&w, "iommus");
-	jw_arr_begin(&w);
+	dmasim__jw_key(&w, "iommus");
+	dmasim__jw_arr_begin(&w);
 	for (i = 0; i < m->niommus; i++) {
-		jw_obj_begin(&w);
-		jw_kstr(&w, "name", m->iommus[i].name);
-		jw_kstr(&w, "type", dmasim_iommu_type_name(m->iommus[i].type));
-		jw_kint(&w, "address_bits", m->iommus[i].address_bits);
-		jw_kstr(&w, "default_domain",
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "name", m->iommus[i].name);
+		dmasim__jw_kstr(&w, "type", dmasim_iommu_type_name(m->iommus[i].type));
+		dmasim__jw_kint(&w, "address_bits", m->iommus[i].address_bits);
+		dmasim__jw_kstr(&w, "default_domain",
 			dmasim_domain_type_name(m->iommus[i].default_domain));
-		jw_obj_end(&w);
+		dmasim__jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	jw_key(&w, "host_bridges");
-	jw_arr_begin(&w);
+	dmasim__jw_arr_end(&w);
+	dmasim__jw_key(&w, "host_bridges");
+	dmasim__jw_arr_begin(&w);
 	for (i = 0; i < m->nhost_bridges; i++) {
 		const struct dmasim_host_bridge *h = &m->host_bridges[i];
-		jw_obj_begin(&w);
-		jw_kstr(&w, "name", h->name);
-		jw_kint(&w, "segment", h->segment);
-		jw_kint(&w, "bus_first", h->bus_first);
-		jw_kint(&w, "bus_last", h->bus_last);
-		jw_kstr(&w, "iommu", h->iommu ? h->iommu->name : NULL);
-		jw_kstr(&w, "rc_p2p", dmasim_rc_p2p_name(h->rc_p2p));
-		jw_key(&w, "windows");
-		jw_arr_begin(&w);
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "name", h->name);
+		dmasim__jw_kint(&w, "segment", h->segment);
+		dmasim__jw_kint(&w, "bus_first", h->bus_first);
+		dmasim__jw_kint(&w, "bus_last", h->bus_last);
+		dmasim__jw_kstr(&w, "iommu", h->iommu ? h->iommu->name : NULL);
+		dmasim__jw_kstr(&w, "rc_p2p", dmasim_rc_p2p_name(h->rc_p2p));
+		dmasim__jw_key(&w, "windows");
+		dmasim__jw_arr_begin(&w);
 		for (j = 0; j < h->nwindows; j++) {
-			jw_obj_begin(&w);
-			jw_kstr(&w, "kind", dmasim_win_kind_name(h->windows[j].kind));
-			jw_khex(&w, "cpu", h->windows[j].cpu);
-			jw_khex(&w, "bus", h->windows[j].bus);
-			jw_khex(&w, "size", h->windows[j].size);
-			jw_obj_end(&w);
+			dmasim__jw_obj_begin(&w);
+			dmasim__jw_kstr(&w, "kind", dmasim_win_kind_name(h->windows[j].kind));
+			dmasim__jw_khex(&w, "cpu", h->windows[j].cpu);
+			dmasim__jw_khex(&w, "bus", h->windows[j].bus);
+			dmasim__jw_khex(&w, "size", h->windows[j].size);
+			dmasim__jw_obj_end(&w);
 		}
-		jw_arr_end(&w);
-		jw_key(&w, "dma_ranges");
-		jw_arr_begin(&w);
+		dmasim__jw_arr_end(&w);
+		dmasim__jw_key(&w, "dma_ranges");
+		dmasim__jw_arr_begin(&w);
 		for (j = 0; j < h->ndma_ranges; j++) {
-			jw_obj_begin(&w);
-			jw_khex(&w, "bus", h->dma_ranges[j].bus);
-			jw_khex(&w, "cpu", h->dma_ranges[j].cpu);
-			jw_khex(&w, "size", h->dma_ranges[j].size);
-			jw_obj_end(&w);
+			dmasim__jw_obj_begin(&w);
+			dmasim__jw_khex(&w, "bus", h->dma_ranges[j].bus);
+			dmasim__jw_khex(&w, "cpu", h->dma_ranges[j].cpu);
+			dmasim__jw_khex(&w, "size", h->dma_ranges[j].size);
+			dmasim__jw_obj_end(&w);
 		}
-		jw_arr_end(&w);
-		jw_key(&w, "devices");
-		jw_arr_begin(&w);
+		dmasim__jw_arr_end(&w);
+		dmasim__jw_key(&w, "devices");
+		dmasim__jw_arr_begin(&w);
 		for (j = 0; j < h->ndevices; j++)
 			json_device(&w, h->devices[j]);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
+		dmasim__jw_arr_end(&w);
+		dmasim__jw_obj_end(&w);
 	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	jw_end(&w);
+	dmasim__jw_arr_end(&w);
+	dmasim__jw_obj_end(&w);
+	dmasim__jw_end(&w);
 }
 
 int cmd_show(int argc, char **argv)

@@ -50,16 +50,16 @@ static const char help[] =
 
 static void dev_json(struct jw *w, const char *key, const struct dmasim_device *d)
 {
-	jw_key(w, key);
+	dmasim__jw_key(w, key);
 	if (!d) {
-		jw_null(w);
+		dmasim__jw_null(w);
 		return;
 	}
-	jw_obj_begin(w);
-	jw_kstr(w, "name", d->name);
-	jw_kstr(w, "bdf", d->bdf);
-	jw_kstr(w, "type", dmasim_dev_type_name(d->type));
-	jw_obj_end(w);
+	dmasim__jw_obj_begin(w);
+	dmasim__jw_kstr(w, "name", d->name);
+	dmasim__jw_kstr(w, "bdf", d->bdf);
+	dmasim__jw_kstr(w, "type", dmasim_dev_type_name(d->type));
+	dmasim__jw_obj_end(w);
 }
 
 static void dev_text(const struct dmasim_device *d)
@@ -122,17 +122,17 @@ int cmd_upstream(int argc, char **argv)
 	if (json) {
 		struct jw w;
 
-		jw_init(&w, stdout, true);
-		jw_obj_begin(&w);
-		jw_kstr(&w, "policy", policy.name);
-		jw_kstr(&w, "algorithm",
+		dmasim__jw_init(&w, stdout, true);
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "policy", policy.name);
+		dmasim__jw_kstr(&w, "algorithm",
 			policy.upstream == DMASIM_UPSTREAM_SEED2018
 				? "pci_find_common_upstream_dev" : "p2pdma_walk");
 		dev_json(&w, "a", a);
 		dev_json(&w, "b", b);
 		dev_json(&w, "upstream", u);
-		jw_obj_end(&w);
-		jw_end(&w);
+		dmasim__jw_obj_end(&w);
+		dmasim__jw_end(&w);
 	} else {
 		printf("common upstream of %s and %s: ", a->name, b->name);
 		if (u)

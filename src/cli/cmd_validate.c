@@ -56,8 +56,8 @@ int cmd_validate(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage("validate", "no FILE given");
 	if (json) {
-		jw_init(&w, stdout, true);
-		jw_arr_begin(&w);
+		dmasim__jw_init(&w, stdout, true);
+		dmasim__jw_arr_begin(&w);
 	}
 	for (i = optind; i < argc; i++) {
 		struct dmasim_error err;
@@ -70,12 +70,12 @@ int cmd_validate(int argc, char **argv)
 
 			if (dmasim_suite_load_file(argv[i], &suite, &err) == DMASIM_OK) {
 				if (json) {
-					jw_obj_begin(&w);
-					jw_kstr(&w, "file", argv[i]);
-					jw_kbool(&w, "valid", true);
-					jw_kstr(&w, "kind", "suite");
-					jw_kint(&w, "cases", (long long)dmasim_suite_ncases(suite));
-					jw_obj_end(&w);
+					dmasim__jw_obj_begin(&w);
+					dmasim__jw_kstr(&w, "file", argv[i]);
+					dmasim__jw_kbool(&w, "valid", true);
+					dmasim__jw_kstr(&w, "kind", "suite");
+					dmasim__jw_kint(&w, "cases", (long long)dmasim_suite_ncases(suite));
+					dmasim__jw_obj_end(&w);
 				} else {
 					printf("%s: ok (suite, %zu cases, policy %s)\n", argv[i],
 					       dmasim_suite_ncases(suite),
@@ -91,14 +91,14 @@ int cmd_validate(int argc, char **argv)
 			status = CLI_USAGE;
 			dmasim_error_snprintf(buf, sizeof(buf), &err);
 			if (json) {
-				jw_obj_begin(&w);
-				jw_kstr(&w, "file", argv[i]);
-				jw_kbool(&w, "valid", false);
-				jw_kstr(&w, "error", err.msg);
-				jw_kint(&w, "line", err.line);
-				jw_kint(&w, "column", err.column);
-				jw_kstr(&w, "kind", dmasim_strerror(err.code));
-				jw_obj_end(&w);
+				dmasim__jw_obj_begin(&w);
+				dmasim__jw_kstr(&w, "file", argv[i]);
+				dmasim__jw_kbool(&w, "valid", false);
+				dmasim__jw_kstr(&w, "error", err.msg);
+				dmasim__jw_kint(&w, "line", err.line);
+				dmasim__jw_kint(&w, "column", err.column);
+				dmasim__jw_kstr(&w, "kind", dmasim_strerror(err.code));
+				dmasim__jw_obj_end(&w);
 			} else {
 				printf("%s\n", buf);
 			}
@@ -107,13 +107,13 @@ int cmd_validate(int argc, char **argv)
 		{
 			const struct dmasim_machine *m = dmasim_topo_machine(t);
 			if (json) {
-				jw_obj_begin(&w);
-				jw_kstr(&w, "file", argv[i]);
-				jw_kbool(&w, "valid", true);
-				jw_kstr(&w, "arch", dmasim_arch_name(m->arch));
-				jw_kint(&w, "host_bridges", (long long)m->nhost_bridges);
-				jw_kint(&w, "devices", (long long)m->ndevices);
-				jw_obj_end(&w);
+				dmasim__jw_obj_begin(&w);
+				dmasim__jw_kstr(&w, "file", argv[i]);
+				dmasim__jw_kbool(&w, "valid", true);
+				dmasim__jw_kstr(&w, "arch", dmasim_arch_name(m->arch));
+				dmasim__jw_kint(&w, "host_bridges", (long long)m->nhost_bridges);
+				dmasim__jw_kint(&w, "devices", (long long)m->ndevices);
+				dmasim__jw_obj_end(&w);
 			} else {
 				printf("%s: ok (%s, %zu host bridge%s, %zu device%s)\n",
 				       argv[i], dmasim_arch_name(m->arch),
@@ -124,8 +124,8 @@ int cmd_validate(int argc, char **argv)
 		dmasim_topo_destroy(t);
 	}
 	if (json) {
-		jw_arr_end(&w);
-		jw_end(&w);
+		dmasim__jw_arr_end(&w);
+		dmasim__jw_end(&w);
 	}
 	return status;
 }

@@ -40,7 +40,7 @@ static void sb_grow(struct sb *b, size_t need)
 	b->cap = cap;
 }
 
-void sb_printf(struct sb *b, const char *fmt, ...)
+void dmasim__sb_printf(struct sb *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -61,7 +61,7 @@ void sb_printf(struct sb *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-void sb_putc(struct sb *b, char c)
+void dmasim__sb_putc(struct sb *b, char c)
 {
 	sb_grow(b, 1);
 	if (b->oom)
@@ -77,7 +77,7 @@ void dmasim_import_free(char *text)
 
 /* ---- setup ----------------------------------------------------------- */
 
-void imp_init(struct imp *im, const char *file,
+void dmasim__imp_init(struct imp *im, const char *file,
 	      const struct dmasim_import_opts *opts, struct dmasim_error *err,
 	      const char *source)
 {
@@ -96,13 +96,13 @@ void imp_init(struct imp *im, const char *file,
 	}
 }
 
-void imp_fini(struct imp *im)
+void dmasim__imp_fini(struct imp *im)
 {
 	free(im->dev);
 	im->dev = NULL;
 }
 
-struct imp_dev *imp_new_dev(struct imp *im)
+struct imp_dev *dmasim__imp_new_dev(struct imp *im)
 {
 	struct imp_dev *d;
 
@@ -142,7 +142,7 @@ static const char *bdf(const struct imp_dev *d, char *buf, size_t size)
  * an ECAM/MMCONFIG claim) are host-bridge windows of root bus BB;
  * top-level "System RAM" entries are RAM.
  */
-int imp_iomem_parse(struct imp *im, const char *text, size_t len,
+int dmasim__imp_iomem_parse(struct imp *im, const char *text, size_t len,
 		    const char *name)
 {
 	bool in_pci[64] = { false }, in_cfg[64] = { false };
@@ -973,20 +973,20 @@ static void comment(struct imp *im, struct sb *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	sb_printf(o, "  # %s", buf);
+	dmasim__sb_printf(o, "  # %s", buf);
 }
 
 static void acs_list(struct sb *o, unsigned bits)
 {
 	int i, first = 1;
 
-	sb_putc(o, '[');
+	dmasim__sb_putc(o, '[');
 	for (i = 0; i < 7; i++)
 		if (bits & (1u << i)) {
-			sb_printf(o, "%s%s", first ? "" : ", ", dmasim__acs_bit_names[i]);
+			dmasim__sb_printf(o, "%s%s", first ? "" : ", ", dmasim__acs_bit_names[i]);
 			first = 0;
 		}
-	sb_putc(o, ']');
+	dmasim__sb_putc(o, ']');
 }
 
 static void describe(const struct imp_dev *d, char *buf, size_t n)
@@ -996,7 +996,7 @@ static void describe(const struct imp_dev *d, char *buf, size_t n)
 	if (d->text[0] && strcmp(d->text, "dev") != 0)
 		snprintf(buf, n, "%s", d->text);
 	else
-		snprintf(buf, n, "%s [%04x:%04x]", imp_class_name(d->class_code),
+		snprintf(buf, n, "%s [%04x:%04x]", dmasim__imp_class_name(d->class_code),
 			 d->vendor, d->device);
 }
 
@@ -1009,49 +1009,49 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 
 	if (!im->opts.no_comments) {
 		describe(d, desc, sizeof(desc));
-		sb_printf(o, "%*s# %s %s\n", ind, "", bdf(d, b1, sizeof(b1)), desc);
+		dmasim__sb_printf(o, "%*s# %s %s\n", ind, "", bdf(d, b1, sizeof(b1)), desc);
 	}
-	sb_printf(o, "%*s- bdf: %s\n", ind, "", bdf(d, b1, sizeof(b1)));
+	dmasim__sb_printf(o, "%*s- bdf: %s\n", ind, "", bdf(d, b1, sizeof(b1)));
 	ind += 2;
-	sb_printf(o, "%*stype: %s", ind, "", dmasim__dev_type_names[d->type]);
+	dmasim__sb_printf(o, "%*stype: %s", ind, "", dmasim__dev_type_names[d->type]);
 	if (d->type_note)
 		comment(im, o, "%s", d->type_note);
-	sb_putc(o, '\n');
-	sb_printf(o, "%*svendor: 0x%04x\n", ind, "", d->vendor);
-	sb_printf(o, "%*sdevice: 0x%04x\n", ind, "", d->device);
+	dmasim__sb_putc(o, '\n');
+	dmasim__sb_printf(o, "%*svendor: 0x%04x\n", ind, "", d->vendor);
+	dmasim__sb_printf(o, "%*sdevice: 0x%04x\n", ind, "", d->device);
 	if (d->has_acs) {
-		sb_printf(o, "%*sacs: { cap: ", ind, "");
+		dmasim__sb_printf(o, "%*sacs: { cap: ", ind, "");
 		acs_list(o, d->acs_cap);
-		sb_printf(o, ", ctrl: ");
+		dmasim__sb_printf(o, ", ctrl: ");
 		acs_list(o, d->acs_ctrl);
-		sb_printf(o, " }");
+		dmasim__sb_printf(o, " }");
 		if (d->acs_ctrl_dropped)
 			comment(im, o, "the control register also enables bits the capability lacks (0x%x); left out",
 				d->acs_ctrl_dropped);
-		sb_putc(o, '\n');
+		dmasim__sb_putc(o, '\n');
 	}
 	if (d->iommu_group != IMP_NONE && !im->opts.no_comments)
-		sb_printf(o, "%*s# sysfs iommu_group %d\n", ind, "", d->iommu_group);
+		dmasim__sb_printf(o, "%*s# sysfs iommu_group %d\n", ind, "", d->iommu_group);
 	if (d->bridge) {
 		bool any = d->win[0].present || d->win[1].present;
-		sb_printf(o, "%*ssecondary: 0x%02x\n", ind, "", d->secondary);
-		sb_printf(o, "%*ssubordinate: 0x%02x\n", ind, "", d->subordinate);
+		dmasim__sb_printf(o, "%*ssecondary: 0x%02x\n", ind, "", d->secondary);
+		dmasim__sb_printf(o, "%*ssubordinate: 0x%02x\n", ind, "", d->subordinate);
 		if (any)
-			sb_printf(o, "%*swindows:\n", ind, "");
+			dmasim__sb_printf(o, "%*swindows:\n", ind, "");
 		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++) {
 			if (d->win[k].present)
-				sb_printf(o, "%*s%s: [0x%llx, 0x%llx]\n", ind + 2, "",
+				dmasim__sb_printf(o, "%*s%s: [0x%llx, 0x%llx]\n", ind + 2, "",
 					  dmasim__win_kind_names[k],
 					  (unsigned long long)d->win[k].base,
 					  (unsigned long long)d->win[k].limit);
 			else if (d->win[k].note[0] && !im->opts.no_comments)
-				sb_printf(o, "%*s# %s window %s\n", ind + (any ? 2 : 0), "",
+				dmasim__sb_printf(o, "%*s# %s window %s\n", ind + (any ? 2 : 0), "",
 					  dmasim__win_kind_names[k], d->win[k].note);
 		}
 		if (!any && !im->opts.no_comments && d->first_child != IMP_NONE)
-			sb_printf(o, "%*s# no memory window enabled in the input\n", ind, "");
+			dmasim__sb_printf(o, "%*s# no memory window enabled in the input\n", ind, "");
 	} else if (d->unconfigured && !im->opts.no_comments) {
-		sb_printf(o, "%*s# bus numbers: primary %02x, secondary %02x, subordinate %02x\n",
+		dmasim__sb_printf(o, "%*s# bus numbers: primary %02x, secondary %02x, subordinate %02x\n",
 			  ind, "", d->primary, d->secondary, d->subordinate);
 	}
 	for (bi = 0; bi < 6; bi++) {
@@ -1062,27 +1062,27 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 	}
 	if (p2p) {
 		int first = 1;
-		sb_printf(o, "%*sp2pmem: [", ind, "");
+		dmasim__sb_printf(o, "%*sp2pmem: [", ind, "");
 		for (bi = 0; bi < 6; bi++)
 			if (d->bars[bi].present && d->bars[bi].p2pmem) {
-				sb_printf(o, "%s%d", first ? "" : ", ", bi);
+				dmasim__sb_printf(o, "%s%d", first ? "" : ", ", bi);
 				first = 0;
 			}
-		sb_printf(o, "]\n");
+		dmasim__sb_printf(o, "]\n");
 	}
 	if (nbars)
-		sb_printf(o, "%*sbars:\n", ind, "");
+		dmasim__sb_printf(o, "%*sbars:\n", ind, "");
 	for (bi = 0; bi < 6; bi++) {
 		const struct imp_bar *b = &d->bars[bi];
 		if (!b->present) {
 			if (b->note && !im->opts.no_comments)
-				sb_printf(o, "%*s# BAR %d %s\n", ind + (nbars ? 2 : 0), "", bi, b->note);
+				dmasim__sb_printf(o, "%*s# BAR %d %s\n", ind + (nbars ? 2 : 0), "", bi, b->note);
 			continue;
 		}
 		/* The loader checks a BAR's width against its CPU address, so a
 		 * 32-bit BAR that an offset puts above 4 GiB is written as 64-bit. */
 		wide = b->bits == 32 && b->cpu + b->size - 1 >= GIB4;
-		sb_printf(o, "%*s- { index: %d, base: 0x%llx, size: %s, pref: %s, bits: %u }",
+		dmasim__sb_printf(o, "%*s- { index: %d, base: 0x%llx, size: %s, pref: %s, bits: %u }",
 			  ind + 2, "", bi, (unsigned long long)b->cpu,
 			  size_str(sz, sizeof(sz), b->size), b->pref ? "true" : "false",
 			  wide ? 64 : b->bits);
@@ -1097,12 +1097,12 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 			comment(im, o, "size inferred");
 		if (b->cpu != b->bus && !wide)
 			comment(im, o, "bus address 0x%llx", (unsigned long long)b->bus);
-		sb_putc(o, '\n');
+		dmasim__sb_putc(o, '\n');
 	}
 	if (d->io_note && !im->opts.no_comments)
-		sb_printf(o, "%*s# %s\n", ind, "", d->io_note);
+		dmasim__sb_printf(o, "%*s# %s\n", ind, "", d->io_note);
 	if (d->first_child != IMP_NONE) {
-		sb_printf(o, "%*schildren:\n", ind, "");
+		dmasim__sb_printf(o, "%*schildren:\n", ind, "");
 		for (c = d->first_child; c != IMP_NONE; c = im->dev[c].next_sibling)
 			emit_device(im, o, &im->dev[c], ind + 2);
 	}
@@ -1110,14 +1110,14 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 
 static void yaml_quoted(struct sb *o, const char *s)
 {
-	sb_putc(o, '"');
+	dmasim__sb_putc(o, '"');
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			sb_putc(o, '\\');
+			dmasim__sb_putc(o, '\\');
 		if ((unsigned char)*s >= 0x20)
-			sb_putc(o, *s);
+			dmasim__sb_putc(o, *s);
 	}
-	sb_putc(o, '"');
+	dmasim__sb_putc(o, '"');
 }
 
 static void emit(struct imp *im, struct sb *o)
@@ -1128,65 +1128,65 @@ static void emit(struct imp *im, struct sb *o)
 	int d;
 
 	if (!im->opts.no_comments) {
-		sb_printf(o, "# Imported by 'dmasim import %s' from %s: %zu functions.\n",
+		dmasim__sb_printf(o, "# Imported by 'dmasim import %s' from %s: %zu functions.\n",
 			  im->source, im->file, im->ndev);
-		sb_printf(o, "# Values marked 'inferred' are not in the input; docs/import.md has the rules.\n");
+		dmasim__sb_printf(o, "# Values marked 'inferred' are not in the input; docs/import.md has the rules.\n");
 	}
-	sb_printf(o, "dmasim: 1\nname: ");
+	dmasim__sb_printf(o, "dmasim: 1\nname: ");
 	if (im->opts.name)
 		snprintf(name, sizeof(name), "%s", im->opts.name);
 	else
 		snprintf(name, sizeof(name), "imported from %s", im->file);
 	yaml_quoted(o, name);
-	sb_printf(o, "\narch: %s", dmasim__arch_names[im->arch]);
+	dmasim__sb_printf(o, "\narch: %s", dmasim__arch_names[im->arch]);
 	if (im->arch_inferred)
 		comment(im, o, "inferred: the input does not say (--arch to change)");
-	sb_putc(o, '\n');
+	dmasim__sb_putc(o, '\n');
 	if (im->has_cpu)
-		sb_printf(o, "cpu: { vendor: %s, family: 0x%x }\n", cpu_names[im->cpu_vendor],
+		dmasim__sb_printf(o, "cpu: { vendor: %s, family: 0x%x }\n", cpu_names[im->cpu_vendor],
 			  im->cpu_family);
 	if (im->nram) {
-		sb_printf(o, "ram:");
+		dmasim__sb_printf(o, "ram:");
 		if (!im->ram_given)
 			comment(im, o, "inferred: below the lowest PCI window and from 4 GiB to 64 GiB (--iomem to give it)");
-		sb_putc(o, '\n');
+		dmasim__sb_putc(o, '\n');
 		for (i = 0; i < im->nram; i++)
-			sb_printf(o, "  - { base: 0x%llx, size: %s }\n",
+			dmasim__sb_printf(o, "  - { base: 0x%llx, size: %s }\n",
 				  (unsigned long long)im->ram[i].base,
 				  size_str(sz, sizeof(sz), im->ram[i].size));
 	}
 	if (im->iommu_type != IMP_NONE) {
-		sb_printf(o, "iommus:\n  - name: iommu0\n    type: %s\n",
+		dmasim__sb_printf(o, "iommus:\n  - name: iommu0\n    type: %s\n",
 			  dmasim__iommu_type_names[im->iommu_type]);
-		sb_printf(o, "    address_bits: 48");
+		dmasim__sb_printf(o, "    address_bits: 48");
 		comment(im, o, "inferred");
-		sb_printf(o, "\n    default_domain: %s\n",
+		dmasim__sb_printf(o, "\n    default_domain: %s\n",
 			  dmasim__domain_type_names[im->iommu_domain]);
 	}
-	sb_printf(o, "host_bridges:\n");
+	dmasim__sb_printf(o, "host_bridges:\n");
 	for (i = 0; i < im->nhb; i++) {
 		const struct imp_hb *h = &im->hb[i];
 		bool inferred = false;
 
-		sb_printf(o, "  - name: hb%zu", i);
+		dmasim__sb_printf(o, "  - name: hb%zu", i);
 		comment(im, o, "root bus %04x:%02x", h->seg, h->bus_first);
-		sb_printf(o, "\n    segment: 0x%04x\n    buses: [0x%02x, 0x%02x]",
+		dmasim__sb_printf(o, "\n    segment: 0x%04x\n    buses: [0x%02x, 0x%02x]",
 			  h->seg, h->bus_first, h->bus_last);
 		comment(im, o, "inferred: up to the next root bus");
-		sb_putc(o, '\n');
+		dmasim__sb_putc(o, '\n');
 		if (h->has_iommu)
-			sb_printf(o, "    iommu: iommu0\n");
+			dmasim__sb_printf(o, "    iommu: iommu0\n");
 		for (w = 0; w < h->nwin; w++)
 			inferred |= h->win[w].inferred;
 		if (h->nwin) {
-			sb_printf(o, "    windows:");
+			dmasim__sb_printf(o, "    windows:");
 			if (inferred)
 				comment(im, o, "inferred: cover the root bus's BARs and windows");
-			sb_putc(o, '\n');
+			dmasim__sb_putc(o, '\n');
 		}
 		for (w = 0; w < h->nwin; w++) {
 			const struct imp_hbwin *x = &h->win[w];
-			sb_printf(o, "      - { kind: %s, cpu: 0x%llx, bus: 0x%llx, size: %s }",
+			dmasim__sb_printf(o, "      - { kind: %s, cpu: 0x%llx, bus: 0x%llx, size: %s }",
 				  dmasim__win_kind_names[x->kind], (unsigned long long)x->cpu,
 				  (unsigned long long)x->bus, size_str(sz, sizeof(sz), x->size));
 			if (x->inferred && x->cpu != x->bus)
@@ -1194,9 +1194,9 @@ static void emit(struct imp *im, struct sb *o)
 					(unsigned long long)(x->cpu - x->bus));
 			else
 				comment(im, o, x->inferred ? "inferred" : "from iomem");
-			sb_putc(o, '\n');
+			dmasim__sb_putc(o, '\n');
 		}
-		sb_printf(o, "    devices:\n");
+		dmasim__sb_printf(o, "    devices:\n");
 		for (d = 0; d < (int)im->ndev; d++)
 			if (im->dev[d].hb == (int)i && im->dev[d].parent == IMP_NONE)
 				emit_device(im, o, &im->dev[d], 6);
@@ -1221,14 +1221,14 @@ static void apply_resources(struct imp_dev *d)
 	}
 }
 
-int imp_finish(struct imp *im, char **yaml, size_t *yaml_len)
+int dmasim__imp_finish(struct imp *im, char **yaml, size_t *yaml_len)
 {
 	struct sb o = { 0 };
 	size_t i;
 	int rc;
 
 	for (i = 0; i < im->ndev; i++) {
-		imp_decode(&im->dev[i]);
+		dmasim__imp_decode(&im->dev[i]);
 		apply_resources(&im->dev[i]);
 	}
 	qsort(im->dev, im->ndev, sizeof(*im->dev), cmp_dev);

@@ -58,7 +58,7 @@ static const struct {
 	{ 0xffff, "Unassigned class" },
 };
 
-const char *imp_class_name(uint32_t class_code)
+const char *dmasim__imp_class_name(uint32_t class_code)
 {
 	uint32_t cs = class_code >> 8, c = cs >> 8;
 	size_t i;
@@ -233,7 +233,7 @@ static void decode_ext_caps(struct imp_dev *d)
 	}
 }
 
-void imp_decode(struct imp_dev *d)
+void dmasim__imp_decode(struct imp_dev *d)
 {
 	unsigned i;
 

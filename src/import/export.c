@@ -154,16 +154,16 @@ int dmasim_export_lspci(const struct dmasim_topo *topo, char **text,
 		const struct dmasim_device *d = &m->devices[i];
 
 		synthesise(d, cfg);
-		sb_printf(&o, "%s %s: dmasim %s %s [%04x:%04x]\n", d->bdf,
+		dmasim__sb_printf(&o, "%s %s: dmasim %s %s [%04x:%04x]\n", d->bdf,
 			  dmasim_device_is_bridge(d) ? "PCI bridge" : "Unassigned class",
 			  dmasim_dev_type_name(d->type), d->name, d->vendor, d->device_id);
 		for (off = 0; off < IMP_CFG_MAX; off += 16) {
-			sb_printf(&o, off < 0x100 ? "%02x:" : "%03x:", off);
+			dmasim__sb_printf(&o, off < 0x100 ? "%02x:" : "%03x:", off);
 			for (k = 0; k < 16; k++)
-				sb_printf(&o, " %02x", cfg[off + k]);
-			sb_putc(&o, '\n');
+				dmasim__sb_printf(&o, " %02x", cfg[off + k]);
+			dmasim__sb_putc(&o, '\n');
 		}
-		sb_putc(&o, '\n');
+		dmasim__sb_putc(&o, '\n');
 	}
 	free(cfg);
 	if (o.oom) {

@@ -67,7 +67,7 @@ struct imp_dev {
 	uint64_t res_start[6], res_end[6];
 	int iommu_group;       /* sysfs group number or IMP_NONE */
 
-	/* decoded by imp_decode() */
+	/* decoded by dmasim__imp_decode() */
 	uint16_t vendor, device;
 	uint32_t class_code;   /* class << 16 | subclass << 8 | prog-if */
 	unsigned hdr_type;     /* 0, 1, 2 */
@@ -142,12 +142,12 @@ struct sb {
 	size_t len, cap;
 	bool oom;
 };
-void sb_printf(struct sb *b, const char *fmt, ...)
+void dmasim__sb_printf(struct sb *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void sb_putc(struct sb *b, char c);
+void dmasim__sb_putc(struct sb *b, char c);
 
 /* cfg.c: decode dev->cfg[0..len) into the decoded fields. */
-void imp_decode(struct imp_dev *d);
+void dmasim__imp_decode(struct imp_dev *d);
 static inline unsigned imp_rd8(const struct imp_dev *d, unsigned off)
 {
 	return off < d->len ? d->cfg[off] : 0xff;
@@ -161,17 +161,17 @@ static inline uint32_t imp_rd32(const struct imp_dev *d, unsigned off)
 	return (uint32_t)imp_rd16(d, off) | (uint32_t)imp_rd16(d, off + 2) << 16;
 }
 /* A short lspci-like class name ("PCI bridge"), never NULL. */
-const char *imp_class_name(uint32_t class_code);
+const char *dmasim__imp_class_name(uint32_t class_code);
 
 /* build.c */
-void imp_init(struct imp *im, const char *file,
+void dmasim__imp_init(struct imp *im, const char *file,
 	      const struct dmasim_import_opts *opts, struct dmasim_error *err,
 	      const char *source);
-struct imp_dev *imp_new_dev(struct imp *im);
-int imp_iomem_parse(struct imp *im, const char *text, size_t len,
+struct imp_dev *dmasim__imp_new_dev(struct imp *im);
+int dmasim__imp_iomem_parse(struct imp *im, const char *text, size_t len,
 		    const char *name);
 /* Build the tree, infer, check and write the YAML. */
-int imp_finish(struct imp *im, char **yaml, size_t *yaml_len);
-void imp_fini(struct imp *im);
+int dmasim__imp_finish(struct imp *im, char **yaml, size_t *yaml_len);
+void dmasim__imp_fini(struct imp *im);
 
 #endif

@@ -115,7 +115,7 @@ static int header(struct reader *r)
 				r->no, 1, "%04x:%02x:%02x.%x is already in the dump at line %u",
 				seg, bus, dev, fn, o->line);
 	}
-	if (!(d = imp_new_dev(r->im)))
+	if (!(d = dmasim__imp_new_dev(r->im)))
 		return dmasim_error_set(r->im->err, DMASIM_ENOMEM, r->im->file, 0, 0,
 					"out of memory");
 	d->seg = (uint16_t)seg;
@@ -230,13 +230,13 @@ int dmasim_import_lspci(const char *text, size_t len, const char *file,
 	if (!text || !yaml || !yaml_len)
 		return dmasim_error_set(err, DMASIM_EINVAL, file, 0, 0,
 					"no dump text or no output given");
-	imp_init(&im, file ? file : "<dump>", opts, err, "lspci");
+	dmasim__imp_init(&im, file ? file : "<dump>", opts, err, "lspci");
 	rc = read_dump(&im, text, len);
 	if (rc == DMASIM_OK && im.opts.iomem)
-		rc = imp_iomem_parse(&im, im.opts.iomem, im.opts.iomem_len,
+		rc = dmasim__imp_iomem_parse(&im, im.opts.iomem, im.opts.iomem_len,
 				     im.opts.iomem_name ? im.opts.iomem_name : "<iomem>");
 	if (rc == DMASIM_OK)
-		rc = imp_finish(&im, yaml, yaml_len);
-	imp_fini(&im);
+		rc = dmasim__imp_finish(&im, yaml, yaml_len);
+	dmasim__imp_fini(&im);
 	return rc;
 }

@@ -53,7 +53,7 @@ static int read_function(struct imp *im, const char *dir, const char *name)
 	if (sscanf(name, "%x:%x:%x.%x", &seg, &bus, &dev, &fn) != 4 ||
 	    seg > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
 		return DMASIM_OK;   /* not a function */
-	if (!(d = imp_new_dev(im)))
+	if (!(d = dmasim__imp_new_dev(im)))
 		return dmasim_error_set(im->err, DMASIM_ENOMEM, im->file, 0, 0, "out of memory");
 	d->seg = (uint16_t)seg;
 	d->bus = (uint8_t)bus;
@@ -218,7 +218,7 @@ int dmasim_import_sysfs(const char *root, const struct dmasim_import_opts *opts,
 	if (!root || !root[0])
 		root = "/";
 	join(dirpath, sizeof(dirpath), root, "sys/bus/pci/devices", NULL);
-	imp_init(&im, dirpath, opts, err, "sysfs");
+	dmasim__imp_init(&im, dirpath, opts, err, "sysfs");
 	if (!(dir = opendir(dirpath)))
 		return dmasim_error_set(err, DMASIM_EIO, dirpath, 0, 0,
 					"cannot read this directory (is ROOT a sysfs snapshot?)");
@@ -232,20 +232,20 @@ int dmasim_import_sysfs(const char *root, const struct dmasim_import_opts *opts,
 	if (rc == DMASIM_OK) {
 		read_cpuinfo(&im, root);
 		if (im.opts.iomem) {
-			rc = imp_iomem_parse(&im, im.opts.iomem, im.opts.iomem_len,
+			rc = dmasim__imp_iomem_parse(&im, im.opts.iomem, im.opts.iomem_len,
 					     im.opts.iomem_name ? im.opts.iomem_name : "<iomem>");
 		} else {
 			join(path, sizeof(path), root, "proc/iomem", NULL);
 			if ((iomem = slurp(path, 1 << 20, &len))) {
-				rc = imp_iomem_parse(&im, iomem, len, path);
+				rc = dmasim__imp_iomem_parse(&im, iomem, len, path);
 				free(iomem);
 			}
 		}
 	}
 	if (rc == DMASIM_OK) {
 		read_iommu(&im, root);
-		rc = imp_finish(&im, yaml, yaml_len);
+		rc = dmasim__imp_finish(&im, yaml, yaml_len);
 	}
-	imp_fini(&im);
+	dmasim__imp_fini(&im);
 	return rc;
 }

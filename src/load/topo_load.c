@@ -55,13 +55,13 @@ struct loader {
 
 static int nomem(struct loader *l)
 {
-	return yv_err(l->c, (struct dmasim_pos){ 0, 0 }, DMASIM_ENOMEM,
+	return dmasim__yv_err(l->c, (struct dmasim_pos){ 0, 0 }, DMASIM_ENOMEM,
 		      "out of memory");
 }
 
 static int next(struct loader *l)
 {
-	return ystream_next(l->s, &l->ev);
+	return dmasim__ystream_next(l->s, &l->ev);
 }
 
 /* ---- mappings and lists ---------------------------------------------- */
@@ -94,7 +94,7 @@ struct mapr {
 static int map_begin(struct loader *l, struct mapr *m, const char *what,
 		     const char *const *keys, const unsigned char *rank)
 {
-	int rc = yv_map(l->c, &l->ev, what);
+	int rc = dmasim__yv_map(l->c, &l->ev, what);
 
 	if (rc)
 		return rc;
@@ -103,7 +103,7 @@ static int map_begin(struct loader *l, struct mapr *m, const char *what,
 	m->rank = rank;
 	m->pos = l->ev.pos;
 	memset(m->at, 0, sizeof(m->at));
-	m->depth = ystream_depth(l->s);
+	m->depth = dmasim__ystream_depth(l->s);
 	m->pend_rank = LAST;
 	return DMASIM_OK;
 }
@@ -121,10 +121,10 @@ static int map_next(struct loader *l, struct mapr *m, int *k)
 		*k = -1;
 		return DMASIM_OK;
 	}
-	if ((rc = yv_key(l->c, &l->ev, m->what, m->keys, &i)))
+	if ((rc = dmasim__yv_key(l->c, &l->ev, m->what, m->keys, &i)))
 		return rc;
 	if (m->at[i].line)
-		return yv_dup_key(l->c, &l->ev, m->what, m->at[i].line);
+		return dmasim__yv_dup_key(l->c, &l->ev, m->what, m->at[i].line);
 	if ((rc = next(l)))
 		return rc;
 	m->at[i] = l->ev.pos;
@@ -139,7 +139,7 @@ static int value_done(struct loader *l, struct mapr *m, int k, int rc)
 {
 	if (rc == DMASIM_OK)
 		return DMASIM_OK;
-	if (rc == DMASIM_ENOMEM || ystream_failed(l->s))
+	if (rc == DMASIM_ENOMEM || dmasim__ystream_failed(l->s))
 		return rc;
 	if (m->rank[k] < m->pend_rank) {
 		m->pend = *l->c->err;
@@ -148,7 +148,7 @@ static int value_done(struct loader *l, struct mapr *m, int k, int rc)
 		m->pend_rank = m->rank[k];
 	}
 	dmasim_error_init(l->c->err);
-	return ystream_skip_to(l->s, m->depth);
+	return dmasim__ystream_skip_to(l->s, m->depth);
 }
 
 /* At the end of the mapping: report the kept error if it comes before the
@@ -169,7 +169,7 @@ static bool has(const struct mapr *m, int k)
 static int require(struct loader *l, const struct mapr *m, int k,
 		   const char *what)
 {
-	return yv_require(l->c, m->pos, has(m, k), what, m->keys[k]);
+	return dmasim__yv_require(l->c, m->pos, has(m, k), what, m->keys[k]);
 }
 
 /* Move to the next item of a list: *more is false at its end. */
@@ -183,7 +183,7 @@ static int seq_next(struct loader *l, bool *more)
 
 static int u64v(struct loader *l, const char *what, uint64_t max, uint64_t *out)
 {
-	return yv_u64_max(l->c, &l->ev, what, max, out);
+	return dmasim__yv_u64_max(l->c, &l->ev, what, max, out);
 }
 
 /*
@@ -201,7 +201,7 @@ static int load_pair(struct loader *l, const char *what, const char *lenmsg,
 	bool more;
 	int rc;
 
-	if ((rc = yv_seq(l->c, &l->ev, what)))
+	if ((rc = dmasim__yv_seq(l->c, &l->ev, what)))
 		return rc;
 	dmasim_error_init(&first);
 	for (;;) {
@@ -210,14 +210,14 @@ static int load_pair(struct loader *l, const char *what, const char *lenmsg,
 		if (!more)
 			break;
 		if (n < 2 && !first.code)
-			yv_u64_max(&c, &l->ev, n ? n2 : n1, max, &out[n]);
+			dmasim__yv_u64_max(&c, &l->ev, n ? n2 : n1, max, &out[n]);
 		if ((l->ev.kind == YK_SEQ || l->ev.kind == YK_MAP) &&
-		    (rc = ystream_skip(l->s)))
+		    (rc = dmasim__ystream_skip(l->s)))
 			return rc;
 		n++;
 	}
 	if (n != 2)
-		return yv_err(l->c, pos, DMASIM_ESCHEMA, lenmsg, n);
+		return dmasim__yv_err(l->c, pos, DMASIM_ESCHEMA, lenmsg, n);
 	if (first.code) {
 		if (l->c->err && l->c->err->code == DMASIM_OK)
 			*l->c->err = first;
@@ -249,10 +249,10 @@ static int load_range(struct loader *l, const char *what, struct dmasim_range *o
 		if ((rc = value_done(l, &m, k, rc)))
 			return rc;
 	}
-	if ((rc = yv_require(l->c, m.pos, has(&m, 0), what, "base")) ||
-	    (rc = yv_require(l->c, m.pos, has(&m, 1), what, "size")) ||
+	if ((rc = dmasim__yv_require(l->c, m.pos, has(&m, 0), what, "base")) ||
+	    (rc = dmasim__yv_require(l->c, m.pos, has(&m, 1), what, "size")) ||
 	    (rc = kept_before(l, &m, LAST)) ||
-	    (rc = yv_range_check(l->c, m.pos, m.at[1], what, &r)))
+	    (rc = dmasim__yv_range_check(l->c, m.pos, m.at[1], what, &r)))
 		return rc;
 	*out = r;
 	return DMASIM_OK;
@@ -275,7 +275,7 @@ static int load_cpu(struct loader *l)
 		if (k < 0)
 			break;
 		if (k == 0) {
-			rc = yv_enum(l->c, &l->ev, "cpu vendor", dmasim__cpu_vendor_names,
+			rc = dmasim__yv_enum(l->c, &l->ev, "cpu vendor", dmasim__cpu_vendor_names,
 				     DMASIM_CPU_COUNT, &e);
 			if (!rc)
 				t->m.cpu_vendor = (enum dmasim_cpu_vendor)e;
@@ -299,17 +299,17 @@ static int acs_bits(struct loader *l, const char *what, uint16_t *out)
 	bool more;
 	int rc, b;
 
-	if ((rc = yv_seq(l->c, &l->ev, what)))
+	if ((rc = dmasim__yv_seq(l->c, &l->ev, what)))
 		return rc;
 	for (;;) {
 		if ((rc = seq_next(l, &more)))
 			return rc;
 		if (!more)
 			break;
-		if ((rc = yv_enum(l->c, &l->ev, "ACS bit", dmasim__acs_bit_names, 7, &b)))
+		if ((rc = dmasim__yv_enum(l->c, &l->ev, "ACS bit", dmasim__acs_bit_names, 7, &b)))
 			return rc;
 		if (bits & (1u << b))
-			return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+			return dmasim__yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
 				      "ACS bit '%s' is listed twice in %s",
 				      dmasim__acs_bit_names[b], what);
 		bits |= 1u << b;
@@ -355,7 +355,7 @@ static int load_acs(struct loader *l, size_t self)
 		return rc;
 	if (d->acs_ctrl & ~d->acs_cap) {
 		dmasim_acs_snprintf(names, sizeof(names), d->acs_ctrl & ~d->acs_cap);
-		return yv_err(l->c, m.at[1], DMASIM_ESCHEMA,
+		return dmasim__yv_err(l->c, m.at[1], DMASIM_ESCHEMA,
 			      "ACS control enables %s, which the ACS capability does not list",
 			      names);
 	}
@@ -375,15 +375,15 @@ static int load_window(struct loader *l, int kind, struct dmasim_window *w)
 	base = v[0];
 	limit = v[1];
 	if (limit < base)
-		return yv_err(l->c, pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(l->c, pos, DMASIM_ESCHEMA,
 			      "window limit 0x%llx is below its base 0x%llx",
 			      (unsigned long long)limit, (unsigned long long)base);
 	if ((base & 0xfffff) || (limit & 0xfffff) != 0xfffff)
-		return yv_err(l->c, pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(l->c, pos, DMASIM_ESCHEMA,
 			      "bridge windows are 1 MiB granular: base 0x%llx must end in 00000 and limit 0x%llx in fffff",
 			      (unsigned long long)base, (unsigned long long)limit);
 	if (kind == DMASIM_WIN_MEM && limit >= GIB4)
-		return yv_err(l->c, pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(l->c, pos, DMASIM_ESCHEMA,
 			      "the non-prefetchable window [0x%llx-0x%llx] reaches above 4 GiB; it is 32-bit (Memory Base/Limit)",
 			      (unsigned long long)base, (unsigned long long)limit);
 	w->present = true;
@@ -457,7 +457,7 @@ static int load_bar(struct loader *l, size_t first)
 			rc = u64v(l, "BAR size", UINT64_MAX, &bar.size);
 			break;
 		case B_PREF:
-			rc = yv_bool(l->c, &l->ev, "pref", &bar.pref);
+			rc = dmasim__yv_bool(l->c, &l->ev, "pref", &bar.pref);
 			break;
 		default:
 			rc = u64v(l, "BAR bits", UINT64_MAX, &bits);
@@ -473,16 +473,16 @@ static int load_bar(struct loader *l, size_t first)
 		return rc;
 	bar.index = (unsigned)idx;
 	if (bar.size == 0)
-		return yv_err(l->c, m.at[B_SIZE], DMASIM_ESCHEMA, "BAR %u has size 0",
+		return dmasim__yv_err(l->c, m.at[B_SIZE], DMASIM_ESCHEMA, "BAR %u has size 0",
 			      bar.index);
 	last = bar.cpu + (bar.size - 1);
 	if (last < bar.cpu)
-		return yv_err(l->c, m.pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(l->c, m.pos, DMASIM_ESCHEMA,
 			      "BAR %u [base 0x%llx, size 0x%llx] wraps past the end of the 64-bit address space",
 			      bar.index, (unsigned long long)bar.cpu,
 			      (unsigned long long)bar.size);
 	if (has(&m, B_BITS) && bits != 32 && bits != 64)
-		return yv_err(l->c, m.at[B_BITS], DMASIM_ESCHEMA,
+		return dmasim__yv_err(l->c, m.at[B_BITS], DMASIM_ESCHEMA,
 			      "BAR bits must be 32 or 64, not %llu",
 			      (unsigned long long)bits);
 	/* Width is about the bus address, known only at finalize: an omitted
@@ -490,14 +490,14 @@ static int load_bar(struct loader *l, size_t first)
 	 * 32-bit limit (finalize.c, set_bar_bus_addresses). */
 	bar.bits = has(&m, B_BITS) ? (unsigned)bits : 0;
 	if (bits == 64 && bar.index == 5)
-		return yv_err(l->c, m.pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(l->c, m.pos, DMASIM_ESCHEMA,
 			      "BAR 5 cannot be 64-bit: a 64-bit BAR takes two slots");
 	for (i = first; i < t->nbars; i++) {
 		const struct dmasim_bar *o = &t->bars[i];
 		if (o->index == bar.index ||
 		    (o->bits == 64 && o->index + 1 == bar.index) ||
 		    (bits == 64 && bar.index + 1 == o->index))
-			return yv_err(l->c, m.pos, DMASIM_ESCHEMA,
+			return dmasim__yv_err(l->c, m.pos, DMASIM_ESCHEMA,
 				      "BAR %u uses a slot already taken by BAR %u (line %u)",
 				      bar.index, o->index, o->pos.line);
 	}
@@ -543,11 +543,11 @@ static int load_device_list(struct loader *l, size_t hb, uint32_t parent,
 	bool more;
 	int rc;
 
-	if ((rc = yv_seq(l->c, &l->ev, parent == DMASIM__NOPARENT ? "devices"
+	if ((rc = dmasim__yv_seq(l->c, &l->ev, parent == DMASIM__NOPARENT ? "devices"
 								 : "children")))
 		return rc;
 	if (depth > DMASIM_MAX_DEPTH)
-		return yv_err(l->c, l->ev.pos, DMASIM_ETOPO,
+		return dmasim__yv_err(l->c, l->ev.pos, DMASIM_ETOPO,
 			      "devices nested %u levels deep; dmasim supports at most %u",
 			      depth, DMASIM_MAX_DEPTH);
 	for (;;) {
@@ -587,7 +587,7 @@ static int load_p2pmem(struct loader *l, struct p2pmem_list *p)
 	bool more;
 	int rc;
 
-	if ((rc = yv_seq(l->c, &l->ev, "p2pmem")))
+	if ((rc = dmasim__yv_seq(l->c, &l->ev, "p2pmem")))
 		return rc;
 	for (;;) {
 		if ((rc = seq_next(l, &more)))
@@ -615,11 +615,11 @@ static int check_p2pmem(struct loader *l, size_t self,
 			if (t->bars[b].index == p->idx[i])
 				break;
 		if (b == x->bar_first + x->nbars)
-			return yv_err(l->c, p->pos[i], DMASIM_ETOPO,
+			return dmasim__yv_err(l->c, p->pos[i], DMASIM_ETOPO,
 				      "p2pmem names BAR %u, which %s does not have",
 				      p->idx[i], dev_name(&t->devs[self]));
 		if (t->bars[b].p2pmem)
-			return yv_err(l->c, p->pos[i], DMASIM_ESCHEMA,
+			return dmasim__yv_err(l->c, p->pos[i], DMASIM_ESCHEMA,
 				      "p2pmem lists BAR %u twice", p->idx[i]);
 		t->bars[b].p2pmem = true;
 	}
@@ -649,10 +649,10 @@ static int load_device_value(struct loader *l, size_t self, int k, size_t hb,
 
 	switch (k) {
 	case K_BDF:
-		if ((rc = yv_str(l->c, &l->ev, "bdf", &s)))
+		if ((rc = dmasim__yv_str(l->c, &l->ev, "bdf", &s)))
 			return rc;
 		if (dmasim_parse_bdf(s, &d->segment, &d->bus, &d->devfn) != DMASIM_OK)
-			return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+			return dmasim__yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
 				      "'%s' is not a BDF; expected BB:DD.F or SSSS:BB:DD.F (hex, device <= 1f, function <= 7)",
 				      s);
 		x->bdf_has_segment = l->ev.len == 12;
@@ -660,13 +660,13 @@ static int load_device_value(struct loader *l, size_t self, int k, size_t hb,
 			d->segment = t->hbs[hb].segment;
 		return DMASIM_OK;
 	case K_TYPE:
-		if ((rc = yv_enum(l->c, &l->ev, "device type", dmasim__dev_type_names,
+		if ((rc = dmasim__yv_enum(l->c, &l->ev, "device type", dmasim__dev_type_names,
 				  DMASIM_DEV_TYPE_COUNT, &e)))
 			return rc;
 		d->type = (enum dmasim_dev_type)e;
 		return DMASIM_OK;
 	case K_NAME:
-		if ((rc = yv_str(l->c, &l->ev, "name", &s)))
+		if ((rc = dmasim__yv_str(l->c, &l->ev, "name", &s)))
 			return rc;
 		if (!(d->name = dmasim__topo_strndup(t, s, l->ev.len)))
 			return nomem(l);
@@ -691,7 +691,7 @@ static int load_device_value(struct loader *l, size_t self, int k, size_t hb,
 		if ((rc = u64v(l, "dma_mask (bits)", 64, &u)))
 			return rc;
 		if (u < 1)
-			return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+			return dmasim__yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
 				      "dma_mask is a number of address bits, 1 to 64");
 		d->dma_mask_bits = (unsigned)u;
 		return DMASIM_OK;
@@ -701,11 +701,11 @@ static int load_device_value(struct loader *l, size_t self, int k, size_t hb,
 		x->has_bus_dma_limit = true;
 		return DMASIM_OK;
 	case K_IOMMU_DOMAIN:
-		if ((rc = yv_enum(l->c, &l->ev, "iommu_domain", dmasim__domain_type_names,
+		if ((rc = dmasim__yv_enum(l->c, &l->ev, "iommu_domain", dmasim__domain_type_names,
 				  DMASIM_DOMAIN_COUNT, &e)))
 			return rc;
 		if (e == DMASIM_DOMAIN_NONE)
-			return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+			return dmasim__yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
 				      "iommu_domain is dma, identity or blocked; leave it out for none");
 		d->domain = (enum dmasim_domain_type)e;
 		x->has_domain = true;
@@ -715,7 +715,7 @@ static int load_device_value(struct loader *l, size_t self, int k, size_t hb,
 	case K_BARS: {
 		size_t first = t->nbars;
 
-		if ((rc = yv_seq(l->c, &l->ev, "bars")))
+		if ((rc = dmasim__yv_seq(l->c, &l->ev, "bars")))
 			return rc;
 		for (;;) {
 			if ((rc = seq_next(l, &more)))
@@ -796,7 +796,7 @@ static int load_device(struct loader *l, size_t hb, uint32_t parent,
 		for (k = K_WINDOWS; k <= K_SUBORDINATE; k++)
 			if (has(&m, k) && (k == K_WINDOWS || k == K_CHILDREN ||
 					   k == K_SECONDARY || k == K_SUBORDINATE))
-				return yv_err(l->c, m.at[k], DMASIM_ESCHEMA,
+				return dmasim__yv_err(l->c, m.at[k], DMASIM_ESCHEMA,
 					      "%s is an endpoint and cannot have '%s'; only bridges do",
 					      dev_name(d), device_keys[k]);
 	if ((rc = kept_before(l, &m, R_P2PMEM)) ||
@@ -825,7 +825,7 @@ static int load_hb_window(struct loader *l)
 		if (k < 0)
 			break;
 		if (k == 0) {
-			rc = yv_enum(l->c, &l->ev, "window kind", dmasim__win_kind_names,
+			rc = dmasim__yv_enum(l->c, &l->ev, "window kind", dmasim__win_kind_names,
 				     DMASIM_WIN_KIND_COUNT, &kind);
 			if (!rc)
 				w.kind = (enum dmasim_win_kind)kind;
@@ -845,9 +845,9 @@ static int load_hb_window(struct loader *l)
 	if (!has(&m, 2))
 		w.bus = w.cpu;
 	if (w.size == 0)
-		return yv_err(l->c, m.at[3], DMASIM_ESCHEMA, "window size is 0");
+		return dmasim__yv_err(l->c, m.at[3], DMASIM_ESCHEMA, "window size is 0");
 	if (w.cpu + (w.size - 1) < w.cpu || w.bus + (w.size - 1) < w.bus)
-		return yv_err(l->c, m.pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(l->c, m.pos, DMASIM_ESCHEMA,
 			      "window [cpu 0x%llx, bus 0x%llx, size 0x%llx] wraps past the end of the 64-bit address space",
 			      (unsigned long long)w.cpu, (unsigned long long)w.bus,
 			      (unsigned long long)w.size);
@@ -887,9 +887,9 @@ static int load_dma_range(struct loader *l)
 	    (rc = kept_before(l, &m, LAST)))
 		return rc;
 	if (r.size == 0)
-		return yv_err(l->c, m.at[2], DMASIM_ESCHEMA, "dma range size is 0");
+		return dmasim__yv_err(l->c, m.at[2], DMASIM_ESCHEMA, "dma range size is 0");
 	if (r.cpu + (r.size - 1) < r.cpu || r.bus + (r.size - 1) < r.bus)
-		return yv_err(l->c, m.pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(l->c, m.pos, DMASIM_ESCHEMA,
 			      "dma range wraps past the end of the 64-bit address space");
 	if (dmasim__grow((void **)&l->t->dranges, &l->t->cap_dranges,
 			 l->t->ndranges, sizeof(*l->t->dranges)))
@@ -983,7 +983,7 @@ static int check_dma_ranges(struct loader *l, size_t first, size_t n)
 	if (rc)
 		return nomem(l);
 	if (i < n)
-		return yv_err(l->c, r[i].pos, DMASIM_ETOPO,
+		return dmasim__yv_err(l->c, r[i].pos, DMASIM_ETOPO,
 			      "dma range at bus 0x%llx overlaps the dma range at line %u",
 			      (unsigned long long)r[i].bus, r[j].pos.line);
 	return DMASIM_OK;
@@ -1007,7 +1007,7 @@ static int check_hb_windows_bus(struct loader *l, size_t first, size_t n)
 	if (rc)
 		return nomem(l);
 	if (i < n)
-		return yv_err(l->c, w[i].pos, DMASIM_ETOPO,
+		return dmasim__yv_err(l->c, w[i].pos, DMASIM_ETOPO,
 			      "window at bus 0x%llx overlaps, in bus addresses, the window at line %u",
 			      (unsigned long long)w[i].bus, w[j].pos.line);
 	return DMASIM_OK;
@@ -1024,7 +1024,7 @@ static int resolve_iommu(struct loader *l, const struct iommu_ref *r)
 			t->hbx[r->hb].iommu = i;
 			return DMASIM_OK;
 		}
-	return yv_err(l->c, r->pos, DMASIM_ETOPO,
+	return dmasim__yv_err(l->c, r->pos, DMASIM_ETOPO,
 		      "host bridge %s names iommu '%s', which is not in 'iommus'",
 		      t->hbs[r->hb].name, r->name);
 }
@@ -1085,7 +1085,7 @@ static int load_host_bridge_value(struct loader *l, size_t self, int k,
 
 	switch (k) {
 	case H_NAME:
-		if ((rc = yv_str(l->c, &l->ev, "host bridge name", &s)))
+		if ((rc = dmasim__yv_str(l->c, &l->ev, "host bridge name", &s)))
 			return rc;
 		if (!(h->name = dmasim__topo_strndup(t, s, l->ev.len)))
 			return nomem(l);
@@ -1103,7 +1103,7 @@ static int load_host_bridge_value(struct loader *l, size_t self, int k,
 				    "first bus", "last bus", 0xff, v)))
 			return rc;
 		if (v[1] < v[0])
-			return yv_err(l->c, pos, DMASIM_ESCHEMA,
+			return dmasim__yv_err(l->c, pos, DMASIM_ESCHEMA,
 				      "bus range [0x%02llx-0x%02llx] ends before it starts",
 				      (unsigned long long)v[0], (unsigned long long)v[1]);
 		h->bus_first = (uint8_t)v[0];
@@ -1111,7 +1111,7 @@ static int load_host_bridge_value(struct loader *l, size_t self, int k,
 		return DMASIM_OK;
 	}
 	case H_IOMMU:
-		if ((rc = yv_str(l->c, &l->ev, "iommu", &s)))
+		if ((rc = dmasim__yv_str(l->c, &l->ev, "iommu", &s)))
 			return rc;
 		if (!(ref->name = dmasim__topo_strndup(t, s, l->ev.len)))
 			return nomem(l);
@@ -1125,18 +1125,18 @@ static int load_host_bridge_value(struct loader *l, size_t self, int k,
 				return rc;
 			if (rk < 0)
 				break;
-			rc = yv_enum(l->c, &l->ev, "root_complex p2p", dmasim__rc_p2p_names,
+			rc = dmasim__yv_enum(l->c, &l->ev, "root_complex p2p", dmasim__rc_p2p_names,
 				     DMASIM_RC_P2P_COUNT, &p2p);
 			if (!rc)
 				t->hbs[self].rc_p2p = (enum dmasim_rc_p2p)p2p;
 			if ((rc = value_done(l, &m, rk, rc)))
 				return rc;
 		}
-		if ((rc = yv_require(l->c, m.pos, has(&m, 0), "root_complex", "p2p")))
+		if ((rc = dmasim__yv_require(l->c, m.pos, has(&m, 0), "root_complex", "p2p")))
 			return rc;
 		return kept_before(l, &m, LAST);
 	case H_WINDOWS:
-		if ((rc = yv_seq(l->c, &l->ev, "windows")))
+		if ((rc = dmasim__yv_seq(l->c, &l->ev, "windows")))
 			return rc;
 		hx->win_first = t->nhbwins;
 		for (;;) {
@@ -1153,7 +1153,7 @@ static int load_host_bridge_value(struct loader *l, size_t self, int k,
 	case H_DMA_RANGES: {
 		struct dmasim_pos pos = l->ev.pos;
 
-		if ((rc = yv_seq(l->c, &l->ev, "dma_ranges")))
+		if ((rc = dmasim__yv_seq(l->c, &l->ev, "dma_ranges")))
 			return rc;
 		hx->dr_first = t->ndranges;
 		for (;;) {
@@ -1167,7 +1167,7 @@ static int load_host_bridge_value(struct loader *l, size_t self, int k,
 		hx = &t->hbx[self];
 		hx->ndr = t->ndranges - hx->dr_first;
 		if (hx->ndr == 0)
-			return yv_err(l->c, pos, DMASIM_ESCHEMA,
+			return dmasim__yv_err(l->c, pos, DMASIM_ESCHEMA,
 				      "dma_ranges is empty: no DMA could reach memory; leave it out for identity over the whole space");
 		t->hbs[self].has_dma_ranges = true;
 		return check_dma_ranges(l, hx->dr_first, hx->ndr);
@@ -1266,18 +1266,18 @@ static int load_iommu_value(struct loader *l, size_t self, int k)
 
 	switch (k) {
 	case 0:
-		if ((rc = yv_str(l->c, &l->ev, "iommu name", &s)))
+		if ((rc = dmasim__yv_str(l->c, &l->ev, "iommu name", &s)))
 			return rc;
 		for (i = 0; i < self; i++)
 			if (strcmp(t->iommus[i].name, s) == 0)
-				return yv_err(l->c, l->ev.pos, DMASIM_ETOPO,
+				return dmasim__yv_err(l->c, l->ev.pos, DMASIM_ETOPO,
 					      "iommu name '%s' is already used at line %u",
 					      s, t->iommus[i].pos.line);
 		if (!(u->name = dmasim__topo_strndup(t, s, l->ev.len)))
 			return nomem(l);
 		return DMASIM_OK;
 	case 1:
-		if ((rc = yv_enum(l->c, &l->ev, "iommu type", dmasim__iommu_type_names,
+		if ((rc = dmasim__yv_enum(l->c, &l->ev, "iommu type", dmasim__iommu_type_names,
 				  DMASIM_IOMMU_TYPE_COUNT, &e)))
 			return rc;
 		u->type = (enum dmasim_iommu_type)e;
@@ -1286,22 +1286,22 @@ static int load_iommu_value(struct loader *l, size_t self, int k)
 		if ((rc = u64v(l, "address_bits", 64, &n)))
 			return rc;
 		if (n < 32)
-			return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+			return dmasim__yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
 				      "address_bits must be 32 to 64, not %llu",
 				      (unsigned long long)n);
 		u->address_bits = (unsigned)n;
 		return DMASIM_OK;
 	case 3:
-		if ((rc = yv_enum(l->c, &l->ev, "default_domain",
+		if ((rc = dmasim__yv_enum(l->c, &l->ev, "default_domain",
 				  dmasim__domain_type_names, DMASIM_DOMAIN_COUNT, &e)))
 			return rc;
 		if (e == DMASIM_DOMAIN_NONE)
-			return yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+			return dmasim__yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
 				      "default_domain is dma, identity or blocked");
 		u->default_domain = (enum dmasim_domain_type)e;
 		return DMASIM_OK;
 	default:
-		if ((rc = yv_seq(l->c, &l->ev, "reserved")))
+		if ((rc = dmasim__yv_seq(l->c, &l->ev, "reserved")))
 			return rc;
 		for (;;) {
 			struct dmasim_range r, *slot;
@@ -1383,18 +1383,18 @@ static int load_root_value(struct loader *l, int k)
 		if ((rc = u64v(l, "dmasim (format version)", UINT64_MAX, &version)))
 			return rc;
 		if (version != 1)
-			return yv_err(l->c, pos, DMASIM_ESCHEMA,
+			return dmasim__yv_err(l->c, pos, DMASIM_ESCHEMA,
 				      "format version %llu is not supported; this dmasim reads version 1",
 				      (unsigned long long)version);
 		return DMASIM_OK;
 	case R_NAME:
-		if ((rc = yv_str(l->c, &l->ev, "name", &s)))
+		if ((rc = dmasim__yv_str(l->c, &l->ev, "name", &s)))
 			return rc;
 		if (!(t->m.name = dmasim__topo_strndup(t, s, l->ev.len)))
 			return nomem(l);
 		return DMASIM_OK;
 	case R_ARCH:
-		if ((rc = yv_enum(l->c, &l->ev, "arch", dmasim__arch_names,
+		if ((rc = dmasim__yv_enum(l->c, &l->ev, "arch", dmasim__arch_names,
 				  DMASIM_ARCH_COUNT, &arch)))
 			return rc;
 		t->m.arch = (enum dmasim_arch)arch;
@@ -1402,7 +1402,7 @@ static int load_root_value(struct loader *l, int k)
 	case R_CPU:
 		return load_cpu(l);
 	case R_RAM:
-		if ((rc = yv_seq(l->c, &l->ev, "ram")))
+		if ((rc = dmasim__yv_seq(l->c, &l->ev, "ram")))
 			return rc;
 		for (;;) {
 			struct dmasim_range r, *slot;
@@ -1423,7 +1423,7 @@ static int load_root_value(struct loader *l, int k)
 		t->msi_given = true;
 		return DMASIM_OK;
 	case R_IOMMUS:
-		if ((rc = yv_seq(l->c, &l->ev, "iommus")))
+		if ((rc = dmasim__yv_seq(l->c, &l->ev, "iommus")))
 			return rc;
 		for (;;) {
 			if ((rc = seq_next(l, &more)))
@@ -1436,12 +1436,12 @@ static int load_root_value(struct loader *l, int k)
 		l->iommus_read = true;
 		return DMASIM_OK;
 	default: /* R_HBS */
-		if ((rc = yv_seq(l->c, &l->ev, "host_bridges")))
+		if ((rc = dmasim__yv_seq(l->c, &l->ev, "host_bridges")))
 			return rc;
 		if ((rc = seq_next(l, &more)))
 			return rc;
 		if (!more)
-			return yv_err(l->c, pos, DMASIM_ESCHEMA,
+			return dmasim__yv_err(l->c, pos, DMASIM_ESCHEMA,
 				      "host_bridges is empty; a machine needs at least one");
 		do {
 			if ((rc = load_host_bridge(l)))
@@ -1494,14 +1494,14 @@ static int load_stream(struct ystream *s, const char *file,
 
 	memset(&l, 0, sizeof(l));
 	l.s = s;
-	l.c = ystream_ctx(s);
+	l.c = dmasim__ystream_ctx(s);
 	l.t = dmasim__topo_new(file);
 	if (!l.t)
 		rc = nomem(&l);
 	else
 		rc = load_root(&l);
 	free(l.refs);
-	if ((rc = ystream_close(s, rc)) ||
+	if ((rc = dmasim__ystream_close(s, rc)) ||
 	    (rc = dmasim__topo_finalize(l.t, err))) {
 		dmasim_topo_destroy(l.t);
 		return rc;
@@ -1516,7 +1516,7 @@ int dmasim__topo_load_node(struct ydoc *y, yaml_node_t *root, const char *file,
 	struct ystream *s;
 	int rc;
 
-	if ((rc = ystream_open_node(&s, y, root)))
+	if ((rc = dmasim__ystream_open_node(&s, y, root)))
 		return rc;
 	return load_stream(s, file, y->err, out);
 }
@@ -1532,7 +1532,7 @@ int dmasim_topo_load_string(const char *text, size_t len, const char *name,
 					"no text or no output given");
 	if (!name)
 		name = "<string>";
-	if ((rc = ystream_open_string(&s, text, len, name, err)))
+	if ((rc = dmasim__ystream_open_string(&s, text, len, name, err)))
 		return rc;
 	return load_stream(s, name, err, out);
 }
@@ -1546,7 +1546,7 @@ int dmasim_topo_load_file(const char *path, struct dmasim_topo **out,
 	if (!path || !out)
 		return dmasim_error_set(err, DMASIM_EINVAL, path, 0, 0,
 					"no path or no output given");
-	if ((rc = ystream_open_file(&s, path, err)))
+	if ((rc = dmasim__ystream_open_file(&s, path, err)))
 		return rc;
 	return load_stream(s, path, err, out);
 }

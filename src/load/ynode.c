@@ -37,7 +37,7 @@ static int syntax_error(struct ydoc *y, yaml_parser_t *p)
 	return parser_error(y->err, y->file, p);
 }
 
-int ydoc_load_string(struct ydoc *y, const char *text, size_t len,
+int dmasim__ydoc_load_string(struct ydoc *y, const char *text, size_t len,
 		     const char *file, struct dmasim_error *err)
 {
 	yaml_parser_t parser;
@@ -77,11 +77,11 @@ int ydoc_load_string(struct ydoc *y, const char *text, size_t len,
 	}
 	yaml_parser_delete(&parser);
 	if (rc)
-		ydoc_fini(y);
+		dmasim__ydoc_fini(y);
 	return rc;
 }
 
-int ydoc_load_file(struct ydoc *y, const char *path, struct dmasim_error *err)
+int dmasim__ydoc_load_file(struct ydoc *y, const char *path, struct dmasim_error *err)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
@@ -116,24 +116,24 @@ int ydoc_load_file(struct ydoc *y, const char *path, struct dmasim_error *err)
 					"cannot read (is it a directory?)");
 	}
 	fclose(f);
-	rc = ydoc_load_string(y, buf, len, path, err);
+	rc = dmasim__ydoc_load_string(y, buf, len, path, err);
 	free(buf);
 	return rc;
 }
 
-void ydoc_fini(struct ydoc *y)
+void dmasim__ydoc_fini(struct ydoc *y)
 {
 	if (y->loaded)
 		yaml_document_delete(&y->doc);
 	y->loaded = false;
 }
 
-yaml_node_t *ydoc_root(struct ydoc *y)
+yaml_node_t *dmasim__ydoc_root(struct ydoc *y)
 {
 	return yaml_document_get_root_node(&y->doc);
 }
 
-struct dmasim_pos ypos(const yaml_node_t *n)
+struct dmasim_pos dmasim__ypos(const yaml_node_t *n)
 {
 	struct dmasim_pos p = { 0, 0 };
 
@@ -144,9 +144,9 @@ struct dmasim_pos ypos(const yaml_node_t *n)
 	return p;
 }
 
-int yerr(struct ydoc *y, const yaml_node_t *n, int code, const char *fmt, ...)
+int dmasim__yerr(struct ydoc *y, const yaml_node_t *n, int code, const char *fmt, ...)
 {
-	struct dmasim_pos p = ypos(n);
+	struct dmasim_pos p = dmasim__ypos(n);
 	char msg[256];
 	va_list ap;
 
@@ -159,9 +159,9 @@ int yerr(struct ydoc *y, const yaml_node_t *n, int code, const char *fmt, ...)
 
 /* ---- values apart from where they come from -------------------------- */
 
-struct yval ynode_val(const yaml_node_t *n)
+struct yval dmasim__ynode_val(const yaml_node_t *n)
 {
-	struct yval v = { YK_NONE, NULL, 0, ypos(n) };
+	struct yval v = { YK_NONE, NULL, 0, dmasim__ypos(n) };
 
 	if (!n)
 		return v;
@@ -190,7 +190,7 @@ static struct yctx yctx_of(const struct ydoc *y)
 	return c;
 }
 
-const char *ykind_word(enum ykind k)
+const char *dmasim__ykind_word(enum ykind k)
 {
 	switch (k) {
 	case YK_SCALAR:
@@ -204,7 +204,7 @@ const char *ykind_word(enum ykind k)
 	}
 }
 
-int yv_err(const struct yctx *c, struct dmasim_pos pos, int code,
+int dmasim__yv_err(const struct yctx *c, struct dmasim_pos pos, int code,
 	   const char *fmt, ...)
 {
 	char msg[256];
@@ -217,16 +217,16 @@ int yv_err(const struct yctx *c, struct dmasim_pos pos, int code,
 				msg);
 }
 
-int yv_key(const struct yctx *c, const struct yval *k, const char *what,
+int dmasim__yv_key(const struct yctx *c, const struct yval *k, const char *what,
 	   const char *const *keys, size_t *idx)
 {
 	char list[384];
 	size_t i, len = 0;
 
 	if (k->kind != YK_SCALAR)
-		return yv_err(c, k->pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(c, k->pos, DMASIM_ESCHEMA,
 			      "a key of %s is %s; keys must be plain words",
-			      what, ykind_word(k->kind));
+			      what, dmasim__ykind_word(k->kind));
 	for (i = 0; keys[i]; i++)
 		if (strcmp(k->s, keys[i]) == 0) {
 			*idx = i;
@@ -236,83 +236,83 @@ int yv_key(const struct yctx *c, const struct yval *k, const char *what,
 	for (i = 0; keys[i] && len < sizeof(list); i++)
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
 					i ? ", " : "", keys[i]);
-	return yv_err(c, k->pos, DMASIM_ESCHEMA,
+	return dmasim__yv_err(c, k->pos, DMASIM_ESCHEMA,
 		      "unknown key '%s' in %s; expected one of: %s", k->s, what,
 		      list);
 }
 
-int yv_dup_key(const struct yctx *c, const struct yval *k, const char *what,
+int dmasim__yv_dup_key(const struct yctx *c, const struct yval *k, const char *what,
 	       unsigned first_line)
 {
-	return yv_err(c, k->pos, DMASIM_ESCHEMA,
+	return dmasim__yv_err(c, k->pos, DMASIM_ESCHEMA,
 		      "duplicate key '%s' in %s (first at line %u)", k->s, what,
 		      first_line);
 }
 
-int yv_require(const struct yctx *c, struct dmasim_pos map, bool present,
+int dmasim__yv_require(const struct yctx *c, struct dmasim_pos map, bool present,
 	       const char *what, const char *key)
 {
 	if (present)
 		return DMASIM_OK;
-	return yv_err(c, map, DMASIM_ESCHEMA, "%s needs the key '%s'", what, key);
+	return dmasim__yv_err(c, map, DMASIM_ESCHEMA, "%s needs the key '%s'", what, key);
 }
 
-int yv_map(const struct yctx *c, const struct yval *v, const char *what)
+int dmasim__yv_map(const struct yctx *c, const struct yval *v, const char *what)
 {
 	if (v->kind != YK_MAP)
-		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA,
 			      "expected a mapping for %s, found %s", what,
-			      ykind_word(v->kind));
+			      dmasim__ykind_word(v->kind));
 	return DMASIM_OK;
 }
 
-int yv_seq(const struct yctx *c, const struct yval *v, const char *what)
+int dmasim__yv_seq(const struct yctx *c, const struct yval *v, const char *what)
 {
 	if (v->kind != YK_SEQ)
-		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA,
 			      "expected a list for %s, found %s", what,
-			      ykind_word(v->kind));
+			      dmasim__ykind_word(v->kind));
 	return DMASIM_OK;
 }
 
-int yv_str(const struct yctx *c, const struct yval *v, const char *what,
+int dmasim__yv_str(const struct yctx *c, const struct yval *v, const char *what,
 	   const char **out)
 {
 	if (v->kind != YK_SCALAR)
-		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA,
 			      "expected a string for %s, found %s", what,
-			      ykind_word(v->kind));
+			      dmasim__ykind_word(v->kind));
 	if (strlen(v->s) != v->len)
-		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA,
 			      "%s contains a NUL character", what);
 	if (!*v->s)
-		return yv_err(c, v->pos, DMASIM_ESCHEMA, "%s is empty", what);
+		return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA, "%s is empty", what);
 	*out = v->s;
 	return DMASIM_OK;
 }
 
-int yv_u64_max(const struct yctx *c, const struct yval *v, const char *what,
+int dmasim__yv_u64_max(const struct yctx *c, const struct yval *v, const char *what,
 	       uint64_t max, uint64_t *out)
 {
 	uint64_t n;
 
 	if (v->kind != YK_SCALAR)
-		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA,
 			      "expected a number for %s, found %s", what,
-			      ykind_word(v->kind));
+			      dmasim__ykind_word(v->kind));
 	if (dmasim_parse_u64(v->s, &n) != DMASIM_OK)
-		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA,
 			      "%s: '%s' is not a number (decimal or 0x-hex, optionally with K, M, G or T) that fits in 64 bits",
 			      what, v->s);
 	if (n > max)
-		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA,
 			      "%s: %s is larger than the maximum %llu", what, v->s,
 			      (unsigned long long)max);
 	*out = n;
 	return DMASIM_OK;
 }
 
-int yv_bool(const struct yctx *c, const struct yval *v, const char *what,
+int dmasim__yv_bool(const struct yctx *c, const struct yval *v, const char *what,
 	    bool *out)
 {
 	if (v->kind == YK_SCALAR && strcmp(v->s, "true") == 0)
@@ -320,12 +320,12 @@ int yv_bool(const struct yctx *c, const struct yval *v, const char *what,
 	else if (v->kind == YK_SCALAR && strcmp(v->s, "false") == 0)
 		*out = false;
 	else
-		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA,
 			      "expected true or false for %s", what);
 	return DMASIM_OK;
 }
 
-int yv_enum(const struct yctx *c, const struct yval *v, const char *what,
+int dmasim__yv_enum(const struct yctx *c, const struct yval *v, const char *what,
 	    const char *const *names, size_t count, int *out)
 {
 	const char *s = v->kind == YK_SCALAR ? v->s : NULL;
@@ -344,21 +344,21 @@ int yv_enum(const struct yctx *c, const struct yval *v, const char *what,
 			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
 						len ? ", " : "", names[i]);
 	if (!s)
-		return yv_err(c, v->pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA,
 			      "expected one of %s for %s, found %s", list, what,
-			      ykind_word(v->kind));
-	return yv_err(c, v->pos, DMASIM_ESCHEMA,
+			      dmasim__ykind_word(v->kind));
+	return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA,
 		      "'%s' is not a valid %s; expected one of: %s", s, what, list);
 }
 
-int yv_range_check(const struct yctx *c, struct dmasim_pos map,
+int dmasim__yv_range_check(const struct yctx *c, struct dmasim_pos map,
 		   struct dmasim_pos size_pos, const char *what,
 		   const struct dmasim_range *r)
 {
 	if (r->size == 0)
-		return yv_err(c, size_pos, DMASIM_ESCHEMA, "the size of %s is 0", what);
+		return dmasim__yv_err(c, size_pos, DMASIM_ESCHEMA, "the size of %s is 0", what);
 	if (r->base + (r->size - 1) < r->base)
-		return yv_err(c, map, DMASIM_ESCHEMA,
+		return dmasim__yv_err(c, map, DMASIM_ESCHEMA,
 			      "%s [base 0x%llx, size 0x%llx] wraps past the end of the 64-bit address space",
 			      what, (unsigned long long)r->base,
 			      (unsigned long long)r->size);
@@ -367,108 +367,108 @@ int yv_range_check(const struct yctx *c, struct dmasim_pos map,
 
 /* ---- the node API on top of the value checks -------------------------- */
 
-bool yis_scalar(const yaml_node_t *n)
+bool dmasim__yis_scalar(const yaml_node_t *n)
 {
 	return n && n->type == YAML_SCALAR_NODE;
 }
 
-const char *yscalar(const yaml_node_t *n)
+const char *dmasim__yscalar(const yaml_node_t *n)
 {
-	return yis_scalar(n) ? (const char *)n->data.scalar.value : NULL;
+	return dmasim__yis_scalar(n) ? (const char *)n->data.scalar.value : NULL;
 }
 
-int ymap(struct ydoc *y, yaml_node_t *n, const char *what,
+int dmasim__ymap(struct ydoc *y, yaml_node_t *n, const char *what,
 	 const char *const *keys, yaml_node_t **out)
 {
 	struct yctx c = yctx_of(y);
-	struct yval nv = ynode_val(n);
+	struct yval nv = dmasim__ynode_val(n);
 	yaml_node_pair_t *pair;
 	size_t i, nkeys = 0;
 	int rc;
 
 	while (keys[nkeys])
 		out[nkeys++] = NULL;
-	if ((rc = yv_map(&c, &nv, what)))
+	if ((rc = dmasim__yv_map(&c, &nv, what)))
 		return rc;
 	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top;
 	     pair++) {
-		struct yval k = ynode_val(yaml_document_get_node(&y->doc, pair->key));
+		struct yval k = dmasim__ynode_val(yaml_document_get_node(&y->doc, pair->key));
 
-		if ((rc = yv_key(&c, &k, what, keys, &i)))
+		if ((rc = dmasim__yv_key(&c, &k, what, keys, &i)))
 			return rc;
 		if (out[i])
-			return yv_dup_key(&c, &k, what, ypos(out[i]).line);
+			return dmasim__yv_dup_key(&c, &k, what, dmasim__ypos(out[i]).line);
 		out[i] = yaml_document_get_node(&y->doc, pair->value);
 	}
 	return DMASIM_OK;
 }
 
-int yrequire(struct ydoc *y, const yaml_node_t *map, const yaml_node_t *val,
+int dmasim__yrequire(struct ydoc *y, const yaml_node_t *map, const yaml_node_t *val,
 	     const char *what, const char *key)
 {
 	struct yctx c = yctx_of(y);
 
-	return yv_require(&c, ypos(map), val != NULL, what, key);
+	return dmasim__yv_require(&c, dmasim__ypos(map), val != NULL, what, key);
 }
 
-int yseq(struct ydoc *y, yaml_node_t *n, const char *what)
+int dmasim__yseq(struct ydoc *y, yaml_node_t *n, const char *what)
 {
 	struct yctx c = yctx_of(y);
-	struct yval v = ynode_val(n);
+	struct yval v = dmasim__ynode_val(n);
 
-	return yv_seq(&c, &v, what);
+	return dmasim__yv_seq(&c, &v, what);
 }
 
-size_t yseq_len(const yaml_node_t *n)
+size_t dmasim__yseq_len(const yaml_node_t *n)
 {
 	return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
-yaml_node_t *yseq_at(struct ydoc *y, const yaml_node_t *n, size_t i)
+yaml_node_t *dmasim__yseq_at(struct ydoc *y, const yaml_node_t *n, size_t i)
 {
 	return yaml_document_get_node(&y->doc, n->data.sequence.items.start[i]);
 }
 
-int ystr(struct ydoc *y, yaml_node_t *n, const char *what, const char **out)
+int dmasim__ystr(struct ydoc *y, yaml_node_t *n, const char *what, const char **out)
 {
 	struct yctx c = yctx_of(y);
-	struct yval v = ynode_val(n);
+	struct yval v = dmasim__ynode_val(n);
 
-	return yv_str(&c, &v, what, out);
+	return dmasim__yv_str(&c, &v, what, out);
 }
 
-int yu64(struct ydoc *y, yaml_node_t *n, const char *what, uint64_t *out)
+int dmasim__yu64(struct ydoc *y, yaml_node_t *n, const char *what, uint64_t *out)
 {
-	return yu64_max(y, n, what, UINT64_MAX, out);
+	return dmasim__yu64_max(y, n, what, UINT64_MAX, out);
 }
 
-int yu64_max(struct ydoc *y, yaml_node_t *n, const char *what, uint64_t max,
+int dmasim__yu64_max(struct ydoc *y, yaml_node_t *n, const char *what, uint64_t max,
 	     uint64_t *out)
 {
 	struct yctx c = yctx_of(y);
-	struct yval v = ynode_val(n);
+	struct yval v = dmasim__ynode_val(n);
 
-	return yv_u64_max(&c, &v, what, max, out);
+	return dmasim__yv_u64_max(&c, &v, what, max, out);
 }
 
-int ybool(struct ydoc *y, yaml_node_t *n, const char *what, bool *out)
+int dmasim__ybool(struct ydoc *y, yaml_node_t *n, const char *what, bool *out)
 {
 	struct yctx c = yctx_of(y);
-	struct yval v = ynode_val(n);
+	struct yval v = dmasim__ynode_val(n);
 
-	return yv_bool(&c, &v, what, out);
+	return dmasim__yv_bool(&c, &v, what, out);
 }
 
-int yenum(struct ydoc *y, yaml_node_t *n, const char *what,
+int dmasim__yenum(struct ydoc *y, yaml_node_t *n, const char *what,
 	  const char *const *names, size_t count, int *out)
 {
 	struct yctx c = yctx_of(y);
-	struct yval v = ynode_val(n);
+	struct yval v = dmasim__ynode_val(n);
 
-	return yv_enum(&c, &v, what, names, count, out);
+	return dmasim__yv_enum(&c, &v, what, names, count, out);
 }
 
-int yrange(struct ydoc *y, yaml_node_t *n, const char *what,
+int dmasim__yrange(struct ydoc *y, yaml_node_t *n, const char *what,
 	   struct dmasim_range *out)
 {
 	static const char *const keys[] = { "base", "size", NULL };
@@ -477,12 +477,12 @@ int yrange(struct ydoc *y, yaml_node_t *n, const char *what,
 	struct dmasim_range r;
 	int rc;
 
-	if ((rc = ymap(y, n, what, keys, v)) ||
-	    (rc = yrequire(y, n, v[0], what, "base")) ||
-	    (rc = yrequire(y, n, v[1], what, "size")) ||
-	    (rc = yu64(y, v[0], "base", &r.base)) ||
-	    (rc = yu64(y, v[1], "size", &r.size)) ||
-	    (rc = yv_range_check(&c, ypos(n), ypos(v[1]), what, &r)))
+	if ((rc = dmasim__ymap(y, n, what, keys, v)) ||
+	    (rc = dmasim__yrequire(y, n, v[0], what, "base")) ||
+	    (rc = dmasim__yrequire(y, n, v[1], what, "size")) ||
+	    (rc = dmasim__yu64(y, v[0], "base", &r.base)) ||
+	    (rc = dmasim__yu64(y, v[1], "size", &r.size)) ||
+	    (rc = dmasim__yv_range_check(&c, dmasim__ypos(n), dmasim__ypos(v[1]), what, &r)))
 		return rc;
 	*out = r;
 	return DMASIM_OK;
@@ -612,7 +612,7 @@ static int ys_live_init(struct ystream *s)
 	return DMASIM_OK;
 }
 
-int ystream_open_file(struct ystream **out, const char *path,
+int dmasim__ystream_open_file(struct ystream **out, const char *path,
 		      struct dmasim_error *err)
 {
 	struct ystream *s;
@@ -638,7 +638,7 @@ int ystream_open_file(struct ystream **out, const char *path,
 	return DMASIM_OK;
 }
 
-int ystream_open_string(struct ystream **out, const char *text, size_t len,
+int dmasim__ystream_open_string(struct ystream **out, const char *text, size_t len,
 			const char *file, struct dmasim_error *err)
 {
 	struct ystream *s;
@@ -657,7 +657,7 @@ int ystream_open_string(struct ystream **out, const char *text, size_t len,
 	return DMASIM_OK;
 }
 
-int ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t *root)
+int dmasim__ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t *root)
 {
 	struct ystream *s;
 
@@ -670,7 +670,7 @@ int ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t *root)
 	return DMASIM_OK;
 }
 
-const struct yctx *ystream_ctx(const struct ystream *s)
+const struct yctx *dmasim__ystream_ctx(const struct ystream *s)
 {
 	return &s->c;
 }
@@ -859,7 +859,7 @@ static int replay(struct ystream *s, size_t ai, bool recursive,
 	const struct yanchor *a = &s->anchors[ai];
 
 	if (recursive || !a->complete)
-		return yv_err(&s->c, pos, DMASIM_ESCHEMA,
+		return dmasim__yv_err(&s->c, pos, DMASIM_ESCHEMA,
 			      "alias '*%s' refers to a node that contains it; recursive aliases are not supported",
 			      a->name);
 	return push_frame(s, NULL, a->first, a->end);
@@ -888,7 +888,7 @@ static int live_next(struct ystream *s, struct yval *out, bool expand)
 				continue;
 			}
 			if (++s->replayed > YS_REPLAY_MIN + 4 * s->nraw)
-				return yv_err(&s->c, r->pos, DMASIM_ESCHEMA,
+				return dmasim__yv_err(&s->c, r->pos, DMASIM_ESCHEMA,
 					      "aliases expand to more than %zu YAML events; refusing to follow them",
 					      s->replayed - 1);
 			out->kind = r->kind == YK_NONE ? YK_SCALAR : r->kind;
@@ -932,7 +932,7 @@ static int live_next(struct ystream *s, struct yval *out, bool expand)
 			continue;
 		default:
 			/* Stream and document events never come inside the root. */
-			return yv_err(&s->c, out->pos, DMASIM_ESYNTAX,
+			return dmasim__yv_err(&s->c, out->pos, DMASIM_ESYNTAX,
 				      "unexpected YAML event %d", (int)s->ev.type);
 		}
 	}
@@ -966,8 +966,8 @@ static int doc_next(struct ystream *s, struct yval *out)
 		struct yframe *f = &s->frames[s->nframes - 1];
 
 		if (f->n->type == YAML_SEQUENCE_NODE) {
-			if (f->a < yseq_len(f->n))
-				n = yseq_at(s->y, f->n, f->a++);
+			if (f->a < dmasim__yseq_len(f->n))
+				n = dmasim__yseq_at(s->y, f->n, f->a++);
 		} else {
 			const yaml_node_pair_t *pairs = f->n->data.mapping.pairs.start;
 			size_t np = (size_t)(f->n->data.mapping.pairs.top - pairs);
@@ -984,11 +984,11 @@ static int doc_next(struct ystream *s, struct yval *out)
 			out->kind = YK_END;
 			out->s = NULL;
 			out->len = 0;
-			out->pos = ypos(f->n);
+			out->pos = dmasim__ypos(f->n);
 			return DMASIM_OK;
 		}
 	}
-	*out = ynode_val(n);
+	*out = dmasim__ynode_val(n);
 	if (out->kind == YK_SEQ || out->kind == YK_MAP)
 		if ((rc = push_frame(s, n, 0, 0)))
 			return rc;
@@ -1005,7 +1005,7 @@ static void account(struct ystream *s, const struct yval *ev)
 		s->root_done = true;
 }
 
-int ystream_next(struct ystream *s, struct yval *ev)
+int dmasim__ystream_next(struct ystream *s, struct yval *ev)
 {
 	int rc;
 
@@ -1028,17 +1028,17 @@ int ystream_next(struct ystream *s, struct yval *ev)
 	return DMASIM_OK;
 }
 
-size_t ystream_depth(const struct ystream *s)
+size_t dmasim__ystream_depth(const struct ystream *s)
 {
 	return s->depth;
 }
 
-bool ystream_failed(const struct ystream *s)
+bool dmasim__ystream_failed(const struct ystream *s)
 {
 	return s->serr.code != DMASIM_OK;
 }
 
-int ystream_skip_to(struct ystream *s, size_t depth)
+int dmasim__ystream_skip_to(struct ystream *s, size_t depth)
 {
 	struct yval ev;
 	int rc;
@@ -1061,12 +1061,12 @@ int ystream_skip_to(struct ystream *s, size_t depth)
 	return DMASIM_OK;
 }
 
-int ystream_skip(struct ystream *s)
+int dmasim__ystream_skip(struct ystream *s)
 {
-	return ystream_skip_to(s, s->depth ? s->depth - 1 : 0);
+	return dmasim__ystream_skip_to(s, s->depth ? s->depth - 1 : 0);
 }
 
-/* Read what is left of the live stream, as ydoc_load_string() would have:
+/* Read what is left of the live stream, as dmasim__ydoc_load_string() would have:
  * the rest of the document, then a second document, if any, in full. */
 static void live_finish(struct ystream *s)
 {
@@ -1102,7 +1102,7 @@ static void live_finish(struct ystream *s)
 }
 
 /* The parser stopped early: the rest of the file may still hold a NUL
- * byte or fail to read, which ydoc_load_file() would have reported. */
+ * byte or fail to read, which dmasim__ydoc_load_file() would have reported. */
 static void scan_rest(struct ystream *s)
 {
 	char buf[65536];
@@ -1115,7 +1115,7 @@ static void scan_rest(struct ystream *s)
 		s->io_error = true;
 }
 
-int ystream_close(struct ystream *s, int rc)
+int dmasim__ystream_close(struct ystream *s, int rc)
 {
 	const struct dmasim_error *win = NULL;
 

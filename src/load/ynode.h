@@ -21,45 +21,45 @@ struct ydoc {
 };
 
 /* Parse @text (one YAML document).  On failure nothing needs freeing. */
-int ydoc_load_string(struct ydoc *y, const char *text, size_t len,
+int dmasim__ydoc_load_string(struct ydoc *y, const char *text, size_t len,
 		     const char *file, struct dmasim_error *err);
 /* Read and parse a file. */
-int ydoc_load_file(struct ydoc *y, const char *path, struct dmasim_error *err);
-void ydoc_fini(struct ydoc *y);
+int dmasim__ydoc_load_file(struct ydoc *y, const char *path, struct dmasim_error *err);
+void dmasim__ydoc_fini(struct ydoc *y);
 
-yaml_node_t *ydoc_root(struct ydoc *y);
-struct dmasim_pos ypos(const yaml_node_t *n);
+yaml_node_t *dmasim__ydoc_root(struct ydoc *y);
+struct dmasim_pos dmasim__ypos(const yaml_node_t *n);
 
 /* Record an error at @n (or at no position when @n is NULL). */
-int yerr(struct ydoc *y, const yaml_node_t *n, int code, const char *fmt, ...)
+int dmasim__yerr(struct ydoc *y, const yaml_node_t *n, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /*
- * ymap() - check that @n is a mapping whose keys are all in @keys (a
+ * dmasim__ymap() - check that @n is a mapping whose keys are all in @keys (a
  * NULL-terminated list), none twice; out[i] receives the value of keys[i]
  * or NULL.  @what names the construct in messages ("device", "BAR").
  */
-int ymap(struct ydoc *y, yaml_node_t *n, const char *what,
+int dmasim__ymap(struct ydoc *y, yaml_node_t *n, const char *what,
 	 const char *const *keys, yaml_node_t **out);
 /* Error unless @val is present: "<what> needs '<key>'", at @map. */
-int yrequire(struct ydoc *y, const yaml_node_t *map, const yaml_node_t *val,
+int dmasim__yrequire(struct ydoc *y, const yaml_node_t *map, const yaml_node_t *val,
 	     const char *what, const char *key);
 
-int yseq(struct ydoc *y, yaml_node_t *n, const char *what);
-size_t yseq_len(const yaml_node_t *n);
-yaml_node_t *yseq_at(struct ydoc *y, const yaml_node_t *n, size_t i);
+int dmasim__yseq(struct ydoc *y, yaml_node_t *n, const char *what);
+size_t dmasim__yseq_len(const yaml_node_t *n);
+yaml_node_t *dmasim__yseq_at(struct ydoc *y, const yaml_node_t *n, size_t i);
 
-bool yis_scalar(const yaml_node_t *n);
-const char *yscalar(const yaml_node_t *n); /* NULL unless a scalar */
-int ystr(struct ydoc *y, yaml_node_t *n, const char *what, const char **out);
-int yu64(struct ydoc *y, yaml_node_t *n, const char *what, uint64_t *out);
-int yu64_max(struct ydoc *y, yaml_node_t *n, const char *what, uint64_t max,
+bool dmasim__yis_scalar(const yaml_node_t *n);
+const char *dmasim__yscalar(const yaml_node_t *n); /* NULL unless a scalar */
+int dmasim__ystr(struct ydoc *y, yaml_node_t *n, const char *what, const char **out);
+int dmasim__yu64(struct ydoc *y, yaml_node_t *n, const char *what, uint64_t *out);
+int dmasim__yu64_max(struct ydoc *y, yaml_node_t *n, const char *what, uint64_t max,
 	     uint64_t *out);
-int ybool(struct ydoc *y, yaml_node_t *n, const char *what, bool *out);
-int yenum(struct ydoc *y, yaml_node_t *n, const char *what,
+int dmasim__ybool(struct ydoc *y, yaml_node_t *n, const char *what, bool *out);
+int dmasim__yenum(struct ydoc *y, yaml_node_t *n, const char *what,
 	  const char *const *names, size_t count, int *out);
 /* { base, size }: size > 0, no wrap past 2^64. */
-int yrange(struct ydoc *y, yaml_node_t *n, const char *what,
+int dmasim__yrange(struct ydoc *y, yaml_node_t *n, const char *what,
 	   struct dmasim_range *out);
 
 /*
@@ -91,31 +91,31 @@ struct yctx {
 	struct dmasim_error *err;
 };
 
-struct yval ynode_val(const yaml_node_t *n);
-const char *ykind_word(enum ykind k);   /* "a scalar", "a list", ... */
-int yv_err(const struct yctx *c, struct dmasim_pos pos, int code,
+struct yval dmasim__ynode_val(const yaml_node_t *n);
+const char *dmasim__ykind_word(enum ykind k);   /* "a scalar", "a list", ... */
+int dmasim__yv_err(const struct yctx *c, struct dmasim_pos pos, int code,
 	   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* A mapping key: a scalar listed in @keys (NULL-terminated); sets *idx. */
-int yv_key(const struct yctx *c, const struct yval *k, const char *what,
+int dmasim__yv_key(const struct yctx *c, const struct yval *k, const char *what,
 	   const char *const *keys, size_t *idx);
 /* "duplicate key" at @k; @first_line is where the first value was. */
-int yv_dup_key(const struct yctx *c, const struct yval *k, const char *what,
+int dmasim__yv_dup_key(const struct yctx *c, const struct yval *k, const char *what,
 	       unsigned first_line);
-int yv_require(const struct yctx *c, struct dmasim_pos map, bool present,
+int dmasim__yv_require(const struct yctx *c, struct dmasim_pos map, bool present,
 	       const char *what, const char *key);
-int yv_map(const struct yctx *c, const struct yval *v, const char *what);
-int yv_seq(const struct yctx *c, const struct yval *v, const char *what);
-int yv_str(const struct yctx *c, const struct yval *v, const char *what,
+int dmasim__yv_map(const struct yctx *c, const struct yval *v, const char *what);
+int dmasim__yv_seq(const struct yctx *c, const struct yval *v, const char *what);
+int dmasim__yv_str(const struct yctx *c, const struct yval *v, const char *what,
 	   const char **out);
-int yv_u64_max(const struct yctx *c, const struct yval *v, const char *what,
+int dmasim__yv_u64_max(const struct yctx *c, const struct yval *v, const char *what,
 	       uint64_t max, uint64_t *out);
-int yv_bool(const struct yctx *c, const struct yval *v, const char *what,
+int dmasim__yv_bool(const struct yctx *c, const struct yval *v, const char *what,
 	    bool *out);
-int yv_enum(const struct yctx *c, const struct yval *v, const char *what,
+int dmasim__yv_enum(const struct yctx *c, const struct yval *v, const char *what,
 	    const char *const *names, size_t count, int *out);
 /* The checks of yrange on a parsed { base, size } (@map: the mapping,
  * @size_pos: its size value). */
-int yv_range_check(const struct yctx *c, struct dmasim_pos map,
+int dmasim__yv_range_check(const struct yctx *c, struct dmasim_pos map,
 		   struct dmasim_pos size_pos, const char *what,
 		   const struct dmasim_range *r);
 
@@ -129,32 +129,32 @@ int yv_range_check(const struct yctx *c, struct dmasim_pos map,
  * reader sees what the document API would have built.  Errors of the
  * stream itself (syntax, anchors, a second document, NUL bytes, I/O) go
  * to the stream's own error; ystream_finish() decides which error wins,
- * the same way ydoc_load_string() does: the stream's, then the reader's.
+ * the same way dmasim__ydoc_load_string() does: the stream's, then the reader's.
  */
 struct ystream;
 
 /* A stream over a file (read as it is parsed), a string, or @root of an
  * already-loaded document (whose file and error are @y's). */
-int ystream_open_file(struct ystream **out, const char *path,
+int dmasim__ystream_open_file(struct ystream **out, const char *path,
 		      struct dmasim_error *err);
-int ystream_open_string(struct ystream **out, const char *text, size_t len,
+int dmasim__ystream_open_string(struct ystream **out, const char *text, size_t len,
 			const char *file, struct dmasim_error *err);
-int ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t *root);
+int dmasim__ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t *root);
 /* The context the reader must report its own errors to. */
-const struct yctx *ystream_ctx(const struct ystream *s);
+const struct yctx *dmasim__ystream_ctx(const struct ystream *s);
 /* The next event; its text stays valid until the next call.  The first
  * event is the root; after the root's last event comes YK_NONE. */
-int ystream_next(struct ystream *s, struct yval *ev);
+int dmasim__ystream_next(struct ystream *s, struct yval *ev);
 /* Skip the rest of the list or mapping whose start was just returned. */
-int ystream_skip(struct ystream *s);
+int dmasim__ystream_skip(struct ystream *s);
 /* How many lists and mappings are open; skip until only @depth are. */
-size_t ystream_depth(const struct ystream *s);
-int ystream_skip_to(struct ystream *s, size_t depth);
+size_t dmasim__ystream_depth(const struct ystream *s);
+int dmasim__ystream_skip_to(struct ystream *s, size_t depth);
 /* True once the stream itself failed (nothing more can be read). */
-bool ystream_failed(const struct ystream *s);
+bool dmasim__ystream_failed(const struct ystream *s);
 /* Finish: read what is left (when @rc, the reader's status, is an error,
  * only to find errors that come first), then report the winning error to
  * the caller's error.  Frees @s.  Returns the final status. */
-int ystream_close(struct ystream *s, int rc);
+int dmasim__ystream_close(struct ystream *s, int rc);
 
 #endif

@@ -178,43 +178,43 @@ static int load_whitelist(struct ydoc *y, yaml_node_t *n,
 	int rc, mode = 0;
 	size_t i, len;
 
-	if ((rc = ymap(y, n, "whitelist", keys, v)) ||
-	    (rc = yrequire(y, n, v[1], "whitelist", "entries")) ||
-	    (v[0] && (rc = yenum(y, v[0], "whitelist mode", wl_modes, 2, &mode))) ||
-	    (rc = yseq(y, v[1], "whitelist entries")))
+	if ((rc = dmasim__ymap(y, n, "whitelist", keys, v)) ||
+	    (rc = dmasim__yrequire(y, n, v[1], "whitelist", "entries")) ||
+	    (v[0] && (rc = dmasim__yenum(y, v[0], "whitelist mode", wl_modes, 2, &mode))) ||
+	    (rc = dmasim__yseq(y, v[1], "whitelist entries")))
 		return rc;
 	if (mode == 1)
 		p->nwhitelist = 0;
-	len = yseq_len(v[1]);
+	len = dmasim__yseq_len(v[1]);
 	for (i = 0; i < len; i++) {
-		yaml_node_t *item = yseq_at(y, v[1], i);
+		yaml_node_t *item = dmasim__yseq_at(y, v[1], i);
 		struct dmasim_wl_entry w = { 0, 0, false };
 		uint64_t u;
 		const char *s;
 
-		if ((rc = ymap(y, item, "a whitelist entry", ekeys, e)) ||
-		    (rc = yrequire(y, item, e[0], "a whitelist entry", "vendor")) ||
-		    (rc = yrequire(y, item, e[1], "a whitelist entry", "device")) ||
-		    (rc = yu64_max(y, e[0], "vendor", 0xffff, &u)))
+		if ((rc = dmasim__ymap(y, item, "a whitelist entry", ekeys, e)) ||
+		    (rc = dmasim__yrequire(y, item, e[0], "a whitelist entry", "vendor")) ||
+		    (rc = dmasim__yrequire(y, item, e[1], "a whitelist entry", "device")) ||
+		    (rc = dmasim__yu64_max(y, e[0], "vendor", 0xffff, &u)))
 			return rc;
 		if (u == 0)
-			return yerr(y, e[0], DMASIM_ESCHEMA,
+			return dmasim__yerr(y, e[0], DMASIM_ESCHEMA,
 				    "vendor 0 ends the kernel's table; use a real vendor ID");
 		w.vendor = (uint16_t)u;
-		s = yscalar(e[1]);
+		s = dmasim__yscalar(e[1]);
 		if (s && strcmp(s, "any") == 0) {
 			w.device = ANY_ID;
 		} else {
-			if ((rc = yu64_max(y, e[1], "device (a number or \"any\")",
+			if ((rc = dmasim__yu64_max(y, e[1], "device (a number or \"any\")",
 					   0xffff, &u)))
 				return rc;
 			w.device = (int32_t)u;
 		}
-		if (e[2] && (rc = ybool(y, e[2], "same_host_bridge",
+		if (e[2] && (rc = dmasim__ybool(y, e[2], "same_host_bridge",
 					&w.same_host_bridge_only)))
 			return rc;
 		if (p->nwhitelist >= DMASIM_POLICY_MAX_WL)
-			return yerr(y, item, DMASIM_ESCHEMA,
+			return dmasim__yerr(y, item, DMASIM_ESCHEMA,
 				    "the whitelist has more than %d entries",
 				    DMASIM_POLICY_MAX_WL);
 		p->whitelist[p->nwhitelist++] = w;
@@ -231,34 +231,34 @@ static int load_cpu_rules(struct ydoc *y, yaml_node_t *n,
 	size_t i, len;
 	int rc;
 
-	if ((rc = yseq(y, n, "cpu_rules")))
+	if ((rc = dmasim__yseq(y, n, "cpu_rules")))
 		return rc;
 	p->ncpu_rules = 0;
-	len = yseq_len(n);
+	len = dmasim__yseq_len(n);
 	for (i = 0; i < len; i++) {
-		yaml_node_t *item = yseq_at(y, n, i);
+		yaml_node_t *item = dmasim__yseq_at(y, n, i);
 		struct dmasim_cpu_rule r = { DMASIM_ARCH_X86_64, DMASIM_CPU_AMD, 0 };
 		uint64_t fam;
 		int e;
 
-		if ((rc = ymap(y, item, "a cpu rule", keys, v)) ||
-		    (rc = yrequire(y, item, v[0], "a cpu rule", "vendor")) ||
-		    (rc = yrequire(y, item, v[1], "a cpu rule", "min_family")) ||
-		    (rc = yenum(y, v[0], "cpu vendor", dmasim__cpu_vendor_names,
+		if ((rc = dmasim__ymap(y, item, "a cpu rule", keys, v)) ||
+		    (rc = dmasim__yrequire(y, item, v[0], "a cpu rule", "vendor")) ||
+		    (rc = dmasim__yrequire(y, item, v[1], "a cpu rule", "min_family")) ||
+		    (rc = dmasim__yenum(y, v[0], "cpu vendor", dmasim__cpu_vendor_names,
 				DMASIM_CPU_COUNT, &e)))
 			return rc;
 		r.vendor = (enum dmasim_cpu_vendor)e;
-		if ((rc = yu64_max(y, v[1], "min_family", 0xffff, &fam)))
+		if ((rc = dmasim__yu64_max(y, v[1], "min_family", 0xffff, &fam)))
 			return rc;
 		r.min_family = (unsigned)fam;
 		if (v[2]) {
-			if ((rc = yenum(y, v[2], "arch", dmasim__arch_names,
+			if ((rc = dmasim__yenum(y, v[2], "arch", dmasim__arch_names,
 					DMASIM_ARCH_COUNT, &e)))
 				return rc;
 			r.arch = (enum dmasim_arch)e;
 		}
 		if (p->ncpu_rules >= DMASIM_POLICY_MAX_CPU_RULES)
-			return yerr(y, item, DMASIM_ESCHEMA,
+			return dmasim__yerr(y, item, DMASIM_ESCHEMA,
 				    "more than %d cpu rules",
 				    DMASIM_POLICY_MAX_CPU_RULES);
 		p->cpu_rules[p->ncpu_rules++] = r;
@@ -272,14 +272,14 @@ static int load_acs_bits(struct ydoc *y, yaml_node_t *n, unsigned *out)
 	size_t i;
 	int rc, b;
 
-	if ((rc = yseq(y, n, "acs_redirect_bits")))
+	if ((rc = dmasim__yseq(y, n, "acs_redirect_bits")))
 		return rc;
-	for (i = 0; i < yseq_len(n); i++) {
-		yaml_node_t *item = yseq_at(y, n, i);
-		if ((rc = yenum(y, item, "ACS bit", dmasim__acs_bit_names, 7, &b)))
+	for (i = 0; i < dmasim__yseq_len(n); i++) {
+		yaml_node_t *item = dmasim__yseq_at(y, n, i);
+		if ((rc = dmasim__yenum(y, item, "ACS bit", dmasim__acs_bit_names, 7, &b)))
 			return rc;
 		if (bits & (1u << b))
-			return yerr(y, item, DMASIM_ESCHEMA,
+			return dmasim__yerr(y, item, DMASIM_ESCHEMA,
 				    "ACS bit '%s' is listed twice",
 				    dmasim__acs_bit_names[b]);
 		bits |= 1u << b;
@@ -319,22 +319,22 @@ static int load_policy_node(struct ydoc *y, yaml_node_t *pn, const char *path,
 	const char *s;
 	int rc, e;
 
-	if ((rc = ymap(y, pn, "policy", keys, v)) ||
-	    (rc = yrequire(y, pn, v[K_BASE], "policy", "base")) ||
-	    (rc = ystr(y, v[K_BASE], "base", &s)))
+	if ((rc = dmasim__ymap(y, pn, "policy", keys, v)) ||
+	    (rc = dmasim__yrequire(y, pn, v[K_BASE], "policy", "base")) ||
+	    (rc = dmasim__ystr(y, v[K_BASE], "base", &s)))
 		return rc;
 	base = dmasim_policy_builtin(s);
 	if (!base)
-		return yerr(y, v[K_BASE], DMASIM_ESCHEMA,
+		return dmasim__yerr(y, v[K_BASE], DMASIM_ESCHEMA,
 			    "'%s' is not a built-in policy; expected one of: seed-2018, linux-4.20, linux-5.15, linux-6.12",
 			    s);
 	p = *base;
 	default_name(p.name, sizeof(p.name), path);
 	if (v[K_NAME]) {
-		if ((rc = ystr(y, v[K_NAME], "name", &s)))
+		if ((rc = dmasim__ystr(y, v[K_NAME], "name", &s)))
 			return rc;
 		if (strlen(s) >= sizeof(p.name))
-			return yerr(y, v[K_NAME], DMASIM_ESCHEMA,
+			return dmasim__yerr(y, v[K_NAME], DMASIM_ESCHEMA,
 				    "the policy name is longer than %zu characters",
 				    sizeof(p.name) - 1);
 		strcpy(p.name, s);
@@ -347,12 +347,12 @@ static int load_policy_node(struct ydoc *y, yaml_node_t *pn, const char *path,
 		return rc;
 	if (v[K_RAM]) {
 		bool refuses;
-		if ((rc = ybool(y, v[K_RAM], "map_resource_refuses_ram", &refuses)))
+		if ((rc = dmasim__ybool(y, v[K_RAM], "map_resource_refuses_ram", &refuses)))
 			return rc;
 		p.map_resource_ram = refuses ? DMASIM_RAM_REFUSED : DMASIM_RAM_ALLOWED;
 	}
 	if (v[K_ROOTDEV]) {
-		if ((rc = yenum(y, v[K_ROOTDEV], "root_device",
+		if ((rc = dmasim__yenum(y, v[K_ROOTDEV], "root_device",
 				dmasim__root_dev_rule_names, 3, &e)))
 			return rc;
 		p.root_dev = (enum dmasim_root_dev_rule)e;
@@ -398,23 +398,23 @@ int dmasim_policy_load(const char *name_or_path, struct dmasim_policy *out,
 				name_or_path);
 		fclose(f);
 	}
-	if ((rc = ydoc_load_file(&y, name_or_path, err)))
+	if ((rc = dmasim__ydoc_load_file(&y, name_or_path, err)))
 		return rc;
-	root = ydoc_root(&y);
-	if ((rc = ymap(&y, root, "the policy file", keys, v)) ||
-	    (rc = yrequire(&y, root, v[0], "a policy file", "dmasim")) ||
-	    (rc = yu64(&y, v[0], "dmasim (format version)", &version)))
+	root = dmasim__ydoc_root(&y);
+	if ((rc = dmasim__ymap(&y, root, "the policy file", keys, v)) ||
+	    (rc = dmasim__yrequire(&y, root, v[0], "a policy file", "dmasim")) ||
+	    (rc = dmasim__yu64(&y, v[0], "dmasim (format version)", &version)))
 		goto out;
 	if (version != 1) {
-		rc = yerr(&y, v[0], DMASIM_ESCHEMA,
+		rc = dmasim__yerr(&y, v[0], DMASIM_ESCHEMA,
 			  "format version %llu is not supported; this dmasim reads version 1",
 			  (unsigned long long)version);
 		goto out;
 	}
-	if ((rc = yrequire(&y, root, v[1], "a policy file", "policy")))
+	if ((rc = dmasim__yrequire(&y, root, v[1], "a policy file", "policy")))
 		goto out;
 	rc = load_policy_node(&y, v[1], name_or_path, out);
 out:
-	ydoc_fini(&y);
+	dmasim__ydoc_fini(&y);
 	return rc;
 }

@@ -56,11 +56,11 @@ static int device_ref(struct sload *l, yaml_node_t *n, const char *what,
 	const char *name;
 	int rc;
 
-	if ((rc = ystr(l->y, n, what, &name)))
+	if ((rc = dmasim__ystr(l->y, n, what, &name)))
 		return rc;
 	*out = dmasim_topo_find_device(l->s->topo, name);
 	if (!*out)
-		return yerr(l->y, n, DMASIM_ENOTFOUND,
+		return dmasim__yerr(l->y, n, DMASIM_ENOTFOUND,
 			    "%s: no device '%s' in the topology (give a name or a BDF)",
 			    what, name);
 	return DMASIM_OK;
@@ -73,10 +73,10 @@ static int spec_ref(struct sload *l, yaml_node_t *n, const char *what,
 	const char *text;
 	int rc;
 
-	if ((rc = ystr(l->y, n, what, &text)))
+	if ((rc = dmasim__ystr(l->y, n, what, &text)))
 		return rc;
 	if (dmasim__spec_parse(l->s->topo, text, allow_fault, out, why, sizeof(why)))
-		return yerr(l->y, n, DMASIM_ESCHEMA, "%s %s", what, why);
+		return dmasim__yerr(l->y, n, DMASIM_ESCHEMA, "%s %s", what, why);
 	return DMASIM_OK;
 }
 
@@ -92,88 +92,88 @@ static int load_expect(struct sload *l, yaml_node_t *n, struct scase *c)
 	size_t i;
 	int rc, k;
 
-	if ((rc = ymap(l->y, n, "expect", keys, v)))
+	if ((rc = dmasim__ymap(l->y, n, "expect", keys, v)))
 		return rc;
 	for (i = 0; keys[i]; i++) {
 		if (!v[i])
 			continue;
 		if (!(expect_allowed[c->kind] & (1u << i)))
-			return yerr(l->y, v[i], DMASIM_ESCHEMA,
+			return dmasim__yerr(l->y, v[i], DMASIM_ESCHEMA,
 				    "expect key '%s' does not apply to a %s case",
 				    keys[i], dmasim__case_kind_names[c->kind]);
 		e->keys |= 1u << i;
 	}
 	if (v[0]) {
-		if ((rc = ystr(l->y, v[0], "bridge", &s)))
+		if ((rc = dmasim__ystr(l->y, v[0], "bridge", &s)))
 			return rc;
 		if (strcmp(s, "none") != 0 && (rc = device_ref(l, v[0], "bridge", &e->bridge)))
 			return rc;
 	}
 	if (v[1]) {
-		if ((rc = ystr(l->y, v[1], "map_type", &s)))
+		if ((rc = dmasim__ystr(l->y, v[1], "map_type", &s)))
 			return rc;
 		e->map_type = dmasim_map_type_parse(s);
 		if (e->map_type == DMASIM_MAP_TYPE_COUNT)
-			return yerr(l->y, v[1], DMASIM_ESCHEMA,
+			return dmasim__yerr(l->y, v[1], DMASIM_ESCHEMA,
 				    "'%s' is not a map type; expected bus_addr, thru_host_bridge or not_supported",
 				    s);
 	}
 	if (v[2]) {
-		if ((s = yscalar(v[2])) && strcmp(s, "-1") == 0) {
+		if ((s = dmasim__yscalar(v[2])) && strcmp(s, "-1") == 0) {
 			e->distance = -1;
 		} else {
-			if ((rc = yu64_max(l->y, v[2], "distance", INT32_MAX, &u)))
+			if ((rc = dmasim__yu64_max(l->y, v[2], "distance", INT32_MAX, &u)))
 				return rc;
 			e->distance = (long long)u;
 		}
 	}
-	if (v[3] && (rc = yu64(l->y, v[3], "dma_addr", &e->dma_addr)))
+	if (v[3] && (rc = dmasim__yu64(l->y, v[3], "dma_addr", &e->dma_addr)))
 		return rc;
 	if (v[4] && (rc = spec_ref(l, v[4], "lands", true, &e->lands)))
 		return rc;
 	if (v[5]) {
-		if ((rc = ystr(l->y, v[5], "error", &s)))
+		if ((rc = dmasim__ystr(l->y, v[5], "error", &s)))
 			return rc;
 		e->error = dmasim_fault_parse(s);
 		if (e->error == DMASIM_FAULT_COUNT || e->error == DMASIM_FAULT_NONE)
-			return yerr(l->y, v[5], DMASIM_ESCHEMA,
+			return dmasim__yerr(l->y, v[5], DMASIM_ESCHEMA,
 				    "'%s' is not an error kind; expected one of mapping-error, not-supported, invalid-address, unsupported-request, iommu-fault, rc-p2p-blocked, msi-write, outside-inbound-window",
 				    s);
 	}
 	if (v[6]) {
-		if ((rc = yseq(l->y, v[6], "via")))
+		if ((rc = dmasim__yseq(l->y, v[6], "via")))
 			return rc;
-		if (yseq_len(v[6]) > CASE_MAX_VIA)
-			return yerr(l->y, v[6], DMASIM_ESCHEMA, "via lists more than %d hops",
+		if (dmasim__yseq_len(v[6]) > CASE_MAX_VIA)
+			return dmasim__yerr(l->y, v[6], DMASIM_ESCHEMA, "via lists more than %d hops",
 				    CASE_MAX_VIA);
-		for (i = 0; i < yseq_len(v[6]); i++) {
-			yaml_node_t *item = yseq_at(l->y, v[6], i);
+		for (i = 0; i < dmasim__yseq_len(v[6]); i++) {
+			yaml_node_t *item = dmasim__yseq_at(l->y, v[6], i);
 			const struct dmasim_device *d;
-			if ((rc = ystr(l->y, item, "a via hop", &s)))
+			if ((rc = dmasim__ystr(l->y, item, "a via hop", &s)))
 				return rc;
 			d = dmasim_topo_find_device(l->s->topo, s);
 			if (!d && !dmasim_topo_find_host_bridge(l->s->topo, s))
-				return yerr(l->y, item, DMASIM_ENOTFOUND,
+				return dmasim__yerr(l->y, item, DMASIM_ENOTFOUND,
 					    "via: '%s' is neither a device nor a host bridge", s);
 			if (!(e->via[e->nvia++] = keep(l, d ? d->bdf : s)))
-				return yerr(l->y, item, DMASIM_ENOMEM, "out of memory");
+				return dmasim__yerr(l->y, item, DMASIM_ENOMEM, "out of memory");
 		}
 	}
 	if (v[7]) {
-		if ((rc = yseq(l->y, v[7], "warnings")))
+		if ((rc = dmasim__yseq(l->y, v[7], "warnings")))
 			return rc;
-		if (yseq_len(v[7]) > CASE_MAX_WARN)
-			return yerr(l->y, v[7], DMASIM_ESCHEMA, "more than %d warnings",
+		if (dmasim__yseq_len(v[7]) > CASE_MAX_WARN)
+			return dmasim__yerr(l->y, v[7], DMASIM_ESCHEMA, "more than %d warnings",
 				    CASE_MAX_WARN);
-		for (i = 0; i < yseq_len(v[7]); i++) {
-			if ((rc = ystr(l->y, yseq_at(l->y, v[7], i), "a warning", &s)))
+		for (i = 0; i < dmasim__yseq_len(v[7]); i++) {
+			if ((rc = dmasim__ystr(l->y, dmasim__yseq_at(l->y, v[7], i), "a warning", &s)))
 				return rc;
 			if (!(e->warnings[e->nwarnings++] = keep(l, s)))
-				return yerr(l->y, v[7], DMASIM_ENOMEM, "out of memory");
+				return dmasim__yerr(l->y, v[7], DMASIM_ENOMEM, "out of memory");
 		}
 	}
 	if (v[8]) {
-		if ((rc = yenum(l->y, v[8], "verdict", dmasim__verdict_names, DMASIM_VERDICT_COUNT, &k)))
+		if ((rc = dmasim__yenum(l->y, v[8], "verdict", dmasim__verdict_names, DMASIM_VERDICT_COUNT, &k)))
 			return rc;
 		e->verdict = (enum dmasim_verdict)k;
 	}
@@ -195,69 +195,69 @@ static int load_op(struct sload *l, yaml_node_t *n, struct scase *c)
 	c->write = true;
 	switch (c->kind) {
 	case CASE_UPSTREAM:
-		if ((rc = yseq(l->y, n, "upstream")))
+		if ((rc = dmasim__yseq(l->y, n, "upstream")))
 			return rc;
-		if (yseq_len(n) != 2)
-			return yerr(l->y, n, DMASIM_ESCHEMA,
-				    "upstream takes two devices, [A, B]; found %zu", yseq_len(n));
-		if ((rc = device_ref(l, yseq_at(l->y, n, 0), "upstream", &c->dev)) ||
-		    (rc = device_ref(l, yseq_at(l->y, n, 1), "upstream", &c->peer)))
+		if (dmasim__yseq_len(n) != 2)
+			return dmasim__yerr(l->y, n, DMASIM_ESCHEMA,
+				    "upstream takes two devices, [A, B]; found %zu", dmasim__yseq_len(n));
+		if ((rc = device_ref(l, dmasim__yseq_at(l->y, n, 0), "upstream", &c->dev)) ||
+		    (rc = device_ref(l, dmasim__yseq_at(l->y, n, 1), "upstream", &c->peer)))
 			return rc;
 		return DMASIM_OK;
 	case CASE_P2P:
-		if ((rc = ymap(l->y, n, "p2p", p2p_keys, v)) ||
-		    (rc = yrequire(l->y, n, v[0], "p2p", "provider")) ||
-		    (rc = yrequire(l->y, n, v[1], "p2p", "clients")) ||
+		if ((rc = dmasim__ymap(l->y, n, "p2p", p2p_keys, v)) ||
+		    (rc = dmasim__yrequire(l->y, n, v[0], "p2p", "provider")) ||
+		    (rc = dmasim__yrequire(l->y, n, v[1], "p2p", "clients")) ||
 		    (rc = device_ref(l, v[0], "provider", &c->dev)) ||
-		    (rc = yseq(l->y, v[1], "clients")))
+		    (rc = dmasim__yseq(l->y, v[1], "clients")))
 			return rc;
-		if (yseq_len(v[1]) == 0 || yseq_len(v[1]) > CASE_MAX_CLIENTS)
-			return yerr(l->y, v[1], DMASIM_ESCHEMA,
+		if (dmasim__yseq_len(v[1]) == 0 || dmasim__yseq_len(v[1]) > CASE_MAX_CLIENTS)
+			return dmasim__yerr(l->y, v[1], DMASIM_ESCHEMA,
 				    "clients lists 1 to %d devices", CASE_MAX_CLIENTS);
-		for (i = 0; i < yseq_len(v[1]); i++)
-			if ((rc = device_ref(l, yseq_at(l->y, v[1], i), "client", &c->clients[i])))
+		for (i = 0; i < dmasim__yseq_len(v[1]); i++)
+			if ((rc = device_ref(l, dmasim__yseq_at(l->y, v[1], i), "client", &c->clients[i])))
 				return rc;
-		c->nclients = yseq_len(v[1]);
+		c->nclients = dmasim__yseq_len(v[1]);
 		return DMASIM_OK;
 	case CASE_MAP_RESOURCE:
-		if ((rc = ymap(l->y, n, "map_resource", map_keys, v)) ||
-		    (rc = yrequire(l->y, n, v[0], "map_resource", "device")) ||
-		    (rc = yrequire(l->y, n, v[1], "map_resource", "target")) ||
+		if ((rc = dmasim__ymap(l->y, n, "map_resource", map_keys, v)) ||
+		    (rc = dmasim__yrequire(l->y, n, v[0], "map_resource", "device")) ||
+		    (rc = dmasim__yrequire(l->y, n, v[1], "map_resource", "target")) ||
 		    (rc = device_ref(l, v[0], "device", &c->dev)) ||
 		    (rc = spec_ref(l, v[1], "target", false, &c->target)) ||
-		    (v[2] && (rc = yu64(l->y, v[2], "size", &c->size))) ||
-		    (v[3] && (rc = yenum(l->y, v[3], "dir", dir_names, 3, &k))))
+		    (v[2] && (rc = dmasim__yu64(l->y, v[2], "size", &c->size))) ||
+		    (v[3] && (rc = dmasim__yenum(l->y, v[3], "dir", dir_names, 3, &k))))
 			return rc;
 		c->dir = v[3] ? k : 0;
 		break;
 	case CASE_P2P_MAP:
-		if ((rc = ymap(l->y, n, "p2p_map", p2pmap_keys, v)) ||
-		    (rc = yrequire(l->y, n, v[0], "p2p_map", "provider")) ||
-		    (rc = yrequire(l->y, n, v[1], "p2p_map", "client")) ||
+		if ((rc = dmasim__ymap(l->y, n, "p2p_map", p2pmap_keys, v)) ||
+		    (rc = dmasim__yrequire(l->y, n, v[0], "p2p_map", "provider")) ||
+		    (rc = dmasim__yrequire(l->y, n, v[1], "p2p_map", "client")) ||
 		    (rc = device_ref(l, v[0], "provider", &c->dev)) ||
 		    (rc = device_ref(l, v[1], "client", &c->peer)) ||
-		    (v[2] && (rc = yu64(l->y, v[2], "offset", &c->offset))) ||
-		    (v[3] && (rc = yu64(l->y, v[3], "size", &c->size))) ||
-		    (v[4] && (rc = yenum(l->y, v[4], "dir", dir_names, 3, &k))))
+		    (v[2] && (rc = dmasim__yu64(l->y, v[2], "offset", &c->offset))) ||
+		    (v[3] && (rc = dmasim__yu64(l->y, v[3], "size", &c->size))) ||
+		    (v[4] && (rc = dmasim__yenum(l->y, v[4], "dir", dir_names, 3, &k))))
 			return rc;
 		c->dir = v[4] ? k : 0;
 		break;
 	case CASE_UNMAP:
-		if ((rc = ymap(l->y, n, "unmap", unmap_keys, v)) ||
-		    (rc = yrequire(l->y, n, v[0], "unmap", "device")) ||
-		    (rc = yrequire(l->y, n, v[1], "unmap", "dma_addr")) ||
+		if ((rc = dmasim__ymap(l->y, n, "unmap", unmap_keys, v)) ||
+		    (rc = dmasim__yrequire(l->y, n, v[0], "unmap", "device")) ||
+		    (rc = dmasim__yrequire(l->y, n, v[1], "unmap", "dma_addr")) ||
 		    (rc = device_ref(l, v[0], "device", &c->dev)) ||
-		    (rc = yu64(l->y, v[1], "dma_addr", &c->addr)))
+		    (rc = dmasim__yu64(l->y, v[1], "dma_addr", &c->addr)))
 			return rc;
 		return DMASIM_OK;
 	case CASE_ROUTE:
-		if ((rc = ymap(l->y, n, "route", route_keys, v)) ||
-		    (rc = yrequire(l->y, n, v[0], "route", "from")) ||
-		    (rc = yrequire(l->y, n, v[1], "route", "addr")) ||
+		if ((rc = dmasim__ymap(l->y, n, "route", route_keys, v)) ||
+		    (rc = dmasim__yrequire(l->y, n, v[0], "route", "from")) ||
+		    (rc = dmasim__yrequire(l->y, n, v[1], "route", "addr")) ||
 		    (rc = device_ref(l, v[0], "from", &c->dev)) ||
-		    (rc = yu64(l->y, v[1], "addr", &c->addr)) ||
-		    (v[2] && (rc = yu64(l->y, v[2], "size", &c->size))) ||
-		    (v[3] && (rc = ybool(l->y, v[3], "write", &c->write))))
+		    (rc = dmasim__yu64(l->y, v[1], "addr", &c->addr)) ||
+		    (v[2] && (rc = dmasim__yu64(l->y, v[2], "size", &c->size))) ||
+		    (v[3] && (rc = dmasim__ybool(l->y, v[3], "write", &c->write))))
 			return rc;
 		if (!v[2])
 			c->size = 4;
@@ -266,7 +266,7 @@ static int load_op(struct sload *l, yaml_node_t *n, struct scase *c)
 		break;
 	}
 	if (c->size == 0)
-		return yerr(l->y, n, DMASIM_ESCHEMA, "size is 0");
+		return dmasim__yerr(l->y, n, DMASIM_ESCHEMA, "size is 0");
 	return DMASIM_OK;
 }
 
@@ -281,35 +281,35 @@ static int load_case(struct sload *l, yaml_node_t *n, size_t index)
 	int rc, k;
 
 	memset(c, 0, sizeof(*c));
-	c->pos = ypos(n);
-	if ((rc = ymap(l->y, n, "a case", keys, v)))
+	c->pos = dmasim__ypos(n);
+	if ((rc = dmasim__ymap(l->y, n, "a case", keys, v)))
 		return rc;
 	for (k = 0; k < CASE_KIND_COUNT; k++) {
 		if (!v[1 + k])
 			continue;
 		if (op)
-			return yerr(l->y, v[1 + k], DMASIM_ESCHEMA,
+			return dmasim__yerr(l->y, v[1 + k], DMASIM_ESCHEMA,
 				    "a case has one operation; this one has both '%s' and '%s'",
 				    dmasim__case_kind_names[c->kind], keys[1 + k]);
 		op = v[1 + k];
 		c->kind = (enum case_kind)k;
 	}
 	if (!op)
-		return yerr(l->y, n, DMASIM_ESCHEMA,
+		return dmasim__yerr(l->y, n, DMASIM_ESCHEMA,
 			    "a case needs one of upstream, p2p, map_resource, p2p_map, unmap, route");
 	if (v[0]) {
-		if ((rc = ystr(l->y, v[0], "case name", &name)))
+		if ((rc = dmasim__ystr(l->y, v[0], "case name", &name)))
 			return rc;
 	} else {
 		snprintf(fallback, sizeof(fallback), "case %zu", index + 1);
 		name = fallback;
 	}
 	if (!(c->name = keep(l, name)))
-		return yerr(l->y, n, DMASIM_ENOMEM, "out of memory");
+		return dmasim__yerr(l->y, n, DMASIM_ENOMEM, "out of memory");
 	if ((rc = load_op(l, op, c)))
 		return rc;
 	if (!v[7])
-		return yerr(l->y, n, DMASIM_ESCHEMA,
+		return dmasim__yerr(l->y, n, DMASIM_ESCHEMA,
 			    "a case needs 'expect' (use 'expect: {}' to only check that it runs)");
 	return load_expect(l, v[7], c);
 }
@@ -340,54 +340,54 @@ int dmasim_suite_load_file(const char *path, struct dmasim_suite **out,
 	size_t i;
 	int rc;
 
-	if ((rc = ydoc_load_file(&y, path, err)))
+	if ((rc = dmasim__ydoc_load_file(&y, path, err)))
 		return rc;
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->file = strdup(path))) {
 		free(s);
-		ydoc_fini(&y);
+		dmasim__ydoc_fini(&y);
 		return dmasim_error_set(err, DMASIM_ENOMEM, path, 0, 0, "out of memory");
 	}
 	l.y = &y;
 	l.s = s;
-	root = ydoc_root(&y);
+	root = dmasim__ydoc_root(&y);
 	dir_of(path, dir, sizeof(dir));
-	if ((rc = ymap(&y, root, "the suite", keys, v)) ||
-	    (rc = yrequire(&y, root, v[0], "a suite", "dmasim")) ||
-	    (rc = yu64(&y, v[0], "dmasim (format version)", &version)))
+	if ((rc = dmasim__ymap(&y, root, "the suite", keys, v)) ||
+	    (rc = dmasim__yrequire(&y, root, v[0], "a suite", "dmasim")) ||
+	    (rc = dmasim__yu64(&y, v[0], "dmasim (format version)", &version)))
 		goto fail;
 	if (version != 1) {
-		rc = yerr(&y, v[0], DMASIM_ESCHEMA,
+		rc = dmasim__yerr(&y, v[0], DMASIM_ESCHEMA,
 			  "format version %llu is not supported; this dmasim reads version 1",
 			  (unsigned long long)version);
 		goto fail;
 	}
-	if ((rc = yrequire(&y, root, v[1], "a suite", "topology")) ||
-	    (rc = yrequire(&y, root, v[3], "a suite", "cases")))
+	if ((rc = dmasim__yrequire(&y, root, v[1], "a suite", "topology")) ||
+	    (rc = dmasim__yrequire(&y, root, v[3], "a suite", "cases")))
 		goto fail;
 	if (v[1]->type == YAML_MAPPING_NODE) {
 		rc = dmasim__topo_load_node(&y, v[1], path, &s->topo);
 	} else {
-		if ((rc = ystr(&y, v[1], "topology", &str)))
+		if ((rc = dmasim__ystr(&y, v[1], "topology", &str)))
 			goto fail;
 		snprintf(rel, sizeof(rel), "%s%s", str[0] == '/' ? "" : dir, str);
 		rc = dmasim_topo_load_file(rel, &s->topo, err);
 		if (rc == DMASIM_EIO) {
 			dmasim_error_init(err);
-			rc = yerr(&y, v[1], DMASIM_EIO, "cannot read the topology %s", rel);
+			rc = dmasim__yerr(&y, v[1], DMASIM_EIO, "cannot read the topology %s", rel);
 		}
 	}
 	if (rc)
 		goto fail;
 	if (v[2]) {
-		if ((rc = ystr(&y, v[2], "policy", &str)))
+		if ((rc = dmasim__ystr(&y, v[2], "policy", &str)))
 			goto fail;
 		if (dmasim_policy_builtin(str)) {
 			s->policy = *dmasim_policy_builtin(str);
 		} else {
 			snprintf(rel, sizeof(rel), "%s%s", str[0] == '/' ? "" : dir, str);
 			if (!strchr(str, '/') && !strstr(str, ".yaml")) {
-				rc = yerr(&y, v[2], DMASIM_ESCHEMA,
+				rc = dmasim__yerr(&y, v[2], DMASIM_ESCHEMA,
 					  "'%s' is neither a built-in policy (seed-2018, linux-4.20, linux-5.15, linux-6.12) nor a policy file",
 					  str);
 				goto fail;
@@ -398,22 +398,22 @@ int dmasim_suite_load_file(const char *path, struct dmasim_suite **out,
 	} else {
 		s->policy = *dmasim_policy_default();
 	}
-	if ((rc = yseq(&y, v[3], "cases")))
+	if ((rc = dmasim__yseq(&y, v[3], "cases")))
 		goto fail;
-	s->ncases = yseq_len(v[3]);
+	s->ncases = dmasim__yseq_len(v[3]);
 	s->cases = calloc(s->ncases + 1, sizeof(*s->cases));
 	if (!s->cases) {
 		rc = dmasim_error_set(err, DMASIM_ENOMEM, path, 0, 0, "out of memory");
 		goto fail;
 	}
 	for (i = 0; i < s->ncases; i++)
-		if ((rc = load_case(&l, yseq_at(&y, v[3], i), i)))
+		if ((rc = load_case(&l, dmasim__yseq_at(&y, v[3], i), i)))
 			goto fail;
-	ydoc_fini(&y);
+	dmasim__ydoc_fini(&y);
 	*out = s;
 	return DMASIM_OK;
 fail:
-	ydoc_fini(&y);
+	dmasim__ydoc_fini(&y);
 	dmasim_suite_destroy(s);
 	return rc;
 }
@@ -439,16 +439,16 @@ bool dmasim_suite_is_suite_file(const char *path)
 	struct ydoc y;
 	bool found = false;
 
-	if (ydoc_load_file(&y, path, NULL))
+	if (dmasim__ydoc_load_file(&y, path, NULL))
 		return false;
-	if (ydoc_root(&y)->type == YAML_MAPPING_NODE)
-		for (pair = ydoc_root(&y)->data.mapping.pairs.start;
-		     pair < ydoc_root(&y)->data.mapping.pairs.top; pair++) {
-			const char *k = yscalar(yaml_document_get_node(&y.doc, pair->key));
+	if (dmasim__ydoc_root(&y)->type == YAML_MAPPING_NODE)
+		for (pair = dmasim__ydoc_root(&y)->data.mapping.pairs.start;
+		     pair < dmasim__ydoc_root(&y)->data.mapping.pairs.top; pair++) {
+			const char *k = dmasim__yscalar(yaml_document_get_node(&y.doc, pair->key));
 			if (k && strcmp(k, "cases") == 0)
 				found = true;
 		}
-	ydoc_fini(&y);
+	dmasim__ydoc_fini(&y);
 	return found;
 }
 

@@ -3,7 +3,7 @@
 
 #include "util/jw.h"
 
-void jw_init(struct jw *w, FILE *f, bool pretty)
+void dmasim__jw_init(struct jw *w, FILE *f, bool pretty)
 {
 	memset(w, 0, sizeof(*w));
 	w->f = f;
@@ -55,10 +55,10 @@ static void close(struct jw *w, char c)
 	fputc(c, w->f);
 }
 
-void jw_obj_begin(struct jw *w) { open(w, '{'); }
-void jw_obj_end(struct jw *w) { close(w, '}'); }
-void jw_arr_begin(struct jw *w) { open(w, '['); }
-void jw_arr_end(struct jw *w) { close(w, ']'); }
+void dmasim__jw_obj_begin(struct jw *w) { open(w, '{'); }
+void dmasim__jw_obj_end(struct jw *w) { close(w, '}'); }
+void dmasim__jw_arr_begin(struct jw *w) { open(w, '['); }
+void dmasim__jw_arr_end(struct jw *w) { close(w, ']'); }
 
 static void write_string(FILE *f, const char *s)
 {
@@ -79,7 +79,7 @@ static void write_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-void jw_key(struct jw *w, const char *key)
+void dmasim__jw_key(struct jw *w, const char *key)
 {
 	value_prefix(w);
 	write_string(w->f, key);
@@ -87,7 +87,7 @@ void jw_key(struct jw *w, const char *key)
 	w->after_key = true;
 }
 
-void jw_str(struct jw *w, const char *s)
+void dmasim__jw_str(struct jw *w, const char *s)
 {
 	value_prefix(w);
 	if (s)
@@ -96,42 +96,42 @@ void jw_str(struct jw *w, const char *s)
 		fputs("null", w->f);
 }
 
-void jw_int(struct jw *w, long long v)
+void dmasim__jw_int(struct jw *w, long long v)
 {
 	value_prefix(w);
 	fprintf(w->f, "%lld", v);
 }
 
-void jw_u64(struct jw *w, uint64_t v)
+void dmasim__jw_u64(struct jw *w, uint64_t v)
 {
 	value_prefix(w);
 	fprintf(w->f, "%llu", (unsigned long long)v);
 }
 
-void jw_hex(struct jw *w, uint64_t v)
+void dmasim__jw_hex(struct jw *w, uint64_t v)
 {
 	value_prefix(w);
 	fprintf(w->f, "\"0x%llx\"", (unsigned long long)v);
 }
 
-void jw_bool(struct jw *w, bool v)
+void dmasim__jw_bool(struct jw *w, bool v)
 {
 	value_prefix(w);
 	fputs(v ? "true" : "false", w->f);
 }
 
-void jw_null(struct jw *w)
+void dmasim__jw_null(struct jw *w)
 {
 	value_prefix(w);
 	fputs("null", w->f);
 }
 
-void jw_kstr(struct jw *w, const char *k, const char *s) { jw_key(w, k); jw_str(w, s); }
-void jw_kint(struct jw *w, const char *k, long long v) { jw_key(w, k); jw_int(w, v); }
-void jw_khex(struct jw *w, const char *k, uint64_t v) { jw_key(w, k); jw_hex(w, v); }
-void jw_kbool(struct jw *w, const char *k, bool v) { jw_key(w, k); jw_bool(w, v); }
+void dmasim__jw_kstr(struct jw *w, const char *k, const char *s) { dmasim__jw_key(w, k); dmasim__jw_str(w, s); }
+void dmasim__jw_kint(struct jw *w, const char *k, long long v) { dmasim__jw_key(w, k); dmasim__jw_int(w, v); }
+void dmasim__jw_khex(struct jw *w, const char *k, uint64_t v) { dmasim__jw_key(w, k); dmasim__jw_hex(w, v); }
+void dmasim__jw_kbool(struct jw *w, const char *k, bool v) { dmasim__jw_key(w, k); dmasim__jw_bool(w, v); }
 
-void jw_end(struct jw *w)
+void dmasim__jw_end(struct jw *w)
 {
 	fputc('\n', w->f);
 }

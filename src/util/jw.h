@@ -19,24 +19,24 @@ struct jw {
 	bool pretty;
 };
 
-void jw_init(struct jw *w, FILE *f, bool pretty);
-void jw_obj_begin(struct jw *w);
-void jw_obj_end(struct jw *w);
-void jw_arr_begin(struct jw *w);
-void jw_arr_end(struct jw *w);
-void jw_key(struct jw *w, const char *key);
-void jw_str(struct jw *w, const char *s);     /* NULL writes null */
-void jw_int(struct jw *w, long long v);
-void jw_u64(struct jw *w, uint64_t v);
-void jw_hex(struct jw *w, uint64_t v);        /* "0x..." as a string */
-void jw_bool(struct jw *w, bool v);
-void jw_null(struct jw *w);
+void dmasim__jw_init(struct jw *w, FILE *f, bool pretty);
+void dmasim__jw_obj_begin(struct jw *w);
+void dmasim__jw_obj_end(struct jw *w);
+void dmasim__jw_arr_begin(struct jw *w);
+void dmasim__jw_arr_end(struct jw *w);
+void dmasim__jw_key(struct jw *w, const char *key);
+void dmasim__jw_str(struct jw *w, const char *s);     /* NULL writes null */
+void dmasim__jw_int(struct jw *w, long long v);
+void dmasim__jw_u64(struct jw *w, uint64_t v);
+void dmasim__jw_hex(struct jw *w, uint64_t v);        /* "0x..." as a string */
+void dmasim__jw_bool(struct jw *w, bool v);
+void dmasim__jw_null(struct jw *w);
 /* key + value shorthands */
-void jw_kstr(struct jw *w, const char *k, const char *s);
-void jw_kint(struct jw *w, const char *k, long long v);
-void jw_khex(struct jw *w, const char *k, uint64_t v);
-void jw_kbool(struct jw *w, const char *k, bool v);
+void dmasim__jw_kstr(struct jw *w, const char *k, const char *s);
+void dmasim__jw_kint(struct jw *w, const char *k, long long v);
+void dmasim__jw_khex(struct jw *w, const char *k, uint64_t v);
+void dmasim__jw_kbool(struct jw *w, const char *k, bool v);
 /* Finish the document with a newline. */
-void jw_end(struct jw *w);
+void dmasim__jw_end(struct jw *w);
 
 #endif

@@ -381,26 +381,26 @@ START_TEST(test_load_from_a_document_node)
 	char *bad;
 
 	dmasim_error_init(&err);
-	ck_assert_int_eq(ydoc_load_string(&y, doc, strlen(doc), "suite.yaml", &err), 0);
-	ck_assert_int_eq(ymap(&y, ydoc_root(&y), "suite", keys, v), 0);
+	ck_assert_int_eq(dmasim__ydoc_load_string(&y, doc, strlen(doc), "suite.yaml", &err), 0);
+	ck_assert_int_eq(dmasim__ymap(&y, dmasim__ydoc_root(&y), "suite", keys, v), 0);
 	ck_assert_int_eq(dmasim__topo_load_node(&y, v[0], "suite.yaml", &t), 0);
 	ck_assert_uint_eq(dmasim_topo_machine(t)->ndevices, 2);
 	ck_assert_uint_eq(tu_dev(t, "00:02.0")->acs_ctrl, DMASIM_ACS_SV);
 	ck_assert_uint_eq(tu_dev(t, "rp")->pos.line, 8);
 	dmasim_topo_destroy(t);
-	ydoc_fini(&y);
+	dmasim__ydoc_fini(&y);
 
 	bad = strdup(doc);
 	memcpy(strstr(bad, "[sv]"), "[zz]", 4);
-	ck_assert_int_eq(ydoc_load_string(&y, bad, strlen(bad), "suite.yaml", &err), 0);
-	ck_assert_int_eq(ymap(&y, ydoc_root(&y), "suite", keys, v), 0);
+	ck_assert_int_eq(dmasim__ydoc_load_string(&y, bad, strlen(bad), "suite.yaml", &err), 0);
+	ck_assert_int_eq(dmasim__ymap(&y, dmasim__ydoc_root(&y), "suite", keys, v), 0);
 	t = NULL;
 	ck_assert_int_ne(dmasim__topo_load_node(&y, v[0], "suite.yaml", &t), 0);
 	ck_assert_ptr_null(t);
 	ck_assert_uint_eq(err.line, 8);
 	ck_assert_uint_eq(err.column, 71);
 	ck_assert_ptr_nonnull(strstr(err.msg, "'zz' is not a valid ACS bit"));
-	ydoc_fini(&y);
+	dmasim__ydoc_fini(&y);
 	free(bad);
 }
 END_TEST
