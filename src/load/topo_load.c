@@ -1521,32 +1521,84 @@ int dmasim__topo_load_node(struct ydoc *y, yaml_node_t *root, const char *file,
 	return load_stream(s, file, y->err, out);
 }
 
-int dmasim_topo_load_string(const char *text, size_t len, const char *name,
-			    struct dmasim_topo **out, struct dmasim_error *err)
+static int fast_only_failed(const char *file, struct dmasim_error *err)
 {
+	return dmasim_error_set(err, DMASIM_ESYNTAX, file, 0, 0,
+				"outside the fast YAML subset");
+}
+
+int dmasim__topo_load_string_how(const char *text, size_t len, const char *name,
+				 enum dmasim__yaml_how how,
+				 struct dmasim_topo **out,
+				 struct dmasim_error *err, bool *fast)
+{
+	struct dmasim_error tmp;
 	struct ystream *s;
 	int rc;
 
+	if (fast)
+		*fast = false;
 	if (!text || !out)
 		return dmasim_error_set(err, DMASIM_EINVAL, name, 0, 0,
 					"no text or no output given");
 	if (!name)
 		name = "<string>";
+	if (how != DMASIM__YAML_LIBYAML) {
+		/* Any failure, the scanner's or the loader's, is left to
+		 * libyaml's reading below: its errors are the ones reported. */
+		dmasim_error_init(&tmp);
+		if (dmasim__ystream_open_fast_string(&s, text, len, name, &tmp) == DMASIM_OK &&
+		    load_stream(s, name, &tmp, out) == DMASIM_OK) {
+			if (fast)
+				*fast = true;
+			return DMASIM_OK;
+		}
+		if (how == DMASIM__YAML_FAST)
+			return fast_only_failed(name, err);
+	}
 	if ((rc = dmasim__ystream_open_string(&s, text, len, name, err)))
 		return rc;
 	return load_stream(s, name, err, out);
 }
 
-int dmasim_topo_load_file(const char *path, struct dmasim_topo **out,
-			  struct dmasim_error *err)
+int dmasim__topo_load_file_how(const char *path, enum dmasim__yaml_how how,
+			       struct dmasim_topo **out,
+			       struct dmasim_error *err, bool *fast)
 {
+	struct dmasim_error tmp;
 	struct ystream *s;
 	int rc;
 
+	if (fast)
+		*fast = false;
 	if (!path || !out)
 		return dmasim_error_set(err, DMASIM_EINVAL, path, 0, 0,
 					"no path or no output given");
+	if (how != DMASIM__YAML_LIBYAML) {
+		dmasim_error_init(&tmp);
+		if (dmasim__ystream_open_fast_file(&s, path, &tmp) == DMASIM_OK &&
+		    load_stream(s, path, &tmp, out) == DMASIM_OK) {
+			if (fast)
+				*fast = true;
+			return DMASIM_OK;
+		}
+		if (how == DMASIM__YAML_FAST)
+			return fast_only_failed(path, err);
+	}
 	if ((rc = dmasim__ystream_open_file(&s, path, err)))
 		return rc;
 	return load_stream(s, path, err, out);
+}
+
+int dmasim_topo_load_string(const char *text, size_t len, const char *name,
+			    struct dmasim_topo **out, struct dmasim_error *err)
+{
+	return dmasim__topo_load_string_how(text, len, name, DMASIM__YAML_AUTO,
+					    out, err, NULL);
+}
+
+int dmasim_topo_load_file(const char *path, struct dmasim_topo **out,
+			  struct dmasim_error *err)
+{
+	return dmasim__topo_load_file_how(path, DMASIM__YAML_AUTO, out, err, NULL);
 }

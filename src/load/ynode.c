@@ -7,6 +7,7 @@
 
 #include "dmasim/load.h"
 #include "load/ynode.h"
+#include "load/yfast.h"
 #include "model/topo_int.h" /* dmasim__grow_raw */
 
 /* libyaml's message, as "problem context (line N)" at the problem. */
@@ -552,6 +553,10 @@ struct ystream {
 	/* doc */
 	struct ydoc *y;
 	const yaml_node_t *root;
+
+	/* fast */
+	bool fast;
+	struct yfast yf;
 };
 
 static int ys_nomem(struct ystream *s)
@@ -668,6 +673,55 @@ int dmasim__ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t 
 	s->root = root;
 	*out = s;
 	return DMASIM_OK;
+}
+
+int dmasim__ystream_open_fast_string(struct ystream **out, const char *text,
+				     size_t len, const char *file,
+				     struct dmasim_error *err)
+{
+	struct ystream *s;
+
+	*out = NULL;
+	if (!(s = ys_new(file, err)))
+		return DMASIM_ENOMEM;
+	s->fast = true;
+	dmasim__yfast_init(&s->yf, text, len);
+	*out = s;
+	return DMASIM_OK;
+}
+
+int dmasim__ystream_open_fast_file(struct ystream **out, const char *path,
+				   struct dmasim_error *err)
+{
+	struct ystream *s;
+
+	*out = NULL;
+	if (!(s = ys_new(path, err)))
+		return DMASIM_ENOMEM;
+	if (dmasim__yfast_open(&s->yf, path)) {
+		free(s);
+		return dmasim_error_set(err, DMASIM_EIO, path, 0, 0,
+					"not a regular file that can be read");
+	}
+	s->fast = true;
+	*out = s;
+	return DMASIM_OK;
+}
+
+/* The fast scanner gave up: the stream fails (the caller uses libyaml). */
+static int fast_fail(struct ystream *s)
+{
+	if (!s->serr.code)
+		dmasim_error_set(&s->serr, DMASIM_ESYNTAX, s->c.file, 0, 0,
+				 "outside the fast YAML subset");
+	return s->serr.code;
+}
+
+static int fast_next(struct ystream *s, struct yval *ev)
+{
+	if (dmasim__yfast_next(&s->yf, ev) == 0)
+		return DMASIM_OK;
+	return fast_fail(s);
 }
 
 const struct yctx *dmasim__ystream_ctx(const struct ystream *s)
@@ -1021,7 +1075,8 @@ int dmasim__ystream_next(struct ystream *s, struct yval *ev)
 		ev->pos.line = ev->pos.column = 0;
 		return DMASIM_OK;
 	}
-	rc = s->live ? live_next(s, ev, true) : doc_next(s, ev);
+	rc = s->fast ? fast_next(s, ev) : s->live ? live_next(s, ev, true)
+					       : doc_next(s, ev);
 	if (rc)
 		return rc;
 	account(s, ev);
@@ -1045,13 +1100,13 @@ int dmasim__ystream_skip_to(struct ystream *s, size_t depth)
 
 	if (depth >= s->depth)
 		return DMASIM_OK;
-	if (!s->live) {
+	if (!s->live && !s->fast) {
 		/* A walk has one frame per open list or mapping. */
 		s->nframes = depth;
 		s->depth = depth;
 	} else {
 		while (s->depth > depth) {
-			if ((rc = live_next(s, &ev, false)))
+			if ((rc = s->fast ? fast_next(s, &ev) : live_next(s, &ev, false)))
 				return rc;
 			account(s, &ev);
 		}
@@ -1119,6 +1174,11 @@ int dmasim__ystream_close(struct ystream *s, int rc)
 {
 	const struct dmasim_error *win = NULL;
 
+	if (s->fast) {
+		if (rc == DMASIM_OK && dmasim__yfast_finish(&s->yf))
+			fast_fail(s);
+		dmasim__yfast_fini(&s->yf);
+	}
 	if (s->live) {
 		s->draining = rc != DMASIM_OK;
 		live_finish(s);

@@ -140,6 +140,19 @@ int dmasim__ystream_open_file(struct ystream **out, const char *path,
 int dmasim__ystream_open_string(struct ystream **out, const char *text, size_t len,
 			const char *file, struct dmasim_error *err);
 int dmasim__ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t *root);
+/*
+ * A stream from the fast scanner (yfast.h) over @text or a regular file:
+ * the events libyaml's would give, as long as the text stays in dmasim's
+ * subset of YAML.  Outside it the stream fails (dmasim__ystream_failed());
+ * the caller must then read the text again from the start with libyaml
+ * and report what that reports: errors of a fast stream mean nothing.
+ * Opening a file that is not a regular file fails at once.
+ */
+int dmasim__ystream_open_fast_string(struct ystream **out, const char *text,
+				     size_t len, const char *file,
+				     struct dmasim_error *err);
+int dmasim__ystream_open_fast_file(struct ystream **out, const char *path,
+				   struct dmasim_error *err);
 /* The context the reader must report its own errors to. */
 const struct yctx *dmasim__ystream_ctx(const struct ystream *s);
 /* The next event; its text stays valid until the next call.  The first

@@ -1,8 +1,11 @@
 /* dmasim tests -- the YAML loader: formats, errors and robustness. */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "load/topo_load.h"
@@ -455,6 +458,572 @@ START_TEST(test_load_bar_width_follows_bus_address)
 }
 END_TEST
 
+/* ---- the fast scanner against libyaml (src/load/yfast.c) ------------- */
+
+/* The events of a stream, with their text. */
+struct evlog {
+	struct yval *ev;
+	size_t *off;
+	size_t n, cap;
+	char *text;
+	size_t ntext, cap_text;
+};
+
+static void evlog_add(struct evlog *l, const struct yval *ev)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 256;
+		l->ev = realloc(l->ev, l->cap * sizeof(*l->ev));
+		l->off = realloc(l->off, l->cap * sizeof(*l->off));
+		ck_assert(l->ev && l->off);
+	}
+	while (l->cap_text - l->ntext < ev->len + 1) {
+		l->cap_text = l->cap_text ? 2 * l->cap_text : 4096;
+		l->text = realloc(l->text, l->cap_text);
+		ck_assert_ptr_nonnull(l->text);
+	}
+	l->ev[l->n] = *ev;
+	l->off[l->n] = l->ntext;
+	if (ev->s)
+		memcpy(l->text + l->ntext, ev->s, ev->len);
+	l->text[l->ntext + ev->len] = '\0';
+	l->ntext += ev->len + 1;
+	l->n++;
+}
+
+static void evlog_free(struct evlog *l)
+{
+	free(l->ev);
+	free(l->off);
+	free(l->text);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Read every event of @text with the fast scanner or libyaml; the status
+ * of the whole stream (its close included). */
+static int read_events(const char *text, size_t len, bool fast, struct evlog *l)
+{
+	struct dmasim_error err;
+	struct ystream *s;
+	struct yval ev;
+	int rc;
+
+	dmasim_error_init(&err);
+	l->n = l->ntext = 0;
+	rc = fast ? dmasim__ystream_open_fast_string(&s, text, len, "m.yaml", &err)
+		  : dmasim__ystream_open_string(&s, text, len, "m.yaml", &err);
+	if (rc)
+		return rc;
+	for (;;) {
+		if ((rc = dmasim__ystream_next(s, &ev)) || ev.kind == YK_NONE)
+			break;
+		evlog_add(l, &ev);
+	}
+	return dmasim__ystream_close(s, rc);
+}
+
+/* Every field of the model, as text (pointers as indexes). */
+static char *dump_topo(const struct dmasim_topo *t)
+{
+	const struct dmasim_machine *m = dmasim_topo_machine(t);
+	char *buf = NULL;
+	size_t size = 0, i, j;
+	FILE *f = open_memstream(&buf, &size);
+
+#define POS(p) (p).line, (p).column
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "machine '%s' file '%s' arch %d cpu %d/%u/%d depth %u groups %u msi %llx+%llx\n",
+		m->name ? m->name : "(null)", m->file ? m->file : "(null)", m->arch,
+		m->cpu_vendor, m->cpu_family, m->has_cpu, m->max_depth, m->niommu_groups,
+		(unsigned long long)m->msi.base, (unsigned long long)m->msi.size);
+	for (i = 0; i < m->nram; i++)
+		fprintf(f, "ram %llx+%llx\n", (unsigned long long)m->ram[i].base,
+			(unsigned long long)m->ram[i].size);
+	for (i = 0; i < m->niommus; i++) {
+		const struct dmasim_iommu *u = &m->iommus[i];
+
+		fprintf(f, "iommu %u '%s' %d bits %u dom %d at %u:%u\n", u->id, u->name,
+			u->type, u->address_bits, u->default_domain, POS(u->pos));
+		for (j = 0; j < u->nreserved; j++)
+			fprintf(f, " resv %llx+%llx\n", (unsigned long long)u->reserved[j].base,
+				(unsigned long long)u->reserved[j].size);
+	}
+	for (i = 0; i < m->nhost_bridges; i++) {
+		const struct dmasim_host_bridge *h = &m->host_bridges[i];
+
+		fprintf(f, "hb %u '%s' seg %u buses %u-%u iommu %d rc %d dr %d at %u:%u\n",
+			h->id, h->name, h->segment, h->bus_first, h->bus_last,
+			h->iommu ? (int)h->iommu->id : -1, h->rc_p2p, h->has_dma_ranges,
+			POS(h->pos));
+		for (j = 0; j < h->nwindows; j++)
+			fprintf(f, " win %d %llx %llx %llx at %u:%u\n", h->windows[j].kind,
+				(unsigned long long)h->windows[j].cpu,
+				(unsigned long long)h->windows[j].bus,
+				(unsigned long long)h->windows[j].size, POS(h->windows[j].pos));
+		for (j = 0; j < h->ndma_ranges; j++)
+			fprintf(f, " dr %llx %llx %llx at %u:%u\n",
+				(unsigned long long)h->dma_ranges[j].bus,
+				(unsigned long long)h->dma_ranges[j].cpu,
+				(unsigned long long)h->dma_ranges[j].size,
+				POS(h->dma_ranges[j].pos));
+		for (j = 0; j < h->ndevices; j++)
+			fprintf(f, " dev %u\n", h->devices[j]->id);
+	}
+	for (i = 0; i < m->ndevices; i++) {
+		const struct dmasim_device *d = &m->devices[i];
+
+		fprintf(f, "dev %u '%s' %s %u/%u/%u type %d %x:%x acs %d %x %x %x %d"
+			" sec %u sub %u mask %u lim %llx dom %d grp %u hb %u parent %d"
+			" depth %u end %u at %u:%u\n",
+			d->id, d->name ? d->name : "(null)", d->bdf, d->segment, d->bus,
+			d->devfn, d->type, d->vendor, d->device_id, d->has_acs, d->acs_cap,
+			d->acs_ctrl, d->acs_egress, d->has_acs_egress, d->secondary,
+			d->subordinate, d->dma_mask_bits,
+			(unsigned long long)d->bus_dma_limit, d->domain, d->iommu_group,
+			d->hb->id, d->parent ? (int)d->parent->id : -1, d->depth,
+			d->subtree_end, POS(d->pos));
+		for (j = 0; j < DMASIM_WIN_KIND_COUNT; j++)
+			fprintf(f, " win %d %d %llx-%llx at %u:%u\n", d->windows[j].present,
+				d->windows[j].derived,
+				(unsigned long long)d->windows[j].base,
+				(unsigned long long)d->windows[j].limit, POS(d->windows[j].pos));
+		for (j = 0; j < d->nbars; j++)
+			fprintf(f, " bar %u %llx %llx %llx pref %d bits %u p2p %d at %u:%u\n",
+				d->bars[j].index, (unsigned long long)d->bars[j].cpu,
+				(unsigned long long)d->bars[j].bus,
+				(unsigned long long)d->bars[j].size, d->bars[j].pref,
+				d->bars[j].bits, d->bars[j].p2pmem, POS(d->bars[j].pos));
+		for (j = 0; j < d->nchildren; j++)
+			fprintf(f, " child %u\n", d->children[j]->id);
+	}
+#undef POS
+	fclose(f);
+	return buf;
+}
+
+struct diffstats {
+	unsigned texts, fast_events, fast_loads, loads_ok;
+};
+
+/*
+ * The fast scanner and libyaml agree on @text: when the fast stream reads
+ * it all, libyaml's gives the same events (kinds, text, marks, ends too);
+ * and the default load (fast, then libyaml) gives what libyaml's alone
+ * does: the same error at the same position, or the same model.
+ */
+static void check_same(const char *text, size_t len, const char *what,
+		       struct diffstats *st, struct evlog *a, struct evlog *b)
+{
+	struct dmasim_topo *t1 = NULL, *t2 = NULL;
+	struct dmasim_error e1, e2;
+	int rc1, rc2;
+	bool fast;
+	size_t i;
+
+	st->texts++;
+	if (read_events(text, len, true, a) == DMASIM_OK) {
+		st->fast_events++;
+		ck_assert_msg(read_events(text, len, false, b) == DMASIM_OK,
+			      "%s: the fast scanner read it all, libyaml fails", what);
+		ck_assert_msg(a->n == b->n, "%s: %zu fast events, %zu from libyaml", what,
+			      a->n, b->n);
+		for (i = 0; i < a->n; i++) {
+			const struct yval *x = &a->ev[i], *y = &b->ev[i];
+
+			ck_assert_msg(x->kind == y->kind && x->len == y->len &&
+				      memcmp(a->text + a->off[i], b->text + b->off[i], x->len) == 0 &&
+				      x->pos.line == y->pos.line && x->pos.column == y->pos.column,
+				      "%s: event %zu: fast %d '%s' at %u:%u, libyaml %d '%s' at %u:%u",
+				      what, i, x->kind, a->text + a->off[i], x->pos.line,
+				      x->pos.column, y->kind, b->text + b->off[i], y->pos.line,
+				      y->pos.column);
+		}
+	}
+	dmasim_error_init(&e1);
+	dmasim_error_init(&e2);
+	rc1 = dmasim__topo_load_string_how(text, len, "m.yaml", DMASIM__YAML_AUTO, &t1, &e1, &fast);
+	rc2 = dmasim__topo_load_string_how(text, len, "m.yaml", DMASIM__YAML_LIBYAML, &t2, &e2, NULL);
+	st->fast_loads += fast;
+	ck_assert_msg(rc1 == rc2, "%s: status %d (fast %d), libyaml's %d: %s", what, rc1,
+		      fast, rc2, rc1 ? e1.msg : e2.msg);
+	if (rc1) {
+		ck_assert_msg(e1.code == e2.code && e1.line == e2.line &&
+			      e1.column == e2.column && e1.ctx_line == e2.ctx_line &&
+			      e1.ctx_column == e2.ctx_column && strcmp(e1.file, e2.file) == 0 &&
+			      strcmp(e1.msg, e2.msg) == 0 && strcmp(e1.ctx, e2.ctx) == 0,
+			      "%s: error %u:%u %s, libyaml's %u:%u %s", what, e1.line,
+			      e1.column, e1.msg, e2.line, e2.column, e2.msg);
+		ck_assert(!fast);
+	} else {
+		char *d1 = dump_topo(t1), *d2 = dump_topo(t2);
+
+		st->loads_ok++;
+		ck_assert_msg(strcmp(d1, d2) == 0, "%s: the models differ", what);
+		free(d1);
+		free(d2);
+	}
+	dmasim_topo_destroy(t1);
+	dmasim_topo_destroy(t2);
+}
+
+/* Every *.yaml under @dir (recursively), appended to *paths. */
+static void find_yaml(const char *dir, char ***paths, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	ck_assert_msg(d != NULL, "no %s", dir);
+	while ((e = readdir(d)) != NULL) {
+		char path[2048];
+		struct stat st;
+		size_t len = strlen(e->d_name);
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			find_yaml(path, paths, n);
+		} else if (len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0) {
+			*paths = realloc(*paths, (*n + 1) * sizeof(**paths));
+			ck_assert_ptr_nonnull(*paths);
+			(*paths)[(*n)++] = strdup(path);
+		}
+	}
+	closedir(d);
+}
+
+static size_t corpus(char ***paths)
+{
+	size_t n = 0;
+
+	*paths = NULL;
+	find_yaml(DMASIM_TOPOLOGIES, paths, &n);
+	find_yaml(DMASIM_TEST_DATA, paths, &n);
+	return n;
+}
+
+static void free_corpus(char **paths, size_t n)
+{
+	while (n)
+		free(paths[--n]);
+	free(paths);
+}
+
+/* Small documents at the edges of the subset (ends of blocks at the end of
+ * the text, sequences at their mapping's indentation, flow nesting). */
+static const char *const edge_docs[] = {
+	"a: 1",
+	"a: 1\n",
+	"a:\n  b:\n    c: 1\n  ",
+	"a:\n  b:\n    c: 1\n      ",
+	"a:\n  b:\n    c: 1\n# end",
+	"a:\n- x\n- y\nb:\n- - z\n",
+	"a:\n- x\n- y\nb: 2\n",
+	"a:\n- x\n-\n  k: v\n  l:\n  - m\n",
+	"- a\n- b: c\n  d: [e, {f: g}]\n-   h: i\n",
+	"--- # start\n{ a: [b, c], d: { e: f } }  # end\n\n",
+	"[a, b, [c, d], {e: 0c:05.0}]",
+	"  a: 1\n  b: 2\n",
+	"a: 'x y'\nb: \"z: w\"\n'c': d\n",
+	"a: b c  \nd: -1\ne: x:y\nf: a-b#c\n",
+	"key: value\n  more: x\n",
+	"a:\n  - b\n  -c\n",
+	"a: &x 1\nb: *x\n",
+	"a: |\n  text\n",
+	"a: 1\n---\nb: 2\n",
+	"a: 1\n...\n",
+	"{a: 1, b: 2,}",
+	"[a, b, ]",
+	"{a: 1}: b",
+	"a: [b, c]d",
+	"a: 'it''s'\n",
+	"a: \"x\\ty\"\n",
+	"a:\tb\n",
+	"a: b\r\n",
+	NULL
+};
+
+/* splitmix64: a seeded sequence for the mutations. */
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* A random line start of buf[0, len). */
+static size_t line_start(const char *buf, size_t len, uint64_t *s)
+{
+	size_t i = len ? rnd(s) % len : 0;
+
+	while (i > 0 && buf[i - 1] != '\n')
+		i--;
+	return i;
+}
+
+/* 1 to 3 edits of @src: bytes replaced, inserted or deleted, a cut,
+ * indentation changed, lines repeated or removed. */
+static char *mutate(const char *src, size_t len, uint64_t *s, size_t *out)
+{
+	static const char alpha[] = " \n:-#,[]{}'\"&*!|>%@`?\t\r.0aZ_\\x\0\xc3";
+	size_t cap = 2 * len + 64, n = len, k, edits = 1 + rnd(s) % 3;
+	char *b = malloc(cap);
+
+	ck_assert_ptr_nonnull(b);
+	memcpy(b, src, len);
+	for (k = 0; k < edits; k++) {
+		size_t at = n ? rnd(s) % n : 0, ls, le, m;
+		char c = alpha[rnd(s) % (sizeof(alpha) - 1)];
+
+		switch (rnd(s) % 8) {
+		case 0: /* replace a byte */
+			if (n)
+				b[at] = c;
+			break;
+		case 1: /* insert a byte */
+			if (n + 1 >= cap)
+				break;
+			memmove(b + at + 1, b + at, n - at);
+			b[at] = c;
+			n++;
+			break;
+		case 2: /* delete a byte */
+			if (n) {
+				memmove(b + at, b + at + 1, n - at - 1);
+				n--;
+			}
+			break;
+		case 3: /* cut */
+			n = at;
+			break;
+		case 4: /* indent a line more */
+			ls = line_start(b, n, s);
+			m = 1 + rnd(s) % 2;
+			if (n + m >= cap)
+				break;
+			memmove(b + ls + m, b + ls, n - ls);
+			memset(b + ls, ' ', m);
+			n += m;
+			break;
+		case 5: /* indent a line less */
+			ls = line_start(b, n, s);
+			for (m = 0; m < 2 && ls + m < n && b[ls + m] == ' '; m++)
+				;
+			memmove(b + ls, b + ls + m, n - ls - m);
+			n -= m;
+			break;
+		case 6: /* repeat a line */
+			ls = line_start(b, n, s);
+			for (le = ls; le < n && b[le] != '\n'; le++)
+				;
+			if (le < n)
+				le++;
+			if (n + (le - ls) >= cap)
+				break;
+			memmove(b + le + (le - ls), b + le, n - le);
+			memcpy(b + le, b + ls, le - ls);
+			n += le - ls;
+			break;
+		default: /* remove a line */
+			ls = line_start(b, n, s);
+			for (le = ls; le < n && b[le] != '\n'; le++)
+				;
+			if (le < n)
+				le++;
+			memmove(b + ls, b + le, n - le);
+			n -= le - ls;
+			break;
+		}
+	}
+	*out = n;
+	return b;
+}
+
+/* The files themselves: each loads the same with both, and every valid
+ * topology among them takes the fast path (nothing in them is outside the
+ * subset). */
+START_TEST(test_load_fast_scanner_agrees_on_every_file)
+{
+	struct diffstats st = { 0, 0, 0, 0 };
+	struct evlog a = { 0 }, b = { 0 };
+	char **paths, what[2100];
+	size_t n = corpus(&paths), i, len;
+
+	ck_assert_uint_gt(n, 50);
+	for (i = 0; i < n; i++) {
+		char *text = tu_read_file(paths[i], &len);
+		struct dmasim_topo *t1 = NULL, *t2 = NULL;
+		struct dmasim_error e1, e2;
+		int rc1, rc2;
+		bool fast;
+
+		snprintf(what, sizeof(what), "%s", paths[i]);
+		check_same(text, len, what, &st, &a, &b);
+		/* The same through a file (read through the scanner's window). */
+		dmasim_error_init(&e1);
+		dmasim_error_init(&e2);
+		rc1 = dmasim__topo_load_file_how(paths[i], DMASIM__YAML_AUTO, &t1, &e1, &fast);
+		rc2 = dmasim__topo_load_file_how(paths[i], DMASIM__YAML_LIBYAML, &t2, &e2, NULL);
+		ck_assert_msg(rc1 == rc2 && e1.line == e2.line && e1.column == e2.column &&
+			      strcmp(e1.msg, e2.msg) == 0, "%s: file load %d %s, libyaml's %d %s",
+			      what, rc1, e1.msg, rc2, e2.msg);
+		if (rc1 == DMASIM_OK) {
+			char *d1 = dump_topo(t1), *d2 = dump_topo(t2);
+
+			ck_assert_msg(strcmp(d1, d2) == 0, "%s: file models differ", what);
+			ck_assert_msg(fast || strstr(paths[i], "/load/") == NULL,
+				      "%s: a valid file of tests/data/load not read by the fast path",
+				      what);
+			free(d1);
+			free(d2);
+		}
+		dmasim_topo_destroy(t1);
+		dmasim_topo_destroy(t2);
+		free(text);
+	}
+	for (i = 0; edge_docs[i]; i++)
+		check_same(edge_docs[i], strlen(edge_docs[i]), edge_docs[i], &st, &a, &b);
+	/* Most valid files take the fast path. */
+	ck_assert_msg(st.fast_loads * 2 > st.loads_ok, "%u of %u valid loads were fast",
+		      st.fast_loads, st.loads_ok);
+	evlog_free(&a);
+	evlog_free(&b);
+	free_corpus(paths, n);
+}
+END_TEST
+
+/* Thousands of seeded random edits of those files and documents
+ * (DMASIM_TEST_MUTATIONS=N per file, DMASIM_TEST_SEED=S for longer runs). */
+START_TEST(test_load_fast_scanner_agrees_on_mutations)
+{
+	struct diffstats st = { 0, 0, 0, 0 };
+	struct evlog a = { 0 }, b = { 0 };
+	char **paths, what[2200];
+	size_t n = corpus(&paths), i, k, len, mlen;
+	const char *env = getenv("DMASIM_TEST_MUTATIONS"), *senv = getenv("DMASIM_TEST_SEED");
+	unsigned per = env ? (unsigned)atoi(env) : 100;
+	uint64_t base = senv ? strtoull(senv, NULL, 0) << 48 : 0;
+
+	for (i = 0; i < n + 28; i++) {
+		char *text = i < n ? tu_read_file(paths[i], &len) : NULL;
+		const char *src = text;
+
+		if (i >= n) {
+			if (!edge_docs[i - n])
+				break;
+			src = edge_docs[i - n];
+			len = strlen(src);
+		}
+		for (k = 0; k < per; k++) {
+			uint64_t seed = base | (uint64_t)i << 32 | k;
+			char *m = mutate(src, len, &seed, &mlen);
+
+			snprintf(what, sizeof(what), "%s, mutation %zu",
+				 i < n ? paths[i] : "an edge document", k);
+			check_same(m, mlen, what, &st, &a, &b);
+			free(m);
+		}
+		free(text);
+	}
+	fprintf(stderr, "fast scanner: %u mutated texts, %u read to the end by it, "
+		"%u loads: %u fast\n", st.texts, st.fast_events, st.loads_ok, st.fast_loads);
+	ck_assert_uint_gt(st.texts, 10000);
+	/* The comparisons mean something: many mutations stay in the subset,
+	 * and many of those still load. */
+	ck_assert_uint_gt(st.fast_events, st.texts / 10);
+	ck_assert_uint_gt(st.fast_loads, 2 * st.loads_ok / 3);
+	evlog_free(&a);
+	evlog_free(&b);
+	free_corpus(paths, n);
+}
+END_TEST
+
+/* A file larger than the scanner's window (long comments), with a line
+ * longer than it (1 MB of RAM ranges):
+ * read through refills and a grown window, it loads as libyaml reads it. */
+START_TEST(test_load_fast_scanner_reads_large_files)
+{
+	char path[] = "/tmp/dmasim-check-load-XXXXXX";
+	struct dmasim_topo *t1 = NULL, *t2 = NULL;
+	struct dmasim_error e1, e2;
+	char *buf = NULL, *d1, *d2;
+	size_t size = 0, i;
+	bool fast;
+	FILE *f = open_memstream(&buf, &size);
+	int fd;
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "dmasim: 1\narch: x86_64\nram: [");
+	for (i = 0; i < 30000; i++)   /* one line of ~1 MB */
+		fprintf(f, "%s{ base: 0x%llx, size: 4K }", i ? ", " : "",
+			(unsigned long long)i << 20);
+	fprintf(f, "]\nhost_bridges:\n  - name: hb0\n    windows:\n"
+		"      - { kind: mem-pref, cpu: 0x10000000000, size: 64G }\n    devices:\n");
+	for (i = 0; i < 256; i++)
+		fprintf(f, "      - bdf: 00:%02zx.%zu\n        type: endpoint\n"
+			"        # %0*d\n"
+			"        bars:\n          - { index: 0, base: 0x%llx, size: 1M, pref: true }\n",
+			i / 8, i % 8, (int)(i * 37 % 4000), 0, 0x10000000000ull + ((unsigned long long)i << 20));
+	fclose(f);
+	ck_assert_uint_gt(size, 1u << 20);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, buf, size), (ssize_t)size);
+	close(fd);
+	dmasim_error_init(&e1);
+	dmasim_error_init(&e2);
+	ck_assert_int_eq(dmasim__topo_load_file_how(path, DMASIM__YAML_FAST, &t1, &e1, &fast), 0);
+	ck_assert(fast);
+	ck_assert_int_eq(dmasim__topo_load_file_how(path, DMASIM__YAML_LIBYAML, &t2, &e2, NULL), 0);
+	d1 = dump_topo(t1);
+	d2 = dump_topo(t2);
+	ck_assert_str_eq(d1, d2);
+	ck_assert_uint_eq(dmasim_topo_machine(t1)->ndevices, 256);
+	free(d1);
+	free(d2);
+	dmasim_topo_destroy(t1);
+	dmasim_topo_destroy(t2);
+	unlink(path);
+	free(buf);
+}
+END_TEST
+
+/* Outside the subset the fast path gives up and libyaml decides: an
+ * anchor, a block scalar, an error the scanner would not see. */
+START_TEST(test_load_fast_scanner_gives_up_outside_its_subset)
+{
+	static const char *const outside[] = {
+		"dmasim: &v 1\narch: x86_64\nhost_bridges: [ { name: hb0 } ]\n",
+		"dmasim: 1\narch: x86_64\nname: |\n  text\nhost_bridges: [ { name: hb0 } ]\n",
+		"dmasim: 1\narch: x86_64\nhost_bridges: [ { name: \"h\\x62\" } ]\n",
+		"dmasim: 1\narch: x86_64\nhost_bridges:\n\t- { name: hb0 }\n",
+		"dmasim: 1\r\narch: x86_64\r\nhost_bridges: [ { name: hb0 } ]\r\n",
+		"dmasim: 1\narch: x86_64\nhost_bridges: [ { name: hb0 } ]\n---\n",
+		NULL
+	};
+	size_t i;
+
+	ck_assert_ptr_nonnull(tu_load("dmasim: 1\narch: x86_64\nhost_bridges: [ { name: hb0 } ]\n"));
+	for (i = 0; outside[i]; i++) {
+		struct dmasim_topo *t = NULL;
+		struct dmasim_error err;
+		bool fast = true;
+
+		dmasim_error_init(&err);
+		ck_assert_int_eq(dmasim__topo_load_string_how(outside[i], strlen(outside[i]), "o.yaml",
+							      DMASIM__YAML_FAST, &t, &err, &fast),
+				 DMASIM_ESYNTAX);
+		ck_assert_str_eq(err.msg, "outside the fast YAML subset");
+		ck_assert(!fast);
+		ck_assert_ptr_null(t);
+	}
+}
+END_TEST
+
 static Suite *load_suite(void)
 {
 	Suite *s = suite_create("load");
@@ -478,6 +1047,13 @@ static Suite *load_suite(void)
 	tc = tcase_create("Robustness");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_load_survives_truncation_at_every_byte);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("FastScanner");
+	tcase_set_timeout(tc, 280);
+	tcase_add_test(tc, test_load_fast_scanner_gives_up_outside_its_subset);
+	tcase_add_test(tc, test_load_fast_scanner_reads_large_files);
+	tcase_add_test(tc, test_load_fast_scanner_agrees_on_every_file);
+	tcase_add_test(tc, test_load_fast_scanner_agrees_on_mutations);
 	suite_add_tcase(s, tc);
 	return s;
 }
