@@ -49,29 +49,6 @@ dmasim__dec_lookup(const struct dmasim__decode_index *idx, size_t slot,
 	return ival_find(idx->ents + l->first, l->n, sizeof(*idx->ents), a);
 }
 
-const struct dmasim__bar_ent *
-dmasim__bar_lookup(const struct dmasim__decode_index *idx, uint64_t a)
-{
-	const uint64_t *top = idx->bar_top, *k;
-	size_t n = idx->ntop, base = 0, i, end;
-
-	if (!n || a < top[0])
-		return NULL;
-	/* branch-free: the last line whose first key is <= a */
-	while (n > 1) {
-		size_t half = n / 2;
-		base = top[base + half] <= a ? base + half : base;
-		n -= half;
-	}
-	/* then the last key <= a in that line */
-	k = idx->bar_key;
-	end = base * 8 + 8 < idx->nbars ? base * 8 + 8 : idx->nbars;
-	for (i = base * 8 + 1; i < end && k[i] <= a; i++)
-		;
-	i--;
-	return a <= idx->bars[i].hi ? &idx->bars[i] : NULL;
-}
-
 const struct dmasim__cpu_ent *
 dmasim__cpu_lookup(const struct dmasim__decode_index *idx, uint64_t a)
 {
@@ -298,45 +275,177 @@ static int build_dsp_index(struct dmasim__decode_index *idx,
 	return 0;
 }
 
-static int cmp_bar_ent(const void *a, const void *b)
+/* Routing records: one node per device that is not an endpoint (or has
+ * children), in device order; up_node[d] is the node of d's parent. */
+static int build_nodes(struct dmasim__decode_index *idx,
+		       const struct dmasim_topo *t)
 {
-	const struct dmasim__bar_ent *x = a, *y = b;
+	uint32_t *node_of;
+	size_t i, n = 0;
+	int k;
 
+	idx->up_node = xcalloc(idx, t->ndevs, sizeof(*idx->up_node));
+	node_of = calloc(t->ndevs ? t->ndevs : 1, sizeof(*node_of));
+	if (!idx->up_node || !node_of) {
+		free(node_of);
+		return -1;
+	}
+	for (i = 0; i < t->ndevs; i++) {
+		const struct dmasim_device *d = &t->devs[i];
+
+		node_of[i] = DMASIM__NO_NODE;
+		if (d->type != DMASIM_DEV_ENDPOINT || d->nchildren)
+			node_of[i] = (uint32_t)n++;
+	}
+	idx->nnodes = n;
+	idx->bytes += (n ? n : 1) * sizeof(*idx->nodes);
+	idx->nodes = aligned_alloc(64, (n ? n : 1) * sizeof(*idx->nodes));
+	if (!idx->nodes) {
+		free(node_of);
+		return -1;
+	}
+	for (i = 0; i < t->ndevs; i++) {
+		const struct dmasim_device *d = &t->devs[i];
+		uint32_t up = d->parent ? node_of[d->parent->id] : DMASIM__NO_NODE;
+		struct dmasim__node *nd;
+		unsigned ctrl = d->has_acs ? d->acs_ctrl : 0;
+		const struct dmasim__dec_list *l;
+
+		idx->up_node[i] = up;
+		if (node_of[i] == DMASIM__NO_NODE)
+			continue;
+		nd = &idx->nodes[node_of[i]];
+		memset(nd, 0, sizeof(*nd));
+		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++) {
+			nd->wlo[k] = d->windows[k].present ? d->windows[k].base : 1;
+			nd->whi[k] = d->windows[k].present ? d->windows[k].limit : 0;
+		}
+		/* child list i is sorted by base and disjoint */
+		l = &idx->lists[i];
+		nd->clo = 1;
+		nd->chi = 0;
+		if (l->n) {
+			size_t j;
+
+			nd->clo = idx->ents[l->first].lo;
+			for (j = 0; j < l->n; j++)
+				if (idx->ents[l->first + j].hi > nd->chi)
+					nd->chi = idx->ents[l->first + j].hi;
+		}
+		nd->dev = (uint32_t)i;
+		nd->parent = up;
+		nd->egress = d->acs_egress;
+		nd->type = (uint8_t)d->type;
+		nd->flags = (uint8_t)((ctrl & DMASIM_ACS_RR ? DMASIM__N_RR : 0) |
+				      (ctrl & DMASIM_ACS_UF ? DMASIM__N_UF : 0) |
+				      (ctrl & DMASIM_ACS_EC ? DMASIM__N_EC : 0) |
+				      (d->has_acs_egress ? DMASIM__N_EGRESS : 0));
+		nd->depth = (uint8_t)d->depth;
+	}
+	free(node_of);
+	return 0;
+}
+
+struct bar_sort {
+	uint64_t lo;
+	uint32_t hb, i;  /* host bridge, index in bents */
+};
+
+static int cmp_bar_sort(const void *a, const void *b)
+{
+	const struct bar_sort *x = a, *y = b;
+
+	if (x->hb != y->hb)
+		return x->hb < y->hb ? -1 : 1;
 	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
-static int build_bar_map(struct dmasim__decode_index *idx,
-			 const struct dmasim_topo *topo)
+static size_t lines_of(size_t n)
 {
-	size_t i, b, n = 0;
+	return (n + 7) / 8;
+}
 
-	size_t nkey = (topo->nbars + 8) & ~(size_t)7;
+/* Per host bridge, its BARs by bus address in a static search tree. */
+static int build_bar_trees(struct dmasim__decode_index *idx,
+			   const struct dmasim_topo *t)
+{
+	struct dmasim__bar_ent *tmp;
+	struct bar_sort *srt;
+	size_t i, b, n = 0, nkeys = 0, h;
 
-	idx->bars = malloc((topo->nbars + 1) * sizeof(*idx->bars));
-	idx->bar_key = aligned_alloc(64, nkey * sizeof(*idx->bar_key));
-	idx->bar_top = malloc((nkey / 8 + 1) * sizeof(*idx->bar_top));
-	if (!idx->bars || !idx->bar_key || !idx->bar_top)
-		return -1;
-	for (i = 0; i < topo->ndevs; i++) {
-		const struct dmasim_device *d = &topo->devs[i];
-		for (b = 0; b < d->nbars; b++) {
-			struct dmasim__bar_ent *e = &idx->bars[n++];
-			e->lo = d->bars[b].cpu;
-			e->hi = d->bars[b].cpu + (d->bars[b].size - 1);
-			e->bar = &d->bars[b];
-			e->dev = d;
-			e->hb = d->hb;
+	idx->trees = xcalloc(idx, t->nhbs, sizeof(*idx->trees));
+	tmp = malloc((t->nbars ? t->nbars : 1) * sizeof(*tmp));
+	srt = malloc((t->nbars ? t->nbars : 1) * sizeof(*srt));
+	idx->bents = xcalloc(idx, t->nbars, sizeof(*idx->bents));
+	if (!idx->trees || !tmp || !srt || !idx->bents)
+		goto fail;
+	for (i = 0; i < t->ndevs; i++) {
+		const struct dmasim_device *d = &t->devs[i];
+
+		for (b = 0; b < d->nbars; b++, n++) {
+			tmp[n].hi = d->bars[b].bus + (d->bars[b].size - 1);
+			tmp[n].cpu = d->bars[b].cpu;
+			tmp[n].bar = (uint32_t)(&d->bars[b] - t->bars);
+			tmp[n].dev = (uint32_t)i;
+			tmp[n].node = idx->up_node[i];
+			tmp[n].pad = 0;
+			srt[n].lo = d->bars[b].bus;
+			srt[n].hb = d->hb->id;
+			srt[n].i = (uint32_t)n;
 		}
 	}
-	qsort(idx->bars, n, sizeof(*idx->bars), cmp_bar_ent);
+	qsort(srt, n, sizeof(*srt), cmp_bar_sort);
 	for (i = 0; i < n; i++)
-		idx->bar_key[i] = idx->bars[i].lo;
-	for (i = 0; i < n; i += 8)
-		idx->bar_top[i / 8] = idx->bar_key[i];
-	idx->ntop = (n + 7) / 8;
+		idx->bents[i] = tmp[srt[i].i];
 	idx->nbars = n;
-	idx->bytes += (n + 1) * (sizeof(*idx->bars) + sizeof(*idx->bar_key));
+	/* Tree shapes and key offsets. */
+	for (h = 0, i = 0; h < t->nhbs; h++) {
+		struct dmasim__bar_tree *tr = &idx->trees[h];
+		size_t len;
+
+		tr->first = (uint32_t)i;
+		while (i < n && srt[i].hb == h)
+			i++;
+		tr->n = (uint32_t)(i - tr->first);
+		if (!tr->n)
+			continue;
+		len = tr->n;
+		for (;;) {
+			if (tr->nlev == DMASIM__TREE_MAXLEV)
+				goto fail;
+			tr->off[tr->nlev] = (uint32_t)nkeys;
+			tr->len[tr->nlev] = (uint32_t)len;
+			tr->nlev++;
+			nkeys += lines_of(len) * 8;
+			if (len <= 8)
+				break;
+			len = lines_of(len);
+		}
+	}
+	idx->bytes += (nkeys ? nkeys : 8) * sizeof(*idx->tkeys);
+	idx->tkeys = aligned_alloc(64, (nkeys ? nkeys : 8) * sizeof(*idx->tkeys));
+	if (!idx->tkeys)
+		goto fail;
+	for (i = 0; i < nkeys; i++)
+		idx->tkeys[i] = UINT64_MAX;
+	for (h = 0; h < t->nhbs; h++) {
+		const struct dmasim__bar_tree *tr = &idx->trees[h];
+		uint32_t L;
+
+		for (i = 0; i < tr->n; i++)
+			idx->tkeys[tr->off[0] + i] = srt[tr->first + i].lo;
+		for (L = 1; L < tr->nlev; L++)
+			for (i = 0; i < tr->len[L]; i++)
+				idx->tkeys[tr->off[L] + i] =
+					idx->tkeys[tr->off[L - 1] + i * 8];
+	}
+	free(tmp);
+	free(srt);
 	return 0;
+fail:
+	free(tmp);
+	free(srt);
+	return -1;
 }
 
 int dmasim__decode_index_build(struct dmasim_topo *topo, struct dmasim_error *err)
@@ -350,9 +459,12 @@ int dmasim__decode_index_build(struct dmasim_topo *topo, struct dmasim_error *er
 	idx->bytes = sizeof(*idx);
 	idx->ndevs = topo->ndevs;
 	idx->nhbs = topo->nhbs;
+	idx->devs = topo->devs;
+	idx->hbs = topo->hbs;
+	idx->bar0 = topo->bars;
 	if (build_child_lists(idx, topo) || build_memory_map(idx, topo) ||
 	    build_inbound(idx, topo) || build_dsp_index(idx, topo) ||
-	    build_bar_map(idx, topo)) {
+	    build_nodes(idx, topo) || build_bar_trees(idx, topo)) {
 		dmasim__decode_index_destroy(idx);
 		goto nomem;
 	}
@@ -375,8 +487,10 @@ void dmasim__decode_index_destroy(struct dmasim__decode_index *idx)
 	free(idx->in);
 	free(idx->in_list);
 	free(idx->dsp_index);
-	free(idx->bars);
-	free(idx->bar_key);
-	free(idx->bar_top);
+	free(idx->trees);
+	free(idx->tkeys);
+	free(idx->bents);
+	free(idx->nodes);
+	free(idx->up_node);
 	free(idx);
 }

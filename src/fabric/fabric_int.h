@@ -33,12 +33,50 @@ struct dmasim__dec_ent {
 	const struct dmasim_bar *bar;      /* NULL: a window of @dev */
 };
 
-/* A BAR in the flat CPU-address map. */
+/* A bridge's routing record, one cache line: what the upward walk and the
+ * descent read at a port, so that a route never reads a struct
+ * dmasim_device on its common path. */
+#define DMASIM__NO_NODE UINT32_MAX
+#define DMASIM__N_RR     0x01u /* has ACS and RR in its control */
+#define DMASIM__N_UF     0x02u /* has ACS and UF in its control */
+#define DMASIM__N_EC     0x04u /* has ACS and EC in its control */
+#define DMASIM__N_EGRESS 0x08u /* an egress control vector was given */
+struct dmasim__node {
+	uint64_t wlo[DMASIM_WIN_KIND_COUNT]; /* own windows, bus addresses, */
+	uint64_t whi[DMASIM_WIN_KIND_COUNT]; /* inclusive; absent: lo 1, hi 0 */
+	uint64_t clo, chi;   /* hull of its child list; empty: lo 1, hi 0 */
+	uint32_t dev;        /* device id */
+	uint32_t parent;     /* node of the parent; DMASIM__NO_NODE: root bus */
+	uint32_t egress;     /* ACS egress control vector */
+	uint8_t type;        /* enum dmasim_dev_type */
+	uint8_t flags;       /* DMASIM__N_* */
+	uint8_t depth;       /* the device's depth (root bus: 0) */
+	uint8_t pad;
+};
+
+/* A BAR in its host bridge's bus-address map (the key, its base, is in
+ * the search tree's level 0). */
 struct dmasim__bar_ent {
-	uint64_t lo, hi;                   /* inclusive, CPU addresses */
-	const struct dmasim_bar *bar;
-	const struct dmasim_device *dev;
-	const struct dmasim_host_bridge *hb; /* dev->hb, without reading dev */
+	uint64_t hi;         /* inclusive, bus address */
+	uint64_t cpu;        /* the BAR's CPU address */
+	uint32_t bar;        /* index in the topology's BAR array */
+	uint32_t dev;        /* device id */
+	uint32_t node;       /* the bus it sits on: node of its device's
+			      * parent, DMASIM__NO_NODE on the root bus */
+	uint32_t pad;
+};
+
+/* A static search tree over one host bridge's BAR bases: level 0 holds the
+ * sorted keys, level L+1 every 8th key of level L, each level padded to
+ * whole 64-byte lines of 8 keys; the top level is one line.  A lookup
+ * reads one line per level. */
+#define DMASIM__TREE_MAXLEV 12
+struct dmasim__bar_tree {
+	uint32_t first;      /* its first entry in bents */
+	uint32_t n;          /* entries (level 0 keys) */
+	uint32_t nlev;
+	uint32_t off[DMASIM__TREE_MAXLEV]; /* level L's keys: tkeys + off[L] */
+	uint32_t len[DMASIM__TREE_MAXLEV]; /* ... and how many */
 };
 
 /* A slice [first, first + n) of the entry array. */
@@ -83,15 +121,24 @@ struct dmasim__decode_index {
 	struct dmasim__in_ent *in;
 	struct dmasim__dec_list *in_list;
 
-	/* Every BAR of the machine by CPU address (BARs never overlap):
-	 * bar_key[i] = bars[i].lo in 64-byte lines of 8 keys, and bar_top[j]
-	 * = bar_key[8j], small enough to stay cached: a lookup is a search
-	 * in bar_top and a scan of one line of bar_key. */
-	uint64_t *bar_key;
-	uint64_t *bar_top;
-	size_t ntop;
-	struct dmasim__bar_ent *bars;
+	/* Per host bridge h, its BARs by bus address: trees[h] searches
+	 * tkeys (64-byte aligned) and indexes bents. */
+	struct dmasim__bar_tree *trees;
+	uint64_t *tkeys;
+	struct dmasim__bar_ent *bents;
 	size_t nbars;
+
+	/* Routing records of every device that has or may have children
+	 * (every type but endpoint), and per device the node of its parent
+	 * (DMASIM__NO_NODE on a root bus). */
+	struct dmasim__node *nodes;
+	size_t nnodes;
+	uint32_t *up_node;
+
+	/* The model's arrays, to turn ids into pointers. */
+	const struct dmasim_device *devs;
+	const struct dmasim_host_bridge *hbs;
+	const struct dmasim_bar *bar0;
 
 	/* Per device: index among its parent's switch downstream ports
 	 * (UINT32_MAX when it is not a switch downstream port). */
@@ -120,9 +167,35 @@ const struct dmasim__cpu_ent *
 dmasim__hb_window_lookup(const struct dmasim__decode_index *idx,
 			 const struct dmasim_host_bridge *hb, uint64_t a);
 
-/* The BAR whose CPU range holds @a, or NULL.  O(log n), one search. */
-const struct dmasim__bar_ent *
-dmasim__bar_lookup(const struct dmasim__decode_index *idx, uint64_t a);
+/* The BAR of host bridge @hb (its id) whose bus range holds @a, or
+ * NULL.  O(log n): one 64-byte line per tree level. */
+static inline const struct dmasim__bar_ent *
+dmasim__bar_find(const struct dmasim__decode_index *idx, size_t hb,
+		 uint64_t a, uint64_t *lo)
+{
+	const struct dmasim__bar_tree *t = &idx->trees[hb];
+	const struct dmasim__bar_ent *e;
+	size_t pos = 0;
+	int L;
+
+	if (!t->n)
+		return NULL;
+	for (L = (int)t->nlev - 1; L >= 0; L--) {
+		const uint64_t *k = idx->tkeys + t->off[L] + pos * 8;
+		unsigned c = 0, j;
+
+		for (j = 0; j < 8; j++)
+			c += k[j] <= a;
+		if (c == 0)
+			return NULL; /* below the first key (top level only) */
+		pos = pos * 8 + c - 1;
+		if (pos >= t->len[L]) /* a == UINT64_MAX counted the padding */
+			pos = t->len[L] - 1;
+	}
+	e = &idx->bents[t->first + pos];
+	*lo = idx->tkeys[t->off[0] + pos];
+	return a <= e->hi ? e : NULL;
+}
 
 /* Slot of the child list below @dev, or of @hb's root bus. */
 static inline size_t dmasim__slot_dev(const struct dmasim__decode_index *idx,

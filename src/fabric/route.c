@@ -96,36 +96,43 @@ int dmasim_landing_snprintf(char *buf, size_t size,
 struct rctx {
 	const struct dmasim__decode_index *idx;
 	const struct dmasim_machine *m;
-	struct dmasim_route *r;
+	struct dmasim_landing *land;
+	char *why;               /* WHY_SIZE bytes */
+	struct dmasim_hop *hops; /* NULL: not recorded (dmasim_decode_cpu) */
+	size_t nhops;
 	uint64_t size;
 	bool write;
-	bool hops;   /* record the hops (dmasim_decode_cpu does not need them) */
 };
+
+#define WHY_SIZE sizeof(((struct dmasim_route *)0)->why)
 
 static unsigned long long ull(uint64_t v)
 {
 	return (unsigned long long)v;
 }
 
-static void hop(struct rctx *c, enum dmasim_hop_action a,
-		const struct dmasim_device *dev,
-		const struct dmasim_host_bridge *hb, uint64_t addr,
-		uint64_t addr_out)
+/* Record a hop at port @dev or root complex @hb (@hb: the host bridge the
+ * hop is in, also for a port). */
+static inline void hop(struct rctx *c, enum dmasim_hop_action a,
+		       const struct dmasim_device *dev,
+		       const struct dmasim_host_bridge *hb, uint64_t addr,
+		       uint64_t addr_out)
 {
 	struct dmasim_hop *h;
 
-	if (!c->hops || c->r->nhops >= DMASIM_ROUTE_MAX_HOPS)
+	if (!c->hops || c->nhops >= DMASIM_ROUTE_MAX_HOPS)
 		return;
-	h = &c->r->hops[c->r->nhops++];
+	h = &c->hops[c->nhops++];
 	h->action = a;
 	h->dev = dev;
-	h->hb = dev ? dev->hb : hb;
+	h->hb = hb;
 	h->addr = addr;
 	h->addr_out = addr_out;
 }
 
-/* The route ends in fault @f at @dev (a port) or @hb (a root complex). */
-__attribute__((format(printf, 6, 7)))
+/* The route ends in fault @f at @dev (a port) or @hb (a root complex).
+ * The only place that formats text: a route that lands never does. */
+__attribute__((format(printf, 6, 7), noinline, cold))
 static void fault(struct rctx *c, enum dmasim_fault f,
 		  const struct dmasim_device *dev,
 		  const struct dmasim_host_bridge *hb, uint64_t addr,
@@ -133,15 +140,15 @@ static void fault(struct rctx *c, enum dmasim_fault f,
 {
 	va_list ap;
 
-	hop(c, DMASIM_HOP_FAULT, dev, hb, addr, addr);
-	c->r->land.kind = DMASIM_LAND_FAULT;
-	c->r->land.fault = f;
+	hop(c, DMASIM_HOP_FAULT, dev, dev ? dev->hb : hb, addr, addr);
+	c->land->kind = DMASIM_LAND_FAULT;
+	c->land->fault = f;
 	va_start(ap, fmt);
-	vsnprintf(c->r->why, sizeof(c->r->why), fmt, ap);
+	vsnprintf(c->why, WHY_SIZE, fmt, ap);
 	va_end(ap);
 }
 
-static uint64_t last_of(struct rctx *c, uint64_t a)
+static uint64_t last_of(const struct rctx *c, uint64_t a)
 {
 	return a + c->size - 1;
 }
@@ -151,11 +158,16 @@ static const char *what(const struct rctx *c)
 	return c->write ? "write" : "read";
 }
 
-/* Rule 6: from the bus of slot @slot (below @owner, or the root bus of
- * @hb), pass @bus down through child windows until a BAR claims it. */
-static void descend(struct rctx *c, size_t slot,
-		    const struct dmasim_device *owner,
-		    const struct dmasim_host_bridge *hb, uint64_t bus)
+/* Rule 6, step by step: from the bus of slot @slot (below @owner, or the
+ * root bus of @hb), pass @bus down through child windows until a BAR
+ * claims it.  @tree is the host bridge of that bus.  Taken when the BAR
+ * map does not settle the descent (no BAR holds the address, or the
+ * request straddles its end), and it words those faults. */
+__attribute__((noinline))
+static void descend_slow(struct rctx *c, size_t slot,
+			 const struct dmasim_device *owner,
+			 const struct dmasim_host_bridge *hb,
+			 const struct dmasim_host_bridge *tree, uint64_t bus)
 {
 	uint64_t last = last_of(c, bus);
 	unsigned depth;
@@ -183,9 +195,9 @@ static void descend(struct rctx *c, size_t slot,
 			return;
 		}
 		if (e->bar) {
-			struct dmasim_landing *l = &c->r->land;
+			struct dmasim_landing *l = c->land;
 
-			hop(c, DMASIM_HOP_BAR, e->dev, NULL, bus, bus);
+			hop(c, DMASIM_HOP_BAR, e->dev, tree, bus, bus);
 			l->kind = DMASIM_LAND_BAR;
 			l->dev = e->dev;
 			l->bar = e->bar;
@@ -194,35 +206,92 @@ static void descend(struct rctx *c, size_t slot,
 			l->has_cpu = true;
 			return;
 		}
-		hop(c, DMASIM_HOP_DOWN, e->dev, NULL, bus, bus);
+		hop(c, DMASIM_HOP_DOWN, e->dev, tree, bus, bus);
 		owner = e->dev;
+		hb = NULL;
 		slot = dmasim__slot_dev(c->idx, e->dev);
 	}
 }
 
 /*
- * Rule 6 in one step, for dmasim_decode_cpu (no hops): the flat BAR map
- * names the BAR that the descent from host bridge @t would reach (every
- * BAR lies inside all its ancestors' windows and siblings never overlap:
- * checked at load).  Only when the request fits in that BAR; anything
- * else (no BAR, a straddle) takes the step-by-step descent, which words
- * the fault.
+ * Rule 6 from the bus below node @on (DMASIM__NO_NODE: the root bus of
+ * @tree).  The BAR map of @tree names the BAR that the step-by-step
+ * descent would reach: every BAR lies inside its parent's window of the
+ * right kind, so inside all its ancestors' windows, and nothing on one bus
+ * overlaps (both checked at load).  So when a BAR holds the whole request,
+ * the descent passes exactly the BAR's ancestors below @on: they are read
+ * from the compact nodes, deepest first, and their `down` hops written in
+ * place.  Anything else (no BAR, a straddle, a BAR not below @on) takes
+ * the step-by-step descent, which words the fault.
  */
-static bool descend_flat(struct rctx *c, const struct dmasim_host_bridge *t,
-			 uint64_t cpu)
+static void descend(struct rctx *c, uint32_t on,
+		    const struct dmasim_host_bridge *tree, uint64_t bus)
 {
-	const struct dmasim__bar_ent *e = dmasim__bar_lookup(c->idx, cpu);
-	struct dmasim_landing *l = &c->r->land;
+	const struct dmasim__decode_index *idx = c->idx;
+	const struct dmasim__bar_ent *e;
+	struct dmasim_landing *l = c->land;
+	uint64_t lo = 0;
 
-	if (!e || e->hb != t || last_of(c, cpu) > e->hi)
-		return false;
-	l->kind = DMASIM_LAND_BAR;
-	l->dev = e->dev;
-	l->bar = e->bar;
-	l->offset = cpu - e->lo;
-	l->cpu = cpu;
-	l->has_cpu = true;
-	return true;
+	e = dmasim__bar_find(idx, tree->id, bus, &lo);
+	if (e && last_of(c, bus) <= e->hi) {
+		uint32_t nd = e->node;
+
+		if (c->hops || on != DMASIM__NO_NODE) {
+			size_t k, i, base = c->nhops;
+
+			/* k: the `down` hops, one per ancestor below @on */
+			if (nd == on) {
+				k = 0;
+			} else if (nd == DMASIM__NO_NODE) {
+				goto slow;
+			} else {
+				unsigned dd = idx->nodes[nd].depth;
+
+				if (on == DMASIM__NO_NODE) {
+					k = dd + 1;
+				} else {
+					unsigned od = idx->nodes[on].depth;
+
+					if (dd <= od)
+						goto slow;
+					k = dd - od;
+				}
+			}
+			if (c->hops && base + k + 1 > DMASIM_ROUTE_MAX_HOPS)
+				goto slow;
+			for (i = k; i > 0; i--) {
+				const struct dmasim__node *n = &idx->nodes[nd];
+
+				if (c->hops) {
+					struct dmasim_hop *h = &c->hops[base + i - 1];
+
+					h->action = DMASIM_HOP_DOWN;
+					h->dev = idx->devs + n->dev;
+					h->hb = tree;
+					h->addr = bus;
+					h->addr_out = bus;
+				}
+				nd = n->parent;
+			}
+			if (nd != on)
+				goto slow;
+			c->nhops = base + k;
+			hop(c, DMASIM_HOP_BAR, idx->devs + e->dev, tree, bus, bus);
+		}
+		l->kind = DMASIM_LAND_BAR;
+		l->dev = idx->devs + e->dev;
+		l->bar = idx->bar0 + e->bar;
+		l->offset = bus - lo;
+		l->cpu = e->cpu + l->offset;
+		l->has_cpu = true;
+		return;
+	}
+slow:
+	if (on == DMASIM__NO_NODE)
+		descend_slow(c, dmasim__slot_hb(idx, tree), NULL, tree, tree, bus);
+	else
+		descend_slow(c, idx->nodes[on].dev, idx->devs + idx->nodes[on].dev,
+			     NULL, tree, bus);
 }
 
 /* Rule 5: what the CPU physical address @cpu is, from ingress host
@@ -235,8 +304,8 @@ static void land_cpu(struct rctx *c, uint64_t cpu,
 	uint64_t last = last_of(c, cpu), msi_last, bus;
 	bool allowed;
 
-	c->r->land.cpu = cpu;
-	c->r->land.has_cpu = true;
+	c->land->cpu = cpu;
+	c->land->has_cpu = true;
 	if (last < cpu) {
 		fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, NULL, in, cpu,
 		      "the %s at CPU address 0x%llx wraps past the end of the address space",
@@ -267,7 +336,7 @@ static void land_cpu(struct rctx *c, uint64_t cpu,
 	}
 	if (e->kind == DMASIM__CPU_RAM) {
 		hop(c, DMASIM_HOP_RAM, NULL, in, cpu, cpu);
-		c->r->land.kind = DMASIM_LAND_RAM;
+		c->land->kind = DMASIM_LAND_RAM;
 		return;
 	}
 	t = e->hb;
@@ -293,11 +362,7 @@ static void land_cpu(struct rctx *c, uint64_t cpu,
 	}
 	bus = cpu - dmasim_hb_window_offset(e->win);
 	hop(c, DMASIM_HOP_RC_P2P, NULL, t, cpu, bus);
-	/* Routes that record hops keep the level-by-level descent: at 100k
-	 * devices it is faster than the flat search plus the ancestor chain
-	 * (bench/dmasim-bench: 0.94 vs 1.19 us per route). */
-	if (c->hops || !descend_flat(c, t, cpu))
-		descend(c, dmasim__slot_hb(c->idx, t), NULL, t, bus);
+	descend(c, DMASIM__NO_NODE, t, bus);
 }
 
 /* Rule 4: the request from @from reaches its root complex. */
@@ -369,107 +434,73 @@ static void at_root_complex(struct rctx *c, const struct dmasim_device *from,
 	land_cpu(c, cpu, h);
 }
 
-static bool in_own_window(const struct dmasim_device *p, uint64_t a)
+/* A bridge's own windows (node @n) hold @a. */
+static inline bool in_own_window(const struct dmasim__node *n, uint64_t a)
 {
-	int k;
-
-	for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
-		if (p->windows[k].present && a >= p->windows[k].base &&
-		    a <= p->windows[k].limit)
-			return true;
-	return false;
+	return (a >= n->wlo[0] && a <= n->whi[0]) |
+	       (a >= n->wlo[1] && a <= n->whi[1]);
 }
 
-/* ACS Egress Control at downstream port @x: is P2P to sibling @y blocked?
- * With a vector, bit i stands for the i-th switch downstream port below
- * the same upstream port (children order, @x itself counted); without
- * one, every egress is blocked. */
-static bool egress_blocked(const struct rctx *c, const struct dmasim_device *x,
+/* ACS Egress Control at downstream port @x (node @n): is P2P to sibling
+ * @y blocked?  With a vector, bit i stands for the i-th switch downstream
+ * port below the same upstream port (children order, @x itself counted);
+ * without one, every egress is blocked. */
+static bool egress_blocked(const struct rctx *c, const struct dmasim__node *n,
+			   const struct dmasim_device *x,
 			   const struct dmasim_device *y)
 {
 	uint32_t bit;
 
-	if (!x->has_acs || !(x->acs_ctrl & DMASIM_ACS_EC) || y == x)
+	if (!(n->flags & DMASIM__N_EC) || y == x)
 		return false;
-	if (!x->has_acs_egress)
+	if (!(n->flags & DMASIM__N_EGRESS))
 		return true;
-	bit = c->idx->dsp_index[y->id];
+	bit = c->idx->dsp_index[y - c->idx->devs];
 	if (bit >= 32)
 		return false;
-	return (x->acs_egress >> bit) & 1u;
+	return (n->egress >> bit) & 1u;
 }
 
-enum step { STEP_UP, STEP_DONE };
-
-/* Rule 2: at switch downstream port @x, entered from below. */
-static enum step at_downstream_port(struct rctx *c,
+/* Rule 2, second step, at switch downstream port @x (node @n, parent node
+ * @pn, host bridge @h): does a peer on the switch's internal bus claim
+ * @addr?  Returns true when that ends the route (a sibling's descent or
+ * an egress fault). */
+static bool peer_at_downstream_port(struct rctx *c, const struct dmasim__node *n,
 				    const struct dmasim_device *x,
-				    uint64_t addr, bool *redirected)
+				    const struct dmasim__node *pn,
+				    const struct dmasim_host_bridge *h,
+				    uint64_t addr)
 {
-	unsigned ctrl = x->has_acs ? x->acs_ctrl : 0;
+	const struct dmasim__dec_ent *e = dmasim__dec_lookup(c->idx, pn->dev, addr);
 
-	if (ctrl & DMASIM_ACS_RR) {
-		hop(c, DMASIM_HOP_ACS_REDIRECT, x, NULL, addr, addr);
-		*redirected = true;
-		return STEP_UP;
-	}
-	if (x->parent) {
-		size_t slot = dmasim__slot_dev(c->idx, x->parent);
-		const struct dmasim__dec_ent *e = dmasim__dec_lookup(c->idx, slot, addr);
-
-		if (e && (e->dev != x || e->bar)) {
-			if (egress_blocked(c, x, e->dev)) {
-				fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, x, NULL, addr,
-				      "0x%llx is in the window of %s, but ACS Egress Control at %s blocks P2P to it and Request Redirect is off",
-				      ull(addr), e->dev->name, x->name);
-				return STEP_DONE;
-			}
-			hop(c, DMASIM_HOP_SIBLING, x, NULL, addr, addr);
-			descend(c, slot, x->parent, NULL, addr);
-			return STEP_DONE;
-		}
-	}
-	if (in_own_window(x, addr)) {
-		if (ctrl & DMASIM_ACS_UF) {
-			hop(c, DMASIM_HOP_ACS_UF, x, NULL, addr, addr);
-			*redirected = true;
-			return STEP_UP;
-		}
+	if (!e || (e->dev == x && !e->bar))
+		return false;
+	if (egress_blocked(c, n, x, e->dev)) {
 		fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, x, NULL, addr,
-		      "0x%llx is in the window of %s, the port it entered by, and %s has no ACS Upstream Forwarding",
-		      ull(addr), x->name, x->name);
-		return STEP_DONE;
+		      "0x%llx is in the window of %s, but ACS Egress Control at %s blocks P2P to it and Request Redirect is off",
+		      ull(addr), e->dev->name, x->name);
+		return true;
 	}
-	hop(c, DMASIM_HOP_UP, x, NULL, addr, addr);
-	return STEP_UP;
+	hop(c, DMASIM_HOP_SIBLING, x, h, addr, addr);
+	descend(c, n->parent, h, addr);
+	return true;
 }
 
-/* Rule 3: at a switch upstream port or a legacy bridge @p, entered from
- * below through @child. */
-static enum step at_upstream_port(struct rctx *c, const struct dmasim_device *p,
-				  const struct dmasim_device *child,
-				  uint64_t addr, bool redirected)
+/* Rule 3, first step, at legacy bridge @p (node @nd, @n): another device
+ * on its shared secondary bus than @child claims @addr? */
+static bool peer_on_pci_bus(struct rctx *c, uint32_t nd,
+			    const struct dmasim__node *n,
+			    const struct dmasim_device *p,
+			    const struct dmasim_device *child,
+			    const struct dmasim_host_bridge *h, uint64_t addr)
 {
-	if (p->type == DMASIM_DEV_PCI_BRIDGE) {
-		/* A conventional PCI bus is shared: another device on the
-		 * bridge's secondary bus claims what decodes to it. */
-		size_t slot = dmasim__slot_dev(c->idx, p);
-		const struct dmasim__dec_ent *e = dmasim__dec_lookup(c->idx, slot, addr);
+	const struct dmasim__dec_ent *e = dmasim__dec_lookup(c->idx, n->dev, addr);
 
-		if (e && e->dev != child) {
-			hop(c, DMASIM_HOP_SIBLING, p, NULL, addr, addr);
-			descend(c, slot, p, NULL, addr);
-			return STEP_DONE;
-		}
-	}
-	if (!redirected && in_own_window(p, addr)) {
-		fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, p, NULL, addr,
-		      "0x%llx is inside the window of %s, but no port below it claims it",
-		      ull(addr), p->name);
-		return STEP_DONE;
-	}
-	hop(c, DMASIM_HOP_UP, p, NULL, addr, addr);
-	return STEP_UP;
+	if (!e || e->dev == child)
+		return false;
+	hop(c, DMASIM_HOP_SIBLING, p, h, addr, addr);
+	descend(c, nd, h, addr);
+	return true;
 }
 
 static void route_init(struct dmasim_route *out)
@@ -481,81 +512,129 @@ static void route_init(struct dmasim_route *out)
 	out->why[0] = '\0';
 }
 
-static bool owns(const struct dmasim_topo *topo, const struct dmasim_device *d)
-{
-	const struct dmasim_machine *m = dmasim_topo_machine(topo);
-
-	return d && d->id < m->ndevices && &m->devices[d->id] == d;
-}
-
+/*
+ * The upward walk (rules 1-3) reads one node per port: its type, ACS bits,
+ * windows and the hull of what its bus decodes.  A child list is searched
+ * only when the address lies inside that hull (a peer may claim it);
+ * otherwise the port's rule reduces to its own windows.
+ */
 int dmasim_route(const struct dmasim_topo *topo,
 		 const struct dmasim_iommu_pt *pt,
 		 const struct dmasim_device *from,
 		 dmasim_bus_addr_t addr, uint64_t size, bool write,
 		 struct dmasim_route *out)
 {
-	const struct dmasim_device *child, *p;
+	const struct dmasim__decode_index *idx;
+	const struct dmasim_machine *m;
+	const struct dmasim_host_bridge *h;
 	struct rctx c;
+	uintptr_t off;
+	uint32_t nd, child;
 	bool redirected = false;
 
 	if (!out)
 		return DMASIM_EINVAL;
 	route_init(out);
-	if (!topo || !dmasim__topo_decode(topo) || !owns(topo, from) ||
+	if (!topo || !(idx = dmasim__topo_decode(topo)) || !from ||
 	    size == 0 || addr + size - 1 < addr)
 		return DMASIM_EINVAL;
-	c.idx = dmasim__topo_decode(topo);
-	c.m = dmasim_topo_machine(topo);
-	c.r = out;
+	/* @from must be one of this topology's devices (no read of it yet) */
+	m = dmasim_topo_machine(topo);
+	off = (uintptr_t)from - (uintptr_t)m->devices;
+	if (off >= m->ndevices * sizeof(*from) || off % sizeof(*from))
+		return DMASIM_EINVAL;
+	child = (uint32_t)(off / sizeof(*from));
+	h = from->hb;
+	c.idx = idx;
+	c.m = m;
+	c.land = &out->land;
+	c.why = out->why;
+	c.hops = out->hops;
+	c.nhops = 0;
 	c.size = size;
 	c.write = write;
-	c.hops = true;
 
 	/* Rule 1: into the parent port; a root-bus device goes to the RC. */
-	for (child = from, p = from->parent; p; child = p, p = p->parent) {
-		enum step s;
+	for (nd = idx->up_node[child]; nd != DMASIM__NO_NODE;) {
+		const struct dmasim__node *n = &idx->nodes[nd];
+		const struct dmasim_device *p = idx->devs + n->dev;
 
-		switch (p->type) {
-		case DMASIM_DEV_ROOT_PORT:
-			hop(&c, DMASIM_HOP_UP, p, NULL, addr, addr);
-			at_root_complex(&c, from, pt, addr);
-			return DMASIM_OK;
-		case DMASIM_DEV_SWITCH_DOWNSTREAM:
-			s = at_downstream_port(&c, p, addr, &redirected);
-			break;
-		default:
-			s = at_upstream_port(&c, p, child, addr, redirected);
+		if (n->type == DMASIM_DEV_ROOT_PORT) {
+			hop(&c, DMASIM_HOP_UP, p, h, addr, addr);
 			break;
 		}
-		if (s == STEP_DONE)
-			return DMASIM_OK;
+		if (n->type == DMASIM_DEV_SWITCH_DOWNSTREAM) {
+			/* Rule 2 */
+			if (n->flags & DMASIM__N_RR) {
+				hop(&c, DMASIM_HOP_ACS_REDIRECT, p, h, addr, addr);
+				redirected = true;
+				goto up;
+			}
+			if (n->parent != DMASIM__NO_NODE) {
+				const struct dmasim__node *pn = &idx->nodes[n->parent];
+
+				if (addr >= pn->clo && addr <= pn->chi &&
+				    peer_at_downstream_port(&c, n, p, pn, h, addr))
+					goto done;
+			}
+			if (in_own_window(n, addr)) {
+				if (!(n->flags & DMASIM__N_UF)) {
+					fault(&c, DMASIM_FAULT_UNSUPPORTED_REQUEST, p, NULL, addr,
+					      "0x%llx is in the window of %s, the port it entered by, and %s has no ACS Upstream Forwarding",
+					      ull(addr), p->name, p->name);
+					goto done;
+				}
+				hop(&c, DMASIM_HOP_ACS_UF, p, h, addr, addr);
+				redirected = true;
+				goto up;
+			}
+		} else {
+			/* Rule 3 */
+			if (n->type == DMASIM_DEV_PCI_BRIDGE &&
+			    addr >= n->clo && addr <= n->chi &&
+			    peer_on_pci_bus(&c, nd, n, p, idx->devs + child, h, addr))
+				goto done;
+			if (!redirected && in_own_window(n, addr)) {
+				fault(&c, DMASIM_FAULT_UNSUPPORTED_REQUEST, p, NULL, addr,
+				      "0x%llx is inside the window of %s, but no port below it claims it",
+				      ull(addr), p->name);
+				goto done;
+			}
+		}
+		hop(&c, DMASIM_HOP_UP, p, h, addr, addr);
+up:
+		child = n->dev;
+		nd = n->parent;
 	}
 	at_root_complex(&c, from, pt, addr);
+done:
+	out->nhops = c.nhops;
 	return DMASIM_OK;
 }
 
 int dmasim_decode_cpu(const struct dmasim_topo *topo, dmasim_phys_addr_t cpu,
 		      uint64_t size, struct dmasim_landing *out)
 {
-	struct dmasim_route r;
+	char why[WHY_SIZE];
 	struct rctx c;
 
 	if (!out)
 		return DMASIM_EINVAL;
-	route_init(&r);
+	memset(out, 0, sizeof(*out));
+	out->kind = DMASIM_LAND_FAULT;
+	out->fault = DMASIM_FAULT_NONE;
 	if (!topo || !dmasim__topo_decode(topo) || size == 0 ||
-	    cpu + size - 1 < cpu) {
-		*out = r.land;
+	    cpu + size - 1 < cpu)
 		return DMASIM_EINVAL;
-	}
 	c.idx = dmasim__topo_decode(topo);
 	c.m = dmasim_topo_machine(topo);
-	c.r = &r;
+	c.land = out;
+	c.why = why;
+	c.hops = NULL;
+	c.nhops = 0;
 	c.size = size;
 	c.write = true;
-	c.hops = false;
 	land_cpu(&c, cpu, NULL);
-	*out = r.land;
 	return DMASIM_OK;
 }
 
