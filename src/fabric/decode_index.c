@@ -282,7 +282,6 @@ static int build_nodes(struct dmasim__decode_index *idx,
 {
 	uint32_t *node_of;
 	size_t i, n = 0;
-	int k;
 
 	idx->up_node = xcalloc(idx, t->ndevs, sizeof(*idx->up_node));
 	node_of = calloc(t->ndevs ? t->ndevs : 1, sizeof(*node_of));
@@ -316,21 +315,27 @@ static int build_nodes(struct dmasim__decode_index *idx,
 			continue;
 		nd = &idx->nodes[node_of[i]];
 		memset(nd, 0, sizeof(*nd));
-		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++) {
-			nd->wlo[k] = d->windows[k].present ? d->windows[k].base : 1;
-			nd->whi[k] = d->windows[k].present ? d->windows[k].limit : 0;
-		}
-		/* child list i is sorted by base and disjoint */
+		/* child list i is sorted by base and disjoint (so by limit
+		 * too): two hulls, split at the widest gap */
 		l = &idx->lists[i];
-		nd->clo = 1;
-		nd->chi = 0;
+		nd->hlo[0] = nd->hlo[1] = 1;
+		nd->hhi[0] = nd->hhi[1] = 0;
 		if (l->n) {
-			size_t j;
+			const struct dmasim__dec_ent *e = idx->ents + l->first;
+			size_t j, split = l->n;
+			uint64_t gap = 0;
 
-			nd->clo = idx->ents[l->first].lo;
-			for (j = 0; j < l->n; j++)
-				if (idx->ents[l->first + j].hi > nd->chi)
-					nd->chi = idx->ents[l->first + j].hi;
+			for (j = 1; j < l->n; j++)
+				if (e[j].lo - e[j - 1].hi > gap) {
+					gap = e[j].lo - e[j - 1].hi;
+					split = j;
+				}
+			nd->hlo[0] = e[0].lo;
+			nd->hhi[0] = e[split - 1].hi;
+			if (split < l->n) {
+				nd->hlo[1] = e[split].lo;
+				nd->hhi[1] = e[l->n - 1].hi;
+			}
 		}
 		nd->dev = (uint32_t)i;
 		nd->parent = up;

@@ -21,6 +21,7 @@
 #ifndef DMASIM_FABRIC_INT_H
 #define DMASIM_FABRIC_INT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dmasim/fabric.h"
@@ -35,24 +36,34 @@ struct dmasim__dec_ent {
 
 /* A bridge's routing record, one cache line: what the upward walk and the
  * descent read at a port, so that a route never reads a struct
- * dmasim_device on its common path. */
+ * dmasim_device on its common path.  What the bus below the bridge
+ * decodes (its child list, sorted and disjoint) lies inside two hulls:
+ * the list split at its widest gap (a bridge's mem and mem-pref windows
+ * are usually far apart).  An address outside both is claimed by no
+ * child, and so is in no child's window either. */
 #define DMASIM__NO_NODE UINT32_MAX
 #define DMASIM__N_RR     0x01u /* has ACS and RR in its control */
 #define DMASIM__N_UF     0x02u /* has ACS and UF in its control */
 #define DMASIM__N_EC     0x04u /* has ACS and EC in its control */
 #define DMASIM__N_EGRESS 0x08u /* an egress control vector was given */
 struct dmasim__node {
-	uint64_t wlo[DMASIM_WIN_KIND_COUNT]; /* own windows, bus addresses, */
-	uint64_t whi[DMASIM_WIN_KIND_COUNT]; /* inclusive; absent: lo 1, hi 0 */
-	uint64_t clo, chi;   /* hull of its child list; empty: lo 1, hi 0 */
+	uint64_t hlo[2], hhi[2]; /* hulls of the child list, inclusive; an
+				  * empty hull is lo 1, hi 0 */
 	uint32_t dev;        /* device id */
 	uint32_t parent;     /* node of the parent; DMASIM__NO_NODE: root bus */
 	uint32_t egress;     /* ACS egress control vector */
 	uint8_t type;        /* enum dmasim_dev_type */
 	uint8_t flags;       /* DMASIM__N_* */
 	uint8_t depth;       /* the device's depth (root bus: 0) */
-	uint8_t pad;
+	uint8_t pad[17];
 };
+
+/* Does node @n's child list possibly hold @a? */
+static inline bool dmasim__node_hull(const struct dmasim__node *n, uint64_t a)
+{
+	return (a >= n->hlo[0] && a <= n->hhi[0]) |
+	       (a >= n->hlo[1] && a <= n->hhi[1]);
+}
 
 /* A BAR in its host bridge's bus-address map (the key, its base, is in
  * the search tree's level 0). */
@@ -182,10 +193,10 @@ dmasim__bar_find(const struct dmasim__decode_index *idx, size_t hb,
 		return NULL;
 	for (L = (int)t->nlev - 1; L >= 0; L--) {
 		const uint64_t *k = idx->tkeys + t->off[L] + pos * 8;
-		unsigned c = 0, j;
+		size_t c = (size_t)(k[0] <= a) + (k[1] <= a) + (k[2] <= a) +
+			   (k[3] <= a) + (k[4] <= a) + (k[5] <= a) +
+			   (k[6] <= a) + (k[7] <= a);
 
-		for (j = 0; j < 8; j++)
-			c += k[j] <= a;
 		if (c == 0)
 			return NULL; /* below the first key (top level only) */
 		pos = pos * 8 + c - 1;

@@ -1,7 +1,9 @@
 /*
  * dmasim -- IOMMU page tables: per IOMMU group, a sorted array of disjoint
- * mappings.  translate is a binary search (O(log n), no allocation); map
- * and unmap keep the array sorted with one memmove.
+ * mappings and, beside it, the array of their IOVAs alone (8 keys per
+ * cache line) that translate searches: a branch-free binary search (O(log
+ * n), no allocation), then one mapping is read.  map and unmap keep both
+ * arrays sorted with one memmove each.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +19,9 @@ struct pt_map {
 };
 
 struct pt_group {
+	uint64_t *key;   /* key[i] = v[i].iova */
 	struct pt_map *v;
-	size_t n, cap;
+	size_t n, cap, kcap;
 };
 
 struct dmasim_iommu_pt {
@@ -48,8 +51,10 @@ void dmasim_iommu_pt_destroy(struct dmasim_iommu_pt *pt)
 
 	if (!pt)
 		return;
-	for (i = 0; i < pt->ngroups; i++)
+	for (i = 0; i < pt->ngroups; i++) {
 		free(pt->groups[i].v);
+		free(pt->groups[i].key);
+	}
 	free(pt->groups);
 	free(pt);
 }
@@ -57,16 +62,18 @@ void dmasim_iommu_pt_destroy(struct dmasim_iommu_pt *pt)
 /* Index of the first mapping whose iova is > @iova. */
 static size_t upper(const struct pt_group *g, dmasim_iova_t iova)
 {
-	size_t lo = 0, hi = g->n;
+	const uint64_t *k = g->key;
+	size_t base = 0, n = g->n;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (g->v[mid].iova <= iova)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (!n)
+		return 0;
+	while (n > 1) {
+		size_t half = n / 2;
+
+		base = k[base + half] <= iova ? base + half : base;
+		n -= half;
 	}
-	return lo;
+	return base + (k[base] <= iova);
 }
 
 static bool aligned(uint64_t v)
@@ -107,10 +114,13 @@ int dmasim_iommu_pt_map(struct dmasim_iommu_pt *pt, unsigned group,
 			(unsigned long long)o->iova,
 			(unsigned long long)(o->iova + o->size - 1));
 	}
-	if (dmasim__grow((void **)&g->v, &g->cap, g->n, sizeof(*g->v)))
+	if (dmasim__grow((void **)&g->v, &g->cap, g->n, sizeof(*g->v)) ||
+	    dmasim__grow((void **)&g->key, &g->kcap, g->n, sizeof(*g->key)))
 		return dmasim_error_set(err, DMASIM_ENOMEM, NULL, 0, 0,
 					"out of memory");
 	memmove(&g->v[i + 1], &g->v[i], (g->n - i) * sizeof(*g->v));
+	memmove(&g->key[i + 1], &g->key[i], (g->n - i) * sizeof(*g->key));
+	g->key[i] = iova;
 	g->v[i].iova = iova;
 	g->v[i].size = size;
 	g->v[i].phys = phys;
@@ -144,6 +154,7 @@ int dmasim_iommu_pt_unmap(struct dmasim_iommu_pt *pt, unsigned group,
 			(unsigned long long)size, (unsigned long long)iova,
 			(unsigned long long)g->v[i].size);
 	memmove(&g->v[i], &g->v[i + 1], (g->n - i - 1) * sizeof(*g->v));
+	memmove(&g->key[i], &g->key[i + 1], (g->n - i - 1) * sizeof(*g->key));
 	g->n--;
 	return DMASIM_OK;
 }

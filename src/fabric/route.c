@@ -434,11 +434,35 @@ static void at_root_complex(struct rctx *c, const struct dmasim_device *from,
 	land_cpu(c, cpu, h);
 }
 
-/* A bridge's own windows (node @n) hold @a. */
-static inline bool in_own_window(const struct dmasim__node *n, uint64_t a)
+/* A bridge's own windows hold @a: read from the device (rare paths). */
+static bool in_own_window_dev(const struct dmasim_device *p, uint64_t a)
 {
-	return (a >= n->wlo[0] && a <= n->whi[0]) |
-	       (a >= n->wlo[1] && a <= n->whi[1]);
+	int k;
+
+	for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
+		if (p->windows[k].present && a >= p->windows[k].base &&
+		    a <= p->windows[k].limit)
+			return true;
+	return false;
+}
+
+/* Bridge @p's own windows hold @a; @pnd is the node of its parent.  A
+ * bridge's windows are entries of its parent's child list, so outside
+ * the parent's hulls they cannot hold @a, and inside, the entry holding
+ * @a says. */
+static bool in_own_window(const struct dmasim__decode_index *idx, uint32_t pnd,
+			  const struct dmasim_device *p, uint64_t a)
+{
+	const struct dmasim__node *pn;
+	const struct dmasim__dec_ent *e;
+
+	if (pnd == DMASIM__NO_NODE)
+		return in_own_window_dev(p, a);
+	pn = &idx->nodes[pnd];
+	if (!dmasim__node_hull(pn, a))
+		return false;
+	e = dmasim__dec_lookup(idx, pn->dev, a);
+	return e && e->dev == p && !e->bar;
 }
 
 /* ACS Egress Control at downstream port @x (node @n): is P2P to sibling
@@ -461,29 +485,56 @@ static bool egress_blocked(const struct rctx *c, const struct dmasim__node *n,
 	return (n->egress >> bit) & 1u;
 }
 
-/* Rule 2, second step, at switch downstream port @x (node @n, parent node
- * @pn, host bridge @h): does a peer on the switch's internal bus claim
- * @addr?  Returns true when that ends the route (a sibling's descent or
- * an egress fault). */
-static bool peer_at_downstream_port(struct rctx *c, const struct dmasim__node *n,
+/* Rule 2 at switch downstream port @x (node @n, host bridge @h), no RR:
+ * a peer on the switch's internal bus claims @addr (a sibling's descent,
+ * or an egress fault), or @x's own window holds it (ACS UF, or a fault),
+ * or it goes up.  Both come from one entry of the parent's child list,
+ * searched only when @addr is inside its hulls.  Returns STEP_DONE when
+ * the route ends here. */
+enum step { STEP_UP, STEP_REDIRECTED, STEP_DONE };
+
+static enum step at_downstream_port(struct rctx *c, const struct dmasim__node *n,
 				    const struct dmasim_device *x,
-				    const struct dmasim__node *pn,
 				    const struct dmasim_host_bridge *h,
 				    uint64_t addr)
 {
-	const struct dmasim__dec_ent *e = dmasim__dec_lookup(c->idx, pn->dev, addr);
+	const struct dmasim__decode_index *idx = c->idx;
+	bool own;
 
-	if (!e || (e->dev == x && !e->bar))
-		return false;
-	if (egress_blocked(c, n, x, e->dev)) {
-		fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, x, NULL, addr,
-		      "0x%llx is in the window of %s, but ACS Egress Control at %s blocks P2P to it and Request Redirect is off",
-		      ull(addr), e->dev->name, x->name);
-		return true;
+	if (n->parent != DMASIM__NO_NODE) {
+		const struct dmasim__node *pn = &idx->nodes[n->parent];
+		const struct dmasim__dec_ent *e;
+
+		if (!dmasim__node_hull(pn, addr))
+			return STEP_UP;
+		e = dmasim__dec_lookup(idx, pn->dev, addr);
+		if (!e)
+			return STEP_UP;
+		if (e->dev != x || e->bar) {
+			if (egress_blocked(c, n, x, e->dev)) {
+				fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, x, NULL, addr,
+				      "0x%llx is in the window of %s, but ACS Egress Control at %s blocks P2P to it and Request Redirect is off",
+				      ull(addr), e->dev->name, x->name);
+				return STEP_DONE;
+			}
+			hop(c, DMASIM_HOP_SIBLING, x, h, addr, addr);
+			descend(c, n->parent, h, addr);
+			return STEP_DONE;
+		}
+		own = true; /* e is a window of x */
+	} else {
+		own = in_own_window_dev(x, addr);
 	}
-	hop(c, DMASIM_HOP_SIBLING, x, h, addr, addr);
-	descend(c, n->parent, h, addr);
-	return true;
+	if (!own)
+		return STEP_UP;
+	if (!(n->flags & DMASIM__N_UF)) {
+		fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, x, NULL, addr,
+		      "0x%llx is in the window of %s, the port it entered by, and %s has no ACS Upstream Forwarding",
+		      ull(addr), x->name, x->name);
+		return STEP_DONE;
+	}
+	hop(c, DMASIM_HOP_ACS_UF, x, h, addr, addr);
+	return STEP_REDIRECTED;
 }
 
 /* Rule 3, first step, at legacy bridge @p (node @nd, @n): another device
@@ -570,31 +621,23 @@ int dmasim_route(const struct dmasim_topo *topo,
 				redirected = true;
 				goto up;
 			}
-			if (n->parent != DMASIM__NO_NODE) {
-				const struct dmasim__node *pn = &idx->nodes[n->parent];
-
-				if (addr >= pn->clo && addr <= pn->chi &&
-				    peer_at_downstream_port(&c, n, p, pn, h, addr))
-					goto done;
-			}
-			if (in_own_window(n, addr)) {
-				if (!(n->flags & DMASIM__N_UF)) {
-					fault(&c, DMASIM_FAULT_UNSUPPORTED_REQUEST, p, NULL, addr,
-					      "0x%llx is in the window of %s, the port it entered by, and %s has no ACS Upstream Forwarding",
-					      ull(addr), p->name, p->name);
-					goto done;
-				}
-				hop(&c, DMASIM_HOP_ACS_UF, p, h, addr, addr);
+			switch (at_downstream_port(&c, n, p, h, addr)) {
+			case STEP_DONE:
+				goto done;
+			case STEP_REDIRECTED:
 				redirected = true;
 				goto up;
+			case STEP_UP:
+			default:
+				break;
 			}
 		} else {
 			/* Rule 3 */
 			if (n->type == DMASIM_DEV_PCI_BRIDGE &&
-			    addr >= n->clo && addr <= n->chi &&
+			    dmasim__node_hull(n, addr) &&
 			    peer_on_pci_bus(&c, nd, n, p, idx->devs + child, h, addr))
 				goto done;
-			if (!redirected && in_own_window(n, addr)) {
+			if (!redirected && in_own_window(idx, n->parent, p, addr)) {
 				fault(&c, DMASIM_FAULT_UNSUPPORTED_REQUEST, p, NULL, addr,
 				      "0x%llx is inside the window of %s, but no port below it claims it",
 				      ull(addr), p->name);
