@@ -2,6 +2,7 @@
 #define _GNU_SOURCE 1 /* memrchr */
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,29 @@ static inline int line_ready(struct yfast *f)
 
 /* ---- lines ------------------------------------------------------------ */
 
+/* The first byte at or after @q that is not a space (indentation is most
+ * of a block-style file: eight bytes at a time). */
+static inline const char *skip_spaces(const char *q, const char *end)
+{
+	while (end - q >= 8) {
+		uint64_t w;
+
+		memcpy(&w, q, 8);
+		w ^= 0x2020202020202020ull;
+		if (w) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			return q + (__builtin_clzll(w) >> 3);
+#else
+			return q + (__builtin_ctzll(w) >> 3);
+#endif
+		}
+		q += 8;
+	}
+	while (q < end && *q == ' ')
+		q++;
+	return q;
+}
+
 static inline unsigned col(const struct yfast *f, const char *q)
 {
 	return (unsigned)(q - f->ls);
@@ -214,9 +238,7 @@ static int scan_lines(struct yfast *f, bool first)
 
 		if (line_ready(f))
 			return -1;
-		q = f->p;
-		while (q < f->end && *q == ' ')
-			q++;
+		q = skip_spaces(f->p, f->end);
 		if (q < f->end && *q == '#' && !(q = skip_comment(f, q)))
 			return -1;
 		if (q < f->end && *q != '\n') {

@@ -229,7 +229,7 @@ int dmasim__yv_key(const struct yctx *c, const struct yval *k, const char *what,
 			      "a key of %s is %s; keys must be plain words",
 			      what, dmasim__ykind_word(k->kind));
 	for (i = 0; keys[i]; i++)
-		if (strcmp(k->s, keys[i]) == 0) {
+		if (k->s[0] == keys[i][0] && strcmp(k->s, keys[i]) == 0) {
 			*idx = i;
 			return DMASIM_OK;
 		}

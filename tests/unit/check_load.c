@@ -1007,7 +1007,7 @@ START_TEST(test_load_fast_scanner_gives_up_outside_its_subset)
 	};
 	size_t i;
 
-	ck_assert_ptr_nonnull(tu_load("dmasim: 1\narch: x86_64\nhost_bridges: [ { name: hb0 } ]\n"));
+	dmasim_topo_destroy(tu_load("dmasim: 1\narch: x86_64\nhost_bridges: [ { name: hb0 } ]\n"));
 	for (i = 0; outside[i]; i++) {
 		struct dmasim_topo *t = NULL;
 		struct dmasim_error err;
