@@ -12,6 +12,15 @@
  * the positions kept on the way.  Shape and values are checked here with
  * the position of the offending value; the cross-cutting rules (buses,
  * windows, overlaps) are checked by dmasim__topo_finalize().
+ *
+ * Files and strings are first read by the fast scanner (yfast.h), which
+ * gives the events libyaml would for the subset of YAML dmasim files use,
+ * several times faster.  Its result is used only when the whole text was
+ * in the subset and the load succeeded; otherwise (anything outside the
+ * subset, any error at all) the partial model is dropped and the text is
+ * read again with libyaml from the start, so behaviour and errors are
+ * libyaml's (check_load.c compares the two on every file and on thousands
+ * of mutations).
  */
 #include <limits.h>
 #include <stdio.h>

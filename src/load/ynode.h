@@ -124,7 +124,8 @@ int dmasim__yv_range_check(const struct yctx *c, struct dmasim_pos map,
  *
  * One document as a stream of struct yval events (YK_SCALAR, YK_SEQ,
  * YK_MAP, YK_END), read either from libyaml's parser (a file or a string;
- * nothing but the current event is kept) or by walking a node of a loaded
+ * nothing but the current event is kept), from the fast scanner of
+ * dmasim's YAML subset (yfast.h), or by walking a node of a loaded
  * document.  Aliases are replayed as the events of their anchor, so the
  * reader sees what the document API would have built.  Errors of the
  * stream itself (syntax, anchors, a second document, NUL bytes, I/O) go

@@ -992,6 +992,49 @@ START_TEST(test_load_fast_scanner_reads_large_files)
 }
 END_TEST
 
+/* At the scanner's limits: keys about as long as libyaml's simple keys may
+ * be (1024 characters), nesting about as deep as its stack (256). */
+START_TEST(test_load_fast_scanner_agrees_at_its_limits)
+{
+	struct diffstats st = { 0, 0, 0, 0 };
+	struct evlog a = { 0 }, b = { 0 };
+	size_t n, i, len;
+	char *buf = malloc(1 << 16);
+
+	ck_assert_ptr_nonnull(buf);
+	for (n = 990; n <= 1030; n += 5) {
+		for (i = 0; i < 2; i++) {
+			len = (size_t)snprintf(buf, 64, i ? "{ " : "");
+			memset(buf + len, 'k', n);
+			len += n;
+			len += (size_t)snprintf(buf + len, 64, i ? ": v }\n" : ": v\nb: c\n");
+			check_same(buf, len, "a long key", &st, &a, &b);
+		}
+	}
+	for (n = 250; n <= 260; n++) {
+		/* flow: [[[...]]]; block: a:\n b:\n  c: ... */
+		for (i = 0; i < n; i++)
+			buf[i] = '[';
+		for (i = 0; i < n; i++)
+			buf[n + i] = ']';
+		check_same(buf, 2 * n, "deep flow", &st, &a, &b);
+		for (len = 0, i = 0; i < n; i++) {
+			memset(buf + len, ' ', i);
+			len += i;
+			len += (size_t)snprintf(buf + len, 64, "k%zu:\n", i);
+		}
+		memset(buf + len, ' ', n);
+		len += n;
+		len += (size_t)snprintf(buf + len, 64, "leaf: 1\n");
+		check_same(buf, len, "deep block", &st, &a, &b);
+	}
+	ck_assert_uint_gt(st.fast_events, 10);
+	free(buf);
+	evlog_free(&a);
+	evlog_free(&b);
+}
+END_TEST
+
 /* Outside the subset the fast path gives up and libyaml decides: an
  * anchor, a block scalar, an error the scanner would not see. */
 START_TEST(test_load_fast_scanner_gives_up_outside_its_subset)
@@ -1053,6 +1096,7 @@ static Suite *load_suite(void)
 	tcase_add_test(tc, test_load_fast_scanner_gives_up_outside_its_subset);
 	tcase_add_test(tc, test_load_fast_scanner_reads_large_files);
 	tcase_add_test(tc, test_load_fast_scanner_agrees_on_every_file);
+	tcase_add_test(tc, test_load_fast_scanner_agrees_at_its_limits);
 	tcase_add_test(tc, test_load_fast_scanner_agrees_on_mutations);
 	suite_add_tcase(s, tc);
 	return s;
