@@ -52,7 +52,19 @@ dmasim__dec_lookup(const struct dmasim__decode_index *idx, size_t slot,
 const struct dmasim__cpu_ent *
 dmasim__cpu_lookup(const struct dmasim__decode_index *idx, uint64_t a)
 {
-	return ival_find(idx->cpu, idx->ncpu, sizeof(*idx->cpu), a);
+	const uint64_t *k = idx->cpu_key;
+	size_t base = 0, n = idx->ncpu;
+
+	if (!n || a < k[0])
+		return NULL;
+	/* branch-free: the last key <= a */
+	while (n > 1) {
+		size_t half = n / 2;
+
+		base = k[base + half] <= a ? base + half : base;
+		n -= half;
+	}
+	return a <= idx->cpu[base].hi ? &idx->cpu[base] : NULL;
 }
 
 const struct dmasim__in_ent *
@@ -223,6 +235,11 @@ static int build_memory_map(struct dmasim__decode_index *idx,
 		idx->cpu[j++] = idx->cpu[i];
 	}
 	idx->ncpu = j;
+	idx->cpu_key = xcalloc(idx, j, sizeof(*idx->cpu_key));
+	if (!idx->cpu_key)
+		return -1;
+	for (i = 0; i < j; i++)
+		idx->cpu_key[i] = idx->cpu[i].lo;
 	return 0;
 }
 
@@ -275,20 +292,24 @@ static int build_dsp_index(struct dmasim__decode_index *idx,
 	return 0;
 }
 
-/* Routing records: one node per device that is not an endpoint (or has
- * children), in device order; up_node[d] is the node of d's parent. */
+/*
+ * Routing records: one node per device that is not an endpoint (or has
+ * children), in device order (so a parent's node comes before its
+ * children's).  Paths: path(n) = n, then path(parent(n)), ending in
+ * DMASIM__NO_NODE; path[0] alone is the root bus.  up_path[d] is the
+ * offset of the path of d's parent.
+ */
 static int build_nodes(struct dmasim__decode_index *idx,
 		       const struct dmasim_topo *t)
 {
-	uint32_t *node_of;
-	size_t i, n = 0;
+	uint32_t *node_of, *up_node, *off = NULL;
+	size_t i, n = 0, total = 1, at = 1;
 
-	idx->up_node = xcalloc(idx, t->ndevs, sizeof(*idx->up_node));
+	idx->up_path = xcalloc(idx, t->ndevs, sizeof(*idx->up_path));
 	node_of = calloc(t->ndevs ? t->ndevs : 1, sizeof(*node_of));
-	if (!idx->up_node || !node_of) {
-		free(node_of);
-		return -1;
-	}
+	up_node = calloc(t->ndevs ? t->ndevs : 1, sizeof(*up_node));
+	if (!idx->up_path || !node_of || !up_node)
+		goto fail;
 	for (i = 0; i < t->ndevs; i++) {
 		const struct dmasim_device *d = &t->devs[i];
 
@@ -299,10 +320,10 @@ static int build_nodes(struct dmasim__decode_index *idx,
 	idx->nnodes = n;
 	idx->bytes += (n ? n : 1) * sizeof(*idx->nodes);
 	idx->nodes = aligned_alloc(64, (n ? n : 1) * sizeof(*idx->nodes));
-	if (!idx->nodes) {
-		free(node_of);
-		return -1;
-	}
+	idx->node_dev = xcalloc(idx, n, sizeof(*idx->node_dev));
+	off = calloc(n ? n : 1, sizeof(*off));
+	if (!idx->nodes || !idx->node_dev || !off)
+		goto fail;
 	for (i = 0; i < t->ndevs; i++) {
 		const struct dmasim_device *d = &t->devs[i];
 		uint32_t up = d->parent ? node_of[d->parent->id] : DMASIM__NO_NODE;
@@ -310,7 +331,7 @@ static int build_nodes(struct dmasim__decode_index *idx,
 		unsigned ctrl = d->has_acs ? d->acs_ctrl : 0;
 		const struct dmasim__dec_list *l;
 
-		idx->up_node[i] = up;
+		up_node[i] = up;
 		if (node_of[i] == DMASIM__NO_NODE)
 			continue;
 		nd = &idx->nodes[node_of[i]];
@@ -346,9 +367,38 @@ static int build_nodes(struct dmasim__decode_index *idx,
 				      (ctrl & DMASIM_ACS_EC ? DMASIM__N_EC : 0) |
 				      (d->has_acs_egress ? DMASIM__N_EGRESS : 0));
 		nd->depth = (uint8_t)d->depth;
+		idx->node_dev[node_of[i]] = (uint32_t)i;
+		total += d->depth + 2;
 	}
+	idx->npath = total;
+	idx->path = xcalloc(idx, total, sizeof(*idx->path));
+	if (!idx->path)
+		goto fail;
+	idx->path[0] = DMASIM__NO_NODE;
+	for (i = 0; i < n; i++) {
+		uint32_t up = idx->nodes[i].parent, k = 0;
+
+		off[i] = (uint32_t)at;
+		idx->path[at++] = (uint32_t)i;
+		if (up == DMASIM__NO_NODE) {
+			idx->path[at++] = DMASIM__NO_NODE;
+			continue;
+		}
+		do
+			idx->path[at] = idx->path[off[up] + k++];
+		while (idx->path[at++] != DMASIM__NO_NODE);
+	}
+	for (i = 0; i < t->ndevs; i++)
+		idx->up_path[i] = up_node[i] == DMASIM__NO_NODE ? 0 : off[up_node[i]];
 	free(node_of);
+	free(up_node);
+	free(off);
 	return 0;
+fail:
+	free(node_of);
+	free(up_node);
+	free(off);
+	return -1;
 }
 
 struct bar_sort {
@@ -392,8 +442,8 @@ static int build_bar_trees(struct dmasim__decode_index *idx,
 			tmp[n].cpu = d->bars[b].cpu;
 			tmp[n].bar = (uint32_t)(&d->bars[b] - t->bars);
 			tmp[n].dev = (uint32_t)i;
-			tmp[n].node = idx->up_node[i];
-			tmp[n].pad = 0;
+			tmp[n].path = idx->up_path[i];
+			tmp[n].npath = d->depth;
 			srt[n].lo = d->bars[b].bus;
 			srt[n].hb = d->hb->id;
 			srt[n].i = (uint32_t)n;
@@ -487,6 +537,7 @@ void dmasim__decode_index_destroy(struct dmasim__decode_index *idx)
 	free(idx->lists);
 	free(idx->ents);
 	free(idx->cpu);
+	free(idx->cpu_key);
 	free(idx->hbwin);
 	free(idx->hbwin_list);
 	free(idx->in);
@@ -496,6 +547,8 @@ void dmasim__decode_index_destroy(struct dmasim__decode_index *idx)
 	free(idx->tkeys);
 	free(idx->bents);
 	free(idx->nodes);
-	free(idx->up_node);
+	free(idx->up_path);
+	free(idx->node_dev);
+	free(idx->path);
 	free(idx);
 }

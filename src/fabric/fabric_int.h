@@ -65,6 +65,10 @@ static inline bool dmasim__node_hull(const struct dmasim__node *n, uint64_t a)
 	       (a >= n->hlo[1] && a <= n->hhi[1]);
 }
 
+/* The same for node @nd; a root bus (DMASIM__NO_NODE) may hold anything. */
+static inline bool dmasim__node_hull_at(const struct dmasim__decode_index *idx,
+					uint32_t nd, uint64_t a);
+
 /* A BAR in its host bridge's bus-address map (the key, its base, is in
  * the search tree's level 0). */
 struct dmasim__bar_ent {
@@ -72,9 +76,9 @@ struct dmasim__bar_ent {
 	uint64_t cpu;        /* the BAR's CPU address */
 	uint32_t bar;        /* index in the topology's BAR array */
 	uint32_t dev;        /* device id */
-	uint32_t node;       /* the bus it sits on: node of its device's
-			      * parent, DMASIM__NO_NODE on the root bus */
-	uint32_t pad;
+	uint32_t path;       /* the bus it sits on: the path of its
+			      * device's parent (0: the root bus) */
+	uint32_t npath;      /* nodes on that path (the device's depth) */
 };
 
 /* A static search tree over one host bridge's BAR bases: level 0 holds the
@@ -121,8 +125,10 @@ struct dmasim__decode_index {
 	struct dmasim__dec_ent *ents;
 	size_t nents;
 
-	/* Memory map: all host bridges' windows and RAM. */
+	/* Memory map: all host bridges' windows and RAM; cpu_key[i] =
+	 * cpu[i].lo (what a lookup searches). */
 	struct dmasim__cpu_ent *cpu;
+	uint64_t *cpu_key;
 	size_t ncpu;
 	/* Per host bridge h: its windows are hbwin[hbwin_list[h]], sorted by
 	 * CPU address (a subset of @cpu kept apart for per-bridge lookups). */
@@ -140,11 +146,18 @@ struct dmasim__decode_index {
 	size_t nbars;
 
 	/* Routing records of every device that has or may have children
-	 * (every type but endpoint), and per device the node of its parent
-	 * (DMASIM__NO_NODE on a root bus). */
+	 * (every type but endpoint), and each node's device id. */
 	struct dmasim__node *nodes;
+	uint32_t *node_dev;
 	size_t nnodes;
-	uint32_t *up_node;
+	/* Paths to the root bus, so that a walk reads the nodes of all the
+	 * ports it passes independently (not one parent link after the
+	 * other): path + o lists a node, its parent's node, ... and ends
+	 * with DMASIM__NO_NODE; path[0] alone is a root bus.  up_path[d]:
+	 * the offset of the path of device d's parent. */
+	uint32_t *path;
+	size_t npath;
+	uint32_t *up_path;
 
 	/* The model's arrays, to turn ids into pointers. */
 	const struct dmasim_device *devs;
@@ -191,21 +204,30 @@ dmasim__bar_find(const struct dmasim__decode_index *idx, size_t hb,
 
 	if (!t->n)
 		return NULL;
+	/* The top line: below its first key, nothing holds @a. */
+	if (idx->tkeys[t->off[t->nlev - 1]] > a)
+		return NULL;
+	/* In each line, the last key <= @a (the line's first key is, being
+	 * the key above it): a branch-free binary search of 3 steps. */
 	for (L = (int)t->nlev - 1; L >= 0; L--) {
 		const uint64_t *k = idx->tkeys + t->off[L] + pos * 8;
-		size_t c = (size_t)(k[0] <= a) + (k[1] <= a) + (k[2] <= a) +
-			   (k[3] <= a) + (k[4] <= a) + (k[5] <= a) +
-			   (k[6] <= a) + (k[7] <= a);
+		size_t j = k[4] <= a ? 4 : 0;
 
-		if (c == 0)
-			return NULL; /* below the first key (top level only) */
-		pos = pos * 8 + c - 1;
-		if (pos >= t->len[L]) /* a == UINT64_MAX counted the padding */
+		j += k[j + 2] <= a ? 2 : 0;
+		j += k[j + 1] <= a ? 1 : 0;
+		pos = pos * 8 + j;
+		if (pos >= t->len[L]) /* a == UINT64_MAX reached the padding */
 			pos = t->len[L] - 1;
 	}
 	e = &idx->bents[t->first + pos];
 	*lo = idx->tkeys[t->off[0] + pos];
 	return a <= e->hi ? e : NULL;
+}
+
+static inline bool dmasim__node_hull_at(const struct dmasim__decode_index *idx,
+					uint32_t nd, uint64_t a)
+{
+	return nd == DMASIM__NO_NODE || dmasim__node_hull(&idx->nodes[nd], a);
 }
 
 /* Slot of the child list below @dev, or of @hb's root bus. */

@@ -130,6 +130,21 @@ static inline void hop(struct rctx *c, enum dmasim_hop_action a,
 	h->addr_out = addr_out;
 }
 
+/* A hop where the address passes unchanged, at @p (no bound check). */
+static inline void put_hop(struct dmasim_hop *hp, enum dmasim_hop_action a,
+			   const struct dmasim_device *p,
+			   const struct dmasim_host_bridge *hb, uint64_t addr)
+{
+	hp->action = a;
+	hp->dev = p;
+	hp->hb = hb;
+	hp->addr = addr;
+	hp->addr_out = addr;
+}
+
+_Static_assert(DMASIM_MAX_DEPTH + 1 < DMASIM_ROUTE_MAX_HOPS,
+	       "the upward walk writes its hops without a bound check");
+
 /* The route ends in fault @f at @dev (a port) or @hb (a root complex).
  * The only place that formats text: a route that lands never does. */
 __attribute__((format(printf, 6, 7), noinline, cold))
@@ -219,9 +234,9 @@ static void descend_slow(struct rctx *c, size_t slot,
  * descent would reach: every BAR lies inside its parent's window of the
  * right kind, so inside all its ancestors' windows, and nothing on one bus
  * overlaps (both checked at load).  So when a BAR holds the whole request,
- * the descent passes exactly the BAR's ancestors below @on: they are read
- * from the compact nodes, deepest first, and their `down` hops written in
- * place.  Anything else (no BAR, a straddle, a BAR not below @on) takes
+ * the descent passes exactly the BAR's ancestors below @on: their nodes
+ * are read from the path of the BAR's bus, deepest first, and their
+ * `down` hops written in place.  Anything else (no BAR, a straddle, a BAR not below @on) takes
  * the step-by-step descent, which words the fault.
  */
 static void descend(struct rctx *c, uint32_t on,
@@ -234,49 +249,39 @@ static void descend(struct rctx *c, uint32_t on,
 
 	e = dmasim__bar_find(idx, tree->id, bus, &lo);
 	if (e && last_of(c, bus) <= e->hi) {
-		uint32_t nd = e->node;
+		/* the path of the BAR's bus lists its ancestors, deepest
+		 * first: the k of them below @on are passed */
+		const uint32_t *pp = idx->path + e->path;
+		size_t k = e->npath, i, base = c->nhops;
 
-		if (c->hops || on != DMASIM__NO_NODE) {
-			size_t k, i, base = c->nhops;
+		if (on != DMASIM__NO_NODE) {
+			size_t above = (size_t)idx->nodes[on].depth + 1;
 
-			/* k: the `down` hops, one per ancestor below @on */
-			if (nd == on) {
-				k = 0;
-			} else if (nd == DMASIM__NO_NODE) {
+			if (above > k || pp[k - above] != on)
+				goto slow; /* not below @on */
+			k -= above;
+		}
+		if (c->hops) {
+			struct dmasim_hop *h;
+
+			if (base + k + 1 > DMASIM_ROUTE_MAX_HOPS)
 				goto slow;
-			} else {
-				unsigned dd = idx->nodes[nd].depth;
-
-				if (on == DMASIM__NO_NODE) {
-					k = dd + 1;
-				} else {
-					unsigned od = idx->nodes[on].depth;
-
-					if (dd <= od)
-						goto slow;
-					k = dd - od;
-				}
+			h = c->hops + base + k; /* the `down` hops, top first */
+			for (i = 0; i < k; i++) {
+				h--;
+				h->action = DMASIM_HOP_DOWN;
+				h->dev = idx->devs + idx->node_dev[pp[i]];
+				h->hb = tree;
+				h->addr = bus;
+				h->addr_out = bus;
 			}
-			if (c->hops && base + k + 1 > DMASIM_ROUTE_MAX_HOPS)
-				goto slow;
-			for (i = k; i > 0; i--) {
-				const struct dmasim__node *n = &idx->nodes[nd];
-
-				if (c->hops) {
-					struct dmasim_hop *h = &c->hops[base + i - 1];
-
-					h->action = DMASIM_HOP_DOWN;
-					h->dev = idx->devs + n->dev;
-					h->hb = tree;
-					h->addr = bus;
-					h->addr_out = bus;
-				}
-				nd = n->parent;
-			}
-			if (nd != on)
-				goto slow;
-			c->nhops = base + k;
-			hop(c, DMASIM_HOP_BAR, idx->devs + e->dev, tree, bus, bus);
+			h = c->hops + base + k;
+			h->action = DMASIM_HOP_BAR;
+			h->dev = idx->devs + e->dev;
+			h->hb = tree;
+			h->addr = bus;
+			h->addr_out = bus;
+			c->nhops = base + k + 1;
 		}
 		l->kind = DMASIM_LAND_BAR;
 		l->dev = idx->devs + e->dev;
@@ -485,29 +490,28 @@ static bool egress_blocked(const struct rctx *c, const struct dmasim__node *n,
 	return (n->egress >> bit) & 1u;
 }
 
-/* Rule 2 at switch downstream port @x (node @n, host bridge @h), no RR:
+/* Rule 2 at switch downstream port @x (node @n, its parent's node @up,
+ * host bridge @h), no RR, @addr inside the parent's hulls (else it goes
+ * up):
  * a peer on the switch's internal bus claims @addr (a sibling's descent,
  * or an egress fault), or @x's own window holds it (ACS UF, or a fault),
- * or it goes up.  Both come from one entry of the parent's child list,
- * searched only when @addr is inside its hulls.  Returns STEP_DONE when
- * the route ends here. */
+ * or it goes up.  Both come from one entry of the parent's child list.
+ * Returns STEP_DONE when the route ends here, STEP_REDIRECTED for UF
+ * (the caller records the acs-uf hop). */
 enum step { STEP_UP, STEP_REDIRECTED, STEP_DONE };
 
 static enum step at_downstream_port(struct rctx *c, const struct dmasim__node *n,
-				    const struct dmasim_device *x,
+				    uint32_t up, const struct dmasim_device *x,
 				    const struct dmasim_host_bridge *h,
 				    uint64_t addr)
 {
 	const struct dmasim__decode_index *idx = c->idx;
 	bool own;
 
-	if (n->parent != DMASIM__NO_NODE) {
-		const struct dmasim__node *pn = &idx->nodes[n->parent];
-		const struct dmasim__dec_ent *e;
+	if (up != DMASIM__NO_NODE) {
+		const struct dmasim__dec_ent *e =
+			dmasim__dec_lookup(idx, idx->nodes[up].dev, addr);
 
-		if (!dmasim__node_hull(pn, addr))
-			return STEP_UP;
-		e = dmasim__dec_lookup(idx, pn->dev, addr);
 		if (!e)
 			return STEP_UP;
 		if (e->dev != x || e->bar) {
@@ -518,7 +522,7 @@ static enum step at_downstream_port(struct rctx *c, const struct dmasim__node *n
 				return STEP_DONE;
 			}
 			hop(c, DMASIM_HOP_SIBLING, x, h, addr, addr);
-			descend(c, n->parent, h, addr);
+			descend(c, up, h, addr);
 			return STEP_DONE;
 		}
 		own = true; /* e is a window of x */
@@ -533,8 +537,7 @@ static enum step at_downstream_port(struct rctx *c, const struct dmasim__node *n
 		      ull(addr), x->name, x->name);
 		return STEP_DONE;
 	}
-	hop(c, DMASIM_HOP_ACS_UF, x, h, addr, addr);
-	return STEP_REDIRECTED;
+	return STEP_REDIRECTED; /* ACS UF: the caller records it */
 }
 
 /* Rule 3, first step, at legacy bridge @p (node @nd, @n): another device
@@ -579,6 +582,8 @@ int dmasim_route(const struct dmasim_topo *topo,
 	const struct dmasim_machine *m;
 	const struct dmasim_host_bridge *h;
 	struct rctx c;
+	const uint32_t *pp;
+	struct dmasim_hop *hp;
 	uintptr_t off;
 	uint32_t nd, child;
 	bool redirected = false;
@@ -590,7 +595,7 @@ int dmasim_route(const struct dmasim_topo *topo,
 	    size == 0 || addr + size - 1 < addr)
 		return DMASIM_EINVAL;
 	/* @from must be one of this topology's devices (no read of it yet) */
-	m = dmasim_topo_machine(topo);
+	m = &topo->m;
 	off = (uintptr_t)from - (uintptr_t)m->devices;
 	if (off >= m->ndevices * sizeof(*from) || off % sizeof(*from))
 		return DMASIM_EINVAL;
@@ -605,50 +610,59 @@ int dmasim_route(const struct dmasim_topo *topo,
 	c.size = size;
 	c.write = write;
 
-	/* Rule 1: into the parent port; a root-bus device goes to the RC. */
-	for (nd = idx->up_node[child]; nd != DMASIM__NO_NODE;) {
+	/* Rule 1: into the parent port; a root-bus device goes to the RC.
+	 * The ports up to the root bus are listed by the path: their nodes
+	 * are independent reads.  Their hops (at most DMASIM_MAX_DEPTH + 1,
+	 * no bound check) are written through @hp; c.nhops is set before
+	 * any call that may add hops. */
+	hp = out->hops;
+	pp = idx->path + idx->up_path[child];
+	for (; (nd = *pp) != DMASIM__NO_NODE; pp++) {
 		const struct dmasim__node *n = &idx->nodes[nd];
 		const struct dmasim_device *p = idx->devs + n->dev;
+		enum dmasim_hop_action a = DMASIM_HOP_UP;
 
 		if (n->type == DMASIM_DEV_ROOT_PORT) {
-			hop(&c, DMASIM_HOP_UP, p, h, addr, addr);
+			put_hop(hp++, DMASIM_HOP_UP, p, h, addr);
 			break;
 		}
 		if (n->type == DMASIM_DEV_SWITCH_DOWNSTREAM) {
 			/* Rule 2 */
 			if (n->flags & DMASIM__N_RR) {
-				hop(&c, DMASIM_HOP_ACS_REDIRECT, p, h, addr, addr);
+				a = DMASIM_HOP_ACS_REDIRECT;
 				redirected = true;
-				goto up;
-			}
-			switch (at_downstream_port(&c, n, p, h, addr)) {
-			case STEP_DONE:
-				goto done;
-			case STEP_REDIRECTED:
-				redirected = true;
-				goto up;
-			case STEP_UP:
-			default:
-				break;
+			} else if (dmasim__node_hull_at(idx, pp[1], addr)) {
+				c.nhops = (size_t)(hp - out->hops);
+				switch (at_downstream_port(&c, n, pp[1], p, h, addr)) {
+				case STEP_DONE:
+					goto done;
+				case STEP_REDIRECTED:
+					a = DMASIM_HOP_ACS_UF;
+					redirected = true;
+					break;
+				case STEP_UP:
+				default:
+					break;
+				}
 			}
 		} else {
 			/* Rule 3 */
+			c.nhops = (size_t)(hp - out->hops);
 			if (n->type == DMASIM_DEV_PCI_BRIDGE &&
 			    dmasim__node_hull(n, addr) &&
 			    peer_on_pci_bus(&c, nd, n, p, idx->devs + child, h, addr))
 				goto done;
-			if (!redirected && in_own_window(idx, n->parent, p, addr)) {
+			if (!redirected && in_own_window(idx, pp[1], p, addr)) {
 				fault(&c, DMASIM_FAULT_UNSUPPORTED_REQUEST, p, NULL, addr,
 				      "0x%llx is inside the window of %s, but no port below it claims it",
 				      ull(addr), p->name);
 				goto done;
 			}
 		}
-		hop(&c, DMASIM_HOP_UP, p, h, addr, addr);
-up:
+		put_hop(hp++, a, p, h, addr);
 		child = n->dev;
-		nd = n->parent;
 	}
+	c.nhops = (size_t)(hp - out->hops);
 	at_root_complex(&c, from, pt, addr);
 done:
 	out->nhops = c.nhops;
@@ -670,7 +684,7 @@ int dmasim_decode_cpu(const struct dmasim_topo *topo, dmasim_phys_addr_t cpu,
 	    cpu + size - 1 < cpu)
 		return DMASIM_EINVAL;
 	c.idx = dmasim__topo_decode(topo);
-	c.m = dmasim_topo_machine(topo);
+	c.m = &topo->m;
 	c.land = out;
 	c.why = why;
 	c.hops = NULL;
