@@ -742,6 +742,18 @@ static const char *const edge_docs[] = {
 	"a: \"x\\ty\"\n",
 	"a:\tb\n",
 	"a: b\r\n",
+	"{ \"a\": 1, 'b c': [x, 'y'], \"d\": {e: \"f\"} }\n",
+	"- \"x\": 1\n  'y': 2\n- 'z'\n",
+	"a: - b\n",
+	"a: -b\n- -1\n",
+	"-\n  - x\n  -\n    - y\n",
+	"a: [b, c] # x\nd: 'e'#f\n",
+	"a:   # comment\n  b: 1\n    # deeper comment\n  c: 2\n# last",
+	"? a\n: b\n",
+	"a: b\n  # indented comment\nc: d\n",
+	"a:\n\n  \n  b: 1\n\n",
+	"a: {b: [c, {d: e}], f: g}\nh:\n- [i, j]\n- {k: l}\n",
+	"a: b:c\nd: 'e: f'\n",
 	NULL
 };
 
@@ -908,7 +920,7 @@ START_TEST(test_load_fast_scanner_agrees_on_mutations)
 	unsigned per = env ? (unsigned)atoi(env) : 100;
 	uint64_t base = senv ? strtoull(senv, NULL, 0) << 48 : 0;
 
-	for (i = 0; i < n + 28; i++) {
+	for (i = 0; ; i++) {
 		char *text = i < n ? tu_read_file(paths[i], &len) : NULL;
 		const char *src = text;
 
