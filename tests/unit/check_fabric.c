@@ -65,6 +65,51 @@ static void assert_via(const struct dmasim_route *r, const char *expect)
 	ck_assert_msg(strcmp(buf, expect) == 0, "via '%s', expected '%s'", buf, expect);
 }
 
+/*
+ * Rule 6 as the hops show it: a route that lands on a BAR of @target ends
+ * with a `down` hop at each ancestor of @target below where the descent
+ * began (the root bus after `rc-p2p`, the switch's internal bus after a
+ * downstream port's `sibling`, a legacy bridge's bus after its `sibling`),
+ * top first, then `bar`; a route that lands leaves `why` empty.
+ */
+static void assert_descent(const struct dmasim_route *r,
+			   const struct dmasim_device *target)
+{
+	const struct dmasim_device *chain[DMASIM_MAX_DEPTH + 2], *owner = NULL, *d;
+	size_t i, start = r->nhops, n = 0;
+
+	ck_assert_int_eq(r->land.kind, DMASIM_LAND_BAR);
+	ck_assert_ptr_eq(r->land.dev, target);
+	ck_assert_msg(r->why[0] == '\0', "a landing with a why: %s", r->why);
+	for (i = 0; i < r->nhops; i++)
+		if (r->hops[i].action == DMASIM_HOP_RC_P2P ||
+		    r->hops[i].action == DMASIM_HOP_SIBLING)
+			start = i;
+	ck_assert_uint_lt(start, r->nhops);
+	if (r->hops[start].action == DMASIM_HOP_SIBLING) {
+		owner = r->hops[start].dev;
+		if (owner->type == DMASIM_DEV_SWITCH_DOWNSTREAM)
+			owner = owner->parent;
+	}
+	for (d = target->parent; d != owner; d = d->parent) {
+		ck_assert_ptr_nonnull(d); /* the descent began above target */
+		chain[n++] = d;
+	}
+	ck_assert_uint_eq(r->nhops, start + 1 + n + 1);
+	for (i = 0; i < n; i++) {
+		const struct dmasim_hop *h = &r->hops[start + 1 + i];
+
+		ck_assert_int_eq(h->action, DMASIM_HOP_DOWN);
+		ck_assert_ptr_eq(h->dev, chain[n - 1 - i]);
+		ck_assert_ptr_eq(h->hb, target->hb);
+		ck_assert_uint_eq(h->addr, r->hops[start].addr_out);
+	}
+	ck_assert_int_eq(r->hops[r->nhops - 1].action, DMASIM_HOP_BAR);
+	ck_assert_ptr_eq(r->hops[r->nhops - 1].dev, target);
+	ck_assert_uint_eq(r->land.offset, r->hops[start].addr_out - r->land.bar->bus);
+	ck_assert_uint_eq(r->land.cpu, r->land.bar->cpu + r->land.offset);
+}
+
 /* Load tests/data/fabric/@file, route, check the landing and the path. */
 static void route_expect(const char *file, const char *from, uint64_t addr,
 			 uint64_t size, const char *lands, const char *path)
@@ -271,6 +316,8 @@ START_TEST(test_decode_cpu_finds_every_bar_of_shipped_topologies)
 						ck_assert_int_eq(dmasim_route(t, NULL, &m->devices[i], bar->bus,
 									      4, true, &r), DMASIM_OK);
 						ck_assert_uint_lt(r.nhops, DMASIM_ROUTE_MAX_HOPS);
+						if (r.land.kind == DMASIM_LAND_BAR)
+							assert_descent(&r, r.land.dev);
 						ck_assert_int_eq(dmasim_route(t, NULL, &m->devices[i], bar->cpu,
 									      4, true, &r), DMASIM_OK);
 					}
@@ -279,6 +326,203 @@ START_TEST(test_decode_cpu_finds_every_bar_of_shipped_topologies)
 		closedir(dp);
 	}
 	ck_assert_uint_ge(nfiles, 1);
+}
+END_TEST
+
+/* A generated machine with many BARs: hb0 (bus = CPU) has a legacy bridge
+ * with @n endpoints (BAR 0 in mem, BARs 2 and 4 in mem-pref) and an integrated
+ * endpoint; hb1 maps CPU 0x6000000000 to the same bus addresses as hb0's
+ * mem window, so the two host bridges' BAR maps overlap in bus space. */
+static struct dmasim_topo *load_many_bars(unsigned n)
+{
+	size_t cap = 4096 + (size_t)n * 256, len = 0;
+	char *y = malloc(cap);
+	struct dmasim_topo *t;
+	unsigned i;
+
+	ck_assert_ptr_nonnull(y);
+	len += (size_t)snprintf(y + len, cap - len,
+		"dmasim: 1\narch: x86_64\nram: [ { base: 0x0, size: 2G } ]\n"
+		"host_bridges:\n"
+		"  - name: hb0\n    buses: [0, 0x7f]\n    root_complex: { p2p: any }\n"
+		"    windows:\n"
+		"      - { kind: mem, cpu: 0x80000000, bus: 0x80000000, size: 1G }\n"
+		"      - { kind: mem-pref, cpu: 0x4000000000, bus: 0x4000000000, size: 64G }\n"
+		"    devices:\n"
+		"      - { bdf: 00:00.0, type: endpoint, name: rcie, bars: [ { index: 0, base: 0xbff00000, size: 1M } ] }\n"
+		"      - bdf: 00:01.0\n        type: root-port\n        name: rp0\n        children:\n"
+		"          - bdf: 01:00.0\n            type: pci-bridge\n            name: pcib0\n            children:\n");
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(y + len, cap - len,
+			"              - { bdf: 02:%02x.%u, type: endpoint, name: ep%u, bars: ["
+			" { index: 0, base: 0x%llx, size: 64K },"
+			" { index: 2, base: 0x%llx, size: 1M, pref: true, bits: 64 },"
+			" { index: 4, base: 0x%llx, size: 1M, pref: true, bits: 64 } ] }\n",
+			i / 8, i % 8, i, 0x80000000ull + (unsigned long long)i * 0x20000,
+			0x4000000000ull + (unsigned long long)i * 0x200000,
+			0x4800000000ull + (unsigned long long)i * 0x200000);
+	len += (size_t)snprintf(y + len, cap - len,
+		"  - name: hb1\n    segment: 1\n    buses: [0, 0x7f]\n    root_complex: { p2p: any }\n"
+		"    windows: [ { kind: mem, cpu: 0x6000000000, bus: 0x80000000, size: 1G } ]\n"
+		"    devices:\n"
+		"      - bdf: 0001:00:01.0\n        type: root-port\n        name: rp1\n        children:\n");
+	for (i = 0; i < 20; i++)
+		len += (size_t)snprintf(y + len, cap - len,
+			"          - { bdf: 0001:01:%02x.0, type: endpoint, name: far%u, bars: ["
+			" { index: 0, base: 0x%llx, size: 1M } ] }\n",
+			i, i, 0x6000000000ull + (unsigned long long)i * 0x100000);
+	ck_assert_uint_lt(len, cap);
+	t = tu_load(y);
+	free(y);
+	return t;
+}
+
+/* The BAR of host bridge @hb holding bus address @a, by a linear scan. */
+static const struct dmasim_bar *bar_scan(const struct dmasim_machine *m,
+					 const struct dmasim_host_bridge *hb,
+					 uint64_t a, const struct dmasim_device **dev)
+{
+	size_t i, b;
+
+	for (i = 0; i < m->ndevices; i++)
+		for (b = 0; b < m->devices[i].nbars; b++) {
+			const struct dmasim_bar *bar = &m->devices[i].bars[b];
+
+			if (m->devices[i].hb == hb && a >= bar->bus &&
+			    a <= bar->bus + (bar->size - 1)) {
+				*dev = &m->devices[i];
+				return bar;
+			}
+		}
+	return NULL;
+}
+
+START_TEST(test_decode_index_bar_trees_match_a_linear_scan)
+{
+	struct dmasim_topo *t = load_many_bars(250);
+	const struct dmasim__decode_index *idx = dmasim__topo_decode(t);
+	const struct dmasim_machine *m = dmasim_topo_machine(t);
+	size_t h, i, b, k, checked = 0;
+
+	/* 751 BARs in hb0: 751 -> 94 -> 12 -> 2 keys, four levels */
+	ck_assert_uint_eq(idx->trees[0].n, 751);
+	ck_assert_uint_eq(idx->trees[0].nlev, 4);
+	ck_assert_uint_eq(idx->trees[1].n, 20);
+	for (h = 0; h < m->nhost_bridges; h++) {
+		const struct dmasim_host_bridge *hb = &m->host_bridges[h];
+
+		for (i = 0; i < m->ndevices; i++)
+			for (b = 0; b < m->devices[i].nbars; b++) {
+				const struct dmasim_bar *bar = &m->devices[i].bars[b];
+				const uint64_t probe[] = {
+					bar->bus, bar->bus + bar->size - 1, bar->bus - 1,
+					bar->bus + bar->size, bar->bus + bar->size / 2, 0,
+					UINT64_MAX, UINT64_MAX - 1,
+				};
+
+				for (k = 0; k < sizeof(probe) / sizeof(probe[0]); k++) {
+					const struct dmasim_device *want_dev = NULL;
+					const struct dmasim_bar *want = bar_scan(m, hb, probe[k], &want_dev);
+					uint64_t lo = 0;
+					const struct dmasim__bar_ent *e =
+						dmasim__bar_find(idx, hb->id, probe[k], &lo);
+
+					if (!want) {
+						ck_assert_ptr_null(e);
+						continue;
+					}
+					ck_assert_ptr_nonnull(e);
+					ck_assert_ptr_eq(idx->bar0 + e->bar, want);
+					ck_assert_ptr_eq(idx->devs + e->dev, want_dev);
+					ck_assert_uint_eq(lo, want->bus);
+					ck_assert_uint_eq(e->npath, want_dev->depth);
+					checked++;
+				}
+			}
+	}
+	ck_assert_uint_ge(checked, 3 * 771); /* each BAR at both ends and inside */
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_decode_index_nodes_hulls_and_paths)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "acs_egress_control.yaml");
+	const struct dmasim__decode_index *idx = dmasim__topo_decode(t);
+	const struct dmasim_device *gpu0 = tu_dev(t, "gpu0"), *usp0 = tu_dev(t, "usp0");
+	const struct dmasim__node *n = NULL;
+	const uint32_t *pp;
+	size_t i;
+
+	for (i = 0; i < idx->nnodes; i++)
+		if (idx->node_dev[i] == usp0->id)
+			n = &idx->nodes[i];
+	ck_assert_ptr_nonnull(n);
+	ck_assert_int_eq(n->type, DMASIM_DEV_SWITCH_UPSTREAM);
+	ck_assert_uint_eq(n->depth, 1);
+	/* usp0's bus decodes its ports' windows: mem 0xc1000000-0xc3003fff
+	 * and mem-pref 0x38000000000-0x3883fffffff, far apart */
+	ck_assert_uint_eq(n->hlo[0], 0xc1000000);
+	ck_assert_uint_eq(n->hhi[0], 0xc30fffff); /* derived: 1M granules */
+	ck_assert_uint_eq(n->hlo[1], 0x38000000000);
+	ck_assert_uint_eq(n->hhi[1], 0x3883fffffff);
+	ck_assert(dmasim__node_hull(n, 0xc2000000));
+	ck_assert(dmasim__node_hull(n, 0x38800000000));
+	ck_assert(!dmasim__node_hull(n, 0x100000000)); /* between the two */
+	ck_assert(!dmasim__node_hull(n, 0xc0ffffff));
+	ck_assert(!dmasim__node_hull(n, 0xc3100000));
+	/* gpu0's path: dsp0, usp0, rp0, then the root bus */
+	pp = idx->path + idx->up_path[gpu0->id];
+	ck_assert_uint_eq(idx->node_dev[pp[0]], tu_dev(t, "dsp0")->id);
+	ck_assert_uint_eq(idx->node_dev[pp[1]], usp0->id);
+	ck_assert_uint_eq(idx->node_dev[pp[2]], tu_dev(t, "rp0")->id);
+	ck_assert_uint_eq(pp[3], DMASIM__NO_NODE);
+	ck_assert_uint_eq(idx->path[idx->up_path[tu_dev(t, "rp0")->id]], DMASIM__NO_NODE);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+/* Every endpoint to every other endpoint's BARs on the generated machine
+ * (bus addresses between neighbours on the legacy bridge's bus, CPU
+ * addresses otherwise), 4 bytes at a BAR's start and end, and a write
+ * straddling its end: the landing a BAR-map lookup gives, the rule-6
+ * hops, and the step-by-step descent's fault for the straddle. */
+START_TEST(test_route_descent_to_every_bar_of_many)
+{
+	struct dmasim_topo *t = load_many_bars(64);
+	const struct dmasim_machine *m = dmasim_topo_machine(t);
+	const struct dmasim_device *pcib0 = tu_dev(t, "pcib0");
+	struct dmasim_route *r = malloc(sizeof(*r));
+	size_t i, j, b, landed = 0;
+
+	ck_assert_ptr_nonnull(r);
+	for (i = 0; i < m->ndevices; i++)
+		for (j = 0; j < m->ndevices; j++)
+			for (b = 0; b < m->devices[j].nbars; b++) {
+				const struct dmasim_device *from = &m->devices[i], *to = &m->devices[j];
+				const struct dmasim_bar *bar = &to->bars[b];
+				uint64_t a = from->parent == pcib0 && to->parent == pcib0
+					     ? bar->bus : bar->cpu;
+
+				if (from == to || from->type != DMASIM_DEV_ENDPOINT)
+					continue;
+				ck_assert_int_eq(dmasim_route(t, NULL, from, a, 4, true, r), DMASIM_OK);
+				assert_descent(r, to);
+				ck_assert_int_eq(dmasim_route(t, NULL, from, a + bar->size - 4, 4,
+							      false, r), DMASIM_OK);
+				assert_descent(r, to);
+				ck_assert_uint_eq(r->land.offset, bar->size - 4);
+				landed += 2;
+				ck_assert_int_eq(dmasim_route(t, NULL, from, a + bar->size - 2, 4,
+							      true, r), DMASIM_OK);
+				ck_assert_int_eq(r->land.kind, DMASIM_LAND_FAULT);
+				ck_assert_int_eq(r->land.fault, DMASIM_FAULT_UNSUPPORTED_REQUEST);
+				ck_assert_msg(strstr(r->why, "straddles the end") != NULL, "%s", r->why);
+			}
+	/* 85 endpoints, 213 BARs: each endpoint to every BAR but its own */
+	ck_assert_uint_eq(landed, 2 * 84 * 213);
+	free(r);
+	dmasim_topo_destroy(t);
 }
 END_TEST
 
@@ -833,6 +1077,67 @@ START_TEST(test_iommu_pt_many_mappings_in_any_order)
 }
 END_TEST
 
+START_TEST(test_iommu_pt_translate_follows_map_and_unmap)
+{
+	/* Random maps and unmaps (fixed seed); after each, translate agrees
+	 * with a plain list of the live mappings. */
+	struct dmasim_topo *t = tu_load_file(FAB "iommu_domains.yaml");
+	struct dmasim_iommu_pt *pt = dmasim_iommu_pt_create(t);
+	enum { SLOTS = 512 };
+	static bool live[SLOTS];
+	static unsigned pages[SLOTS], prot[SLOTS];
+	uint64_t rng = 12345;
+	unsigned step, k;
+
+	memset(live, 0, sizeof(live));
+	for (step = 0; step < 6000; step++) {
+		unsigned s;
+
+		rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+		s = (unsigned)(rng >> 33) % SLOTS;
+		if (live[s]) {
+			ck_assert_int_eq(dmasim_iommu_pt_unmap(pt, 0, (uint64_t)s * 0x8000, 0, NULL),
+					 DMASIM_OK);
+			live[s] = false;
+		} else {
+			pages[s] = 1 + (unsigned)(rng >> 20) % 4;
+			prot[s] = 1 + (unsigned)(rng >> 24) % 3;
+			ck_assert_int_eq(dmasim_iommu_pt_map(pt, 0, (uint64_t)s * 0x8000,
+							     0x200000000ull + (uint64_t)s * 0x10000,
+							     pages[s] * 0x1000ull, prot[s], NULL),
+					 DMASIM_OK);
+			live[s] = true;
+		}
+		if (step % 97)
+			continue;
+		for (k = 0; k < SLOTS; k++) {
+			dmasim_phys_addr_t phys = 0;
+			uint64_t iova = (uint64_t)k * 0x8000 + 0x10;
+			enum dmasim_pt_result w =
+				dmasim_iommu_pt_translate(pt, 0, iova, 8, true, &phys);
+
+			if (!live[k]) {
+				ck_assert_int_eq(w, DMASIM_PT_UNMAPPED);
+				continue;
+			}
+			ck_assert_int_eq(w, prot[k] & DMASIM_PROT_WRITE ? DMASIM_PT_OK
+									: DMASIM_PT_READ_ONLY);
+			if (w == DMASIM_PT_OK)
+				ck_assert_uint_eq(phys, 0x200000000ull + (uint64_t)k * 0x10000 + 0x10);
+			/* the last byte of the mapping, and one past it */
+			ck_assert_int_ne(dmasim_iommu_pt_translate(pt, 0, (uint64_t)k * 0x8000 +
+								   pages[k] * 0x1000ull - 1, 1,
+								   false, &phys), DMASIM_PT_UNMAPPED);
+			ck_assert_int_eq(dmasim_iommu_pt_translate(pt, 0, (uint64_t)k * 0x8000 +
+								   pages[k] * 0x1000ull - 1, 2,
+								   false, &phys), DMASIM_PT_UNMAPPED);
+		}
+	}
+	dmasim_iommu_pt_destroy(pt);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
 /* ---- dmasim route ------------------------------------------------------------------ */
 
 /* Run the CLI; return its exit status and the first line of stdout. */
@@ -942,6 +1247,9 @@ static Suite *fabric_suite(void)
 	tcase_add_test(tc, test_decode_index_merges_adjacent_ram);
 	tcase_add_test(tc, test_decode_cpu_memory_map);
 	tcase_add_test(tc, test_decode_cpu_finds_every_bar_of_shipped_topologies);
+	tcase_add_test(tc, test_decode_index_bar_trees_match_a_linear_scan);
+	tcase_add_test(tc, test_decode_index_nodes_hulls_and_paths);
+	tcase_add_test(tc, test_route_descent_to_every_bar_of_many);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Switch");
@@ -983,6 +1291,7 @@ static Suite *fabric_suite(void)
 	tcase_add_test(tc, test_iommu_identity_domain_is_not_translated);
 	tcase_add_test(tc, test_iommu_pt_map_unmap_rules);
 	tcase_add_test(tc, test_iommu_pt_many_mappings_in_any_order);
+	tcase_add_test(tc, test_iommu_pt_translate_follows_map_and_unmap);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Cli");
