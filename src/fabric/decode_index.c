@@ -292,6 +292,119 @@ static int build_dsp_index(struct dmasim__decode_index *idx,
 	return 0;
 }
 
+/* Cover up to 4 intervals (an empty one has lo > hi) with the 2 trigger
+ * hulls of @nd: sorted by base, overlapping ones merged, then neighbours
+ * joined across the smallest gaps. */
+static void cover2(uint64_t *lo, uint64_t *hi, size_t n, struct dmasim__node *nd)
+{
+	size_t i, j, m = 0;
+
+	for (i = 0; i < n; i++) {
+		uint64_t l = lo[i], h = hi[i];
+
+		if (l > h)
+			continue;
+		for (j = m; j > 0 && lo[j - 1] > l; j--) {
+			lo[j] = lo[j - 1];
+			hi[j] = hi[j - 1];
+		}
+		lo[j] = l;
+		hi[j] = h;
+		m++;
+	}
+	while (m > 1) {
+		size_t best = 0;
+		uint64_t gap = UINT64_MAX;
+
+		for (i = 0; i + 1 < m; i++) {
+			uint64_t g = lo[i + 1] > hi[i] ? lo[i + 1] - hi[i] : 0;
+
+			if (g < gap) {
+				gap = g;
+				best = i;
+			}
+		}
+		if (m <= 2 && gap > 0)
+			break;
+		if (hi[best + 1] > hi[best])
+			hi[best] = hi[best + 1];
+		for (i = best + 1; i + 1 < m; i++) {
+			lo[i] = lo[i + 1];
+			hi[i] = hi[i + 1];
+		}
+		m--;
+	}
+	for (i = 0; i < 2; i++) {
+		nd->tlo[i] = i < m ? lo[i] : 1;
+		nd->thi[i] = i < m ? hi[i] : 0;
+	}
+}
+
+/* The hull of child list @slot, in two intervals split at its widest gap
+ * (the list is sorted by base and disjoint, so sorted by limit too). */
+static void list_hull(const struct dmasim__decode_index *idx, size_t slot,
+		      uint64_t *lo, uint64_t *hi)
+{
+	const struct dmasim__dec_list *l = &idx->lists[slot];
+	const struct dmasim__dec_ent *e = idx->ents + l->first;
+	size_t j, split = l->n;
+	uint64_t gap = 0;
+
+	lo[0] = lo[1] = 1;
+	hi[0] = hi[1] = 0;
+	if (!l->n)
+		return;
+	for (j = 1; j < l->n; j++)
+		if (e[j].lo - e[j - 1].hi > gap) {
+			gap = e[j].lo - e[j - 1].hi;
+			split = j;
+		}
+	lo[0] = e[0].lo;
+	hi[0] = e[split - 1].hi;
+	if (split < l->n) {
+		lo[1] = e[split].lo;
+		hi[1] = e[l->n - 1].hi;
+	}
+}
+
+/*
+ * What the rule at port @d compares the address with (route.c):
+ *  - a root port, or a downstream port with ACS RR: nothing;
+ *  - another switch downstream port: its parent's child list (the peers'
+ *    windows and BARs, and its own windows), or on a root bus its own
+ *    windows;
+ *  - a legacy PCI bridge: its own child list and its own windows;
+ *  - anything else (a switch upstream port): its own windows.
+ */
+static void trigger_hulls(const struct dmasim__decode_index *idx,
+			  const struct dmasim_device *d, struct dmasim__node *nd)
+{
+	uint64_t lo[4], hi[4];
+	unsigned ctrl = d->has_acs ? d->acs_ctrl : 0;
+	size_t n = 0;
+	int k;
+
+	if (d->type == DMASIM_DEV_ROOT_PORT ||
+	    (d->type == DMASIM_DEV_SWITCH_DOWNSTREAM && (ctrl & DMASIM_ACS_RR))) {
+		cover2(lo, hi, 0, nd);
+		return;
+	}
+	if (d->type == DMASIM_DEV_SWITCH_DOWNSTREAM && d->parent) {
+		list_hull(idx, d->parent->id, lo, hi);
+		cover2(lo, hi, 2, nd);
+		return;
+	}
+	if (d->type == DMASIM_DEV_PCI_BRIDGE) {
+		list_hull(idx, d->id, lo, hi);
+		n = 2;
+	}
+	for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++, n++) {
+		lo[n] = d->windows[k].present ? d->windows[k].base : 1;
+		hi[n] = d->windows[k].present ? d->windows[k].limit : 0;
+	}
+	cover2(lo, hi, n, nd);
+}
+
 /*
  * Routing records: one node per device that is not an endpoint (or has
  * children), in device order (so a parent's node comes before its
@@ -329,45 +442,27 @@ static int build_nodes(struct dmasim__decode_index *idx,
 		uint32_t up = d->parent ? node_of[d->parent->id] : DMASIM__NO_NODE;
 		struct dmasim__node *nd;
 		unsigned ctrl = d->has_acs ? d->acs_ctrl : 0;
-		const struct dmasim__dec_list *l;
+		bool rr;
 
 		up_node[i] = up;
 		if (node_of[i] == DMASIM__NO_NODE)
 			continue;
 		nd = &idx->nodes[node_of[i]];
 		memset(nd, 0, sizeof(*nd));
-		/* child list i is sorted by base and disjoint (so by limit
-		 * too): two hulls, split at the widest gap */
-		l = &idx->lists[i];
-		nd->hlo[0] = nd->hlo[1] = 1;
-		nd->hhi[0] = nd->hhi[1] = 0;
-		if (l->n) {
-			const struct dmasim__dec_ent *e = idx->ents + l->first;
-			size_t j, split = l->n;
-			uint64_t gap = 0;
-
-			for (j = 1; j < l->n; j++)
-				if (e[j].lo - e[j - 1].hi > gap) {
-					gap = e[j].lo - e[j - 1].hi;
-					split = j;
-				}
-			nd->hlo[0] = e[0].lo;
-			nd->hhi[0] = e[split - 1].hi;
-			if (split < l->n) {
-				nd->hlo[1] = e[split].lo;
-				nd->hhi[1] = e[l->n - 1].hi;
-			}
-		}
-		nd->dev = (uint32_t)i;
+		trigger_hulls(idx, d, nd);
+		nd->dev = d;
+		nd->id = (uint32_t)i;
 		nd->parent = up;
 		nd->egress = d->acs_egress;
 		nd->type = (uint8_t)d->type;
-		nd->flags = (uint8_t)((ctrl & DMASIM_ACS_RR ? DMASIM__N_RR : 0) |
+		rr = d->type == DMASIM_DEV_SWITCH_DOWNSTREAM && (ctrl & DMASIM_ACS_RR);
+		nd->act = rr ? DMASIM_HOP_ACS_REDIRECT : DMASIM_HOP_UP;
+		nd->flags = (uint8_t)((rr ? DMASIM__N_RR : 0) |
 				      (ctrl & DMASIM_ACS_UF ? DMASIM__N_UF : 0) |
 				      (ctrl & DMASIM_ACS_EC ? DMASIM__N_EC : 0) |
 				      (d->has_acs_egress ? DMASIM__N_EGRESS : 0));
 		nd->depth = (uint8_t)d->depth;
-		idx->node_dev[node_of[i]] = (uint32_t)i;
+		idx->node_dev[node_of[i]] = d;
 		total += d->depth + 2;
 	}
 	idx->npath = total;

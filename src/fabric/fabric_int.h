@@ -34,40 +34,37 @@ struct dmasim__dec_ent {
 	const struct dmasim_bar *bar;      /* NULL: a window of @dev */
 };
 
-/* A bridge's routing record, one cache line: what the upward walk and the
- * descent read at a port, so that a route never reads a struct
- * dmasim_device on its common path.  What the bus below the bridge
- * decodes (its child list, sorted and disjoint) lies inside two hulls:
- * the list split at its widest gap (a bridge's mem and mem-pref windows
- * are usually far apart).  An address outside both is claimed by no
- * child, and so is in no child's window either. */
+/* A bridge's routing record, one cache line: what the upward walk reads
+ * at a port, so that a route never reads a struct dmasim_device on its
+ * common path.  A port's rule (2 or 3) depends on the address only when
+ * it lies in its trigger hulls (two intervals, a cover of everything the
+ * rule compares the address with); elsewhere the port sends the request
+ * up with hop action @act. */
 #define DMASIM__NO_NODE UINT32_MAX
-#define DMASIM__N_RR     0x01u /* has ACS and RR in its control */
+#define DMASIM__N_RR     0x01u /* a switch downstream port with ACS RR */
 #define DMASIM__N_UF     0x02u /* has ACS and UF in its control */
 #define DMASIM__N_EC     0x04u /* has ACS and EC in its control */
 #define DMASIM__N_EGRESS 0x08u /* an egress control vector was given */
 struct dmasim__node {
-	uint64_t hlo[2], hhi[2]; /* hulls of the child list, inclusive; an
-				  * empty hull is lo 1, hi 0 */
-	uint32_t dev;        /* device id */
+	uint64_t tlo[2], thi[2]; /* trigger hulls, inclusive; an empty one
+				  * is lo 1, hi 0 */
+	const struct dmasim_device *dev;
+	uint32_t id;         /* device id */
 	uint32_t parent;     /* node of the parent; DMASIM__NO_NODE: root bus */
 	uint32_t egress;     /* ACS egress control vector */
 	uint8_t type;        /* enum dmasim_dev_type */
 	uint8_t flags;       /* DMASIM__N_* */
 	uint8_t depth;       /* the device's depth (root bus: 0) */
-	uint8_t pad[17];
+	uint8_t act;         /* enum dmasim_hop_action outside the hulls */
+	uint8_t pad[8];
 };
 
-/* Does node @n's child list possibly hold @a? */
-static inline bool dmasim__node_hull(const struct dmasim__node *n, uint64_t a)
+/* Is @a in node @n's trigger hulls? */
+static inline bool dmasim__node_trigger(const struct dmasim__node *n, uint64_t a)
 {
-	return (a >= n->hlo[0] && a <= n->hhi[0]) |
-	       (a >= n->hlo[1] && a <= n->hhi[1]);
+	return (a >= n->tlo[0] && a <= n->thi[0]) |
+	       (a >= n->tlo[1] && a <= n->thi[1]);
 }
-
-/* The same for node @nd; a root bus (DMASIM__NO_NODE) may hold anything. */
-static inline bool dmasim__node_hull_at(const struct dmasim__decode_index *idx,
-					uint32_t nd, uint64_t a);
 
 /* A BAR in its host bridge's bus-address map (the key, its base, is in
  * the search tree's level 0). */
@@ -146,9 +143,10 @@ struct dmasim__decode_index {
 	size_t nbars;
 
 	/* Routing records of every device that has or may have children
-	 * (every type but endpoint), and each node's device id. */
+	 * (every type but endpoint), and each node's device (dense, for
+	 * the descent). */
 	struct dmasim__node *nodes;
-	uint32_t *node_dev;
+	const struct dmasim_device **node_dev;
 	size_t nnodes;
 	/* Paths to the root bus, so that a walk reads the nodes of all the
 	 * ports it passes independently (not one parent link after the
@@ -222,12 +220,6 @@ dmasim__bar_find(const struct dmasim__decode_index *idx, size_t hb,
 	e = &idx->bents[t->first + pos];
 	*lo = idx->tkeys[t->off[0] + pos];
 	return a <= e->hi ? e : NULL;
-}
-
-static inline bool dmasim__node_hull_at(const struct dmasim__decode_index *idx,
-					uint32_t nd, uint64_t a)
-{
-	return nd == DMASIM__NO_NODE || dmasim__node_hull(&idx->nodes[nd], a);
 }
 
 /* Slot of the child list below @dev, or of @hb's root bus. */

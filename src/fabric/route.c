@@ -270,7 +270,7 @@ static void descend(struct rctx *c, uint32_t on,
 			for (i = 0; i < k; i++) {
 				h--;
 				h->action = DMASIM_HOP_DOWN;
-				h->dev = idx->devs + idx->node_dev[pp[i]];
+				h->dev = idx->node_dev[pp[i]];
 				h->hb = tree;
 				h->addr = bus;
 				h->addr_out = bus;
@@ -295,8 +295,7 @@ slow:
 	if (on == DMASIM__NO_NODE)
 		descend_slow(c, dmasim__slot_hb(idx, tree), NULL, tree, tree, bus);
 	else
-		descend_slow(c, idx->nodes[on].dev, idx->devs + idx->nodes[on].dev,
-			     NULL, tree, bus);
+		descend_slow(c, idx->nodes[on].id, idx->nodes[on].dev, NULL, tree, bus);
 }
 
 /* Rule 5: what the CPU physical address @cpu is, from ingress host
@@ -451,25 +450,6 @@ static bool in_own_window_dev(const struct dmasim_device *p, uint64_t a)
 	return false;
 }
 
-/* Bridge @p's own windows hold @a; @pnd is the node of its parent.  A
- * bridge's windows are entries of its parent's child list, so outside
- * the parent's hulls they cannot hold @a, and inside, the entry holding
- * @a says. */
-static bool in_own_window(const struct dmasim__decode_index *idx, uint32_t pnd,
-			  const struct dmasim_device *p, uint64_t a)
-{
-	const struct dmasim__node *pn;
-	const struct dmasim__dec_ent *e;
-
-	if (pnd == DMASIM__NO_NODE)
-		return in_own_window_dev(p, a);
-	pn = &idx->nodes[pnd];
-	if (!dmasim__node_hull(pn, a))
-		return false;
-	e = dmasim__dec_lookup(idx, pn->dev, a);
-	return e && e->dev == p && !e->bar;
-}
-
 /* ACS Egress Control at downstream port @x (node @n): is P2P to sibling
  * @y blocked?  With a vector, bit i stands for the i-th switch downstream
  * port below the same upstream port (children order, @x itself counted);
@@ -491,7 +471,7 @@ static bool egress_blocked(const struct rctx *c, const struct dmasim__node *n,
 }
 
 /* Rule 2 at switch downstream port @x (node @n, its parent's node @up,
- * host bridge @h), no RR, @addr inside the parent's hulls (else it goes
+ * host bridge @h), no RR, @addr inside its trigger hulls (else it goes
  * up):
  * a peer on the switch's internal bus claims @addr (a sibling's descent,
  * or an egress fault), or @x's own window holds it (ACS UF, or a fault),
@@ -510,7 +490,7 @@ static enum step at_downstream_port(struct rctx *c, const struct dmasim__node *n
 
 	if (up != DMASIM__NO_NODE) {
 		const struct dmasim__dec_ent *e =
-			dmasim__dec_lookup(idx, idx->nodes[up].dev, addr);
+			dmasim__dec_lookup(idx, idx->nodes[up].id, addr);
 
 		if (!e)
 			return STEP_UP;
@@ -548,13 +528,39 @@ static bool peer_on_pci_bus(struct rctx *c, uint32_t nd,
 			    const struct dmasim_device *child,
 			    const struct dmasim_host_bridge *h, uint64_t addr)
 {
-	const struct dmasim__dec_ent *e = dmasim__dec_lookup(c->idx, n->dev, addr);
+	const struct dmasim__dec_ent *e = dmasim__dec_lookup(c->idx, n->id, addr);
 
 	if (!e || e->dev == child)
 		return false;
 	hop(c, DMASIM_HOP_SIBLING, p, h, addr, addr);
 	descend(c, nd, h, addr);
 	return true;
+}
+
+/* Rule 2 (no RR) or 3 at the port of node @n (path @pp, entered from
+ * below through @child), for an address inside its trigger hulls: the
+ * exact rule, with the child lists and the device's windows. */
+__attribute__((noinline))
+static enum step port_rule(struct rctx *c, const uint32_t *pp,
+			   const struct dmasim__node *n,
+			   const struct dmasim_device *child,
+			   const struct dmasim_host_bridge *h, uint64_t addr,
+			   bool redirected)
+{
+	const struct dmasim_device *p = n->dev;
+
+	if (n->type == DMASIM_DEV_SWITCH_DOWNSTREAM)
+		return at_downstream_port(c, n, pp[1], p, h, addr);
+	if (n->type == DMASIM_DEV_PCI_BRIDGE &&
+	    peer_on_pci_bus(c, pp[0], n, p, child, h, addr))
+		return STEP_DONE;
+	if (!redirected && in_own_window_dev(p, addr)) {
+		fault(c, DMASIM_FAULT_UNSUPPORTED_REQUEST, p, NULL, addr,
+		      "0x%llx is inside the window of %s, but no port below it claims it",
+		      ull(addr), p->name);
+		return STEP_DONE;
+	}
+	return STEP_UP;
 }
 
 static void route_init(struct dmasim_route *out)
@@ -582,6 +588,7 @@ int dmasim_route(const struct dmasim_topo *topo,
 	const struct dmasim_machine *m;
 	const struct dmasim_host_bridge *h;
 	struct rctx c;
+	const struct dmasim_device *cdev = from;
 	const uint32_t *pp;
 	struct dmasim_hop *hp;
 	uintptr_t off;
@@ -612,55 +619,38 @@ int dmasim_route(const struct dmasim_topo *topo,
 
 	/* Rule 1: into the parent port; a root-bus device goes to the RC.
 	 * The ports up to the root bus are listed by the path: their nodes
-	 * are independent reads.  Their hops (at most DMASIM_MAX_DEPTH + 1,
-	 * no bound check) are written through @hp; c.nhops is set before
-	 * any call that may add hops. */
+	 * are independent reads.  A port's rule looks at the address only
+	 * inside its trigger hulls; elsewhere it is one hop (up, or
+	 * acs-redirect at a downstream port with RR).  These hops (at most
+	 * DMASIM_MAX_DEPTH + 1, no bound check) are written through @hp;
+	 * c.nhops is set before a call that may add hops. */
 	hp = out->hops;
 	pp = idx->path + idx->up_path[child];
 	for (; (nd = *pp) != DMASIM__NO_NODE; pp++) {
 		const struct dmasim__node *n = &idx->nodes[nd];
-		const struct dmasim_device *p = idx->devs + n->dev;
-		enum dmasim_hop_action a = DMASIM_HOP_UP;
+		enum dmasim_hop_action a = (enum dmasim_hop_action)n->act;
 
 		if (n->type == DMASIM_DEV_ROOT_PORT) {
-			put_hop(hp++, DMASIM_HOP_UP, p, h, addr);
+			put_hop(hp++, DMASIM_HOP_UP, n->dev, h, addr);
 			break;
 		}
-		if (n->type == DMASIM_DEV_SWITCH_DOWNSTREAM) {
-			/* Rule 2 */
-			if (n->flags & DMASIM__N_RR) {
-				a = DMASIM_HOP_ACS_REDIRECT;
-				redirected = true;
-			} else if (dmasim__node_hull_at(idx, pp[1], addr)) {
-				c.nhops = (size_t)(hp - out->hops);
-				switch (at_downstream_port(&c, n, pp[1], p, h, addr)) {
-				case STEP_DONE:
-					goto done;
-				case STEP_REDIRECTED:
-					a = DMASIM_HOP_ACS_UF;
-					redirected = true;
-					break;
-				case STEP_UP:
-				default:
-					break;
-				}
-			}
-		} else {
-			/* Rule 3 */
+		if (dmasim__node_trigger(n, addr)) {
 			c.nhops = (size_t)(hp - out->hops);
-			if (n->type == DMASIM_DEV_PCI_BRIDGE &&
-			    dmasim__node_hull(n, addr) &&
-			    peer_on_pci_bus(&c, nd, n, p, idx->devs + child, h, addr))
+			switch (port_rule(&c, pp, n, cdev, h, addr, redirected)) {
+			case STEP_DONE:
 				goto done;
-			if (!redirected && in_own_window(idx, pp[1], p, addr)) {
-				fault(&c, DMASIM_FAULT_UNSUPPORTED_REQUEST, p, NULL, addr,
-				      "0x%llx is inside the window of %s, but no port below it claims it",
-				      ull(addr), p->name);
-				goto done;
+			case STEP_REDIRECTED:
+				a = DMASIM_HOP_ACS_UF;
+				redirected = true;
+				break;
+			case STEP_UP:
+			default:
+				break;
 			}
 		}
-		put_hop(hp++, a, p, h, addr);
-		child = n->dev;
+		redirected |= (n->flags & DMASIM__N_RR) != 0;
+		put_hop(hp++, a, n->dev, h, addr);
+		cdev = n->dev;
 	}
 	c.nhops = (size_t)(hp - out->hops);
 	at_root_complex(&c, from, pt, addr);

@@ -445,39 +445,84 @@ START_TEST(test_decode_index_bar_trees_match_a_linear_scan)
 }
 END_TEST
 
-START_TEST(test_decode_index_nodes_hulls_and_paths)
+/* The node of device @name. */
+static const struct dmasim__node *node_of(const struct dmasim_topo *t,
+					  const char *name)
 {
-	struct dmasim_topo *t = tu_load_file(FAB "acs_egress_control.yaml");
 	const struct dmasim__decode_index *idx = dmasim__topo_decode(t);
-	const struct dmasim_device *gpu0 = tu_dev(t, "gpu0"), *usp0 = tu_dev(t, "usp0");
-	const struct dmasim__node *n = NULL;
-	const uint32_t *pp;
+	const struct dmasim_device *d = tu_dev(t, name);
 	size_t i;
 
 	for (i = 0; i < idx->nnodes; i++)
-		if (idx->node_dev[i] == usp0->id)
-			n = &idx->nodes[i];
-	ck_assert_ptr_nonnull(n);
-	ck_assert_int_eq(n->type, DMASIM_DEV_SWITCH_UPSTREAM);
-	ck_assert_uint_eq(n->depth, 1);
-	/* usp0's bus decodes its ports' windows: mem 0xc1000000-0xc3003fff
-	 * and mem-pref 0x38000000000-0x3883fffffff, far apart */
-	ck_assert_uint_eq(n->hlo[0], 0xc1000000);
-	ck_assert_uint_eq(n->hhi[0], 0xc30fffff); /* derived: 1M granules */
-	ck_assert_uint_eq(n->hlo[1], 0x38000000000);
-	ck_assert_uint_eq(n->hhi[1], 0x3883fffffff);
-	ck_assert(dmasim__node_hull(n, 0xc2000000));
-	ck_assert(dmasim__node_hull(n, 0x38800000000));
-	ck_assert(!dmasim__node_hull(n, 0x100000000)); /* between the two */
-	ck_assert(!dmasim__node_hull(n, 0xc0ffffff));
-	ck_assert(!dmasim__node_hull(n, 0xc3100000));
+		if (idx->node_dev[i] == d) {
+			ck_assert_ptr_eq(idx->nodes[i].dev, d);
+			ck_assert_uint_eq(idx->nodes[i].id, d->id);
+			return &idx->nodes[i];
+		}
+	ck_abort_msg("%s has no node", name);
+	return NULL;
+}
+
+START_TEST(test_decode_index_nodes_triggers_and_paths)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "acs_egress_control.yaml");
+	const struct dmasim__decode_index *idx = dmasim__topo_decode(t);
+	const struct dmasim_device *gpu0 = tu_dev(t, "gpu0");
+	const struct dmasim__node *n;
+	const uint32_t *pp;
+
+	/* dsp0 (EC, no RR) compares the address with everything on usp0's
+	 * bus: the ports' mem windows 0xc1000000-0xc30fffff (derived, 1M
+	 * granules) and mem-pref windows 0x38000000000-0x3883fffffff, far
+	 * apart */
+	n = node_of(t, "dsp0");
+	ck_assert_int_eq(n->type, DMASIM_DEV_SWITCH_DOWNSTREAM);
+	ck_assert_uint_eq(n->depth, 2);
+	ck_assert_int_eq(n->act, DMASIM_HOP_UP);
+	ck_assert_uint_eq(n->tlo[0], 0xc1000000);
+	ck_assert_uint_eq(n->thi[0], 0xc30fffff);
+	ck_assert_uint_eq(n->tlo[1], 0x38000000000);
+	ck_assert_uint_eq(n->thi[1], 0x3883fffffff);
+	ck_assert(dmasim__node_trigger(n, 0xc2000000));
+	ck_assert(dmasim__node_trigger(n, 0x38800000000));
+	ck_assert(!dmasim__node_trigger(n, 0x100000000)); /* between the two */
+	ck_assert(!dmasim__node_trigger(n, 0xc0ffffff));
+	ck_assert(!dmasim__node_trigger(n, 0xc3100000));
+	ck_assert_uint_eq(n->flags, DMASIM__N_EC | DMASIM__N_EGRESS);
+	ck_assert_uint_eq(n->egress, 0x2);
+	/* dsp2 has RR: it redirects whatever the address; a root port too
+	 * sends everything up */
+	n = node_of(t, "dsp2");
+	ck_assert_int_eq(n->act, DMASIM_HOP_ACS_REDIRECT);
+	ck_assert_uint_eq(n->flags, DMASIM__N_RR | DMASIM__N_EC);
+	ck_assert(!dmasim__node_trigger(n, 0xc3000000));
+	ck_assert(!dmasim__node_trigger(n, 0));
+	ck_assert(!dmasim__node_trigger(node_of(t, "rp0"), 0xc1000000));
+	/* usp0 (rule 3) compares it with its own windows */
+	n = node_of(t, "usp0");
+	ck_assert_uint_eq(n->tlo[0], tu_dev(t, "usp0")->windows[DMASIM_WIN_MEM].base);
+	ck_assert_uint_eq(n->thi[1], tu_dev(t, "usp0")->windows[DMASIM_WIN_MEM_PREF].limit);
 	/* gpu0's path: dsp0, usp0, rp0, then the root bus */
 	pp = idx->path + idx->up_path[gpu0->id];
-	ck_assert_uint_eq(idx->node_dev[pp[0]], tu_dev(t, "dsp0")->id);
-	ck_assert_uint_eq(idx->node_dev[pp[1]], usp0->id);
-	ck_assert_uint_eq(idx->node_dev[pp[2]], tu_dev(t, "rp0")->id);
+	ck_assert_ptr_eq(idx->node_dev[pp[0]], tu_dev(t, "dsp0"));
+	ck_assert_ptr_eq(idx->node_dev[pp[1]], tu_dev(t, "usp0"));
+	ck_assert_ptr_eq(idx->node_dev[pp[2]], tu_dev(t, "rp0"));
 	ck_assert_uint_eq(pp[3], DMASIM__NO_NODE);
 	ck_assert_uint_eq(idx->path[idx->up_path[tu_dev(t, "rp0")->id]], DMASIM__NO_NODE);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+START_TEST(test_decode_index_legacy_bridge_trigger_covers_bus_and_windows)
+{
+	/* pcib0's rule compares the address with its bus (pcia, pcib) and
+	 * its window 0xc0000000-0xc0ffffff: one interval */
+	struct dmasim_topo *t = tu_load_file(FAB "legacy_pci_bridge.yaml");
+	const struct dmasim__node *n = node_of(t, "pcib0");
+
+	ck_assert_uint_eq(n->tlo[0], 0xc0000000);
+	ck_assert_uint_eq(n->thi[0], 0xc0ffffff);
+	ck_assert_uint_gt(n->tlo[1], n->thi[1]); /* empty */
 	dmasim_topo_destroy(t);
 }
 END_TEST
@@ -1248,7 +1293,8 @@ static Suite *fabric_suite(void)
 	tcase_add_test(tc, test_decode_cpu_memory_map);
 	tcase_add_test(tc, test_decode_cpu_finds_every_bar_of_shipped_topologies);
 	tcase_add_test(tc, test_decode_index_bar_trees_match_a_linear_scan);
-	tcase_add_test(tc, test_decode_index_nodes_hulls_and_paths);
+	tcase_add_test(tc, test_decode_index_nodes_triggers_and_paths);
+	tcase_add_test(tc, test_decode_index_legacy_bridge_trigger_covers_bus_and_windows);
 	tcase_add_test(tc, test_route_descent_to_every_bar_of_many);
 	suite_add_tcase(s, tc);
 
