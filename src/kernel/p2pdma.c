@@ -19,6 +19,13 @@
 
 #include "kernel/kernel_int.h"
 
+/* calc_label() and calc_decide() compose the result from these values;
+ * the labels have room for two verdict bits per built-in row. */
+_Static_assert(DMASIM__NPOLICY_BUILTINS <= 4, "verdict bits in a label");
+_Static_assert(DMASIM_MAP_NOT_SUPPORTED == 0 && DMASIM_MAP_BUS_ADDR == 1 &&
+		       DMASIM_MAP_THRU_HOST_BRIDGE == 2,
+	       "map type values");
+
 static const char *const map_type_names[DMASIM_MAP_TYPE_COUNT] = {
 	[DMASIM_MAP_NOT_SUPPORTED] = "not_supported",
 	[DMASIM_MAP_BUS_ADDR] = "bus_addr",
@@ -137,36 +144,33 @@ check_b_path_acs:
 }
 
 /*
- * The same from the index, reading no device: the depths and the
- * RR|CR|EC depth masks of a and b and one sparse-table key (which gives
- * the common device's depth), all independent loads.  A device from a up
- * to the common one and down to b redirects iff a mask has a bit at or
- * below that depth.  Other bit sets use the per-bit counts.  The common
- * device itself is looked up only when that is needed (warn_acs).
+ * The same from the index, reading no device: the pair's depths, redirect
+ * tops and the common device's depth (dmasim__pair_info).  A device from
+ * a up to the common one and down to b redirects under RR|CR|EC iff a
+ * top lies below the common device's depth.  Other bit sets use the
+ * per-bit counts.  The common device itself is looked up only when that
+ * is needed (warn_acs).
  */
 static void walk_indexed(const struct dmasim_topo *t,
 			 const struct dmasim_device *a,
 			 const struct dmasim_device *b, unsigned bits,
 			 struct walk *w)
 {
-	const struct dmasim__lca_index *ix = t->lca;
-	uint32_t ia = dmasim__id(t, a), ib = dmasim__id(t, b);
-	const struct dmasim__hot *ha = &ix->hot[ia], *hb = &ix->hot[ib];
-	int da = ha->depth, db = hb->depth;
-	unsigned dc1 = ia == ib ? (unsigned)da + 1 : dmasim__lca_depth1(t, ia, ib);
+	struct dmasim__pair p;
 
+	dmasim__pair_info(t, dmasim__id(t, a), dmasim__id(t, b), &p);
 	w->common = NULL;
-	w->has_common = dc1 != 0;
+	w->has_common = p.dc1 != 0;
 	if (!w->has_common) {
-		w->dist_a = da + 1;
-		w->dist_b = db + 1;
+		w->dist_a = (int)p.da + 1;
+		w->dist_b = (int)p.db + 1;
 		w->acs = false;
 		return;
 	}
-	w->dist_a = da - (int)(dc1 - 1);
-	w->dist_b = db - (int)(dc1 - 1);
+	w->dist_a = (int)p.da - (int)(p.dc1 - 1);
+	w->dist_b = (int)p.db - (int)(p.dc1 - 1);
 	if (bits == DMASIM__REDIR_BITS) {
-		w->acs = ((ha->redir_mask | hb->redir_mask) >> (dc1 - 1)) != 0;
+		w->acs = (p.ra > p.rb ? p.ra : p.rb) >= p.dc1;
 		return;
 	}
 	w->common = dmasim__lca(t, a, b);
@@ -189,7 +193,7 @@ static void walk(const struct dmasim_topo *t, const struct dmasim_device *a,
  * indexed: the path is listed in the kernel's order, provider side up to
  * and including the common device, then the client side below it.
  */
-static void __attribute__((noinline))
+static DMASIM__NOINLINE void
 warn_acs(const struct dmasim_topo *t, const struct dmasim_policy *p,
 	 const struct dmasim_device *provider,
 	 const struct dmasim_device *client, const struct walk *w, bool naive,
@@ -240,6 +244,36 @@ static bool cpu_supports_p2pdma(const struct dmasim_topo *t,
 	return false;
 }
 
+/* The root device's vendor << 16 | device for host bridge @hb, or -1. */
+static int64_t root_key(const struct dmasim_topo *t,
+			const struct dmasim_policy *p,
+			const struct dmasim_host_bridge *hb, bool naive)
+{
+	const struct dmasim_device *root;
+
+	if (!naive && t->lca && (unsigned)p->root_dev < DMASIM__NROOTDEV)
+		return t->lca->root_key[hb->id * DMASIM__NROOTDEV + p->root_dev];
+	root = dmasim__host_bridge_dev(t, hb, p->root_dev, true);
+	return root ? (int64_t)root->vendor << 16 | root->device_id : -1;
+}
+
+/* The first whitelist entry matching @key (PCI_ANY_ID matches any
+ * device), or NULL. */
+static const struct dmasim_wl_entry *wl_match(const struct dmasim_policy *p,
+					      int64_t key)
+{
+	const struct dmasim_wl_entry *e, *end = p->whitelist + p->nwhitelist;
+	unsigned vendor = (unsigned)(key >> 16), device = (unsigned)(key & 0xffff);
+
+	if (key < 0)
+		return NULL;
+	for (e = p->whitelist; e < end; e++)
+		if (e->vendor == vendor &&
+		    (e->device == -1 || (unsigned)e->device == device))
+			return e;
+	return NULL;
+}
+
 /* __host_bridge_whitelist() (§2.6): the first entry matching the root
  * device's vendor and device (or PCI_ANY_ID) decides. */
 static bool hb_whitelisted(const struct dmasim_topo *t,
@@ -248,31 +282,17 @@ static bool hb_whitelisted(const struct dmasim_topo *t,
 			   bool same_host_bridge, bool warn, bool naive,
 			   struct dmasim_log *log)
 {
-	const struct dmasim_wl_entry *e, *end = p->whitelist + p->nwhitelist;
-	unsigned vendor, device;
-	int64_t key;
+	int64_t key = root_key(t, p, hb, naive);
+	const struct dmasim_wl_entry *e = wl_match(p, key);
 
-	if (naive || !t->lca || (unsigned)p->root_dev >= DMASIM__NROOTDEV) {
-		const struct dmasim_device *root =
-			dmasim__host_bridge_dev(t, hb, p->root_dev, true);
-		key = root ? (int64_t)root->vendor << 16 | root->device_id : -1;
-	} else {
-		key = t->lca->root_key[hb->id * DMASIM__NROOTDEV + p->root_dev];
-	}
 	if (key < 0)
 		return false;
-	vendor = (unsigned)(key >> 16);
-	device = (unsigned)(key & 0xffff);
-	for (e = p->whitelist; e < end; e++) {
-		if (e->vendor != vendor ||
-		    (e->device != -1 && (unsigned)e->device != device))
-			continue;
+	if (e)
 		return !(e->same_host_bridge_only && !same_host_bridge);
-	}
 	if (warn)
 		PCI_WARN(log, dmasim__host_bridge_dev(t, hb, p->root_dev, naive),
 			 "Host bridge not in P2PDMA whitelist: %04x:%04x",
-			 vendor, device);
+			 (unsigned)(key >> 16), (unsigned)(key & 0xffff));
 	return false;
 }
 
@@ -283,19 +303,27 @@ static bool host_bridge_whitelist(const struct dmasim_topo *t,
 				  const struct dmasim_device *b, bool warn,
 				  bool naive, struct dmasim_log *log)
 {
-	const struct dmasim_host_bridge *ha, *hb;
+	const struct dmasim_host_bridge *ha = a->hb, *hb = b->hb;
 
-	if (naive || !t->lca) {
-		ha = a->hb;
-		hb = b->hb;
-	} else {
-		ha = &t->m.host_bridges[t->lca->hot[dmasim__id(t, a)].hb];
-		hb = &t->m.host_bridges[t->lca->hot[dmasim__id(t, b)].hb];
-	}
 	if (ha == hb)
 		return hb_whitelisted(t, p, ha, true, warn, naive, log);
 	return hb_whitelisted(t, p, ha, false, warn, naive, log) &&
 	       hb_whitelisted(t, p, hb, false, warn, naive, log);
+}
+
+unsigned dmasim__thru_verdict(const struct dmasim_topo *t,
+			      const struct dmasim_policy *p, uint32_t hb,
+			      bool naive)
+{
+	const struct dmasim_wl_entry *e;
+
+	if (cpu_supports_p2pdma(t, p))
+		return DMASIM__THRU_SAME | DMASIM__THRU_ANY;
+	e = wl_match(p, root_key(t, p, &t->m.host_bridges[hb], naive));
+	if (!e)
+		return 0;
+	return e->same_host_bridge_only ? DMASIM__THRU_SAME
+					: DMASIM__THRU_SAME | DMASIM__THRU_ANY;
 }
 
 /* calc_map_type_and_dist() (§2.4). */
@@ -330,6 +358,119 @@ static enum dmasim_map_type calc_map_type_and_dist(
 		map = DMASIM_MAP_NOT_SUPPORTED;
 	}
 	return map;
+}
+
+/* calc_fast()'s host-bridge step for a policy that is not a built-in row:
+ * the verdicts are looked up per call. */
+static DMASIM__NOINLINE enum dmasim_map_type
+thru_other_policy(const struct dmasim_topo *t, const struct dmasim_policy *p,
+		  uint32_t ha, uint32_t hb)
+{
+	unsigned va = dmasim__thru_verdict(t, p, ha, false);
+
+	if (ha == hb)
+		return va & DMASIM__THRU_SAME ? DMASIM_MAP_THRU_HOST_BRIDGE
+					      : DMASIM_MAP_NOT_SUPPORTED;
+	return va & dmasim__thru_verdict(t, p, hb, false) & DMASIM__THRU_ANY
+		       ? DMASIM_MAP_THRU_HOST_BRIDGE : DMASIM_MAP_NOT_SUPPORTED;
+}
+
+/*
+ * calc_map_type_and_dist() without warnings, from the index, for the
+ * policies whose ACS bits are RR|CR|EC: no device read, and for a
+ * built-in policy row the host bridges' verdicts precomputed at load
+ * (another policy's are looked up per call).  The outcome is chosen
+ * without branches on the pair: random pairs would mispredict them.
+ */
+static inline enum dmasim_map_type calc_decide(const struct dmasim_topo *t,
+					       const struct dmasim_policy *p,
+					       const struct dmasim__pair *pr,
+					       int *dist)
+{
+	const struct dmasim__lca_index *ix = t->lca;
+	unsigned top, bus, ok, va, vb;
+	int k = dmasim__policy_builtin_index(p);
+
+	/* common: (da - dL) + (db - dL) with dL = dc1 - 1; none: the two
+	 * chain lengths, da + 1 + db + 1 -- one formula */
+	if (dist)
+		*dist = (int)(pr->da + pr->db + 2) - 2 * (int)pr->dc1;
+	top = pr->ra > pr->rb ? pr->ra : pr->rb;
+	bus = pr->dc1 > top; /* a common device and no redirect up to it */
+	if (k < 0) {
+		if (bus)
+			return DMASIM_MAP_BUS_ADDR;
+		return thru_other_policy(t, p, pr->ha, pr->hb);
+	}
+	va = ix->verdict[(size_t)k * ix->nhb + pr->ha];
+	vb = ix->verdict[(size_t)k * ix->nhb + pr->hb];
+	/* same host bridge: its SAME bit; else both ANY bits */
+	ok = (va & vb & (DMASIM__THRU_ANY >> (pr->ha == pr->hb))) != 0;
+	/* NOT_SUPPORTED 0, BUS_ADDR 1, THRU_HOST_BRIDGE 2 */
+	return (enum dmasim_map_type)(bus | (~bus & ok) << 1);
+}
+
+/* Table mode: the pair from the sparse table and the hot records. */
+static DMASIM__NOINLINE enum dmasim_map_type
+calc_fast_table(const struct dmasim_topo *t, const struct dmasim_policy *p,
+		uint32_t ia, uint32_t ib, int *dist)
+{
+	struct dmasim__pair pr;
+
+	dmasim__pair_table(t->lca, ia, ib, &pr);
+	return calc_decide(t, p, &pr, dist);
+}
+
+/* Label mode, any policy: two 8-byte labels, then calc_decide(). */
+static enum dmasim_map_type calc_fast(const struct dmasim_topo *t,
+				      const struct dmasim_policy *p,
+				      const struct dmasim_device *provider,
+				      const struct dmasim_device *client,
+				      int *dist)
+{
+	const struct dmasim__lca_index *ix = t->lca;
+	uint32_t ia = dmasim__id(t, provider), ib = dmasim__id(t, client);
+	struct dmasim__pair pr;
+	uint64_t la, lb, x;
+
+	if (!ix->label)
+		return calc_fast_table(t, p, ia, ib, dist);
+	la = ix->label[ia];
+	lb = ix->label[ib];
+	x = (la ^ lb) & DMASIM__LBL_PATH;
+	pr.da = dmasim__lbl_depth(ix, la);
+	pr.db = dmasim__lbl_depth(ix, lb);
+	pr.dc1 = x ? ix->dc1_of_bit[dmasim__msb64(x)] : pr.da + 1;
+	pr.ra = (unsigned)(la & DMASIM__LBL_TOP);
+	pr.rb = (unsigned)(lb & DMASIM__LBL_TOP);
+	pr.ha = (uint32_t)(la >> ix->hb_shift);
+	pr.hb = (uint32_t)(lb >> ix->hb_shift);
+	return calc_decide(t, p, &pr, dist);
+}
+
+/*
+ * Label mode and built-in row @k: all from the two labels, which also
+ * carry their host bridges' verdicts under @k.  Both devices are below
+ * one host bridge iff the labels differ below the host-bridge field.
+ */
+static inline enum dmasim_map_type calc_label(const struct dmasim__lca_index *ix,
+					      unsigned k, uint32_t ia,
+					      uint32_t ib, int *dist)
+{
+	uint64_t la = ix->label[ia], lb = ix->label[ib];
+	uint64_t x = (la ^ lb) & DMASIM__LBL_PATH;
+	unsigned da = dmasim__lbl_depth(ix, la), db = dmasim__lbl_depth(ix, lb);
+	unsigned dc1 = x ? ix->dc1_of_bit[dmasim__msb64(x)] : da + 1;
+	unsigned ra = (unsigned)(la & DMASIM__LBL_TOP);
+	unsigned rb = (unsigned)(lb & DMASIM__LBL_TOP);
+	unsigned bus = dc1 > (ra > rb ? ra : rb);
+	unsigned same = (x >> ix->hb_shift) == 0;
+	unsigned ok = ((la & lb) >> (DMASIM__LBL_VSHIFT + 2 * k) &
+		       (DMASIM__THRU_ANY >> same)) != 0;
+
+	if (dist)
+		*dist = (int)(da + db + 2) - 2 * (int)dc1;
+	return (enum dmasim_map_type)(bus | (~bus & ok) << 1);
 }
 
 /* upstream_bridge_distance() / _warn() of v4.20 (§2.1). */
@@ -439,12 +580,13 @@ static bool peer_traffic_supported(const struct dmasim_topo *t,
 	return dmasim__iommu_present(t, naive);
 }
 
-enum dmasim_map_type
-dmasim_p2p_map_type(const struct dmasim_topo *topo,
-		    const struct dmasim_policy *policy,
-		    const struct dmasim_device *provider,
-		    const struct dmasim_device *client, int *dist,
-		    unsigned flags, struct dmasim_log *log)
+/* Everything but calc_fast(): out of line, so that the fast path needs
+ * no stack frame. */
+static DMASIM__NOINLINE enum dmasim_map_type
+map_type_slow(const struct dmasim_topo *topo, const struct dmasim_policy *policy,
+	      const struct dmasim_device *provider,
+	      const struct dmasim_device *client, int *dist, unsigned flags,
+	      struct dmasim_log *log)
 {
 	bool verbose = (flags & DMASIM_P2P_VERBOSE) != 0;
 	bool naive = (flags & DMASIM_P2P_NAIVE) != 0;
@@ -456,8 +598,9 @@ dmasim_p2p_map_type(const struct dmasim_topo *topo,
 			*dist = -1;
 		return DMASIM_MAP_NOT_SUPPORTED;
 	}
-	if (!policy)
-		policy = dmasim_policy_default();
+	if (flags == 0 && topo->lca && policy->decision == DMASIM_DECIDE_CALC &&
+	    policy->acs_redirect_bits == DMASIM__REDIR_BITS)
+		return calc_fast(topo, policy, provider, client, dist);
 	switch (policy->decision) {
 	case DMASIM_DECIDE_SEED2018:
 		map = peer_traffic_supported(topo, policy, provider, client, naive)
@@ -479,6 +622,28 @@ dmasim_p2p_map_type(const struct dmasim_topo *topo,
 	if (dist)
 		*dist = d;
 	return map;
+}
+
+enum dmasim_map_type
+dmasim_p2p_map_type(const struct dmasim_topo *topo,
+		    const struct dmasim_policy *policy,
+		    const struct dmasim_device *provider,
+		    const struct dmasim_device *client, int *dist,
+		    unsigned flags, struct dmasim_log *log)
+{
+	const struct dmasim__lca_index *ix;
+	int k;
+
+	if (!policy)
+		policy = dmasim__policy_default();
+	k = dmasim__policy_builtin_index(policy);
+	if (k >= 0 && flags == 0 && topo && provider && client &&
+	    (ix = topo->lca) != NULL && ix->label &&
+	    policy->decision == DMASIM_DECIDE_CALC &&
+	    policy->acs_redirect_bits == DMASIM__REDIR_BITS)
+		return calc_label(ix, (unsigned)k, dmasim__id(topo, provider),
+				  dmasim__id(topo, client), dist);
+	return map_type_slow(topo, policy, provider, client, dist, flags, log);
 }
 
 int dmasim_p2p_distance_many(const struct dmasim_topo *topo,

@@ -185,19 +185,54 @@ dmasim__p2pdma_common_upstream(const struct dmasim_topo *t,
 	return NULL;
 }
 
+static DMASIM__NOINLINE const struct dmasim_device *
+upstream_slow(const struct dmasim_topo *topo, const struct dmasim_policy *policy,
+	      const struct dmasim_device *a, const struct dmasim_device *b,
+	      unsigned flags)
+{
+	bool naive = (flags & DMASIM_P2P_NAIVE) != 0;
+
+	if (!topo || !a || !b)
+		return NULL;
+	if (policy->upstream == DMASIM_UPSTREAM_SEED2018)
+		return dmasim__seed_common_upstream(topo, a, b, naive);
+	return dmasim__p2pdma_common_upstream(topo, a, b, naive);
+}
+
+/*
+ * The p2pdma walk in label mode is dmasim__lca() inline here: two labels
+ * and one ancestor row, no stack frame, no branch on the answer.
+ */
 const struct dmasim_device *
 dmasim_p2p_upstream(const struct dmasim_topo *topo,
 		    const struct dmasim_policy *policy,
 		    const struct dmasim_device *a,
 		    const struct dmasim_device *b, unsigned flags)
 {
-	bool naive = (flags & DMASIM_P2P_NAIVE) != 0;
+	const struct dmasim__lca_index *ix;
+	uint32_t ia, ib, im, id;
+	uintptr_t dev;
+	unsigned dc1;
 
-	if (!topo || !a || !b)
-		return NULL;
 	if (!policy)
-		policy = dmasim_policy_default();
-	if (policy->upstream == DMASIM_UPSTREAM_SEED2018)
-		return dmasim__seed_common_upstream(topo, a, b, naive);
-	return dmasim__p2pdma_common_upstream(topo, a, b, naive);
+		policy = dmasim__policy_default();
+	if (flags != 0 || !topo || !a || !b || !(ix = topo->lca) || !ix->label ||
+	    policy->upstream != DMASIM_UPSTREAM_P2PDMA)
+		return upstream_slow(topo, policy, a, b, flags);
+	ia = dmasim__id(topo, a);
+	ib = dmasim__id(topo, b);
+	if (ia == ib)
+		return a;
+	im = ia > ib ? ia : ib;
+#if defined(__GNUC__)
+	/* the row's line is known now; which entry only after the labels */
+	__builtin_prefetch(&ix->anc[(size_t)im << ix->anc_shift]);
+#endif
+	dc1 = ix->dc1_of_bit[dmasim__msb64((ix->label[ia] ^ ix->label[ib]) &
+					   DMASIM__LBL_PATH)];
+	id = ix->anc[((size_t)im << ix->anc_shift) +
+		     ((dc1 - 1) & ((1u << ix->anc_shift) - 1))];
+	/* NULL when dc1 == 0, selected without a branch */
+	dev = (uintptr_t)&topo->m.devices[id] & ((uintptr_t)0 - (dc1 != 0));
+	return (const struct dmasim_device *)dev;
 }

@@ -52,7 +52,7 @@
 		     [DMASIM_IOMMU_SMMUV3] = true,                          \
 		     [DMASIM_IOMMU_PPC_TCE] = false }
 
-static const struct dmasim_policy builtins[] = {
+const struct dmasim_policy dmasim__policy_builtins[DMASIM__NPOLICY_BUILTINS] = {
 	{
 		/* The 2018 proposal (KERNEL.md §1): pci_find_common_upstream_dev
 		 * and pci_peer_traffic_supported; its host-bridge rule is
@@ -132,7 +132,7 @@ static const struct dmasim_policy builtins[] = {
 	},
 };
 
-#define NBUILTINS (sizeof(builtins) / sizeof(builtins[0]))
+#define NBUILTINS DMASIM__NPOLICY_BUILTINS
 
 static const char *const builtin_names[NBUILTINS + 1] = {
 	"seed-2018", "linux-4.20", "linux-5.15", "linux-6.12", NULL,
@@ -145,8 +145,8 @@ const struct dmasim_policy *dmasim_policy_builtin(const char *name)
 	if (!name)
 		return NULL;
 	for (i = 0; i < NBUILTINS; i++)
-		if (strcmp(builtins[i].name, name) == 0)
-			return &builtins[i];
+		if (strcmp(dmasim__policy_builtins[i].name, name) == 0)
+			return &dmasim__policy_builtins[i];
 	return NULL;
 }
 
@@ -157,7 +157,7 @@ const char *const *dmasim_policy_builtin_names(void)
 
 const struct dmasim_policy *dmasim_policy_default(void)
 {
-	return &builtins[NBUILTINS - 1];
+	return dmasim__policy_default();
 }
 
 const char *const dmasim__root_dev_rule_names[3] = {

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "testutil.h"
+#include "kernel/kernel_int.h"
 
 #define P2P_DATA DMASIM_TEST_DATA "/p2p/"
 
@@ -969,6 +970,38 @@ END_TEST
 
 /* ---- the index against the kernel's literal walks ---------------------- */
 
+/*
+ * The quiet queries (no flags) take the fast paths: with the built-in
+ * row itself its verdicts precomputed in the index, with a copy of the
+ * row (not a built-in object) the verdicts looked up per call, and with
+ * no distance asked for.  All must agree with the literal walk's @u, @m
+ * and @d.
+ */
+static void compare_quiet(const struct dmasim_topo *t,
+			  const struct dmasim_policy *p,
+			  const struct dmasim_device *a,
+			  const struct dmasim_device *b,
+			  const struct dmasim_device *u, enum dmasim_map_type m,
+			  int d)
+{
+	struct dmasim_policy copy = *p;
+	enum dmasim_map_type m1, m2, m3;
+	int d1 = -99, d3 = -98;
+
+	/* (ck_abort only on failure: a passing ck_assert costs a write to
+	 * Check's pipe, and these run millions of times) */
+	m1 = dmasim_p2p_map_type(t, p, a, b, &d1, 0, NULL);
+	m2 = dmasim_p2p_map_type(t, p, a, b, NULL, 0, NULL);
+	m3 = dmasim_p2p_map_type(t, &copy, a, b, &d3, 0, NULL);
+	if (m1 != m || m2 != m || m3 != m || d1 != d || d3 != d)
+		ck_abort_msg("%s: quiet map_type(%s, %s): %d/%d, no dist %d, "
+			     "copy %d/%d; walk %d/%d", p->name, a->bdf, b->bdf,
+			     m1, d1, m2, m3, d3, m, d);
+	if (dmasim_p2p_upstream(t, &copy, a, b, 0) != u)
+		ck_abort_msg("%s (a copy): upstream(%s, %s) differs", p->name,
+			     a->bdf, b->bdf);
+}
+
 /* Compare every query on (a, b) under every built-in policy. */
 static void compare_pair(const struct dmasim_topo *t,
 			 const struct dmasim_policy *const *pols, size_t npols,
@@ -986,20 +1019,22 @@ static void compare_pair(const struct dmasim_topo *t,
 
 		u1 = dmasim_p2p_upstream(t, p, a, b, 0);
 		u2 = dmasim_p2p_upstream(t, p, a, b, DMASIM_P2P_NAIVE);
-		ck_assert_msg(u1 == u2, "%s: upstream(%s, %s): index %s, walk %s",
-			      p->name, a->bdf, b->bdf, u1 ? u1->bdf : "none",
-			      u2 ? u2->bdf : "none");
+		if (u1 != u2)
+			ck_abort_msg("%s: upstream(%s, %s): index %s, walk %s",
+				     p->name, a->bdf, b->bdf, u1 ? u1->bdf : "none",
+				     u2 ? u2->bdf : "none");
 		dmasim_log_init(&l1);
 		dmasim_log_init(&l2);
 		m1 = dmasim_p2p_map_type(t, p, a, b, &d1, DMASIM_P2P_VERBOSE, &l1);
 		m2 = dmasim_p2p_map_type(t, p, a, b, &d2,
 					 DMASIM_P2P_VERBOSE | DMASIM_P2P_NAIVE, &l2);
-		ck_assert_msg(m1 == m2 && d1 == d2,
-			      "%s: map_type(%s, %s): index %d/%d, walk %d/%d",
-			      p->name, a->bdf, b->bdf, m1, d1, m2, d2);
-		ck_assert_msg(strcmp(l1.text, l2.text) == 0,
-			      "%s: lines of (%s, %s) differ:\n%s---\n%s", p->name,
-			      a->bdf, b->bdf, l1.text, l2.text);
+		if (m1 != m2 || d1 != d2)
+			ck_abort_msg("%s: map_type(%s, %s): index %d/%d, walk %d/%d",
+				     p->name, a->bdf, b->bdf, m1, d1, m2, d2);
+		if (strcmp(l1.text, l2.text) != 0)
+			ck_abort_msg("%s: lines of (%s, %s) differ:\n%s---\n%s",
+				     p->name, a->bdf, b->bdf, l1.text, l2.text);
+		compare_quiet(t, p, a, b, u2, m2, d2);
 	}
 }
 
@@ -1009,12 +1044,14 @@ static void check_lca_brute(const struct dmasim_topo *t,
 			    const struct dmasim_device *b)
 {
 	const struct dmasim_device *u =
-		dmasim_p2p_upstream(t, pol("linux-6.12"), a, b, 0), *x;
+		dmasim_p2p_upstream(t, dmasim_policy_default(), a, b, 0), *x;
 
 	for (x = a; x; x = x->parent)
 		if (dmasim_device_is_ancestor(x, b))
 			break;
-	ck_assert_ptr_eq(u, x);
+	if (u != x)
+		ck_abort_msg("upstream(%s, %s): %s, the deepest common ancestor %s",
+			     a->bdf, b->bdf, u ? u->bdf : "none", x ? x->bdf : "none");
 }
 
 static const struct dmasim_policy *all_pols[4];
@@ -1029,7 +1066,17 @@ static size_t builtin_policies(void)
 	return k;
 }
 
-static unsigned compare_all_pairs(const struct dmasim_topo *t)
+/* Rebuild @t's index in @mode (src/kernel/lca.c: label mode or the
+ * sparse table). */
+static void index_mode(struct dmasim_topo *t, enum dmasim__lca_mode mode)
+{
+	struct dmasim_error err;
+
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim__lca_index_build_mode(t, mode, &err), DMASIM_OK);
+}
+
+static unsigned compare_all_pairs_once(const struct dmasim_topo *t)
 {
 	const struct dmasim_machine *m = dmasim_topo_machine(t);
 	size_t np = builtin_policies(), i, j;
@@ -1040,6 +1087,18 @@ static unsigned compare_all_pairs(const struct dmasim_topo *t)
 			check_lca_brute(t, &m->devices[i], &m->devices[j]);
 		}
 	return (unsigned)(m->ndevices * m->ndevices);
+}
+
+/* Every pair, with the index as loaded and again with the sparse table. */
+static unsigned compare_all_pairs(struct dmasim_topo *t)
+{
+	unsigned pairs = compare_all_pairs_once(t);
+
+	index_mode(t, DMASIM__LCA_TABLE);
+	ck_assert_ptr_null(t->lca->label);
+	pairs += compare_all_pairs_once(t);
+	index_mode(t, DMASIM__LCA_AUTO);
+	return pairs;
 }
 
 static unsigned walk_topologies(const char *dir, unsigned *nfiles)
@@ -1315,7 +1374,7 @@ START_TEST(test_naive_vs_index_random_trees)
 		const struct dmasim_machine *m;
 		struct gen r;
 		size_t np = builtin_policies();
-		unsigned k;
+		unsigned k, mode;
 		char buf[512];
 
 		dmasim_error_init(&err);
@@ -1331,23 +1390,101 @@ START_TEST(test_naive_vs_index_random_trees)
 		}
 		m = dmasim_topo_machine(t);
 		devices += (unsigned)m->ndevices;
-		memset(&r, 0, sizeof(r));
-		r.s = seed + 77;
-		for (k = 0; k < 400; k++) {
-			const struct dmasim_device *a = &m->devices[rn(&r, (unsigned)m->ndevices)];
-			const struct dmasim_device *b = &m->devices[rn(&r, (unsigned)m->ndevices)];
-			compare_pair(t, all_pols, np, a, b);
-			check_lca_brute(t, a, b);
-			pairs++;
+		/* the labels fit every random tree; then the same pairs with
+		 * the sparse table */
+		ck_assert_ptr_nonnull(t->lca->label);
+		for (mode = 0; mode < 2; mode++) {
+			memset(&r, 0, sizeof(r));
+			r.s = seed + 77;
+			for (k = 0; k < 400; k++) {
+				const struct dmasim_device *a = &m->devices[rn(&r, (unsigned)m->ndevices)];
+				const struct dmasim_device *b = &m->devices[rn(&r, (unsigned)m->ndevices)];
+				compare_pair(t, all_pols, np, a, b);
+				check_lca_brute(t, a, b);
+				pairs++;
+			}
+			index_mode(t, DMASIM__LCA_TABLE);
 		}
 		dmasim_topo_destroy(t);
 		free(y);
 	}
-	ck_assert_uint_ge(pairs, 20000);
+	ck_assert_uint_ge(pairs, 40000);
 	ck_assert_uint_ge(devices, 60 * 5);
 }
 END_TEST
 
+
+/*
+ * A chain: on each bus 0..@depth - 1 one bridge (slot 0, the next bus
+ * below it) and @width - 1 endpoints; bus @depth holds @width endpoints.
+ * Every third bridge has ACS redirect bits (RR on one, EC on the next).
+ */
+static char *gen_chain(unsigned depth, unsigned width)
+{
+	struct gen g;
+	unsigned d, e;
+
+	memset(&g, 0, sizeof(g));
+	g.cap = 1 << 16;
+	g.y = malloc(g.cap);
+	ck_assert_ptr_nonnull(g.y);
+	gout(&g, "dmasim: 1\narch: x86_64\ncpu: { vendor: intel, family: 6 }\n"
+		 "host_bridges:\n  - name: hb0\n    segment: 0\n"
+		 "    buses: [0x00, 0xff]\n    devices:\n");
+	for (d = 0; d <= depth; d++) {
+		unsigned ind = 6 + 4 * d;
+
+		if (d < depth) {
+			gout(&g, "%*s- bdf: %02x:00.0\n%*s  type: %s\n", ind, "", d,
+			     ind, "", d ? "switch-downstream" : "root-port");
+			if (d == 0)
+				gout(&g, "%*s  vendor: 0x8086\n%*s  device: 0x2030\n",
+				     ind, "", ind, "");
+			if (d % 3 == 1)
+				gout(&g, "%*s  acs: { cap: [rr, cr, uf, ec], ctrl: [%s] }\n",
+				     ind, "", d % 2 ? "rr" : "ec");
+			gout(&g, "%*s  children:\n", ind, "");
+		}
+	}
+	/* close the levels from the deepest: each level's endpoints follow
+	 * its bridge (whose children were written above) */
+	for (d = depth + 1; d-- > 0;) {
+		unsigned ind = 6 + 4 * d;
+
+		for (e = d < depth ? 1 : 0; e < width; e++)
+			gout(&g, "%*s- { bdf: %02x:%02x.%u, type: endpoint }\n", ind,
+			     "", d, e >> 3, e & 7);
+	}
+	return g.y;
+}
+
+/* Label mode ends where a tree is deeper than 16 or its labels need more
+ * than 49 bits; the sparse table takes over and answers the same. */
+START_TEST(test_lca_index_label_mode_limits)
+{
+	static const struct { unsigned depth, width; bool labels; } c[] = {
+		{ 16, 2, true },   /* a row of 16 ancestors */
+		{ 17, 2, false },  /* deeper than 16 */
+		{ 15, 7, true },   /* 1 + 16 levels * 3 bits = 49 */
+		{ 15, 8, false },  /* 1 + 16 * 4 = 65 bits */
+		{ 1, 130, true },  /* wide: 1 + 2 levels * 8 bits */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char *y = gen_chain(c[i].depth, c[i].width);
+		struct dmasim_topo *t = tu_load(y);
+
+		ck_assert_msg((t->lca->label != NULL) == c[i].labels,
+			      "depth %u width %u: label mode %d", c[i].depth,
+			      c[i].width, t->lca->label != NULL);
+		ck_assert_uint_eq(dmasim_topo_machine(t)->max_depth, c[i].depth);
+		compare_all_pairs(t);
+		dmasim_topo_destroy(t);
+		free(y);
+	}
+}
+END_TEST
 
 /* ---- the commands ------------------------------------------------------ */
 
@@ -1524,6 +1661,7 @@ Suite *p2pdma_suite(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_naive_vs_index_every_pair_of_shipped_topologies);
 	tcase_add_test(tc, test_naive_vs_index_random_trees);
+	tcase_add_test(tc, test_lca_index_label_mode_limits);
 	suite_add_tcase(s, tc);
 	return s;
 }

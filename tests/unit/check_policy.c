@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "policy/policy_int.h"
 
 #define POLICY_DATA DMASIM_TEST_DATA "/policy/"
 
@@ -326,6 +327,29 @@ START_TEST(test_policy_load_errors_name_file_line_column)
 }
 END_TEST
 
+/* The built-in rows are objects the kernel index recognises by address
+ * (src/kernel precomputes their host-bridge verdicts); a copy, even an
+ * identical one, is not one of them. */
+START_TEST(test_policy_builtin_index_objects_not_copies)
+{
+	const char *const *n = dmasim_policy_builtin_names();
+	struct dmasim_policy copy = *dmasim_policy_default();
+	int k;
+
+	for (k = 0; n[k]; k++) {
+		ck_assert_int_eq(dmasim__policy_builtin_index(pol(n[k])), k);
+		ck_assert_ptr_eq(&dmasim__policy_builtins[k], pol(n[k]));
+	}
+	ck_assert_int_eq(k, DMASIM__NPOLICY_BUILTINS);
+	ck_assert_ptr_eq(dmasim__policy_default(), dmasim_policy_default());
+	ck_assert_ptr_eq(dmasim_policy_default(), pol("linux-6.12"));
+	ck_assert_int_eq(dmasim__policy_builtin_index(&copy), -1);
+	ck_assert_int_eq(dmasim__policy_builtin_index(NULL), -1);
+	ck_assert_int_eq(dmasim__policy_builtin_index(
+		&dmasim__policy_builtins[DMASIM__NPOLICY_BUILTINS]), -1);
+}
+END_TEST
+
 Suite *policy_suite(void);
 Suite *policy_suite(void)
 {
@@ -340,6 +364,7 @@ Suite *policy_suite(void)
 	tcase_add_test(tc, test_policy_rows_acs_messages_and_list_size);
 	tcase_add_test(tc, test_policy_rows_bus_offset_sign);
 	tcase_add_test(tc, test_policy_rows_map_resource_dispatch);
+	tcase_add_test(tc, test_policy_builtin_index_objects_not_copies);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Files");
 	tcase_add_test(tc, test_policy_load_builtin_by_name);
