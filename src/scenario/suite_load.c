@@ -433,23 +433,80 @@ void dmasim_suite_destroy(struct dmasim_suite *s)
 	free(s);
 }
 
+/*
+ * Decide from the first top-level key that tells them apart, reading YAML
+ * events only until then: `cases`, `topology` and `policy` are suite keys,
+ * `arch`, `host_bridges`, `cpu`, `ram`, `msi` and `iommus` topology keys.
+ * A topology of any size is recognised after a few events.
+ */
+static int suite_key(const char *k)
+{
+	static const char *const suite[] = { "cases", "topology", "policy" };
+	static const char *const topo[] = { "arch", "host_bridges", "cpu", "ram",
+					    "msi", "iommus" };
+	size_t i;
+
+	for (i = 0; i < sizeof(suite) / sizeof(suite[0]); i++)
+		if (strcmp(k, suite[i]) == 0)
+			return 1;
+	for (i = 0; i < sizeof(topo) / sizeof(topo[0]); i++)
+		if (strcmp(k, topo[i]) == 0)
+			return 0;
+	return -1;
+}
+
 bool dmasim_suite_is_suite_file(const char *path)
 {
-	yaml_node_pair_t *pair;
-	struct ydoc y;
-	bool found = false;
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, verdict = -1;
+	bool want_key = false, done = false;
+	FILE *f = fopen(path, "rb");
 
-	if (dmasim__ydoc_load_file(&y, path, NULL))
+	if (!f)
 		return false;
-	if (dmasim__ydoc_root(&y)->type == YAML_MAPPING_NODE)
-		for (pair = dmasim__ydoc_root(&y)->data.mapping.pairs.start;
-		     pair < dmasim__ydoc_root(&y)->data.mapping.pairs.top; pair++) {
-			const char *k = dmasim__yscalar(yaml_document_get_node(&y.doc, pair->key));
-			if (k && strcmp(k, "cases") == 0)
-				found = true;
+	if (!yaml_parser_initialize(&parser)) {
+		fclose(f);
+		return false;
+	}
+	yaml_parser_set_input_file(&parser, f);
+	while (!done && verdict < 0 && yaml_parser_parse(&parser, &ev)) {
+		switch (ev.type) {
+		case YAML_MAPPING_START_EVENT:
+		case YAML_SEQUENCE_START_EVENT:
+			/* A collection as a top-level value: skip it. */
+			if (depth == 1 && !want_key)
+				want_key = true;
+			depth++;
+			if (depth == 1)
+				want_key = ev.type == YAML_MAPPING_START_EVENT;
+			break;
+		case YAML_MAPPING_END_EVENT:
+		case YAML_SEQUENCE_END_EVENT:
+			depth--;
+			done = depth == 0;
+			break;
+		case YAML_SCALAR_EVENT:
+			if (depth == 1 && want_key)
+				verdict = suite_key((const char *)ev.data.scalar.value);
+			if (depth == 1)
+				want_key = !want_key;
+			break;
+		case YAML_ALIAS_EVENT:
+			if (depth == 1)
+				want_key = !want_key;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
 		}
-	dmasim__ydoc_fini(&y);
-	return found;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return verdict == 1;
 }
 
 size_t dmasim_suite_ncases(const struct dmasim_suite *s) { return s->ncases; }
