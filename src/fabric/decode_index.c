@@ -52,19 +52,11 @@ dmasim__dec_lookup(const struct dmasim__decode_index *idx, size_t slot,
 const struct dmasim__cpu_ent *
 dmasim__cpu_lookup(const struct dmasim__decode_index *idx, uint64_t a)
 {
-	const uint64_t *k = idx->cpu_key;
-	size_t base = 0, n = idx->ncpu;
+	size_t pos = dmasim__tree_find(idx->tkeys, &idx->cpu_tree, a);
 
-	if (!n || a < k[0])
+	if (pos == SIZE_MAX)
 		return NULL;
-	/* branch-free: the last key <= a */
-	while (n > 1) {
-		size_t half = n / 2;
-
-		base = k[base + half] <= a ? base + half : base;
-		n -= half;
-	}
-	return a <= idx->cpu[base].hi ? &idx->cpu[base] : NULL;
+	return a <= idx->cpu[pos].hi ? &idx->cpu[pos] : NULL;
 }
 
 const struct dmasim__in_ent *
@@ -235,11 +227,6 @@ static int build_memory_map(struct dmasim__decode_index *idx,
 		idx->cpu[j++] = idx->cpu[i];
 	}
 	idx->ncpu = j;
-	idx->cpu_key = xcalloc(idx, j, sizeof(*idx->cpu_key));
-	if (!idx->cpu_key)
-		return -1;
-	for (i = 0; i < j; i++)
-		idx->cpu_key[i] = idx->cpu[i].lo;
 	return 0;
 }
 
@@ -515,7 +502,40 @@ static size_t lines_of(size_t n)
 	return (n + 7) / 8;
 }
 
-/* Per host bridge, its BARs by bus address in a static search tree. */
+/* The shape of a tree over @n keys, its levels placed from *@nkeys on. */
+static int tree_shape(struct dmasim__bar_tree *tr, size_t n, size_t *nkeys)
+{
+	size_t len = n;
+
+	tr->n = (uint32_t)n;
+	tr->nlev = 0;
+	if (!n)
+		return 0;
+	for (;;) {
+		if (tr->nlev == DMASIM__TREE_MAXLEV)
+			return -1;
+		tr->off[tr->nlev] = (uint32_t)*nkeys;
+		tr->len[tr->nlev] = (uint32_t)len;
+		tr->nlev++;
+		*nkeys += lines_of(len) * 8;
+		if (len <= 8)
+			return 0;
+		len = lines_of(len);
+	}
+}
+
+/* Levels 1 and up of a tree whose level 0 is filled. */
+static void tree_fill(uint64_t *tkeys, const struct dmasim__bar_tree *tr)
+{
+	uint32_t L, i;
+
+	for (L = 1; L < tr->nlev; L++)
+		for (i = 0; i < tr->len[L]; i++)
+			tkeys[tr->off[L] + i] = tkeys[tr->off[L - 1] + i * 8];
+}
+
+/* Per host bridge, its BARs by bus address in a static search tree; the
+ * memory map's tree too. */
 static int build_bar_trees(struct dmasim__decode_index *idx,
 			   const struct dmasim_topo *t)
 {
@@ -551,27 +571,16 @@ static int build_bar_trees(struct dmasim__decode_index *idx,
 	/* Tree shapes and key offsets. */
 	for (h = 0, i = 0; h < t->nhbs; h++) {
 		struct dmasim__bar_tree *tr = &idx->trees[h];
-		size_t len;
+		size_t first = i;
 
-		tr->first = (uint32_t)i;
 		while (i < n && srt[i].hb == h)
 			i++;
-		tr->n = (uint32_t)(i - tr->first);
-		if (!tr->n)
-			continue;
-		len = tr->n;
-		for (;;) {
-			if (tr->nlev == DMASIM__TREE_MAXLEV)
-				goto fail;
-			tr->off[tr->nlev] = (uint32_t)nkeys;
-			tr->len[tr->nlev] = (uint32_t)len;
-			tr->nlev++;
-			nkeys += lines_of(len) * 8;
-			if (len <= 8)
-				break;
-			len = lines_of(len);
-		}
+		if (tree_shape(tr, i - first, &nkeys))
+			goto fail;
+		tr->first = (uint32_t)first;
 	}
+	if (tree_shape(&idx->cpu_tree, idx->ncpu, &nkeys))
+		goto fail;
 	idx->bytes += (nkeys ? nkeys : 8) * sizeof(*idx->tkeys);
 	idx->tkeys = aligned_alloc(64, (nkeys ? nkeys : 8) * sizeof(*idx->tkeys));
 	if (!idx->tkeys)
@@ -580,15 +589,14 @@ static int build_bar_trees(struct dmasim__decode_index *idx,
 		idx->tkeys[i] = UINT64_MAX;
 	for (h = 0; h < t->nhbs; h++) {
 		const struct dmasim__bar_tree *tr = &idx->trees[h];
-		uint32_t L;
 
 		for (i = 0; i < tr->n; i++)
 			idx->tkeys[tr->off[0] + i] = srt[tr->first + i].lo;
-		for (L = 1; L < tr->nlev; L++)
-			for (i = 0; i < tr->len[L]; i++)
-				idx->tkeys[tr->off[L] + i] =
-					idx->tkeys[tr->off[L - 1] + i * 8];
+		tree_fill(idx->tkeys, tr);
 	}
+	for (i = 0; i < idx->ncpu; i++)
+		idx->tkeys[idx->cpu_tree.off[0] + i] = idx->cpu[i].lo;
+	tree_fill(idx->tkeys, &idx->cpu_tree);
 	free(tmp);
 	free(srt);
 	return 0;
@@ -632,7 +640,6 @@ void dmasim__decode_index_destroy(struct dmasim__decode_index *idx)
 	free(idx->lists);
 	free(idx->ents);
 	free(idx->cpu);
-	free(idx->cpu_key);
 	free(idx->hbwin);
 	free(idx->hbwin_list);
 	free(idx->in);

@@ -22,6 +22,7 @@
 #define DMASIM_FABRIC_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dmasim/fabric.h"
@@ -78,13 +79,14 @@ struct dmasim__bar_ent {
 	uint32_t npath;      /* nodes on that path (the device's depth) */
 };
 
-/* A static search tree over one host bridge's BAR bases: level 0 holds the
- * sorted keys, level L+1 every 8th key of level L, each level padded to
- * whole 64-byte lines of 8 keys; the top level is one line.  A lookup
- * reads one line per level. */
+/* A static search tree over sorted keys (the bases of one host bridge's
+ * BARs, of the memory map): level 0 holds the keys, level L+1 every 8th
+ * key of level L, each level padded with UINT64_MAX to whole 64-byte
+ * lines of 8 keys; the top level is one line.  A lookup reads one line
+ * per level.  The keys of every tree are in the index's tkeys. */
 #define DMASIM__TREE_MAXLEV 12
 struct dmasim__bar_tree {
-	uint32_t first;      /* its first entry in bents */
+	uint32_t first;      /* its first entry (bents; 0 for the memory map) */
 	uint32_t n;          /* entries (level 0 keys) */
 	uint32_t nlev;
 	uint32_t off[DMASIM__TREE_MAXLEV]; /* level L's keys: tkeys + off[L] */
@@ -122,10 +124,10 @@ struct dmasim__decode_index {
 	struct dmasim__dec_ent *ents;
 	size_t nents;
 
-	/* Memory map: all host bridges' windows and RAM; cpu_key[i] =
-	 * cpu[i].lo (what a lookup searches). */
+	/* Memory map: all host bridges' windows and RAM, sorted, searched
+	 * through cpu_tree. */
 	struct dmasim__cpu_ent *cpu;
-	uint64_t *cpu_key;
+	struct dmasim__bar_tree cpu_tree;
 	size_t ncpu;
 	/* Per host bridge h: its windows are hbwin[hbwin_list[h]], sorted by
 	 * CPU address (a subset of @cpu kept apart for per-bridge lookups). */
@@ -189,34 +191,45 @@ const struct dmasim__cpu_ent *
 dmasim__hb_window_lookup(const struct dmasim__decode_index *idx,
 			 const struct dmasim_host_bridge *hb, uint64_t a);
 
+/* The position in tree @t of the last key <= @a; SIZE_MAX when every key
+ * is above @a. */
+static inline size_t dmasim__tree_find(const uint64_t *tkeys,
+				       const struct dmasim__bar_tree *t,
+				       uint64_t a)
+{
+	size_t pos = 0;
+	int L;
+
+	if (!t->n || tkeys[t->off[t->nlev - 1]] > a)
+		return SIZE_MAX;
+	if (a == UINT64_MAX) /* every key is <= a (the padding too) */
+		return t->n - 1;
+	/* In each line, the last key <= @a (its first key is: the key
+	 * above it was), a branch-free binary search of 3 steps; the
+	 * padding is above @a. */
+	for (L = (int)t->nlev - 1; L >= 0; L--) {
+		const uint64_t *k = tkeys + t->off[L] + pos * 8;
+		size_t j = k[4] <= a ? 4 : 0;
+
+		j += k[j + 2] <= a ? 2 : 0;
+		j += k[j + 1] <= a ? 1 : 0;
+		pos = pos * 8 + j;
+	}
+	return pos;
+}
+
 /* The BAR of host bridge @hb (its id) whose bus range holds @a, or
- * NULL.  O(log n): one 64-byte line per tree level. */
+ * NULL; *@lo is its base.  O(log n): one 64-byte line per tree level. */
 static inline const struct dmasim__bar_ent *
 dmasim__bar_find(const struct dmasim__decode_index *idx, size_t hb,
 		 uint64_t a, uint64_t *lo)
 {
 	const struct dmasim__bar_tree *t = &idx->trees[hb];
 	const struct dmasim__bar_ent *e;
-	size_t pos = 0;
-	int L;
+	size_t pos = dmasim__tree_find(idx->tkeys, t, a);
 
-	if (!t->n)
+	if (pos == SIZE_MAX)
 		return NULL;
-	/* The top line: below its first key, nothing holds @a. */
-	if (idx->tkeys[t->off[t->nlev - 1]] > a)
-		return NULL;
-	/* In each line, the last key <= @a (the line's first key is, being
-	 * the key above it): a branch-free binary search of 3 steps. */
-	for (L = (int)t->nlev - 1; L >= 0; L--) {
-		const uint64_t *k = idx->tkeys + t->off[L] + pos * 8;
-		size_t j = k[4] <= a ? 4 : 0;
-
-		j += k[j + 2] <= a ? 2 : 0;
-		j += k[j + 1] <= a ? 1 : 0;
-		pos = pos * 8 + j;
-		if (pos >= t->len[L]) /* a == UINT64_MAX reached the padding */
-			pos = t->len[L] - 1;
-	}
 	e = &idx->bents[t->first + pos];
 	*lo = idx->tkeys[t->off[0] + pos];
 	return a <= e->hi ? e : NULL;
