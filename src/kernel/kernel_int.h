@@ -113,6 +113,9 @@ struct dmasim__lca_index {
 	int64_t *root_key;
 	/* DMASIM__NPOLICY_BUILTINS rows of nhb dmasim__thru_verdict()s */
 	uint8_t *verdict;
+	/* per built-in row (and 0 for any other policy): label mode and the
+	 * row is calc_map_type_and_dist() with RR|CR|EC */
+	bool calc_label[DMASIM__NPOLICY_BUILTINS + 1];
 	bool any_iommu;       /* iommu_present(&pci_bus_type) */
 };
 

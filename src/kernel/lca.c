@@ -360,12 +360,18 @@ int dmasim__lca_index_build_mode(struct dmasim_topo *t,
 	for (k = 0; k < DMASIM__NPOLICY_BUILTINS; k++)
 		for (h = 0; h < nhb; h++)
 			ix->verdict[k * nhb + h] = (uint8_t)dmasim__thru_verdict(
-				t, &dmasim__policy_builtins[k], (uint32_t)h, true);
+				t, dmasim__policy_builtin_at(k), (uint32_t)h, true);
 	rc = mode == DMASIM__LCA_TABLE ? 1 : build_labels(ix, t, top, maxd);
 	if (rc > 0)
 		rc = build_table(ix, t, top);
 	if (rc < 0)
 		goto nomem;
+	for (k = 0; k < DMASIM__NPOLICY_BUILTINS; k++) {
+		const struct dmasim_policy *p = dmasim__policy_builtin_at(k);
+
+		ix->calc_label[k] = ix->label && p->decision == DMASIM_DECIDE_CALC &&
+				    p->acs_redirect_bits == DMASIM__REDIR_BITS;
+	}
 
 	for (h = 0; h < nhb; h++) {
 		const struct dmasim_host_bridge *hb = &t->m.host_bridges[h];

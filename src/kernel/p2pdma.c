@@ -389,7 +389,7 @@ static inline enum dmasim_map_type calc_decide(const struct dmasim_topo *t,
 {
 	const struct dmasim__lca_index *ix = t->lca;
 	unsigned top, bus, ok, va, vb;
-	int k = dmasim__policy_builtin_index(p);
+	unsigned k = dmasim__policy_builtin_index(p);
 
 	/* common: (da - dL) + (db - dL) with dL = dc1 - 1; none: the two
 	 * chain lengths, da + 1 + db + 1 -- one formula */
@@ -397,7 +397,7 @@ static inline enum dmasim_map_type calc_decide(const struct dmasim_topo *t,
 		*dist = (int)(pr->da + pr->db + 2) - 2 * (int)pr->dc1;
 	top = pr->ra > pr->rb ? pr->ra : pr->rb;
 	bus = pr->dc1 > top; /* a common device and no redirect up to it */
-	if (k < 0) {
+	if (k >= DMASIM__NPOLICY_BUILTINS) {
 		if (bus)
 			return DMASIM_MAP_BUS_ADDR;
 		return thru_other_policy(t, p, pr->ha, pr->hb);
@@ -632,16 +632,14 @@ dmasim_p2p_map_type(const struct dmasim_topo *topo,
 		    unsigned flags, struct dmasim_log *log)
 {
 	const struct dmasim__lca_index *ix;
-	int k;
+	unsigned k;
 
 	if (!policy)
 		policy = dmasim__policy_default();
 	k = dmasim__policy_builtin_index(policy);
-	if (k >= 0 && flags == 0 && topo && provider && client &&
-	    (ix = topo->lca) != NULL && ix->label &&
-	    policy->decision == DMASIM_DECIDE_CALC &&
-	    policy->acs_redirect_bits == DMASIM__REDIR_BITS)
-		return calc_label(ix, (unsigned)k, dmasim__id(topo, provider),
+	if (flags == 0 && topo && provider && client &&
+	    (ix = topo->lca) != NULL && ix->calc_label[k])
+		return calc_label(ix, k, dmasim__id(topo, provider),
 				  dmasim__id(topo, client), dist);
 	return map_type_slow(topo, policy, provider, client, dist, flags, log);
 }

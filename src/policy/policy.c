@@ -52,8 +52,8 @@
 		     [DMASIM_IOMMU_SMMUV3] = true,                          \
 		     [DMASIM_IOMMU_PPC_TCE] = false }
 
-const struct dmasim_policy dmasim__policy_builtins[DMASIM__NPOLICY_BUILTINS] = {
-	{
+const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTINS] = {
+	{ .p = {
 		/* The 2018 proposal (KERNEL.md §1): pci_find_common_upstream_dev
 		 * and pci_peer_traffic_supported; its host-bridge rule is
 		 * "the 00.0 device is AMD 1022:1450" (pci_get_slot). */
@@ -72,8 +72,8 @@ const struct dmasim_policy dmasim__policy_builtins[DMASIM__NPOLICY_BUILTINS] = {
 		.iommu_has_map_resource = MAPRES_OLD,
 		.messages_420 = true,
 		.acs_list_size = 4096,
-	},
-	{
+	} },
+	{ .p = {
 		/* P2P-4.20: upstream_bridge_distance, no whitelist. */
 		.name = "linux-4.20",
 		.base = "linux-4.20",
@@ -89,8 +89,8 @@ const struct dmasim_policy dmasim__policy_builtins[DMASIM__NPOLICY_BUILTINS] = {
 		.iommu_has_map_resource = MAPRES_OLD,
 		.messages_420 = true,
 		.acs_list_size = 4096,
-	},
-	{
+	} },
+	{ .p = {
 		/* P2P-5.1x: calc_map_type_and_dist, whitelist to 2033/2020,
 		 * AMD Zen rule, bus-offset sign bug, RAM refused. */
 		.name = "linux-5.15",
@@ -109,8 +109,8 @@ const struct dmasim_policy dmasim__policy_builtins[DMASIM__NPOLICY_BUILTINS] = {
 		.iommu_has_map_resource = MAPRES_NEW,
 		.messages_420 = false,
 		.acs_list_size = 128,
-	},
-	{
+	} },
+	{ .p = {
 		/* The default: as 5.15 plus 09a2, bus offset fixed (v5.16),
 		 * no RAM refusal (v5.16). */
 		.name = "linux-6.12",
@@ -129,7 +129,7 @@ const struct dmasim_policy dmasim__policy_builtins[DMASIM__NPOLICY_BUILTINS] = {
 		.iommu_has_map_resource = MAPRES_NEW,
 		.messages_420 = false,
 		.acs_list_size = 128,
-	},
+	} },
 };
 
 #define NBUILTINS DMASIM__NPOLICY_BUILTINS
@@ -145,8 +145,8 @@ const struct dmasim_policy *dmasim_policy_builtin(const char *name)
 	if (!name)
 		return NULL;
 	for (i = 0; i < NBUILTINS; i++)
-		if (strcmp(dmasim__policy_builtins[i].name, name) == 0)
-			return &dmasim__policy_builtins[i];
+		if (strcmp(dmasim__policy_builtins[i].p.name, name) == 0)
+			return &dmasim__policy_builtins[i].p;
 	return NULL;
 }
 
