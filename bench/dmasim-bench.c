@@ -148,6 +148,53 @@ double bench_time(const struct bench_op *op, const void *opts_)
 	return median(ns, runs);
 }
 
+/*
+ * bench_time() for several operations at once, interleaved: each is
+ * calibrated alone, then every round runs each once, so that a burst of
+ * other load on the machine falls on all of them alike and their ratios
+ * (indexed vs literal walk) stay comparable.  @ns[i]: median of op i.
+ */
+static void bench_time_interleaved(const struct bench_op *ops, size_t nops,
+				   const struct opts *o, double *ns_out)
+{
+	volatile uint64_t sink = 0;
+	uint64_t target = (uint64_t)(o->run_ms * 1e6), t0, dt;
+	size_t passes[8], i;
+	double ns[8][64];
+	unsigned r, runs = o->runs < 64 ? o->runs : 64;
+
+	for (i = 0; i < nops && i < 8; i++) {
+		passes[i] = 1;
+		for (;;) {
+			t0 = bench_now_ns();
+			sink ^= ops[i].fn(ops[i].ctx, passes[i]);
+			dt = bench_now_ns() - t0;
+			if (dt >= target || passes[i] >= ((size_t)1 << 40))
+				break;
+			if (dt < target / 16)
+				passes[i] *= 8;
+			else
+				passes[i] = (size_t)((double)passes[i] * 1.2 * (double)target /
+						     (double)dt) + 1;
+		}
+	}
+	for (r = 0; r < runs; r++)
+		for (i = 0; i < nops && i < 8; i++) {
+			uint64_t c0 = cpu_now_ns();
+			t0 = bench_now_ns();
+			sink ^= ops[i].fn(ops[i].ctx, passes[i]);
+			dt = bench_now_ns() - t0;
+			if (o->clk) {
+				o->clk->wall_ns += dt;
+				o->clk->cpu_ns += cpu_now_ns() - c0;
+			}
+			ns[i][r] = (double)dt / ((double)passes[i] * (double)ops[i].per_pass);
+		}
+	(void)sink;
+	for (i = 0; i < nops && i < 8; i++)
+		ns_out[i] = median(ns[i], runs);
+}
+
 /* ---- load: a fresh process per run ------------------------------------ */
 
 /* VmHWM / VmRSS from /proc/self/status, in KiB; -1 when unavailable. */
@@ -550,7 +597,11 @@ static void run_topology(const struct opts *o, const char *path, struct result *
 	/* upstream and map type, indexed and literal, cross-checked */
 	{
 		struct pair_ctx ix = { &s, 0 }, nv = { &s, DMASIM_P2P_NAIVE };
-		struct bench_op op;
+		const struct bench_op ops[4] = {
+			{ op_upstream, &ix, s.npairs }, { op_upstream, &nv, s.npairs },
+			{ op_map_type, &ix, s.npairs }, { op_map_type, &nv, s.npairs },
+		};
+		double ns[4];
 
 		for (i = 0; i < s.npairs; i++) {
 			int d1, d2;
@@ -562,14 +613,12 @@ static void run_topology(const struct opts *o, const char *path, struct result *
 			    d1 != d2)
 				res->mt_mismatch++;
 		}
-		op = (struct bench_op){ op_upstream, &ix, s.npairs };
-		res->up = bench_time(&op, o);
-		op.ctx = &nv;
-		res->up_naive = bench_time(&op, o);
-		op = (struct bench_op){ op_map_type, &ix, s.npairs };
-		res->mt = bench_time(&op, o);
-		op.ctx = &nv;
-		res->mt_naive = bench_time(&op, o);
+		/* indexed and literal in turns, for comparable ratios */
+		bench_time_interleaved(ops, 4, o, ns);
+		res->up = ns[0];
+		res->up_naive = ns[1];
+		res->mt = ns[2];
+		res->mt_naive = ns[3];
 	}
 
 	/* hwloc's common ancestor on the same pairs of the same tree */
