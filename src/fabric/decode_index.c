@@ -279,10 +279,9 @@ static int build_dsp_index(struct dmasim__decode_index *idx,
 	return 0;
 }
 
-/* Cover up to 4 intervals (an empty one has lo > hi) with the 2 trigger
- * hulls of @nd: sorted by base, overlapping ones merged, then neighbours
+/* Cover up to 4 intervals (an empty one has lo > hi) with 2: sorted by base, overlapping ones merged, then neighbours
  * joined across the smallest gaps. */
-static void cover2(uint64_t *lo, uint64_t *hi, size_t n, struct dmasim__node *nd)
+static void cover2(uint64_t *lo, uint64_t *hi, size_t n, struct dmasim__hull2 *out)
 {
 	size_t i, j, m = 0;
 
@@ -322,8 +321,8 @@ static void cover2(uint64_t *lo, uint64_t *hi, size_t n, struct dmasim__node *nd
 		m--;
 	}
 	for (i = 0; i < 2; i++) {
-		nd->tlo[i] = i < m ? lo[i] : 1;
-		nd->thi[i] = i < m ? hi[i] : 0;
+		out->lo[i] = i < m ? lo[i] : 1;
+		out->hi[i] = i < m ? hi[i] : 0;
 	}
 }
 
@@ -373,12 +372,12 @@ static void trigger_hulls(const struct dmasim__decode_index *idx,
 
 	if (d->type == DMASIM_DEV_ROOT_PORT ||
 	    (d->type == DMASIM_DEV_SWITCH_DOWNSTREAM && (ctrl & DMASIM_ACS_RR))) {
-		cover2(lo, hi, 0, nd);
+		cover2(lo, hi, 0, &nd->trig);
 		return;
 	}
 	if (d->type == DMASIM_DEV_SWITCH_DOWNSTREAM && d->parent) {
 		list_hull(idx, d->parent->id, lo, hi);
-		cover2(lo, hi, 2, nd);
+		cover2(lo, hi, 2, &nd->trig);
 		return;
 	}
 	if (d->type == DMASIM_DEV_PCI_BRIDGE) {
@@ -389,7 +388,7 @@ static void trigger_hulls(const struct dmasim__decode_index *idx,
 		lo[n] = d->windows[k].present ? d->windows[k].base : 1;
 		hi[n] = d->windows[k].present ? d->windows[k].limit : 0;
 	}
-	cover2(lo, hi, n, nd);
+	cover2(lo, hi, n, &nd->trig);
 }
 
 /*
@@ -421,8 +420,10 @@ static int build_nodes(struct dmasim__decode_index *idx,
 	idx->bytes += (n ? n : 1) * sizeof(*idx->nodes);
 	idx->nodes = aligned_alloc(64, (n ? n : 1) * sizeof(*idx->nodes));
 	idx->node_dev = xcalloc(idx, n, sizeof(*idx->node_dev));
+	idx->node_act = xcalloc(idx, n, sizeof(*idx->node_act));
+	idx->ptrig = xcalloc(idx, n, sizeof(*idx->ptrig));
 	off = calloc(n ? n : 1, sizeof(*off));
-	if (!idx->nodes || !idx->node_dev || !off)
+	if (!idx->nodes || !idx->node_dev || !idx->node_act || !idx->ptrig || !off)
 		goto fail;
 	for (i = 0; i < t->ndevs; i++) {
 		const struct dmasim_device *d = &t->devs[i];
@@ -450,6 +451,28 @@ static int build_nodes(struct dmasim__decode_index *idx,
 				      (d->has_acs_egress ? DMASIM__N_EGRESS : 0));
 		nd->depth = (uint8_t)d->depth;
 		idx->node_dev[node_of[i]] = d;
+		idx->node_act[node_of[i]] = (uint8_t)(nd->act |
+			(d->type == DMASIM_DEV_ROOT_PORT ? DMASIM__ACT_LAST : 0));
+		/* the walk from here: this node, then, unless it is a
+		 * root port, the nodes above (a parent's node comes first) */
+		{
+			struct dmasim__hull2 *pt = &idx->ptrig[node_of[i]];
+			uint64_t lo[4], hi[4];
+
+			lo[0] = nd->trig.lo[0];
+			hi[0] = nd->trig.hi[0];
+			lo[1] = nd->trig.lo[1];
+			hi[1] = nd->trig.hi[1];
+			lo[2] = lo[3] = 1;
+			hi[2] = hi[3] = 0;
+			if (d->type != DMASIM_DEV_ROOT_PORT && up != DMASIM__NO_NODE) {
+				lo[2] = idx->ptrig[up].lo[0];
+				hi[2] = idx->ptrig[up].hi[0];
+				lo[3] = idx->ptrig[up].lo[1];
+				hi[3] = idx->ptrig[up].hi[1];
+			}
+			cover2(lo, hi, 4, pt);
+		}
 		total += d->depth + 2;
 	}
 	idx->npath = total;
@@ -651,6 +674,8 @@ void dmasim__decode_index_destroy(struct dmasim__decode_index *idx)
 	free(idx->nodes);
 	free(idx->up_path);
 	free(idx->node_dev);
+	free(idx->node_act);
+	free(idx->ptrig);
 	free(idx->path);
 	free(idx);
 }

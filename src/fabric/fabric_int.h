@@ -46,9 +46,19 @@ struct dmasim__dec_ent {
 #define DMASIM__N_UF     0x02u /* has ACS and UF in its control */
 #define DMASIM__N_EC     0x04u /* has ACS and EC in its control */
 #define DMASIM__N_EGRESS 0x08u /* an egress control vector was given */
+/* Two intervals [lo[i], hi[i]]; an empty one is lo 1, hi 0. */
+struct dmasim__hull2 {
+	uint64_t lo[2], hi[2];
+};
+
+static inline bool dmasim__hull2_has(const struct dmasim__hull2 *h, uint64_t a)
+{
+	return (a >= h->lo[0] && a <= h->hi[0]) |
+	       (a >= h->lo[1] && a <= h->hi[1]);
+}
+
 struct dmasim__node {
-	uint64_t tlo[2], thi[2]; /* trigger hulls, inclusive; an empty one
-				  * is lo 1, hi 0 */
+	struct dmasim__hull2 trig; /* trigger hulls */
 	const struct dmasim_device *dev;
 	uint32_t id;         /* device id */
 	uint32_t parent;     /* node of the parent; DMASIM__NO_NODE: root bus */
@@ -63,9 +73,12 @@ struct dmasim__node {
 /* Is @a in node @n's trigger hulls? */
 static inline bool dmasim__node_trigger(const struct dmasim__node *n, uint64_t a)
 {
-	return (a >= n->tlo[0] && a <= n->thi[0]) |
-	       (a >= n->tlo[1] && a <= n->thi[1]);
+	return dmasim__hull2_has(&n->trig, a);
 }
+
+/* node_act[n]: the hop action of node n outside its trigger hulls, with
+ * DMASIM__ACT_LAST when the upward walk ends there (a root port). */
+#define DMASIM__ACT_LAST 0x80u
 
 /* A BAR in its host bridge's bus-address map (the key, its base, is in
  * the search tree's level 0). */
@@ -149,6 +162,12 @@ struct dmasim__decode_index {
 	 * the descent). */
 	struct dmasim__node *nodes;
 	const struct dmasim_device **node_dev;
+	uint8_t *node_act;
+	/* ptrig[n]: a cover of the trigger hulls of node n and of every
+	 * node above it that the upward walk reaches: outside it, the walk
+	 * from n is one default hop per node (node_act, node_dev) and reads
+	 * no node. */
+	struct dmasim__hull2 *ptrig;
 	size_t nnodes;
 	/* Paths to the root bus, so that a walk reads the nodes of all the
 	 * ports it passes independently (not one parent link after the

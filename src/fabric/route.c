@@ -626,6 +626,19 @@ int dmasim_route(const struct dmasim_topo *topo,
 	 * c.nhops is set before a call that may add hops. */
 	hp = out->hops;
 	pp = idx->path + idx->up_path[child];
+	if (*pp != DMASIM__NO_NODE && !dmasim__hull2_has(&idx->ptrig[*pp], addr)) {
+		/* Outside every trigger on the way: one default hop per
+		 * port, from the dense arrays (no node is read). */
+		for (; (nd = *pp) != DMASIM__NO_NODE; pp++) {
+			unsigned act = idx->node_act[nd];
+
+			put_hop(hp++, (enum dmasim_hop_action)(act & ~DMASIM__ACT_LAST),
+				idx->node_dev[nd], h, addr);
+			if (act & DMASIM__ACT_LAST)
+				break;
+		}
+		goto root_complex;
+	}
 	for (; (nd = *pp) != DMASIM__NO_NODE; pp++) {
 		const struct dmasim__node *n = &idx->nodes[nd];
 		enum dmasim_hop_action a = (enum dmasim_hop_action)n->act;
@@ -652,6 +665,7 @@ int dmasim_route(const struct dmasim_topo *topo,
 		put_hop(hp++, a, n->dev, h, addr);
 		cdev = n->dev;
 	}
+root_complex:
 	c.nhops = (size_t)(hp - out->hops);
 	at_root_complex(&c, from, pt, addr);
 done:

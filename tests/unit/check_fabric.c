@@ -479,10 +479,10 @@ START_TEST(test_decode_index_nodes_triggers_and_paths)
 	ck_assert_int_eq(n->type, DMASIM_DEV_SWITCH_DOWNSTREAM);
 	ck_assert_uint_eq(n->depth, 2);
 	ck_assert_int_eq(n->act, DMASIM_HOP_UP);
-	ck_assert_uint_eq(n->tlo[0], 0xc1000000);
-	ck_assert_uint_eq(n->thi[0], 0xc30fffff);
-	ck_assert_uint_eq(n->tlo[1], 0x38000000000);
-	ck_assert_uint_eq(n->thi[1], 0x3883fffffff);
+	ck_assert_uint_eq(n->trig.lo[0], 0xc1000000);
+	ck_assert_uint_eq(n->trig.hi[0], 0xc30fffff);
+	ck_assert_uint_eq(n->trig.lo[1], 0x38000000000);
+	ck_assert_uint_eq(n->trig.hi[1], 0x3883fffffff);
 	ck_assert(dmasim__node_trigger(n, 0xc2000000));
 	ck_assert(dmasim__node_trigger(n, 0x38800000000));
 	ck_assert(!dmasim__node_trigger(n, 0x100000000)); /* between the two */
@@ -500,8 +500,25 @@ START_TEST(test_decode_index_nodes_triggers_and_paths)
 	ck_assert(!dmasim__node_trigger(node_of(t, "rp0"), 0xc1000000));
 	/* usp0 (rule 3) compares it with its own windows */
 	n = node_of(t, "usp0");
-	ck_assert_uint_eq(n->tlo[0], tu_dev(t, "usp0")->windows[DMASIM_WIN_MEM].base);
-	ck_assert_uint_eq(n->thi[1], tu_dev(t, "usp0")->windows[DMASIM_WIN_MEM_PREF].limit);
+	ck_assert_uint_eq(n->trig.lo[0], tu_dev(t, "usp0")->windows[DMASIM_WIN_MEM].base);
+	ck_assert_uint_eq(n->trig.hi[1], tu_dev(t, "usp0")->windows[DMASIM_WIN_MEM_PREF].limit);
+	/* The walk from dsp0 looks at an address only inside dsp0's, usp0's
+	 * (rp0 has none) triggers: usp0's windows, here the same two */
+	{
+		size_t k = (size_t)(node_of(t, "dsp0") - idx->nodes);
+		const struct dmasim__hull2 *pt = &idx->ptrig[k];
+		struct dmasim_route r;
+
+		ck_assert_uint_eq(pt->lo[0], 0xc1000000);
+		ck_assert_uint_eq(pt->hi[1], 0x3883fffffff);
+		ck_assert(!dmasim__hull2_has(pt, 0x1000));
+		ck_assert_ptr_eq(idx->node_dev[k], tu_dev(t, "dsp0"));
+		ck_assert_uint_eq(idx->node_act[(size_t)(node_of(t, "rp0") - idx->nodes)],
+				  DMASIM_HOP_UP | DMASIM__ACT_LAST);
+		/* outside it: default hops only, RR's included */
+		rt(t, NULL, "nvme0", 0x1000, 4, true, &r);
+		assert_path(&r, "dsp2:acs-redirect usp0:up rp0:up hb0:identity hb0:ram");
+	}
 	/* gpu0's path: dsp0, usp0, rp0, then the root bus */
 	pp = idx->path + idx->up_path[gpu0->id];
 	ck_assert_ptr_eq(idx->node_dev[pp[0]], tu_dev(t, "dsp0"));
@@ -520,9 +537,9 @@ START_TEST(test_decode_index_legacy_bridge_trigger_covers_bus_and_windows)
 	struct dmasim_topo *t = tu_load_file(FAB "legacy_pci_bridge.yaml");
 	const struct dmasim__node *n = node_of(t, "pcib0");
 
-	ck_assert_uint_eq(n->tlo[0], 0xc0000000);
-	ck_assert_uint_eq(n->thi[0], 0xc0ffffff);
-	ck_assert_uint_gt(n->tlo[1], n->thi[1]); /* empty */
+	ck_assert_uint_eq(n->trig.lo[0], 0xc0000000);
+	ck_assert_uint_eq(n->trig.hi[0], 0xc0ffffff);
+	ck_assert_uint_gt(n->trig.lo[1], n->trig.hi[1]); /* empty */
 	dmasim_topo_destroy(t);
 }
 END_TEST
