@@ -4,7 +4,7 @@
  *
  * Index (built once by dmasim__lca_index_build, never changed after):
  *  - The common upstream device, in one of two modes.
- *    Label mode (when the paths fit in 49 bits and the tree is at most
+ *    Label mode (when the paths fit in 59 bits and the tree is at most
  *    16 deep): every device gets a path label, a 64-bit word that spells
  *    its host bridge and then, level by level from the root bus down, its
  *    position among its siblings (1-based; 0 below its own depth), each
@@ -53,13 +53,14 @@
 /* pci_bridge_has_acs_redir()'s bits, RR|CR|EC: every built-in policy's */
 #define DMASIM__REDIR_BITS (DMASIM_ACS_RR | DMASIM_ACS_CR | DMASIM_ACS_EC)
 
-/* A path label: the path in the high 49 bits; below it, per built-in
- * policy row k, the host bridge's verdict (dmasim__thru_verdict) in bits
- * 7 + 2k and 8 + 2k; the redirect top (0..64) in the low 7 bits. */
-#define DMASIM__LBL_TOP 0x7fu
-#define DMASIM__LBL_VSHIFT 7
-#define DMASIM__LBL_PATH (~(uint64_t)0 << 15)
-#define DMASIM__LBL_BITS 49
+/* A path label, as a 64-bit word: the redirect top (0..17) in bits 59..63,
+ * the path below it, from the host-bridge field down.  When the path fits
+ * in 27 bits the index keeps only the high half of each label (4 bytes a
+ * device: 400 KB for 100k devices, so that they stay in a 512 KB L2). */
+#define DMASIM__LBL_TSHIFT 59
+#define DMASIM__LBL_PATH (((uint64_t)1 << DMASIM__LBL_TSHIFT) - 1)
+#define DMASIM__LBL_BITS 59
+#define DMASIM__LBL32_BITS 27
 #define DMASIM__ANC_MAX 16 /* widest ancestor row in label mode */
 
 #if defined(__GNUC__)
@@ -86,8 +87,11 @@ enum dmasim__lca_mode {
 
 struct dmasim__lca_index {
 	size_t n, nhb;
-	/* label mode: label != NULL */
+	/* label mode: labels; label32 when the paths fit in 27 bits, else
+	 * label (read them with dmasim__lbl) */
+	bool labels;
 	uint64_t *label;
+	uint32_t *label32;
 	uint32_t *anc;        /* n rows of 1 << anc_shift ids: the ancestor at
 			       * depth d < the device's depth */
 	unsigned anc_shift;
@@ -113,6 +117,7 @@ struct dmasim__lca_index {
 	int64_t *root_key;
 	/* DMASIM__NPOLICY_BUILTINS rows of nhb dmasim__thru_verdict()s */
 	uint8_t *verdict;
+	const uint8_t *vrow[DMASIM__NPOLICY_BUILTINS + 1]; /* row k */
 	/* per built-in row (and 0 for any other policy): label mode and the
 	 * row is calc_map_type_and_dist() with RR|CR|EC */
 	bool calc_label[DMASIM__NPOLICY_BUILTINS + 1];
@@ -190,6 +195,13 @@ uint32_t dmasim__lca_table(const struct dmasim__lca_index *ix, uint32_t ia,
 uint32_t dmasim__child_table(const struct dmasim__lca_index *ix, uint32_t il,
 			     uint32_t iu);
 
+/* Device @i's label as a 64-bit word (label mode). */
+static inline uint64_t dmasim__lbl(const struct dmasim__lca_index *ix,
+				   uint32_t i)
+{
+	return ix->label32 ? (uint64_t)ix->label32[i] << 32 : ix->label[i];
+}
+
 static inline unsigned dmasim__lbl_depth(const struct dmasim__lca_index *ix,
 					 uint64_t l)
 {
@@ -202,20 +214,20 @@ static inline void dmasim__pair_info(const struct dmasim_topo *t, uint32_t ia,
 	const struct dmasim__lca_index *ix = t->lca;
 	uint64_t la, lb, x;
 
-	if (!ix->label) {
+	if (!ix->labels) {
 		dmasim__pair_table(ix, ia, ib, p);
 		return;
 	}
-	la = ix->label[ia];
-	lb = ix->label[ib];
+	la = dmasim__lbl(ix, ia);
+	lb = dmasim__lbl(ix, ib);
 	x = (la ^ lb) & DMASIM__LBL_PATH;
 	p->da = dmasim__lbl_depth(ix, la);
 	p->db = dmasim__lbl_depth(ix, lb);
 	p->dc1 = x ? ix->dc1_of_bit[dmasim__msb64(x)] : p->da + 1;
-	p->ra = (unsigned)(la & DMASIM__LBL_TOP);
-	p->rb = (unsigned)(lb & DMASIM__LBL_TOP);
-	p->ha = (uint32_t)(la >> ix->hb_shift);
-	p->hb = (uint32_t)(lb >> ix->hb_shift);
+	p->ra = (unsigned)(la >> DMASIM__LBL_TSHIFT);
+	p->rb = (unsigned)(lb >> DMASIM__LBL_TSHIFT);
+	p->ha = (uint32_t)((la & DMASIM__LBL_PATH) >> ix->hb_shift);
+	p->hb = (uint32_t)((lb & DMASIM__LBL_PATH) >> ix->hb_shift);
 }
 
 /* The common upstream device of @a and @b as the p2pdma walk finds it (the
@@ -230,10 +242,10 @@ dmasim__lca(const struct dmasim_topo *t, const struct dmasim_device *a,
 
 	if (ia == ib)
 		return a;
-	if (!ix->label)
+	if (!ix->labels)
 		return dmasim__dev(t, dmasim__lca_table(ix, ia, ib));
 	im = ia > ib ? ia : ib;
-	dc1 = ix->dc1_of_bit[dmasim__msb64((ix->label[ia] ^ ix->label[ib]) &
+	dc1 = ix->dc1_of_bit[dmasim__msb64((dmasim__lbl(ix, ia) ^ dmasim__lbl(ix, ib)) &
 					   DMASIM__LBL_PATH)];
 	/* dc1 - 1 < depth(im) <= the row width; with dc1 == 0 the mask keeps
 	 * the (unused) read inside the row, so that no branch is needed */
@@ -261,10 +273,10 @@ dmasim__child_toward(const struct dmasim_topo *t, const struct dmasim_device *l,
 	uint32_t il = dmasim__id(t, l), iu = dmasim__id(t, u);
 	unsigned d;
 
-	if (!ix->label)
+	if (!ix->labels)
 		return &t->m.devices[dmasim__child_table(ix, il, iu)];
-	d = dmasim__lbl_depth(ix, ix->label[il]) + 1;
-	if (d == dmasim__lbl_depth(ix, ix->label[iu]))
+	d = dmasim__lbl_depth(ix, dmasim__lbl(ix, il)) + 1;
+	if (d == dmasim__lbl_depth(ix, dmasim__lbl(ix, iu)))
 		return u;
 	return &t->m.devices[ix->anc[((size_t)iu << ix->anc_shift) + d]];
 }

@@ -118,6 +118,7 @@ void dmasim__lca_index_destroy(struct dmasim__lca_index *ix)
 			free(ix->st[k]);
 	free(ix->st);
 	free(ix->label);
+	free(ix->label32);
 	free(ix->anc);
 	free(ix->hot);
 	free(ix->parent);
@@ -170,8 +171,8 @@ static size_t ordinal(const struct dmasim_device *d)
 }
 
 /*
- * Label mode, when the tree fits: returns 0 and fills ix->label, anc and
- * the tables; 1 when it does not fit (the caller builds the table); -1
+ * Label mode, when the tree fits: returns 0 and fills ix->label or
+ * label32, anc and the tables; 1 when it does not fit (the caller builds the table); -1
  * when out of memory.  @top: the redirect tops, @maxd the depth of the
  * deepest device.
  */
@@ -181,7 +182,7 @@ static int build_labels(struct dmasim__lca_index *ix, const struct dmasim_topo *
 	const struct dmasim_device *devs = t->m.devices;
 	size_t n = ix->n, i, *maxord, *ord;
 	unsigned width[DMASIM_MAX_DEPTH + 2], shift[DMASIM_MAX_DEPTH + 2];
-	unsigned levels = maxd + 2, total, l, w, c, rw, k;
+	unsigned levels = maxd + 2, total, l, w, c, rw;
 	int rc = 1;
 
 	if (maxd > DMASIM_MAX_DEPTH)
@@ -219,7 +220,7 @@ static int build_labels(struct dmasim__lca_index *ix, const struct dmasim_topo *
 	if (!ix->label || !ix->anc)
 		goto out;
 	ix->anc_shift = w;
-	shift[0] = 64 - width[0];
+	shift[0] = DMASIM__LBL_TSHIFT - width[0];
 	for (l = 1; l < levels; l++)
 		shift[l] = shift[l - 1] - width[l];
 	ix->hb_shift = shift[0];
@@ -247,11 +248,19 @@ static int build_labels(struct dmasim__lca_index *ix, const struct dmasim_topo *
 			lbl = (uint64_t)devs[i].hb->id << shift[0];
 		}
 		lbl |= (uint64_t)ord[i] << shift[devs[i].depth + 1];
-		for (k = 0; k < DMASIM__NPOLICY_BUILTINS; k++)
-			lbl |= (uint64_t)ix->verdict[k * ix->nhb + devs[i].hb->id]
-			       << (DMASIM__LBL_VSHIFT + 2 * k);
-		ix->label[i] = lbl | top[i];
+		ix->label[i] = lbl | (uint64_t)top[i] << DMASIM__LBL_TSHIFT;
 	}
+	/* short paths: keep the high halves (the low ones are 0) */
+	if (total <= DMASIM__LBL32_BITS) {
+		ix->label32 = alloc_lines(n * sizeof(*ix->label32));
+		if (!ix->label32)
+			goto out;
+		for (i = 0; i < n; i++)
+			ix->label32[i] = (uint32_t)(ix->label[i] >> 32);
+		free(ix->label);
+		ix->label = NULL;
+	}
+	ix->labels = true;
 	rc = 0;
 out:
 	free(maxord);
@@ -356,7 +365,7 @@ int dmasim__lca_index_build_mode(struct dmasim_topo *t,
 		ix->pcie[i] = !p || (ix->pcie[p->id] && p->type != DMASIM_DEV_PCI_BRIDGE);
 		mark_multifunction(ix, d->children, d->nchildren);
 	}
-	/* the built-in rows' host-bridge verdicts (the labels carry them) */
+	/* the built-in rows' host-bridge verdicts */
 	for (k = 0; k < DMASIM__NPOLICY_BUILTINS; k++)
 		for (h = 0; h < nhb; h++)
 			ix->verdict[k * nhb + h] = (uint8_t)dmasim__thru_verdict(
@@ -369,7 +378,8 @@ int dmasim__lca_index_build_mode(struct dmasim_topo *t,
 	for (k = 0; k < DMASIM__NPOLICY_BUILTINS; k++) {
 		const struct dmasim_policy *p = dmasim__policy_builtin_at(k);
 
-		ix->calc_label[k] = ix->label && p->decision == DMASIM_DECIDE_CALC &&
+		ix->vrow[k] = ix->verdict + k * nhb;
+		ix->calc_label[k] = ix->labels && p->decision == DMASIM_DECIDE_CALC &&
 				    p->acs_redirect_bits == DMASIM__REDIR_BITS;
 	}
 

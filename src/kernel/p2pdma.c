@@ -19,9 +19,7 @@
 
 #include "kernel/kernel_int.h"
 
-/* calc_label() and calc_decide() compose the result from these values;
- * the labels have room for two verdict bits per built-in row. */
-_Static_assert(DMASIM__NPOLICY_BUILTINS <= 4, "verdict bits in a label");
+/* calc_label() and calc_decide() compose the result from these values. */
 _Static_assert(DMASIM_MAP_NOT_SUPPORTED == 0 && DMASIM_MAP_BUS_ADDR == 1 &&
 		       DMASIM_MAP_THRU_HOST_BRIDGE == 2,
 	       "map type values");
@@ -402,8 +400,8 @@ static inline enum dmasim_map_type calc_decide(const struct dmasim_topo *t,
 			return DMASIM_MAP_BUS_ADDR;
 		return thru_other_policy(t, p, pr->ha, pr->hb);
 	}
-	va = ix->verdict[(size_t)k * ix->nhb + pr->ha];
-	vb = ix->verdict[(size_t)k * ix->nhb + pr->hb];
+	va = ix->vrow[k][pr->ha];
+	vb = ix->vrow[k][pr->hb];
 	/* same host bridge: its SAME bit; else both ANY bits */
 	ok = (va & vb & (DMASIM__THRU_ANY >> (pr->ha == pr->hb))) != 0;
 	/* NOT_SUPPORTED 0, BUS_ADDR 1, THRU_HOST_BRIDGE 2 */
@@ -421,55 +419,45 @@ calc_fast_table(const struct dmasim_topo *t, const struct dmasim_policy *p,
 	return calc_decide(t, p, &pr, dist);
 }
 
-/* Label mode, any policy: two 8-byte labels, then calc_decide(). */
+/* Label mode, any policy: two labels, then calc_decide(). */
 static enum dmasim_map_type calc_fast(const struct dmasim_topo *t,
 				      const struct dmasim_policy *p,
 				      const struct dmasim_device *provider,
 				      const struct dmasim_device *client,
 				      int *dist)
 {
-	const struct dmasim__lca_index *ix = t->lca;
 	uint32_t ia = dmasim__id(t, provider), ib = dmasim__id(t, client);
 	struct dmasim__pair pr;
-	uint64_t la, lb, x;
 
-	if (!ix->label)
+	if (!t->lca->labels)
 		return calc_fast_table(t, p, ia, ib, dist);
-	la = ix->label[ia];
-	lb = ix->label[ib];
-	x = (la ^ lb) & DMASIM__LBL_PATH;
-	pr.da = dmasim__lbl_depth(ix, la);
-	pr.db = dmasim__lbl_depth(ix, lb);
-	pr.dc1 = x ? ix->dc1_of_bit[dmasim__msb64(x)] : pr.da + 1;
-	pr.ra = (unsigned)(la & DMASIM__LBL_TOP);
-	pr.rb = (unsigned)(lb & DMASIM__LBL_TOP);
-	pr.ha = (uint32_t)(la >> ix->hb_shift);
-	pr.hb = (uint32_t)(lb >> ix->hb_shift);
+	dmasim__pair_info(t, ia, ib, &pr);
 	return calc_decide(t, p, &pr, dist);
 }
 
 /*
- * Label mode and built-in row @k: all from the two labels, which also
- * carry their host bridges' verdicts under @k.  Both devices are below
- * one host bridge iff the labels differ below the host-bridge field.
+ * Label mode and built-in row @k: the two labels, and @k's verdicts of
+ * their host bridges (a row of bytes, cached).
  */
 static inline enum dmasim_map_type calc_label(const struct dmasim__lca_index *ix,
 					      unsigned k, uint32_t ia,
 					      uint32_t ib, int *dist)
 {
-	uint64_t la = ix->label[ia], lb = ix->label[ib];
-	uint64_t x = (la ^ lb) & DMASIM__LBL_PATH;
-	unsigned da = dmasim__lbl_depth(ix, la), db = dmasim__lbl_depth(ix, lb);
+	uint64_t la = dmasim__lbl(ix, ia), lb = dmasim__lbl(ix, ib);
+	uint64_t pa = la & DMASIM__LBL_PATH, pb = lb & DMASIM__LBL_PATH;
+	uint64_t x = pa ^ pb;
+	unsigned da = ix->depth_of_bit[dmasim__ctz64(pa)];
 	unsigned dc1 = x ? ix->dc1_of_bit[dmasim__msb64(x)] : da + 1;
-	unsigned ra = (unsigned)(la & DMASIM__LBL_TOP);
-	unsigned rb = (unsigned)(lb & DMASIM__LBL_TOP);
+	unsigned ra = (unsigned)(la >> DMASIM__LBL_TSHIFT);
+	unsigned rb = (unsigned)(lb >> DMASIM__LBL_TSHIFT);
 	unsigned bus = dc1 > (ra > rb ? ra : rb);
-	unsigned same = (x >> ix->hb_shift) == 0;
-	unsigned ok = ((la & lb) >> (DMASIM__LBL_VSHIFT + 2 * k) &
-		       (DMASIM__THRU_ANY >> same)) != 0;
+	uint64_t ha = pa >> ix->hb_shift, hb = pb >> ix->hb_shift;
+	const uint8_t *v = ix->vrow[k];
+	unsigned ok = (v[ha] & v[hb] & (DMASIM__THRU_ANY >> (ha == hb))) != 0;
 
 	if (dist)
-		*dist = (int)(da + db + 2) - 2 * (int)dc1;
+		*dist = (int)(da + ix->depth_of_bit[dmasim__ctz64(pb)] + 2) -
+			2 * (int)dc1;
 	return (enum dmasim_map_type)(bus | (~bus & ok) << 1);
 }
 

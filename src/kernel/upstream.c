@@ -216,7 +216,7 @@ dmasim_p2p_upstream(const struct dmasim_topo *topo,
 
 	if (!policy)
 		policy = dmasim__policy_default();
-	if (flags != 0 || !topo || !a || !b || !(ix = topo->lca) || !ix->label ||
+	if (flags != 0 || !topo || !a || !b || !(ix = topo->lca) || !ix->labels ||
 	    policy->upstream != DMASIM_UPSTREAM_P2PDMA)
 		return upstream_slow(topo, policy, a, b, flags);
 	ia = dmasim__id(topo, a);
@@ -228,7 +228,7 @@ dmasim_p2p_upstream(const struct dmasim_topo *topo,
 	/* the row's line is known now; which entry only after the labels */
 	__builtin_prefetch(&ix->anc[(size_t)im << ix->anc_shift]);
 #endif
-	dc1 = ix->dc1_of_bit[dmasim__msb64((ix->label[ia] ^ ix->label[ib]) &
+	dc1 = ix->dc1_of_bit[dmasim__msb64((dmasim__lbl(ix, ia) ^ dmasim__lbl(ix, ib)) &
 					   DMASIM__LBL_PATH)];
 	id = ix->anc[((size_t)im << ix->anc_shift) +
 		     ((dc1 - 1) & ((1u << ix->anc_shift) - 1))];

@@ -1095,7 +1095,7 @@ static unsigned compare_all_pairs(struct dmasim_topo *t)
 	unsigned pairs = compare_all_pairs_once(t);
 
 	index_mode(t, DMASIM__LCA_TABLE);
-	ck_assert_ptr_null(t->lca->label);
+	ck_assert(!t->lca->labels);
 	pairs += compare_all_pairs_once(t);
 	index_mode(t, DMASIM__LCA_AUTO);
 	return pairs;
@@ -1392,7 +1392,7 @@ START_TEST(test_naive_vs_index_random_trees)
 		devices += (unsigned)m->ndevices;
 		/* the labels fit every random tree; then the same pairs with
 		 * the sparse table */
-		ck_assert_ptr_nonnull(t->lca->label);
+		ck_assert(t->lca->labels);
 		for (mode = 0; mode < 2; mode++) {
 			memset(&r, 0, sizeof(r));
 			r.s = seed + 77;
@@ -1459,15 +1459,21 @@ static char *gen_chain(unsigned depth, unsigned width)
 }
 
 /* Label mode ends where a tree is deeper than 16 or its labels need more
- * than 49 bits; the sparse table takes over and answers the same. */
+ * than 59 bits; the sparse table takes over and answers the same.  Paths
+ * of up to 27 bits are kept in 4-byte labels. */
 START_TEST(test_lca_index_label_mode_limits)
 {
-	static const struct { unsigned depth, width; bool labels; } c[] = {
-		{ 16, 2, true },   /* a row of 16 ancestors */
-		{ 17, 2, false },  /* deeper than 16 */
-		{ 15, 7, true },   /* 1 + 16 levels * 3 bits = 49 */
-		{ 15, 8, false },  /* 1 + 16 * 4 = 65 bits */
-		{ 1, 130, true },  /* wide: 1 + 2 levels * 8 bits */
+	static const struct {
+		unsigned depth, width;
+		bool labels, l32;
+	} c[] = {
+		{ 16, 2, true, false },  /* a row of 16 ancestors; 1 + 17 * 2 bits */
+		{ 17, 2, false, false }, /* deeper than 16 */
+		{ 12, 3, true, true },   /* 1 + 13 levels * 2 bits = 27 */
+		{ 13, 3, true, false },  /* 29 bits */
+		{ 13, 15, true, false }, /* 1 + 14 * 4 = 57 bits */
+		{ 14, 8, false, false }, /* 1 + 15 * 4 = 61 bits */
+		{ 1, 130, true, true },  /* wide: 1 + 2 levels * 8 bits */
 	};
 	size_t i;
 
@@ -1475,9 +1481,11 @@ START_TEST(test_lca_index_label_mode_limits)
 		char *y = gen_chain(c[i].depth, c[i].width);
 		struct dmasim_topo *t = tu_load(y);
 
-		ck_assert_msg((t->lca->label != NULL) == c[i].labels,
-			      "depth %u width %u: label mode %d", c[i].depth,
-			      c[i].width, t->lca->label != NULL);
+		ck_assert_msg(t->lca->labels == c[i].labels &&
+			      (t->lca->label32 != NULL) == c[i].l32,
+			      "depth %u width %u: label mode %d, 4-byte labels %d",
+			      c[i].depth, c[i].width, t->lca->labels,
+			      t->lca->label32 != NULL);
 		ck_assert_uint_eq(dmasim_topo_machine(t)->max_depth, c[i].depth);
 		compare_all_pairs(t);
 		dmasim_topo_destroy(t);
