@@ -4,7 +4,11 @@
  *
  * Every query is O(1) after load (an LCA index and per-node ACS counts built
  * by the loader) and allocates nothing.  DMASIM_P2P_NAIVE runs the kernel's
- * literal walk instead, for comparison and for differential tests.
+ * literal walk instead, for comparison and for differential tests.  With a
+ * built-in policy object (dmasim_policy_builtin(), dmasim_policy_default()
+ * or NULL) the host-bridge whitelist verdicts come precomputed from the
+ * index; a copy of a row or a policy file gets the same answers with the
+ * whitelist scanned per call.
  */
 #ifndef DMASIM_P2PDMA_H
 #define DMASIM_P2PDMA_H

@@ -5,18 +5,19 @@
  * Index (built once by dmasim__lca_index_build, never changed after):
  *  - The common upstream device, in one of two modes.
  *    Label mode (when the paths fit in 59 bits and the tree is at most
- *    16 deep): every device gets a path label, a 64-bit word that spells
- *    its host bridge and then, level by level from the root bus down, its
- *    position among its siblings (1-based; 0 below its own depth), each
- *    level in a fixed bit field as wide as the widest fan-out at that
- *    depth needs.  Two devices share exactly the levels above the first
- *    bit in which their labels differ, so the depth of their common
- *    upstream device is a table lookup on the highest bit of label_a ^ label_b; the
- *    device itself is the ancestor at that depth of the one with the
- *    larger id (never the common device itself: ancestors come first in
- *    pre-order), kept in a row of ancestor ids per device.  A query
- *    reads two 8-byte labels (800 KB for 100k devices) and at most one
- *    ancestor row, never a struct dmasim_device.
+ *    16 deep): every device gets a path label that spells its host
+ *    bridge and then, level by level from the root bus down, its position
+ *    among its siblings (1-based; 0 below its own depth), each level in a
+ *    fixed bit field as wide as the widest fan-out at that depth needs.
+ *    Two devices share exactly the levels above the highest bit in which
+ *    their labels differ, so the depth of their common upstream device is
+ *    a table lookup on that bit; the device itself is the ancestor at that
+ *    depth of the one with the larger id (never the common device itself:
+ *    ancestors come first in pre-order), kept in a row of ancestor ids
+ *    per device.  A query reads two labels (4 bytes each when the paths
+ *    fit in 27 bits: 400 KB for 100k devices, else 8) and at most one
+ *    ancestor row, never a struct dmasim_device, and takes no branch that
+ *    depends on the pair.
  *    Table mode (any other tree): from the DFS pre-order, for ids u < v
  *    every device with an id in (u, v] lies below LCA(u, v) and the
  *    shallowest of them are its children; a sparse table over keys
@@ -33,7 +34,8 @@
  *    below the host bridge whose [secondary, subordinate] holds a bus),
  *    and for each built-in policy row the verdict of map_through_host_
  *    bridge (cpu_supports_p2pdma || whitelist), so that a query with a
- *    built-in policy scans no table.
+ *    built-in policy (the object dmasim_policy_builtin() returns, not a
+ *    copy) scans no table.
  */
 #ifndef DMASIM_KERNEL_KERNEL_INT_H
 #define DMASIM_KERNEL_KERNEL_INT_H
