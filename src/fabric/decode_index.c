@@ -557,27 +557,27 @@ static void tree_fill(uint64_t *tkeys, const struct dmasim__bar_tree *tr)
 			tkeys[tr->off[L] + i] = tkeys[tr->off[L - 1] + i * 8];
 }
 
-/* Per host bridge, its BARs by bus address in a static search tree; the
- * memory map's tree too. */
+/* Per host bridge, its BARs by bus address in a static search tree over
+ * the base of every other one (the tree's leaves are lines of two
+ * entries); the memory map's tree too. */
 static int build_bar_trees(struct dmasim__decode_index *idx,
 			   const struct dmasim_topo *t)
 {
 	struct dmasim__bar_ent *tmp;
 	struct bar_sort *srt;
-	size_t i, b, n = 0, nkeys = 0, h;
+	size_t i, b, n = 0, nkeys = 0, h, nslots = 0;
 
 	idx->trees = xcalloc(idx, t->nhbs, sizeof(*idx->trees));
 	tmp = malloc((t->nbars ? t->nbars : 1) * sizeof(*tmp));
 	srt = malloc((t->nbars ? t->nbars : 1) * sizeof(*srt));
-	idx->bents = xcalloc(idx, t->nbars, sizeof(*idx->bents));
-	if (!idx->trees || !tmp || !srt || !idx->bents)
+	if (!idx->trees || !tmp || !srt)
 		goto fail;
 	for (i = 0; i < t->ndevs; i++) {
 		const struct dmasim_device *d = &t->devs[i];
 
 		for (b = 0; b < d->nbars; b++, n++) {
+			tmp[n].lo = d->bars[b].bus;
 			tmp[n].hi = d->bars[b].bus + (d->bars[b].size - 1);
-			tmp[n].cpu = d->bars[b].cpu;
 			tmp[n].bar = (uint32_t)(&d->bars[b] - t->bars);
 			tmp[n].dev = (uint32_t)i;
 			tmp[n].path = idx->up_path[i];
@@ -588,33 +588,39 @@ static int build_bar_trees(struct dmasim__decode_index *idx,
 		}
 	}
 	qsort(srt, n, sizeof(*srt), cmp_bar_sort);
-	for (i = 0; i < n; i++)
-		idx->bents[i] = tmp[srt[i].i];
 	idx->nbars = n;
-	/* Tree shapes and key offsets. */
+	/* Entry slots (each host bridge's run starts a line) and tree
+	 * shapes. */
 	for (h = 0, i = 0; h < t->nhbs; h++) {
 		struct dmasim__bar_tree *tr = &idx->trees[h];
 		size_t first = i;
 
 		while (i < n && srt[i].hb == h)
 			i++;
-		if (tree_shape(tr, i - first, &nkeys))
+		tr->first = (uint32_t)nslots;
+		tr->nents = (uint32_t)(i - first);
+		nslots += (i - first + 1) & ~(size_t)1;
+		if (tree_shape(tr, (i - first + 1) / 2, &nkeys))
 			goto fail;
-		tr->first = (uint32_t)first;
 	}
 	if (tree_shape(&idx->cpu_tree, idx->ncpu, &nkeys))
 		goto fail;
-	idx->bytes += (nkeys ? nkeys : 8) * sizeof(*idx->tkeys);
+	idx->bytes += (nslots ? nslots : 2) * sizeof(*idx->bents) +
+		      (nkeys ? nkeys : 8) * sizeof(*idx->tkeys);
+	idx->bents = aligned_alloc(64, (nslots ? nslots : 2) * sizeof(*idx->bents));
 	idx->tkeys = aligned_alloc(64, (nkeys ? nkeys : 8) * sizeof(*idx->tkeys));
-	if (!idx->tkeys)
+	if (!idx->bents || !idx->tkeys)
 		goto fail;
+	memset(idx->bents, 0, (nslots ? nslots : 2) * sizeof(*idx->bents));
 	for (i = 0; i < nkeys; i++)
 		idx->tkeys[i] = UINT64_MAX;
-	for (h = 0; h < t->nhbs; h++) {
-		const struct dmasim__bar_tree *tr = &idx->trees[h];
+	for (h = 0, i = 0; h < t->nhbs; h++) {
+		struct dmasim__bar_tree *tr = &idx->trees[h];
 
-		for (i = 0; i < tr->n; i++)
-			idx->tkeys[tr->off[0] + i] = srt[tr->first + i].lo;
+		for (b = 0; b < tr->nents; b++, i++)
+			idx->bents[tr->first + b] = tmp[srt[i].i];
+		for (b = 0; b < tr->n; b++)
+			idx->tkeys[tr->off[0] + b] = idx->bents[tr->first + 2 * b].lo;
 		tree_fill(idx->tkeys, tr);
 	}
 	for (i = 0; i < idx->ncpu; i++)

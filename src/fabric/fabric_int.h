@@ -80,11 +80,10 @@ static inline bool dmasim__node_trigger(const struct dmasim__node *n, uint64_t a
  * DMASIM__ACT_LAST when the upward walk ends there (a root port). */
 #define DMASIM__ACT_LAST 0x80u
 
-/* A BAR in its host bridge's bus-address map (the key, its base, is in
- * the search tree's level 0). */
+/* A BAR in its host bridge's bus-address map: two to a 64-byte line,
+ * the leaves of the map's search tree. */
 struct dmasim__bar_ent {
-	uint64_t hi;         /* inclusive, bus address */
-	uint64_t cpu;        /* the BAR's CPU address */
+	uint64_t lo, hi;     /* inclusive, bus addresses */
 	uint32_t bar;        /* index in the topology's BAR array */
 	uint32_t dev;        /* device id */
 	uint32_t path;       /* the bus it sits on: the path of its
@@ -92,15 +91,17 @@ struct dmasim__bar_ent {
 	uint32_t npath;      /* nodes on that path (the device's depth) */
 };
 
-/* A static search tree over sorted keys (the bases of one host bridge's
- * BARs, of the memory map): level 0 holds the keys, level L+1 every 8th
- * key of level L, each level padded with UINT64_MAX to whole 64-byte
- * lines of 8 keys; the top level is one line.  A lookup reads one line
- * per level.  The keys of every tree are in the index's tkeys. */
+/* A static search tree over sorted keys (the bases of the memory map's
+ * ranges; of every other BAR of one host bridge, the first of each line
+ * of entries): level 0 holds the keys, level L+1 every 8th key of level
+ * L, each level padded with UINT64_MAX to whole 64-byte lines of 8 keys;
+ * the top level is one line.  A lookup reads one line per level.  The
+ * keys of every tree are in the index's tkeys. */
 #define DMASIM__TREE_MAXLEV 12
 struct dmasim__bar_tree {
-	uint32_t first;      /* its first entry (bents; 0 for the memory map) */
-	uint32_t n;          /* entries (level 0 keys) */
+	uint32_t first;      /* BAR maps: the first entry (bents, even) */
+	uint32_t nents;      /* BAR maps: the entries (BARs) */
+	uint32_t n;          /* level 0 keys */
 	uint32_t nlev;
 	uint32_t off[DMASIM__TREE_MAXLEV]; /* level L's keys: tkeys + off[L] */
 	uint32_t len[DMASIM__TREE_MAXLEV]; /* ... and how many */
@@ -151,7 +152,8 @@ struct dmasim__decode_index {
 	struct dmasim__dec_list *in_list;
 
 	/* Per host bridge h, its BARs by bus address: trees[h] searches
-	 * tkeys (64-byte aligned) and indexes bents. */
+	 * tkeys and leads to a line of bents (both 64-byte aligned; each
+	 * host bridge's entries start a line). */
 	struct dmasim__bar_tree *trees;
 	uint64_t *tkeys;
 	struct dmasim__bar_ent *bents;
@@ -238,10 +240,10 @@ static inline size_t dmasim__tree_find(const uint64_t *tkeys,
 }
 
 /* The BAR of host bridge @hb (its id) whose bus range holds @a, or
- * NULL; *@lo is its base.  O(log n): one 64-byte line per tree level. */
+ * NULL.  O(log n): one 64-byte line per tree level, then one line of two
+ * entries. */
 static inline const struct dmasim__bar_ent *
-dmasim__bar_find(const struct dmasim__decode_index *idx, size_t hb,
-		 uint64_t a, uint64_t *lo)
+dmasim__bar_find(const struct dmasim__decode_index *idx, size_t hb, uint64_t a)
 {
 	const struct dmasim__bar_tree *t = &idx->trees[hb];
 	const struct dmasim__bar_ent *e;
@@ -249,8 +251,10 @@ dmasim__bar_find(const struct dmasim__decode_index *idx, size_t hb,
 
 	if (pos == SIZE_MAX)
 		return NULL;
-	e = &idx->bents[t->first + pos];
-	*lo = idx->tkeys[t->off[0] + pos];
+	e = &idx->bents[t->first + 2 * pos];
+	/* the second of the line when it exists and starts at or below
+	 * @a; branch-free (either is as likely) */
+	e += (size_t)((2 * pos + 1 < t->nents) & (e[1].lo <= a));
 	return a <= e->hi ? e : NULL;
 }
 

@@ -228,9 +228,12 @@ static void descend_slow(struct rctx *c, size_t slot,
 	}
 }
 
+/* No CPU address known for a bus address (a peer's descent). */
+#define NO_CPU UINT64_MAX
+
 /*
  * Rule 6 from the bus below node @on (DMASIM__NO_NODE: the root bus of
- * @tree).  The BAR map of @tree names the BAR that the step-by-step
+ * @tree), for bus address @bus (CPU address @cpu, or NO_CPU).  The BAR map of @tree names the BAR that the step-by-step
  * descent would reach: every BAR lies inside its parent's window of the
  * right kind, so inside all its ancestors' windows, and nothing on one bus
  * overlaps (both checked at load).  So when a BAR holds the whole request,
@@ -240,14 +243,14 @@ static void descend_slow(struct rctx *c, size_t slot,
  * the step-by-step descent, which words the fault.
  */
 static void descend(struct rctx *c, uint32_t on,
-		    const struct dmasim_host_bridge *tree, uint64_t bus)
+		    const struct dmasim_host_bridge *tree, uint64_t bus,
+		    uint64_t cpu)
 {
 	const struct dmasim__decode_index *idx = c->idx;
 	const struct dmasim__bar_ent *e;
 	struct dmasim_landing *l = c->land;
-	uint64_t lo = 0;
 
-	e = dmasim__bar_find(idx, tree->id, bus, &lo);
+	e = dmasim__bar_find(idx, tree->id, bus);
 	if (e && last_of(c, bus) <= e->hi) {
 		/* the path of the BAR's bus lists its ancestors, deepest
 		 * first: the k of them below @on are passed */
@@ -286,8 +289,10 @@ static void descend(struct rctx *c, uint32_t on,
 		l->kind = DMASIM_LAND_BAR;
 		l->dev = idx->devs + e->dev;
 		l->bar = idx->bar0 + e->bar;
-		l->offset = bus - lo;
-		l->cpu = e->cpu + l->offset;
+		l->offset = bus - e->lo;
+		/* the CPU address of @bus: known from the memory map, else
+		 * the BAR's CPU address plus the offset */
+		l->cpu = cpu != NO_CPU ? cpu : l->bar->cpu + l->offset;
 		l->has_cpu = true;
 		return;
 	}
@@ -345,11 +350,12 @@ static void land_cpu(struct rctx *c, uint64_t cpu,
 	}
 	t = e->hb;
 	if (in) {
-		if (t == in)
-			allowed = in->rc_p2p != DMASIM_RC_P2P_NONE;
-		else
-			allowed = in->rc_p2p == DMASIM_RC_P2P_ANY &&
-				  t->rc_p2p == DMASIM_RC_P2P_ANY;
+		/* branch-free: within or across host bridges is as likely */
+		bool same = t == in;
+
+		allowed = (same & (in->rc_p2p != DMASIM_RC_P2P_NONE)) |
+			  (!same & (in->rc_p2p == DMASIM_RC_P2P_ANY) &
+			   (t->rc_p2p == DMASIM_RC_P2P_ANY));
 		if (!allowed) {
 			if (t == in)
 				fault(c, DMASIM_FAULT_RC_P2P_BLOCKED, NULL, in, cpu,
@@ -366,7 +372,7 @@ static void land_cpu(struct rctx *c, uint64_t cpu,
 	}
 	bus = cpu - dmasim_hb_window_offset(e->win);
 	hop(c, DMASIM_HOP_RC_P2P, NULL, t, cpu, bus);
-	descend(c, DMASIM__NO_NODE, t, bus);
+	descend(c, DMASIM__NO_NODE, t, bus, cpu);
 }
 
 /* Rule 4: the request from @from reaches its root complex. */
@@ -502,7 +508,7 @@ static enum step at_downstream_port(struct rctx *c, const struct dmasim__node *n
 				return STEP_DONE;
 			}
 			hop(c, DMASIM_HOP_SIBLING, x, h, addr, addr);
-			descend(c, up, h, addr);
+			descend(c, up, h, addr, NO_CPU);
 			return STEP_DONE;
 		}
 		own = true; /* e is a window of x */
@@ -533,7 +539,7 @@ static bool peer_on_pci_bus(struct rctx *c, uint32_t nd,
 	if (!e || e->dev == child)
 		return false;
 	hop(c, DMASIM_HOP_SIBLING, p, h, addr, addr);
-	descend(c, nd, h, addr);
+	descend(c, nd, h, addr, NO_CPU);
 	return true;
 }
 

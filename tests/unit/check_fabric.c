@@ -404,10 +404,14 @@ START_TEST(test_decode_index_bar_trees_match_a_linear_scan)
 	const struct dmasim_machine *m = dmasim_topo_machine(t);
 	size_t h, i, b, k, checked = 0;
 
-	/* 751 BARs in hb0: 751 -> 94 -> 12 -> 2 keys, four levels */
-	ck_assert_uint_eq(idx->trees[0].n, 751);
-	ck_assert_uint_eq(idx->trees[0].nlev, 4);
-	ck_assert_uint_eq(idx->trees[1].n, 20);
+	/* 751 BARs in hb0, two to a leaf: 376 -> 47 -> 6 keys, three levels
+	 * (the last leaf holds one BAR) */
+	ck_assert_uint_eq(idx->trees[0].nents, 751);
+	ck_assert_uint_eq(idx->trees[0].n, 376);
+	ck_assert_uint_eq(idx->trees[0].nlev, 3);
+	ck_assert_uint_eq(idx->trees[1].nents, 20);
+	ck_assert_uint_eq(idx->trees[1].n, 10);
+	ck_assert_uint_eq(idx->trees[1].first % 2, 0);
 	for (h = 0; h < m->nhost_bridges; h++) {
 		const struct dmasim_host_bridge *hb = &m->host_bridges[h];
 
@@ -423,9 +427,8 @@ START_TEST(test_decode_index_bar_trees_match_a_linear_scan)
 				for (k = 0; k < sizeof(probe) / sizeof(probe[0]); k++) {
 					const struct dmasim_device *want_dev = NULL;
 					const struct dmasim_bar *want = bar_scan(m, hb, probe[k], &want_dev);
-					uint64_t lo = 0;
 					const struct dmasim__bar_ent *e =
-						dmasim__bar_find(idx, hb->id, probe[k], &lo);
+						dmasim__bar_find(idx, hb->id, probe[k]);
 
 					if (!want) {
 						ck_assert_ptr_null(e);
@@ -434,7 +437,8 @@ START_TEST(test_decode_index_bar_trees_match_a_linear_scan)
 					ck_assert_ptr_nonnull(e);
 					ck_assert_ptr_eq(idx->bar0 + e->bar, want);
 					ck_assert_ptr_eq(idx->devs + e->dev, want_dev);
-					ck_assert_uint_eq(lo, want->bus);
+					ck_assert_uint_eq(e->lo, want->bus);
+					ck_assert_uint_eq(e->hi, want->bus + want->size - 1);
 					ck_assert_uint_eq(e->npath, want_dev->depth);
 					checked++;
 				}
