@@ -395,7 +395,7 @@ static void trigger_hulls(const struct dmasim__decode_index *idx,
  * Routing records: one node per device that is not an endpoint (or has
  * children), in device order (so a parent's node comes before its
  * children's).  Paths: path(n) = n, then path(parent(n)), ending in
- * DMASIM__NO_NODE; path[0] alone is the root bus.  up_path[d] is the
+ * DMASIM__NO_NODE; path[0] alone is the root bus.  reqs[d].path is the
  * offset of the path of d's parent.
  */
 static int build_nodes(struct dmasim__decode_index *idx,
@@ -404,10 +404,10 @@ static int build_nodes(struct dmasim__decode_index *idx,
 	uint32_t *node_of, *up_node, *off = NULL;
 	size_t i, n = 0, total = 1, at = 1;
 
-	idx->up_path = xcalloc(idx, t->ndevs, sizeof(*idx->up_path));
+	idx->reqs = xcalloc(idx, t->ndevs, sizeof(*idx->reqs));
 	node_of = calloc(t->ndevs ? t->ndevs : 1, sizeof(*node_of));
 	up_node = calloc(t->ndevs ? t->ndevs : 1, sizeof(*up_node));
-	if (!idx->up_path || !node_of || !up_node)
+	if (!idx->reqs || !node_of || !up_node)
 		goto fail;
 	for (i = 0; i < t->ndevs; i++) {
 		const struct dmasim_device *d = &t->devs[i];
@@ -493,8 +493,14 @@ static int build_nodes(struct dmasim__decode_index *idx,
 			idx->path[at] = idx->path[off[up] + k++];
 		while (idx->path[at++] != DMASIM__NO_NODE);
 	}
-	for (i = 0; i < t->ndevs; i++)
-		idx->up_path[i] = up_node[i] == DMASIM__NO_NODE ? 0 : off[up_node[i]];
+	for (i = 0; i < t->ndevs; i++) {
+		struct dmasim__req *r = &idx->reqs[i];
+
+		r->path = up_node[i] == DMASIM__NO_NODE ? 0 : off[up_node[i]];
+		r->group = t->devs[i].iommu_group;
+		r->hb = t->devs[i].hb->id;
+		r->domain = (uint8_t)t->devs[i].domain;
+	}
 	free(node_of);
 	free(up_node);
 	free(off);
@@ -580,7 +586,7 @@ static int build_bar_trees(struct dmasim__decode_index *idx,
 			tmp[n].hi = d->bars[b].bus + (d->bars[b].size - 1);
 			tmp[n].bar = (uint32_t)(&d->bars[b] - t->bars);
 			tmp[n].dev = (uint32_t)i;
-			tmp[n].path = idx->up_path[i];
+			tmp[n].path = idx->reqs[i].path;
 			tmp[n].npath = d->depth;
 			srt[n].lo = d->bars[b].bus;
 			srt[n].hb = d->hb->id;
@@ -678,7 +684,7 @@ void dmasim__decode_index_destroy(struct dmasim__decode_index *idx)
 	free(idx->tkeys);
 	free(idx->bents);
 	free(idx->nodes);
-	free(idx->up_path);
+	free(idx->reqs);
 	free(idx->node_dev);
 	free(idx->node_act);
 	free(idx->ptrig);

@@ -91,6 +91,16 @@ struct dmasim__bar_ent {
 	uint32_t npath;      /* nodes on that path (the device's depth) */
 };
 
+/* What a route needs of its requester: 16 bytes per device, a dense
+ * array, instead of a line of the (much larger) device array. */
+struct dmasim__req {
+	uint32_t path;       /* the path of its parent (0: on a root bus) */
+	uint32_t group;      /* iommu_group */
+	uint32_t hb;         /* host bridge id */
+	uint8_t domain;      /* enum dmasim_domain_type */
+	uint8_t pad[3];
+};
+
 /* A static search tree over sorted keys (the bases of the memory map's
  * ranges; of every other BAR of one host bridge, the first of each line
  * of entries): level 0 holds the keys, level L+1 every 8th key of level
@@ -174,11 +184,11 @@ struct dmasim__decode_index {
 	/* Paths to the root bus, so that a walk reads the nodes of all the
 	 * ports it passes independently (not one parent link after the
 	 * other): path + o lists a node, its parent's node, ... and ends
-	 * with DMASIM__NO_NODE; path[0] alone is a root bus.  up_path[d]:
-	 * the offset of the path of device d's parent. */
+	 * with DMASIM__NO_NODE; path[0] alone is a root bus. */
 	uint32_t *path;
 	size_t npath;
-	uint32_t *up_path;
+	/* Per device, what a route from it reads (not the device itself). */
+	struct dmasim__req *reqs;
 
 	/* The model's arrays, to turn ids into pointers. */
 	const struct dmasim_device *devs;

@@ -375,15 +375,18 @@ static void land_cpu(struct rctx *c, uint64_t cpu,
 	descend(c, DMASIM__NO_NODE, t, bus, cpu);
 }
 
-/* Rule 4: the request from @from reaches its root complex. */
+/* Rule 4: the request from @from (its record @rq, host bridge @h)
+ * reaches its root complex.  The device itself is read only to word a
+ * fault. */
 static void at_root_complex(struct rctx *c, const struct dmasim_device *from,
+			    const struct dmasim__req *rq,
+			    const struct dmasim_host_bridge *h,
 			    const struct dmasim_iommu_pt *pt, uint64_t addr)
 {
-	const struct dmasim_host_bridge *h = from->hb;
 	dmasim_phys_addr_t cpu = addr;
 	uint64_t last = last_of(c, addr);
 
-	switch (from->domain) {
+	switch ((enum dmasim_domain_type)rq->domain) {
 	case DMASIM_DOMAIN_BLOCKED:
 		fault(c, DMASIM_FAULT_IOMMU_FAULT, NULL, h, addr,
 		      "%s is attached to a blocked IOMMU domain (group %u of %s): every DMA faults",
@@ -391,7 +394,7 @@ static void at_root_complex(struct rctx *c, const struct dmasim_device *from,
 		      h->iommu ? h->iommu->name : "?");
 		return;
 	case DMASIM_DOMAIN_DMA:
-		switch (dmasim_iommu_pt_translate(pt, from->iommu_group, addr,
+		switch (dmasim_iommu_pt_translate(pt, rq->group, addr,
 						  c->size, c->write, &cpu)) {
 		case DMASIM_PT_OK:
 			break;
@@ -595,6 +598,7 @@ int dmasim_route(const struct dmasim_topo *topo,
 	const struct dmasim_host_bridge *h;
 	struct rctx c;
 	const struct dmasim_device *cdev = from;
+	const struct dmasim__req *rq;
 	const uint32_t *pp;
 	struct dmasim_hop *hp;
 	uintptr_t off;
@@ -613,7 +617,8 @@ int dmasim_route(const struct dmasim_topo *topo,
 	if (off >= m->ndevices * sizeof(*from) || off % sizeof(*from))
 		return DMASIM_EINVAL;
 	child = (uint32_t)(off / sizeof(*from));
-	h = from->hb;
+	rq = &idx->reqs[child];
+	h = idx->hbs + rq->hb;
 	c.idx = idx;
 	c.m = m;
 	c.land = &out->land;
@@ -631,7 +636,7 @@ int dmasim_route(const struct dmasim_topo *topo,
 	 * DMASIM_MAX_DEPTH + 1, no bound check) are written through @hp;
 	 * c.nhops is set before a call that may add hops. */
 	hp = out->hops;
-	pp = idx->path + idx->up_path[child];
+	pp = idx->path + rq->path;
 	if (*pp != DMASIM__NO_NODE && !dmasim__hull2_has(&idx->ptrig[*pp], addr)) {
 		/* Outside every trigger on the way: one default hop per
 		 * port, from the dense arrays (no node is read). */
@@ -673,7 +678,7 @@ int dmasim_route(const struct dmasim_topo *topo,
 	}
 root_complex:
 	c.nhops = (size_t)(hp - out->hops);
-	at_root_complex(&c, from, pt, addr);
+	at_root_complex(&c, from, rq, h, pt, addr);
 done:
 	out->nhops = c.nhops;
 	return DMASIM_OK;

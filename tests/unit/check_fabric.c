@@ -216,8 +216,10 @@ START_TEST(test_decode_index_child_lists_are_sorted_and_complete)
 	ck_assert_ptr_null(dmasim__dec_lookup(idx, usp0->id, 0));
 	ck_assert_ptr_nonnull(dmasim__hb_window_lookup(idx, &m->host_bridges[0], 0xc0000000));
 	ck_assert_ptr_null(dmasim__hb_window_lookup(idx, &m->host_bridges[0], 0xbfffffff));
-	/* The cost stays linear: a few dozen bytes per device and range. */
-	ck_assert_uint_le(idx->bytes, sizeof(*idx) + 64 * (m->ndevices + idx->nents + idx->ncpu + 4));
+	/* The cost stays linear: a few dozen bytes per device and range,
+	 * and a few hundred per host bridge (its BAR map's tree and lists). */
+	ck_assert_uint_le(idx->bytes, sizeof(*idx) + 64 * (m->ndevices + idx->nents + idx->ncpu + 4) +
+				      256 * (m->nhost_bridges + 1));
 	dmasim_topo_destroy(t);
 }
 END_TEST
@@ -524,12 +526,12 @@ START_TEST(test_decode_index_nodes_triggers_and_paths)
 		assert_path(&r, "dsp2:acs-redirect usp0:up rp0:up hb0:identity hb0:ram");
 	}
 	/* gpu0's path: dsp0, usp0, rp0, then the root bus */
-	pp = idx->path + idx->up_path[gpu0->id];
+	pp = idx->path + idx->reqs[gpu0->id].path;
 	ck_assert_ptr_eq(idx->node_dev[pp[0]], tu_dev(t, "dsp0"));
 	ck_assert_ptr_eq(idx->node_dev[pp[1]], tu_dev(t, "usp0"));
 	ck_assert_ptr_eq(idx->node_dev[pp[2]], tu_dev(t, "rp0"));
 	ck_assert_uint_eq(pp[3], DMASIM__NO_NODE);
-	ck_assert_uint_eq(idx->path[idx->up_path[tu_dev(t, "rp0")->id]], DMASIM__NO_NODE);
+	ck_assert_uint_eq(idx->path[idx->reqs[tu_dev(t, "rp0")->id].path], DMASIM__NO_NODE);
 	dmasim_topo_destroy(t);
 }
 END_TEST
