@@ -1,9 +1,12 @@
 /*
  * dmasim -- IOMMU page tables: per IOMMU group, a sorted array of disjoint
- * mappings and, beside it, the array of their IOVAs alone (8 keys per
- * cache line) that translate searches: a branch-free binary search (O(log
- * n), no allocation), then one mapping is read.  map and unmap keep both
- * arrays sorted with one memmove each.
+ * mappings and, beside it, the array of their IOVAs alone in 64-byte
+ * lines of 8 (the last padded with UINT64_MAX) plus the first key of each
+ * line.  translate (O(log n), no allocation) is a branch-free binary
+ * search over the lines' first keys, three steps in one line, then one
+ * mapping read: a few cache lines where a binary search over the
+ * mappings would touch one per step.  map and unmap keep the arrays
+ * sorted (one memmove each, and the first keys from the changed line on).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +22,10 @@ struct pt_map {
 };
 
 struct pt_group {
-	uint64_t *key;   /* key[i] = v[i].iova */
+	uint64_t *key;   /* key[i] = v[i].iova; UINT64_MAX up to a multiple of 8 */
+	uint64_t *top;   /* top[j] = key[8 * j] */
 	struct pt_map *v;
-	size_t n, cap, kcap;
+	size_t n, cap, kcap, tcap;
 };
 
 struct dmasim_iommu_pt {
@@ -54,6 +58,7 @@ void dmasim_iommu_pt_destroy(struct dmasim_iommu_pt *pt)
 	for (i = 0; i < pt->ngroups; i++) {
 		free(pt->groups[i].v);
 		free(pt->groups[i].key);
+		free(pt->groups[i].top);
 	}
 	free(pt->groups);
 	free(pt);
@@ -62,18 +67,58 @@ void dmasim_iommu_pt_destroy(struct dmasim_iommu_pt *pt)
 /* Index of the first mapping whose iova is > @iova. */
 static size_t upper(const struct pt_group *g, dmasim_iova_t iova)
 {
-	const uint64_t *k = g->key;
-	size_t base = 0, n = g->n;
+	const uint64_t *k;
+	size_t base = 0, m = (g->n + 7) / 8, j;
 
-	if (!n)
+	if (!g->n || g->key[0] > iova)
 		return 0;
-	while (n > 1) {
-		size_t half = n / 2;
+	/* the last line whose first key is <= iova */
+	while (m > 1) {
+		size_t half = m / 2;
 
-		base = k[base + half] <= iova ? base + half : base;
-		n -= half;
+		base = g->top[base + half] <= iova ? base + half : base;
+		m -= half;
 	}
-	return base + (k[base] <= iova);
+	/* the last key <= iova in it (its first one is) */
+	k = g->key + 8 * base;
+	j = k[4] <= iova ? 4 : 0;
+	j += k[j + 2] <= iova ? 2 : 0;
+	j += k[j + 1] <= iova ? 1 : 0;
+	j += 8 * base + 1;
+	return j < g->n ? j : g->n; /* iova == UINT64_MAX counts the padding */
+}
+
+/* Room for @need keys in whole 64-byte lines at *@arr (64-byte aligned). */
+static int grow_lines(uint64_t **arr, size_t *cap, size_t need)
+{
+	uint64_t *p;
+	size_t ncap = *cap ? *cap : 8;
+
+	need = (need + 7) & ~(size_t)7;
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	p = aligned_alloc(64, ncap * sizeof(*p));
+	if (!p)
+		return -1;
+	if (*arr)
+		memcpy(p, *arr, *cap * sizeof(*p));
+	free(*arr);
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+/* After a change at index @i: the padding and the lines' first keys. */
+static void fix_keys(struct pt_group *g, size_t i)
+{
+	size_t j, end = (g->n + 7) & ~(size_t)7;
+
+	for (j = g->n; j < end; j++)
+		g->key[j] = UINT64_MAX;
+	for (j = i / 8; j < end / 8; j++)
+		g->top[j] = g->key[8 * j];
 }
 
 static bool aligned(uint64_t v)
@@ -115,7 +160,8 @@ int dmasim_iommu_pt_map(struct dmasim_iommu_pt *pt, unsigned group,
 			(unsigned long long)(o->iova + o->size - 1));
 	}
 	if (dmasim__grow((void **)&g->v, &g->cap, g->n, sizeof(*g->v)) ||
-	    dmasim__grow((void **)&g->key, &g->kcap, g->n, sizeof(*g->key)))
+	    grow_lines(&g->key, &g->kcap, g->n + 1) ||
+	    grow_lines(&g->top, &g->tcap, (g->n + 8) / 8))
 		return dmasim_error_set(err, DMASIM_ENOMEM, NULL, 0, 0,
 					"out of memory");
 	memmove(&g->v[i + 1], &g->v[i], (g->n - i) * sizeof(*g->v));
@@ -126,6 +172,7 @@ int dmasim_iommu_pt_map(struct dmasim_iommu_pt *pt, unsigned group,
 	g->v[i].phys = phys;
 	g->v[i].prot = prot;
 	g->n++;
+	fix_keys(g, i);
 	return DMASIM_OK;
 }
 
@@ -156,6 +203,7 @@ int dmasim_iommu_pt_unmap(struct dmasim_iommu_pt *pt, unsigned group,
 	memmove(&g->v[i], &g->v[i + 1], (g->n - i - 1) * sizeof(*g->v));
 	memmove(&g->key[i], &g->key[i + 1], (g->n - i - 1) * sizeof(*g->key));
 	g->n--;
+	fix_keys(g, i);
 	return DMASIM_OK;
 }
 

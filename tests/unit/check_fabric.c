@@ -1201,6 +1201,21 @@ START_TEST(test_iommu_pt_translate_follows_map_and_unmap)
 								   false, &phys), DMASIM_PT_UNMAPPED);
 		}
 	}
+	/* The last byte of the IOVA space: unmapped, then mapped (the key
+	 * array's padding is UINT64_MAX too) */
+	{
+		dmasim_phys_addr_t phys = 0;
+
+		ck_assert_int_eq(dmasim_iommu_pt_translate(pt, 0, UINT64_MAX, 1, true, &phys),
+				 DMASIM_PT_UNMAPPED);
+		ck_assert_int_eq(dmasim_iommu_pt_map(pt, 0, UINT64_MAX - 0xfff, 0x300000000ull,
+						     0x1000, DMASIM_PROT_WRITE, NULL), DMASIM_OK);
+		ck_assert_int_eq(dmasim_iommu_pt_translate(pt, 0, UINT64_MAX, 1, true, &phys),
+				 DMASIM_PT_OK);
+		ck_assert_uint_eq(phys, 0x300000fffull);
+		ck_assert_int_eq(dmasim_iommu_pt_translate(pt, 0, UINT64_MAX - 0x1000, 1, true,
+							   &phys), DMASIM_PT_UNMAPPED);
+	}
 	dmasim_iommu_pt_destroy(pt);
 	dmasim_topo_destroy(t);
 }
