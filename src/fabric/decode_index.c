@@ -391,6 +391,13 @@ static void trigger_hulls(const struct dmasim__decode_index *idx,
 	cover2(lo, hi, n, &nd->trig);
 }
 
+/* Slots of a node's path block: its cover (8), its path (depth + 1 nodes
+ * and the end), in whole 64-byte lines. */
+static size_t path_block(unsigned depth)
+{
+	return (8 + depth + 2 + 15) & ~(size_t)15;
+}
+
 /*
  * Routing records: one node per device that is not an endpoint (or has
  * children), in device order (so a parent's node comes before its
@@ -402,7 +409,8 @@ static int build_nodes(struct dmasim__decode_index *idx,
 		       const struct dmasim_topo *t)
 {
 	uint32_t *node_of, *up_node, *off = NULL;
-	size_t i, n = 0, total = 1, at = 1;
+	struct dmasim__hull2 *ptrig = NULL;
+	size_t i, n = 0, total = 16, at = 16;
 
 	idx->reqs = xcalloc(idx, t->ndevs, sizeof(*idx->reqs));
 	node_of = calloc(t->ndevs ? t->ndevs : 1, sizeof(*node_of));
@@ -421,9 +429,9 @@ static int build_nodes(struct dmasim__decode_index *idx,
 	idx->nodes = aligned_alloc(64, (n ? n : 1) * sizeof(*idx->nodes));
 	idx->node_dev = xcalloc(idx, n, sizeof(*idx->node_dev));
 	idx->node_act = xcalloc(idx, n, sizeof(*idx->node_act));
-	idx->ptrig = xcalloc(idx, n, sizeof(*idx->ptrig));
+	ptrig = calloc(n ? n : 1, sizeof(*ptrig));
 	off = calloc(n ? n : 1, sizeof(*off));
-	if (!idx->nodes || !idx->node_dev || !idx->node_act || !idx->ptrig || !off)
+	if (!idx->nodes || !idx->node_dev || !idx->node_act || !ptrig || !off)
 		goto fail;
 	for (i = 0; i < t->ndevs; i++) {
 		const struct dmasim_device *d = &t->devs[i];
@@ -456,7 +464,7 @@ static int build_nodes(struct dmasim__decode_index *idx,
 		/* the walk from here: this node, then, unless it is a
 		 * root port, the nodes above (a parent's node comes first) */
 		{
-			struct dmasim__hull2 *pt = &idx->ptrig[node_of[i]];
+			struct dmasim__hull2 *pt = &ptrig[node_of[i]];
 			uint64_t lo[4], hi[4];
 
 			lo[0] = nd->trig.lo[0];
@@ -466,32 +474,38 @@ static int build_nodes(struct dmasim__decode_index *idx,
 			lo[2] = lo[3] = 1;
 			hi[2] = hi[3] = 0;
 			if (d->type != DMASIM_DEV_ROOT_PORT && up != DMASIM__NO_NODE) {
-				lo[2] = idx->ptrig[up].lo[0];
-				hi[2] = idx->ptrig[up].hi[0];
-				lo[3] = idx->ptrig[up].lo[1];
-				hi[3] = idx->ptrig[up].hi[1];
+				lo[2] = ptrig[up].lo[0];
+				hi[2] = ptrig[up].hi[0];
+				lo[3] = ptrig[up].lo[1];
+				hi[3] = ptrig[up].hi[1];
 			}
 			cover2(lo, hi, 4, pt);
 		}
-		total += d->depth + 2;
+		total += path_block(d->depth);
 	}
+	/* Path blocks, 64-byte aligned: the cover (8 slots), then the path;
+	 * block 0 is the root bus's path alone. */
 	idx->npath = total;
-	idx->path = xcalloc(idx, total, sizeof(*idx->path));
+	idx->bytes += total * sizeof(*idx->path);
+	idx->path = aligned_alloc(64, total * sizeof(*idx->path));
 	if (!idx->path)
 		goto fail;
-	idx->path[0] = DMASIM__NO_NODE;
+	for (i = 0; i < total; i++)
+		idx->path[i] = DMASIM__NO_NODE;
 	for (i = 0; i < n; i++) {
 		uint32_t up = idx->nodes[i].parent, k = 0;
+		size_t b = at;
 
-		off[i] = (uint32_t)at;
-		idx->path[at++] = (uint32_t)i;
-		if (up == DMASIM__NO_NODE) {
-			idx->path[at++] = DMASIM__NO_NODE;
-			continue;
-		}
+		at += path_block(idx->nodes[i].depth);
+		memcpy(&idx->path[b], &ptrig[i], sizeof(ptrig[i]));
+		b += 8;
+		off[i] = (uint32_t)b;
+		idx->path[b++] = (uint32_t)i;
+		if (up == DMASIM__NO_NODE)
+			continue; /* then DMASIM__NO_NODE */
 		do
-			idx->path[at] = idx->path[off[up] + k++];
-		while (idx->path[at++] != DMASIM__NO_NODE);
+			idx->path[b] = idx->path[off[up] + k++];
+		while (idx->path[b++] != DMASIM__NO_NODE);
 	}
 	for (i = 0; i < t->ndevs; i++) {
 		struct dmasim__req *r = &idx->reqs[i];
@@ -504,11 +518,13 @@ static int build_nodes(struct dmasim__decode_index *idx,
 	free(node_of);
 	free(up_node);
 	free(off);
+	free(ptrig);
 	return 0;
 fail:
 	free(node_of);
 	free(up_node);
 	free(off);
+	free(ptrig);
 	return -1;
 }
 
@@ -687,7 +703,6 @@ void dmasim__decode_index_destroy(struct dmasim__decode_index *idx)
 	free(idx->reqs);
 	free(idx->node_dev);
 	free(idx->node_act);
-	free(idx->ptrig);
 	free(idx->path);
 	free(idx);
 }

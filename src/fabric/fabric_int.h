@@ -76,6 +76,13 @@ static inline bool dmasim__node_trigger(const struct dmasim__node *n, uint64_t a
 	return dmasim__hull2_has(&n->trig, a);
 }
 
+/* The cover of the trigger hulls of the node at path offset @o and of
+ * every node above it that the upward walk reaches (@o > 0): outside it,
+ * the walk from there is one default hop per node (node_act, node_dev)
+ * and reads no node. */
+#define dmasim__path_cover(idx, o) \
+	((const struct dmasim__hull2 *)(const void *)((idx)->path + (o) - 8))
+
 /* node_act[n]: the hop action of node n outside its trigger hulls, with
  * DMASIM__ACT_LAST when the upward walk ends there (a root port). */
 #define DMASIM__ACT_LAST 0x80u
@@ -175,16 +182,14 @@ struct dmasim__decode_index {
 	struct dmasim__node *nodes;
 	const struct dmasim_device **node_dev;
 	uint8_t *node_act;
-	/* ptrig[n]: a cover of the trigger hulls of node n and of every
-	 * node above it that the upward walk reaches: outside it, the walk
-	 * from n is one default hop per node (node_act, node_dev) and reads
-	 * no node. */
-	struct dmasim__hull2 *ptrig;
 	size_t nnodes;
 	/* Paths to the root bus, so that a walk reads the nodes of all the
 	 * ports it passes independently (not one parent link after the
 	 * other): path + o lists a node, its parent's node, ... and ends
-	 * with DMASIM__NO_NODE; path[0] alone is a root bus. */
+	 * with DMASIM__NO_NODE; path[0] alone is a root bus.  Each node's
+	 * path starts 8 slots into a 64-byte aligned block whose first 32
+	 * bytes are its cover (dmasim__path_cover), so that the upward walk
+	 * finds both in one line. */
 	uint32_t *path;
 	size_t npath;
 	/* Per device, what a route from it reads (not the device itself). */

@@ -65,12 +65,12 @@ void dmasim_iommu_pt_destroy(struct dmasim_iommu_pt *pt)
 }
 
 /* Index of the first mapping whose iova is > @iova. */
-static size_t upper(const struct pt_group *g, dmasim_iova_t iova)
+static inline size_t upper(const struct pt_group *g, dmasim_iova_t iova)
 {
 	const uint64_t *k;
 	size_t base = 0, m = (g->n + 7) / 8, j;
 
-	if (!g->n || g->key[0] > iova)
+	if (!g->n || g->top[0] > iova) /* top[0] = key[0] */
 		return 0;
 	/* the last line whose first key is <= iova */
 	while (m > 1) {

@@ -637,7 +637,8 @@ int dmasim_route(const struct dmasim_topo *topo,
 	 * c.nhops is set before a call that may add hops. */
 	hp = out->hops;
 	pp = idx->path + rq->path;
-	if (*pp != DMASIM__NO_NODE && !dmasim__hull2_has(&idx->ptrig[*pp], addr)) {
+	if (*pp != DMASIM__NO_NODE &&
+	    !dmasim__hull2_has(dmasim__path_cover(idx, rq->path), addr)) {
 		/* Outside every trigger on the way: one default hop per
 		 * port, from the dense arrays (no node is read). */
 		for (; (nd = *pp) != DMASIM__NO_NODE; pp++) {

@@ -512,7 +512,7 @@ START_TEST(test_decode_index_nodes_triggers_and_paths)
 	 * (rp0 has none) triggers: usp0's windows, here the same two */
 	{
 		size_t k = (size_t)(node_of(t, "dsp0") - idx->nodes);
-		const struct dmasim__hull2 *pt = &idx->ptrig[k];
+		const struct dmasim__hull2 *pt = dmasim__path_cover(idx, idx->reqs[gpu0->id].path);
 		struct dmasim_route r;
 
 		ck_assert_uint_eq(pt->lo[0], 0xc1000000);
