@@ -688,19 +688,53 @@ done:
 int dmasim_decode_cpu(const struct dmasim_topo *topo, dmasim_phys_addr_t cpu,
 		      uint64_t size, struct dmasim_landing *out)
 {
+	const struct dmasim__decode_index *idx;
+	const struct dmasim_machine *m;
 	char why[WHY_SIZE];
 	struct rctx c;
+	uint64_t last;
+	size_t pos;
 
 	if (!out)
 		return DMASIM_EINVAL;
 	memset(out, 0, sizeof(*out));
 	out->kind = DMASIM_LAND_FAULT;
 	out->fault = DMASIM_FAULT_NONE;
-	if (!topo || !dmasim__topo_decode(topo) || size == 0 ||
+	if (!topo || !(idx = dmasim__topo_decode(topo)) || size == 0 ||
 	    cpu + size - 1 < cpu)
 		return DMASIM_EINVAL;
-	c.idx = dmasim__topo_decode(topo);
-	c.m = &topo->m;
+	m = &topo->m;
+	last = cpu + size - 1;
+	out->cpu = cpu;
+	out->has_cpu = true;
+	/* The common cases in one pass (land_cpu and descend say the same):
+	 * not the MSI region, inside one memory-map range, RAM or a BAR of
+	 * that host-bridge window's tree that holds the whole range. */
+	if (!(m->msi.size && cpu <= m->msi.base + m->msi.size - 1 &&
+	      last >= m->msi.base) &&
+	    (pos = dmasim__tree_find(idx->tkeys, &idx->cpu_tree, cpu)) != SIZE_MAX &&
+	    last <= idx->cpu[pos].hi) {
+		const struct dmasim__cpu_ent *ce = &idx->cpu[pos];
+		const struct dmasim__bar_ent *e;
+		uint64_t bus;
+
+		if (ce->kind == DMASIM__CPU_RAM) {
+			out->kind = DMASIM_LAND_RAM;
+			return DMASIM_OK;
+		}
+		bus = cpu - dmasim_hb_window_offset(ce->win);
+		e = dmasim__bar_find(idx, ce->hb->id, bus);
+		if (e && bus + (size - 1) <= e->hi) {
+			out->kind = DMASIM_LAND_BAR;
+			out->dev = idx->devs + e->dev;
+			out->bar = idx->bar0 + e->bar;
+			out->offset = bus - e->lo;
+			return DMASIM_OK;
+		}
+	}
+	/* Everything else (and the words of a fault) the general way. */
+	c.idx = idx;
+	c.m = m;
 	c.land = out;
 	c.why = why;
 	c.hops = NULL;
