@@ -15,9 +15,8 @@
  *    depth of the one with the larger id (never the common device itself:
  *    ancestors come first in pre-order), kept in a row of ancestor ids
  *    per device.  A query reads two labels (4 bytes each when the paths
- *    fit in 27 bits: 400 KB for 100k devices, else 8) and at most one
- *    ancestor row, never a struct dmasim_device, and takes no branch that
- *    depends on the pair.
+ *    fit in 27 bits: 400 KB for 100k devices, else 8) and, when there is
+ *    a common device, one ancestor row; never a struct dmasim_device.
  *    Table mode (any other tree): from the DFS pre-order, for ids u < v
  *    every device with an id in (u, v] lies below LCA(u, v) and the
  *    shallowest of them are its children; a sparse table over keys
@@ -239,7 +238,7 @@ dmasim__lca(const struct dmasim_topo *t, const struct dmasim_device *a,
 	    const struct dmasim_device *b)
 {
 	const struct dmasim__lca_index *ix = t->lca;
-	uint32_t ia = dmasim__id(t, a), ib = dmasim__id(t, b), im, id;
+	uint32_t ia = dmasim__id(t, a), ib = dmasim__id(t, b), im;
 	unsigned dc1;
 
 	if (ia == ib)
@@ -249,11 +248,10 @@ dmasim__lca(const struct dmasim_topo *t, const struct dmasim_device *a,
 	im = ia > ib ? ia : ib;
 	dc1 = ix->dc1_of_bit[dmasim__msb64((dmasim__lbl(ix, ia) ^ dmasim__lbl(ix, ib)) &
 					   DMASIM__LBL_PATH)];
-	/* dc1 - 1 < depth(im) <= the row width; with dc1 == 0 the mask keeps
-	 * the (unused) read inside the row, so that no branch is needed */
-	id = ix->anc[((size_t)im << ix->anc_shift) +
-		     ((dc1 - 1) & ((1u << ix->anc_shift) - 1))];
-	return dc1 ? &t->m.devices[id] : NULL;
+	if (!dc1)
+		return NULL;
+	/* dc1 - 1 < depth(im) <= the row width */
+	return &t->m.devices[ix->anc[((size_t)im << ix->anc_shift) + dc1 - 1]];
 }
 
 /* 1 + the depth of the common upstream device of @ia != @ib, or 0. */

@@ -200,8 +200,11 @@ upstream_slow(const struct dmasim_topo *topo, const struct dmasim_policy *policy
 }
 
 /*
- * The p2pdma walk in label mode is dmasim__lca() inline here: two labels
- * and one ancestor row, no stack frame, no branch on the answer.
+ * The p2pdma walk in label mode is dmasim__lca() inline here, without a
+ * stack frame: two labels, and the ancestor row only when there is a
+ * common device.  (Prefetching the row before the labels are in was
+ * slower on random pairs: most have none, and the rows are 3.2 MB at
+ * 100k devices, so every prefetch pushed labels out of the L2.)
  */
 const struct dmasim_device *
 dmasim_p2p_upstream(const struct dmasim_topo *topo,
@@ -210,8 +213,7 @@ dmasim_p2p_upstream(const struct dmasim_topo *topo,
 		    const struct dmasim_device *b, unsigned flags)
 {
 	const struct dmasim__lca_index *ix;
-	uint32_t ia, ib, im, id;
-	uintptr_t dev;
+	uint32_t ia, ib, im;
 	unsigned dc1;
 
 	if (!policy)
@@ -224,15 +226,9 @@ dmasim_p2p_upstream(const struct dmasim_topo *topo,
 	if (ia == ib)
 		return a;
 	im = ia > ib ? ia : ib;
-#if defined(__GNUC__)
-	/* the row's line is known now; which entry only after the labels */
-	__builtin_prefetch(&ix->anc[(size_t)im << ix->anc_shift]);
-#endif
 	dc1 = ix->dc1_of_bit[dmasim__msb64((dmasim__lbl(ix, ia) ^ dmasim__lbl(ix, ib)) &
 					   DMASIM__LBL_PATH)];
-	id = ix->anc[((size_t)im << ix->anc_shift) +
-		     ((dc1 - 1) & ((1u << ix->anc_shift) - 1))];
-	/* NULL when dc1 == 0, selected without a branch */
-	dev = (uintptr_t)&topo->m.devices[id] & ((uintptr_t)0 - (dc1 != 0));
-	return (const struct dmasim_device *)dev;
+	if (!dc1)
+		return NULL;
+	return &topo->m.devices[ix->anc[((size_t)im << ix->anc_shift) + dc1 - 1]];
 }
