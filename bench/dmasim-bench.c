@@ -798,6 +798,7 @@ static void print_targets(const struct result *rs, size_t n)
 	target("upstream faster than hwloc_get_common_ancestor_obj", ratio(big->hw, big->up), "x", 1, false);
 	target("map type faster than hwloc_get_common_ancestor_obj", ratio(big->hw, big->mt), "x", 1, false);
 	target("route <= 150 ns per request", big->route, " ns", 150, true);
+	target("route decode (dmasim_decode_cpu) <= 150 ns per request", big->decode, " ns", 150, true);
 	target("load < 500 ms", big->load.ms, " ms", 499.999, true);
 	target("load peak <= 200 bytes per device beyond the file", load_bytes_per_dev(big, true), " B", 200, true);
 	target("1024x1024 matrix < 50 ms", big->matrix_ms, " ms", 49.999, true);

@@ -4,11 +4,14 @@
  * Build: every BAR and every present bridge window becomes one entry in its
  * parent's child list (or its host bridge's root-bus list); each list is
  * sorted by base.  Host-bridge windows, RAM and dma_ranges are sorted the
- * same way.  With E = BARs + windows, W = host-bridge windows, R = RAM
- * ranges and D = dma_ranges, the build is O(n + E log E + (W + R) log(W + R)
- * + D log D) time; lookups are one binary search each.  The loader has
- * already rejected overlaps between siblings and in the memory map, so each
- * table is a sorted list of disjoint intervals.
+ * same way; BARs per host bridge by bus address.  Nodes and their path
+ * blocks are filled in device (pre-)order, a parent's before its
+ * children's.  With E = BARs + windows, W = host-bridge windows, R = RAM
+ * ranges, D = dma_ranges and P = path entries, the build is O(n + E log E
+ * + (W + R) log(W + R) + D log D + P) time.  The loader has already
+ * rejected overlaps between siblings and in the memory map, and BARs or
+ * windows outside their parent's window, so each table is a sorted list of
+ * disjoint intervals.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -3,20 +3,28 @@
  *
  * Built once by dmasim__decode_index_build() (called at the end of
  * dmasim__topo_finalize) and read-only afterwards, so that every address
- * decode is a binary search in a sorted, non-overlapping interval table and
- * no request allocates.
+ * decode is a search in a sorted, non-overlapping table and no request
+ * allocates.  docs/fabric.md ("The decode index") says how a route uses
+ * each table.
  *
  * Tables:
  *  - one "child list" per bridge and per root bus: what the bus below it
  *    decodes, i.e. the windows of every child bridge and the BARs of every
- *    child function, in bus addresses, sorted by base;
- *  - per host bridge, its outbound windows sorted by CPU address and its
- *    inbound dma_ranges sorted by bus address;
+ *    child function, in bus addresses, sorted by base (the exact rules);
+ *  - per host bridge, its BARs by bus address (a static search tree over
+ *    lines of two entries), its outbound windows sorted by CPU address and
+ *    its inbound dma_ranges sorted by bus address;
  *  - the global CPU memory map: RAM (adjacent ranges merged) and every host
- *    bridge's outbound windows, sorted by CPU address (the MSI doorbell is
- *    checked first, separately, because it may lie inside another range);
- *  - per device, its index among the switch downstream ports of its parent
- *    (the bit it has in a sibling's ACS egress control vector).
+ *    bridge's outbound windows, sorted by CPU address, with a search tree
+ *    (the MSI doorbell is checked first, separately, because it may lie
+ *    inside another range);
+ *  - per bridge, a node (type, ACS bits, default hop, trigger hulls) and a
+ *    path block (the cover of the triggers up to its root port, then its
+ *    node and its ancestors' up to the root bus);
+ *  - per device, a requester record (its parent's path, IOMMU group and
+ *    domain, host bridge) and its index among the switch downstream ports
+ *    of its parent (the bit it has in a sibling's ACS egress control
+ *    vector).
  */
 #ifndef DMASIM_FABRIC_INT_H
 #define DMASIM_FABRIC_INT_H

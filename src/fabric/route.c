@@ -10,7 +10,10 @@
  * address, which the memory map decodes (RAM, MSI, a host-bridge window for
  * root-complex P2P, or nothing).  Downward: each bus's child list (the decode
  * index) says which child window or BAR claims the address.  Every lookup
- * is a binary search in the load-time index; nothing is allocated.
+ * is a search in the load-time index; nothing is allocated.  The common
+ * paths take shortcuts that the index makes exact (docs/fabric.md): ports
+ * whose rule cannot look at the address are one hop each, read from dense
+ * arrays; a descent onto a BAR is one BAR-map search and the BAR's path.
  */
 #include <stdarg.h>
 #include <stdio.h>
