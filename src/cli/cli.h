@@ -43,6 +43,9 @@ int cli_parse_u64(const char *cmd, const char *what, const char *s,
 /* All endpoints in pre-order into a new array (caller frees); the count. */
 size_t cli_endpoints(const struct dmasim_topo *topo,
 		     const struct dmasim_device ***out);
+/* Progress of a long pair loop on stderr, only on a terminal and only
+ * for large runs; call with done == total at the end to clear the line. */
+void cli_progress(const char *cmd, size_t done, size_t total);
 /* Write @help to stdout; returns CLI_OK. */
 int cli_help(const char *help);
 /* A built-in policy name or a policy file (NULL: the default, linux-6.12),

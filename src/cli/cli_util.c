@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -92,4 +93,17 @@ size_t cli_endpoints(const struct dmasim_topo *topo,
 		if (m->devices[i].type == DMASIM_DEV_ENDPOINT)
 			(*out)[n++] = &m->devices[i];
 	return n;
+}
+
+void cli_progress(const char *cmd, size_t done, size_t total)
+{
+	static const size_t min_total = 20000; /* pairs worth telling about */
+
+	if (total < min_total || !isatty(STDERR_FILENO))
+		return;
+	if (done < total)
+		fprintf(stderr, "\rdmasim %s: %zu of %zu pairs (%zu%%)", cmd, done, total,
+			done * 100 / total);
+	else
+		fprintf(stderr, "\r%-60s\r", "");
 }

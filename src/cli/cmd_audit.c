@@ -27,7 +27,8 @@ static const char help[] =
 "                      (the target's bus address, its CPU address, an IOVA\n"
 "                      of the client's IOMMU domain) to the target\n"
 "\n"
-"    and ends with a summary line.\n"
+"    and ends with a summary line.  On a terminal, large runs show their\n"
+"    progress on stderr.\n"
 "\n"
 "OPTIONS\n"
 "    --policy P  a built-in policy or a policy file; default linux-6.12\n"
@@ -104,6 +105,7 @@ int cmd_audit(int argc, char **argv)
 		printf("audit of %s under %s\n", argv[optind], policy.name);
 	}
 	for (i = 0; i < n; i++) {
+		cli_progress("audit", i * n, n * n);
 		if (!dmasim_dma_p2pmem_bar(eps[i]))
 			continue;
 		for (j = 0; j < n; j++) {
@@ -146,6 +148,7 @@ int cmd_audit(int argc, char **argv)
 			}
 		}
 	}
+	cli_progress("audit", n * n, n * n);
 	if (json) {
 		dmasim__jw_arr_end(&w);
 		dmasim__jw_key(&w, "summary");

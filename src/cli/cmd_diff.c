@@ -24,7 +24,8 @@ static const char help[] =
 "    audit').  Prints the pairs where any of these differ, so that a policy\n"
 "    change can be reviewed before it ships, e.g. linux-4.20 vs linux-6.12.\n"
 "    Suite files among the TOPOLOGY arguments are skipped (so that a glob\n"
-"    such as topologies/x86_64/*.yaml works).\n"
+"    such as topologies/x86_64/*.yaml works).  On a terminal, large runs\n"
+"    show their progress on stderr.\n"
 "\n"
 "OPTIONS\n"
 "    --policy P  given twice: a built-in policy or a policy file\n"
@@ -109,7 +110,7 @@ int cmd_diff(int argc, char **argv)
 		if ((rc = cli_load_topo(argv[optind], &t)))
 			return rc;
 		n = cli_endpoints(t, &eps);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++, cli_progress("diff", i * n, n * n))
 			for (j = 0; j < n; j++) {
 				struct dmasim_pair_report r[2];
 				char sa[96], sb[96];
