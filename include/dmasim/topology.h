@@ -282,6 +282,12 @@ dmasim_device_find_bar(const struct dmasim_device *dev, unsigned index);
 DMASIM_API bool dmasim_device_is_bridge(const struct dmasim_device *dev);
 
 /**
+ * dmasim_device_is_multifunction() - true when another function shares
+ * @dev's slot (same bus and device number).  O(siblings).
+ */
+DMASIM_API bool dmasim_device_is_multifunction(const struct dmasim_device *dev);
+
+/**
  * dmasim_device_is_ancestor() - true when @a is @d or above it.  O(1).
  */
 DMASIM_API bool dmasim_device_is_ancestor(const struct dmasim_device *a,

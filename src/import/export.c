@@ -33,18 +33,6 @@ static void wr32(uint8_t *c, unsigned off, uint32_t v)
 	wr16(c, off + 2, v >> 16);
 }
 
-static bool multifunction(const struct dmasim_device *d)
-{
-	const struct dmasim_device *const *sib = d->parent ? d->parent->children
-							   : d->hb->devices;
-	size_t n = d->parent ? d->parent->nchildren : d->hb->ndevices, i;
-
-	for (i = 0; i < n; i++)
-		if (sib[i] != d && (sib[i]->devfn >> 3) == (d->devfn >> 3))
-			return true;
-	return false;
-}
-
 static unsigned exp_type(const struct dmasim_device *d)
 {
 	switch (d->type) {
@@ -75,7 +63,7 @@ static void synthesise(const struct dmasim_device *d, uint8_t *c)
 	wr16(c, 0x04, 0x0006);              /* memory space, bus master */
 	wr16(c, 0x06, 0x0010);              /* capabilities list */
 	wr32(c, 0x08, (bridge ? 0x060400u : 0xff0000u) << 8);
-	c[0x0e] = (uint8_t)((bridge ? 1 : 0) | (multifunction(d) ? 0x80 : 0));
+	c[0x0e] = (uint8_t)((bridge ? 1 : 0) | (dmasim_device_is_multifunction(d) ? 0x80 : 0));
 	for (i = 0; i < d->nbars; i++) {
 		const struct dmasim_bar *b = &d->bars[i];
 		unsigned off = 0x10 + 4 * b->index;

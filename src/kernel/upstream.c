@@ -36,19 +36,9 @@ bool dmasim__is_pcie(const struct dmasim_topo *t, const struct dmasim_device *d,
 bool dmasim__is_multifunction(const struct dmasim_topo *t,
 			      const struct dmasim_device *d, bool naive)
 {
-	const struct dmasim_device *const *kids;
-	size_t n, i;
-
 	if (use_index(t, naive))
 		return t->lca->multifunction[d->id];
-	if ((d->devfn & 7) != 0)
-		return true;
-	kids = d->parent ? d->parent->children : d->hb->devices;
-	n = d->parent ? d->parent->nchildren : d->hb->ndevices;
-	for (i = 0; i < n; i++)
-		if (kids[i] != d && (kids[i]->devfn >> 3) == (d->devfn >> 3))
-			return true;
-	return false;
+	return (d->devfn & 7) != 0 || dmasim_device_is_multifunction(d);
 }
 
 const struct dmasim_device *

@@ -760,18 +760,6 @@ static bool acs_flags_enabled(const struct dmasim_device *d, unsigned flags)
 	return (d->acs_ctrl & flags) == flags;
 }
 
-static bool is_multifunction(const struct dmasim_device *d)
-{
-	const struct dmasim_device *const *sib = d->parent ? d->parent->children
-							   : d->hb->devices;
-	size_t n = d->parent ? d->parent->nchildren : d->hb->ndevices, i;
-
-	for (i = 0; i < n; i++)
-		if (sib[i] != d && (sib[i]->devfn >> 3) == (d->devfn >> 3))
-			return true;
-	return false;
-}
-
 static bool acs_enabled(const struct dmasim_device *d, unsigned flags)
 {
 	switch (d->type) {
@@ -783,7 +771,7 @@ static bool acs_enabled(const struct dmasim_device *d, unsigned flags)
 	case DMASIM_DEV_ENDPOINT:
 	case DMASIM_DEV_SWITCH_UPSTREAM:
 	default:
-		return is_multifunction(d) ? acs_flags_enabled(d, flags) : true;
+		return dmasim_device_is_multifunction(d) ? acs_flags_enabled(d, flags) : true;
 	}
 }
 
@@ -823,7 +811,7 @@ static int set_domains_and_groups(struct dmasim_topo *t, struct dmasim_error *er
 		d->iommu_group = DMASIM_NO_GROUP;
 		if (d->parent && !acs_path_enabled(d->parent, REQ_ACS_FLAGS))
 			d->iommu_group = d->parent->iommu_group;
-		if (d->iommu_group == DMASIM_NO_GROUP && is_multifunction(d) &&
+		if (d->iommu_group == DMASIM_NO_GROUP && dmasim_device_is_multifunction(d) &&
 		    !acs_enabled(d, REQ_ACS_FLAGS)) {
 			const struct dmasim_device *const *sib =
 				d->parent ? d->parent->children : d->hb->devices;

@@ -208,6 +208,18 @@ bool dmasim_device_is_bridge(const struct dmasim_device *dev)
 	return dev->type != DMASIM_DEV_ENDPOINT;
 }
 
+bool dmasim_device_is_multifunction(const struct dmasim_device *d)
+{
+	const struct dmasim_device *const *sib = d->parent ? d->parent->children
+							   : d->hb->devices;
+	size_t n = d->parent ? d->parent->nchildren : d->hb->ndevices, i;
+
+	for (i = 0; i < n; i++)
+		if (sib[i] != d && (sib[i]->devfn >> 3) == (d->devfn >> 3))
+			return true;
+	return false;
+}
+
 bool dmasim_device_is_ancestor(const struct dmasim_device *a,
 			       const struct dmasim_device *d)
 {

@@ -114,6 +114,29 @@ START_TEST(test_model_unnamed_devices_and_lookups)
 }
 END_TEST
 
+/* Functions sharing a slot (pci_device_group's multi-function alias rule
+ * and the header-type bit 7 of export depend on it). */
+START_TEST(test_model_multifunction_is_a_shared_slot)
+{
+	struct dmasim_topo *t = tu_load(
+		"dmasim: 1\n"
+		"arch: x86_64\n"
+		"host_bridges:\n"
+		"  - name: hb0\n"
+		"    devices:\n"
+		"      - { bdf: 00:00.0, type: endpoint, name: f0 }\n"
+		"      - { bdf: 00:00.1, type: endpoint, name: f1 }\n"
+		"      - { bdf: 00:01.0, type: endpoint, name: single }\n"
+		"      - { bdf: 00:02.3, type: endpoint, name: lone3 }\n");
+
+	ck_assert(dmasim_device_is_multifunction(tu_dev(t, "f0")));
+	ck_assert(dmasim_device_is_multifunction(tu_dev(t, "f1")));
+	ck_assert(!dmasim_device_is_multifunction(tu_dev(t, "single")));
+	ck_assert(!dmasim_device_is_multifunction(tu_dev(t, "lone3")));
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -124,6 +147,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_model_iommu_groups_follow_acs);
 	tcase_add_test(tc, test_model_first_clash_is_reported);
 	tcase_add_test(tc, test_model_unnamed_devices_and_lookups);
+	tcase_add_test(tc, test_model_multifunction_is_a_shared_slot);
 	suite_add_tcase(s, tc);
 	return s;
 }
