@@ -157,7 +157,8 @@ int cmd_dot(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct dmasim_route r; /* large; the command runs once */
+	struct dmasim_route *r = NULL, *own_route = NULL; /* large: on the heap */
+	struct dmasim_dma_result *res = NULL;
 	const char *path_dev = NULL, *p2p_prov = NULL, *policy_arg = NULL, *second = NULL;
 	const char *colour = C_DIRECT, *verdict = NULL, *topo_path = NULL;
 	const struct dmasim_device *from = NULL, *to = NULL;
@@ -232,9 +233,9 @@ int cmd_dot(int argc, char **argv)
 	}
 	if (to) {
 		/* The mapping the policy's kernel makes, verified as in dmasim map. */
-		struct dmasim_dma_result *res = calloc(1, sizeof(*res));
 		struct dmasim_dma_ctx *ctx = NULL;
 
+		res = calloc(1, sizeof(*res));
 		if (!res || dmasim_dma_ctx_create(t, &policy, &ctx, NULL) ||
 		    dmasim_dma_p2p_map(ctx, to, from, 0, 4096, res, NULL)) {
 			free(res);
@@ -243,12 +244,12 @@ int cmd_dot(int argc, char **argv)
 			return cli_usage("dot", "%s has no p2pmem BAR to map for %s", to->name,
 					 from->name);
 		}
-		r = res->route;
-		for (i = 0; i < r.nhops; i++)
-			if (!r.hops[i].dev && r.hops[i].hb)
+		r = &res->route;
+		for (i = 0; i < r->nhops; i++)
+			if (!r->hops[i].dev && r->hops[i].hb)
 				via_rc = true;
 		if (res->routed)
-			dmasim_landing_snprintf(land, sizeof(land), &r.land);
+			dmasim_landing_snprintf(land, sizeof(land), &r->land);
 		else
 			snprintf(land, sizeof(land), "no DMA");
 		colour = res->verdict != DMASIM_DMA_VERDICT_OK ? C_FAULT : via_rc ? C_RC : C_DIRECT;
@@ -262,19 +263,23 @@ int cmd_dot(int argc, char **argv)
 				 dmasim_dma_path_name(res->path), (unsigned long long)res->dma_addr,
 				 land, dmasim_dma_verdict_name(res->verdict));
 		if (!res->routed)
-			r.nhops = 0;
+			r->nhops = 0;
 		dmasim_dma_ctx_destroy(ctx);
-		free(res);
 	} else if (from) {
-		dmasim_route(t, NULL, from, addr, 1, true, &r);
-		for (i = 0; i < r.nhops; i++)
-			if (!r.hops[i].dev && r.hops[i].hb)
+		if (!(r = own_route = calloc(1, sizeof(*r)))) {
+			dmasim_topo_destroy(t);
+			fprintf(stderr, "dmasim dot: out of memory\n");
+			return CLI_USAGE;
+		}
+		dmasim_route(t, NULL, from, addr, 1, true, r);
+		for (i = 0; i < r->nhops; i++)
+			if (!r->hops[i].dev && r->hops[i].hb)
 				via_rc = true;
-		dmasim_landing_snprintf(land, sizeof(land), &r.land);
-		if (r.land.kind == DMASIM_LAND_FAULT) {
+		dmasim_landing_snprintf(land, sizeof(land), &r->land);
+		if (r->land.kind == DMASIM_LAND_FAULT) {
 			colour = C_FAULT;
 			verdict = "fault";
-		} else if (r.land.kind == DMASIM_LAND_RAM) {
+		} else if (r->land.kind == DMASIM_LAND_RAM) {
 			colour = C_RAM;
 			verdict = "to RAM";
 		} else if (via_rc) {
@@ -288,11 +293,11 @@ int cmd_dot(int argc, char **argv)
 	}
 	if (from) {
 		on_route[from->id] = true;
-		for (i = 0; i < r.nhops; i++)
-			on_route[r.hops[i].dev ? r.hops[i].dev->id
-					       : m->ndevices + (r.hops[i].hb ? r.hops[i].hb->id : 0)] = true;
-		if (r.land.kind == DMASIM_LAND_BAR && r.land.dev)
-			on_route[r.land.dev->id] = true;
+		for (i = 0; i < r->nhops; i++)
+			on_route[r->hops[i].dev ? r->hops[i].dev->id
+					       : m->ndevices + (r->hops[i].hb ? r->hops[i].hb->id : 0)] = true;
+		if (r->land.kind == DMASIM_LAND_BAR && r->land.dev)
+			on_route[r->land.dev->id] = true;
 	}
 	printf("digraph dmasim {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n"
 	       "  edge [fontname=\"Helvetica\", fontsize=9];\n");
@@ -307,8 +312,8 @@ int cmd_dot(int argc, char **argv)
 	draw_machine(m, on_route, colour);
 	if (from) {
 		node_id(prev, sizeof(prev), from, NULL);
-		for (i = 0; i < r.nhops; i++) {
-			const struct dmasim_hop *h = &r.hops[i];
+		for (i = 0; i < r->nhops; i++) {
+			const struct dmasim_hop *h = &r->hops[i];
 			node_id(cur, sizeof(cur), h->dev, h->hb);
 			if (strcmp(cur, prev) != 0) {
 				printf("  %s -> %s [color=\"%s\", penwidth=2.5, constraint=false, label=\"%zu\", fontcolor=\"%s\"];\n",
@@ -319,9 +324,9 @@ int cmd_dot(int argc, char **argv)
 				printf("  a%zu [shape=note, fontsize=8, label=\"%zu: %s\", color=\"%s\"];\n  %s -> a%zu [style=dotted, arrowhead=none, color=\"%s\"];\n",
 				       i, i + 1, dmasim_hop_action_name(h->action), colour, cur, i, colour);
 		}
-		if (r.land.kind == DMASIM_LAND_BAR && r.land.dev)
-			node_id(cur, sizeof(cur), r.land.dev, NULL);
-		else if (r.land.kind == DMASIM_LAND_RAM)
+		if (r->land.kind == DMASIM_LAND_BAR && r->land.dev)
+			node_id(cur, sizeof(cur), r->land.dev, NULL);
+		else if (r->land.kind == DMASIM_LAND_RAM)
 			snprintf(cur, sizeof(cur), "ram");
 		else
 			cur[0] = '\0';
@@ -330,6 +335,8 @@ int cmd_dot(int argc, char **argv)
 			       prev, cur, colour, ++k, colour);
 	}
 	printf("}\n");
+	free(own_route);
+	free(res);
 	dmasim_topo_destroy(t);
 	return CLI_OK;
 }

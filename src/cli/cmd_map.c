@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -287,7 +288,7 @@ int cmd_map(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct dmasim_dma_result res; /* large: kept off the stack */
+	struct dmasim_dma_result *res = NULL; /* large: on the heap */
 	const char *policy_arg = NULL;
 	const struct dmasim_device *dev = NULL, *prov = NULL;
 	struct dmasim_dma_target tgt;
@@ -370,10 +371,14 @@ int cmd_map(int argc, char **argv)
 		cli_print_error(&err);
 		goto out;
 	}
+	if (!(res = calloc(1, sizeof(*res)))) {
+		fprintf(stderr, "dmasim map: out of memory\n");
+		goto out;
+	}
 	if (p2p)
-		c = dmasim_dma_p2p_map(ctx, prov, dev, offset, size, &res, &err);
+		c = dmasim_dma_p2p_map(ctx, prov, dev, offset, size, res, &err);
 	else
-		c = dmasim_dma_map_resource(ctx, dev, tgt.phys, size, dir, &res, &err);
+		c = dmasim_dma_map_resource(ctx, dev, tgt.phys, size, dir, res, &err);
 	if (c != DMASIM_OK) {
 		if (c == DMASIM_EINVAL)
 			cli_usage("map", "%s", err.msg);
@@ -382,11 +387,12 @@ int cmd_map(int argc, char **argv)
 		goto out;
 	}
 	if (json)
-		print_json(&policy, &res);
+		print_json(&policy, res);
 	else
-		print_text(&policy, &res);
-	rc = res.verdict == DMASIM_DMA_VERDICT_OK ? CLI_OK : CLI_FAIL;
+		print_text(&policy, res);
+	rc = res->verdict == DMASIM_DMA_VERDICT_OK ? CLI_OK : CLI_FAIL;
 out:
+	free(res);
 	dmasim_dma_ctx_destroy(ctx);
 	dmasim_topo_destroy(t);
 	return rc;
