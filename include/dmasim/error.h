@@ -26,6 +26,7 @@ enum dmasim_status {
 	DMASIM_EIO,       /**< a file could not be read or written */
 	DMASIM_EINVAL,    /**< a bad argument from the caller */
 	DMASIM_ENOTFOUND, /**< a named device, BAR or mapping does not exist */
+	DMASIM_ELIMIT,    /**< a resource limit was exceeded (limits.h) */
 };
 
 /**

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include "dmasim/error.h"
+#include "dmasim/limits.h"
 #include "dmasim/topology.h"
 
 #ifdef __cplusplus
@@ -36,6 +37,24 @@ DMASIM_API int dmasim_topo_load_string(const char *text, size_t len,
 				       const char *name,
 				       struct dmasim_topo **out,
 				       struct dmasim_error *err);
+
+/**
+ * dmasim_topo_load_file_limited(), dmasim_topo_load_string_limited() -
+ * the same within @lim (NULL: the defaults of limits.h).  A file larger
+ * than lim->file_bytes, nesting deeper than lim->depth, more than
+ * lim->devices devices, a host-bridge list longer than lim->windows or
+ * aliases expanding beyond lim->alias_events events fail with
+ * DMASIM_ELIMIT at the position where the bound was crossed.
+ */
+DMASIM_API int dmasim_topo_load_file_limited(const char *path,
+					     const struct dmasim_limits *lim,
+					     struct dmasim_topo **out,
+					     struct dmasim_error *err);
+DMASIM_API int dmasim_topo_load_string_limited(const char *text, size_t len,
+					       const char *name,
+					       const struct dmasim_limits *lim,
+					       struct dmasim_topo **out,
+					       struct dmasim_error *err);
 
 /**
  * dmasim_parse_u64() - a number as the formats write it: decimal or 0x-hex,

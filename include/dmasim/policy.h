@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "dmasim/error.h"
+#include "dmasim/limits.h"
 #include "dmasim/topology.h"
 
 #ifdef __cplusplus
@@ -110,6 +111,24 @@ DMASIM_API const struct dmasim_policy *dmasim_policy_default(void);
 DMASIM_API int dmasim_policy_load(const char *name_or_path,
 				  struct dmasim_policy *out,
 				  struct dmasim_error *err);
+
+/** dmasim_policy_load_limited() - dmasim_policy_load() within @lim
+ *  (NULL: the defaults of limits.h). */
+DMASIM_API int dmasim_policy_load_limited(const char *name_or_path,
+					  const struct dmasim_limits *lim,
+					  struct dmasim_policy *out,
+					  struct dmasim_error *err);
+
+/**
+ * dmasim_policy_load_string() - a policy file's text from memory.
+ * @name: the "file" name in error positions, and the policy's name when
+ *        the text gives none (its base name without .yaml)
+ */
+DMASIM_API int dmasim_policy_load_string(const char *text, size_t len,
+					 const char *name,
+					 const struct dmasim_limits *lim,
+					 struct dmasim_policy *out,
+					 struct dmasim_error *err);
 
 #ifdef __cplusplus
 }

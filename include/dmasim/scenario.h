@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include "dmasim/dma.h"
 #include "dmasim/error.h"
+#include "dmasim/limits.h"
 #include "dmasim/p2pdma.h"
 #include "dmasim/policy.h"
 #include "dmasim/topology.h"
@@ -28,6 +29,23 @@ struct dmasim_suite;
 DMASIM_API int dmasim_suite_load_file(const char *path,
 				      struct dmasim_suite **out,
 				      struct dmasim_error *err);
+/** dmasim_suite_load_file_limited() - the same within @lim (NULL: the
+ *  defaults of limits.h); the topology and policy files it names are read
+ *  within @lim too. */
+DMASIM_API int dmasim_suite_load_file_limited(const char *path,
+					      const struct dmasim_limits *lim,
+					      struct dmasim_suite **out,
+					      struct dmasim_error *err);
+/**
+ * dmasim_suite_load_string() - a suite's text from memory.
+ * @name: the "file" name in error positions; the files the suite names
+ *        are found relative to its directory
+ */
+DMASIM_API int dmasim_suite_load_string(const char *text, size_t len,
+					const char *name,
+					const struct dmasim_limits *lim,
+					struct dmasim_suite **out,
+					struct dmasim_error *err);
 DMASIM_API void dmasim_suite_destroy(struct dmasim_suite *suite);
 
 /** dmasim_suite_is_suite_file() - true when @path holds a suite (has

@@ -68,6 +68,23 @@ static int nomem(struct loader *l)
 		      "out of memory");
 }
 
+/* The limits this load runs within (limits.h). */
+static const struct dmasim_limits *lim(const struct loader *l)
+{
+	return dmasim__ystream_limits(l->s);
+}
+
+/* Entry @n (0-based) of a list bounded by lim()->windows, at the current
+ * event. */
+static int list_bound(struct loader *l, const char *what, size_t n)
+{
+	if (n < lim(l)->windows)
+		return DMASIM_OK;
+	return dmasim__yv_err(l->c, l->ev.pos, DMASIM_ELIMIT,
+		"%s has more than %u entries (raise the limit with --limit windows=N)",
+		what, (unsigned)lim(l)->windows);
+}
+
 static int next(struct loader *l)
 {
 	return dmasim__ystream_next(l->s, &l->ev);
@@ -784,6 +801,10 @@ static int load_device(struct loader *l, size_t hb, uint32_t parent,
 
 	if ((rc = map_begin(l, &m, "device", device_keys, device_rank)))
 		return rc;
+	if (t->ndevs >= lim(l)->devices)
+		return dmasim__yv_err(l->c, m.pos, DMASIM_ELIMIT,
+			"more than %u devices (raise the limit with --limit devices=N)",
+			(unsigned)lim(l)->devices);
 	if ((id = new_device(t)) < 0)
 		return nomem(l);
 	self = (size_t)id;
@@ -1169,7 +1190,8 @@ static int load_host_bridge_value(struct loader *l, size_t self, int k,
 				return rc;
 			if (!more)
 				break;
-			if ((rc = load_hb_window(l)))
+			if ((rc = list_bound(l, "windows", t->nhbwins - hx->win_first)) ||
+			    (rc = load_hb_window(l)))
 				return rc;
 		}
 		hx = &t->hbx[self];
@@ -1186,7 +1208,8 @@ static int load_host_bridge_value(struct loader *l, size_t self, int k,
 				return rc;
 			if (!more)
 				break;
-			if ((rc = load_dma_range(l)))
+			if ((rc = list_bound(l, "dma_ranges", t->ndranges - hx->dr_first)) ||
+			    (rc = load_dma_range(l)))
 				return rc;
 		}
 		hx = &t->hbx[self];
@@ -1436,7 +1459,8 @@ static int load_root_value(struct loader *l, int k)
 				return rc;
 			if (!more)
 				return DMASIM_OK;
-			if ((rc = load_range(l, "a RAM range", &r)))
+			if ((rc = list_bound(l, "ram", t->nram)) ||
+			    (rc = load_range(l, "a RAM range", &r)))
 				return rc;
 			if (!(slot = DMASIM__PUSH(t, ram, nram, cap_ram)))
 				return nomem(l);
@@ -1554,6 +1578,7 @@ static int fast_only_failed(const char *file, struct dmasim_error *err)
 
 int dmasim__topo_load_string_how(const char *text, size_t len, const char *name,
 				 enum dmasim__yaml_how how,
+				 const struct dmasim_limits *lim,
 				 struct dmasim_topo **out,
 				 struct dmasim_error *err, bool *fast)
 {
@@ -1572,7 +1597,7 @@ int dmasim__topo_load_string_how(const char *text, size_t len, const char *name,
 		/* Any failure, the scanner's or the loader's, is left to
 		 * libyaml's reading below: its errors are the ones reported. */
 		dmasim_error_init(&tmp);
-		if (dmasim__ystream_open_fast_string(&s, text, len, name, &tmp) == DMASIM_OK &&
+		if (dmasim__ystream_open_fast_string(&s, text, len, name, lim, &tmp) == DMASIM_OK &&
 		    load_stream(s, name, &tmp, out) == DMASIM_OK) {
 			if (fast)
 				*fast = true;
@@ -1581,12 +1606,13 @@ int dmasim__topo_load_string_how(const char *text, size_t len, const char *name,
 		if (how == DMASIM__YAML_FAST)
 			return fast_only_failed(name, err);
 	}
-	if ((rc = dmasim__ystream_open_string(&s, text, len, name, err)))
+	if ((rc = dmasim__ystream_open_string(&s, text, len, name, lim, err)))
 		return rc;
 	return load_stream(s, name, err, out);
 }
 
 int dmasim__topo_load_file_how(const char *path, enum dmasim__yaml_how how,
+			       const struct dmasim_limits *lim,
 			       struct dmasim_topo **out,
 			       struct dmasim_error *err, bool *fast)
 {
@@ -1601,7 +1627,7 @@ int dmasim__topo_load_file_how(const char *path, enum dmasim__yaml_how how,
 					"no path or no output given");
 	if (how != DMASIM__YAML_LIBYAML) {
 		dmasim_error_init(&tmp);
-		if (dmasim__ystream_open_fast_file(&s, path, &tmp) == DMASIM_OK &&
+		if (dmasim__ystream_open_fast_file(&s, path, lim, &tmp) == DMASIM_OK &&
 		    load_stream(s, path, &tmp, out) == DMASIM_OK) {
 			if (fast)
 				*fast = true;
@@ -1610,20 +1636,37 @@ int dmasim__topo_load_file_how(const char *path, enum dmasim__yaml_how how,
 		if (how == DMASIM__YAML_FAST)
 			return fast_only_failed(path, err);
 	}
-	if ((rc = dmasim__ystream_open_file(&s, path, err)))
+	if ((rc = dmasim__ystream_open_file(&s, path, lim, err)))
 		return rc;
 	return load_stream(s, path, err, out);
+}
+
+int dmasim_topo_load_string_limited(const char *text, size_t len,
+				    const char *name,
+				    const struct dmasim_limits *lim,
+				    struct dmasim_topo **out,
+				    struct dmasim_error *err)
+{
+	return dmasim__topo_load_string_how(text, len, name, DMASIM__YAML_AUTO,
+					    lim, out, err, NULL);
+}
+
+int dmasim_topo_load_file_limited(const char *path,
+				  const struct dmasim_limits *lim,
+				  struct dmasim_topo **out,
+				  struct dmasim_error *err)
+{
+	return dmasim__topo_load_file_how(path, DMASIM__YAML_AUTO, lim, out, err, NULL);
 }
 
 int dmasim_topo_load_string(const char *text, size_t len, const char *name,
 			    struct dmasim_topo **out, struct dmasim_error *err)
 {
-	return dmasim__topo_load_string_how(text, len, name, DMASIM__YAML_AUTO,
-					    out, err, NULL);
+	return dmasim_topo_load_string_limited(text, len, name, NULL, out, err);
 }
 
 int dmasim_topo_load_file(const char *path, struct dmasim_topo **out,
 			  struct dmasim_error *err)
 {
-	return dmasim__topo_load_file_how(path, DMASIM__YAML_AUTO, out, err, NULL);
+	return dmasim_topo_load_file_limited(path, NULL, out, err);
 }

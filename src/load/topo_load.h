@@ -7,7 +7,8 @@
 
 struct dmasim_topo;
 
-/* @file names the topology in later errors (copied). */
+/* @file names the topology in later errors (copied); the limits are
+ * @y's. */
 int dmasim__topo_load_node(struct ydoc *y, yaml_node_t *root, const char *file,
 			   struct dmasim_topo **out);
 
@@ -27,9 +28,11 @@ enum dmasim__yaml_how {
 
 int dmasim__topo_load_string_how(const char *text, size_t len, const char *name,
 				 enum dmasim__yaml_how how,
+				 const struct dmasim_limits *lim,
 				 struct dmasim_topo **out,
 				 struct dmasim_error *err, bool *fast);
 int dmasim__topo_load_file_how(const char *path, enum dmasim__yaml_how how,
+			       const struct dmasim_limits *lim,
 			       struct dmasim_topo **out,
 			       struct dmasim_error *err, bool *fast);
 

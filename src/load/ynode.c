@@ -7,6 +7,7 @@
 
 #include "dmasim/load.h"
 #include "load/ynode.h"
+#include "util/input.h"
 #include "load/yfast.h"
 #include "model/topo_int.h" /* dmasim__grow_raw */
 
@@ -38,8 +39,50 @@ static int syntax_error(struct ydoc *y, yaml_parser_t *p)
 	return parser_error(y->err, y->file, p);
 }
 
+int dmasim__ydepth_error(const struct yctx *c, struct dmasim_pos pos, uint32_t depth)
+{
+	return dmasim__yv_err(c, pos, DMASIM_ELIMIT,
+		"lists and mappings nest more than %u deep (raise the limit with --limit depth=N)",
+		(unsigned)depth);
+}
+
+/* libyaml's document loader has no bound on nesting: read the events
+ * once, first, to find a list or mapping deeper than @depth.  Syntax
+ * errors are left to the loader, which reports them. */
+static int check_depth(const char *text, size_t len, const char *file,
+		       uint32_t depth, struct dmasim_error *err)
+{
+	struct yctx c = { file, err };
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	size_t d = 0;
+	int rc = DMASIM_OK;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&parser))
+		return dmasim_error_set(err, DMASIM_ENOMEM, file, 0, 0, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (!done && !rc && yaml_parser_parse(&parser, &ev)) {
+		if (ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT) {
+			if (++d > depth)
+				rc = dmasim__ydepth_error(&c, (struct dmasim_pos){
+					(unsigned)ev.start_mark.line + 1,
+					(unsigned)ev.start_mark.column + 1 }, depth);
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			   ev.type == YAML_MAPPING_END_EVENT) {
+			d--;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 int dmasim__ydoc_load_string(struct ydoc *y, const char *text, size_t len,
-		     const char *file, struct dmasim_error *err)
+		     const char *file, const struct dmasim_limits *lim,
+		     struct dmasim_error *err)
 {
 	yaml_parser_t parser;
 	yaml_document_t extra;
@@ -48,9 +91,14 @@ int dmasim__ydoc_load_string(struct ydoc *y, const char *text, size_t len,
 	memset(y, 0, sizeof(*y));
 	y->file = file;
 	y->err = err;
+	y->lim = dmasim_limits_resolve(lim);
 	if (memchr(text, '\0', len))
 		return dmasim_error_set(err, DMASIM_ESYNTAX, file, 0, 0,
 					"the file contains a NUL byte");
+	if (len > y->lim.file_bytes)
+		return dmasim__input_too_large(file, y->lim.file_bytes, err);
+	if ((rc = check_depth(text, len, file, y->lim.depth, err)))
+		return rc;
 	if (!yaml_parser_initialize(&parser))
 		return dmasim_error_set(err, DMASIM_ENOMEM, file, 0, 0,
 					"out of memory");
@@ -82,42 +130,18 @@ int dmasim__ydoc_load_string(struct ydoc *y, const char *text, size_t len,
 	return rc;
 }
 
-int dmasim__ydoc_load_file(struct ydoc *y, const char *path, struct dmasim_error *err)
+int dmasim__ydoc_load_file(struct ydoc *y, const char *path,
+			   const struct dmasim_limits *lim, struct dmasim_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
+	struct dmasim_limits l = dmasim_limits_resolve(lim);
+	char *buf;
+	size_t len;
 	int rc;
 
 	memset(y, 0, sizeof(*y));
-	if (!f)
-		return dmasim_error_set(err, DMASIM_EIO, path, 0, 0,
-					"cannot open: %s", strerror(errno));
-	for (;;) {
-		if (cap - len < 65536) {
-			char *nb = realloc(buf, cap ? cap * 2 : 65536 * 2);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return dmasim_error_set(err, DMASIM_ENOMEM, path, 0, 0,
-							"out of memory");
-			}
-			buf = nb;
-			cap = cap ? cap * 2 : 65536 * 2;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		return dmasim_error_set(err, DMASIM_EIO, path, 0, 0,
-					"cannot read (is it a directory?)");
-	}
-	fclose(f);
-	rc = dmasim__ydoc_load_string(y, buf, len, path, err);
+	if ((rc = dmasim__input_read(path, l.file_bytes, &buf, &len, err)))
+		return rc;
+	rc = dmasim__ydoc_load_string(y, buf, len, path, &l, err);
 	free(buf);
 	return rc;
 }
@@ -491,9 +515,6 @@ int dmasim__yrange(struct ydoc *y, yaml_node_t *n, const char *what,
 
 /* ---- event streams ---------------------------------------------------- */
 
-/* Aliases may expand to at most this many events plus four per event of
- * the file itself: a guard against "billion laughs" files. */
-#define YS_REPLAY_MIN (1u << 20)
 
 enum ys_state { ST_START, ST_DOC, ST_AFTER, ST_END, ST_FAIL };
 
@@ -521,6 +542,7 @@ struct yframe {
 };
 
 struct ystream {
+	struct dmasim_limits lim;    /* resolved */
 	bool live;
 	struct yctx c;               /* handed to the reader: file + own */
 	struct dmasim_error own;     /* the reader's first error */
@@ -538,7 +560,8 @@ struct ystream {
 	bool have_ev;
 	enum ys_state state;
 	FILE *f;
-	bool io_error, nul, draining;
+	uint64_t nread;              /* bytes of f read so far */
+	bool io_error, nul, draining, too_large;
 	size_t rawdepth;
 	struct yanchor *anchors;
 	size_t nanchors, cap_anchors;
@@ -582,6 +605,11 @@ static int file_read(void *data, unsigned char *buf, size_t size,
 		s->io_error = true;
 		return 0;
 	}
+	s->nread += n;
+	if (s->nread > s->lim.file_bytes) {  /* a pipe: no size known before */
+		s->too_large = true;
+		return 0;
+	}
 	if (n && memchr(buf, '\0', n)) {
 		s->nul = true;
 		return 0;
@@ -590,7 +618,8 @@ static int file_read(void *data, unsigned char *buf, size_t size,
 	return 1;
 }
 
-static struct ystream *ys_new(const char *file, struct dmasim_error *err)
+static struct ystream *ys_new(const char *file, const struct dmasim_limits *lim,
+			      struct dmasim_error *err)
 {
 	struct ystream *s = calloc(1, sizeof(*s));
 
@@ -598,6 +627,7 @@ static struct ystream *ys_new(const char *file, struct dmasim_error *err)
 		dmasim_error_set(err, DMASIM_ENOMEM, file, 0, 0, "out of memory");
 		return NULL;
 	}
+	s->lim = dmasim_limits_resolve(lim);
 	s->c.file = file;
 	s->c.err = &s->own;
 	s->user = err;
@@ -618,18 +648,17 @@ static int ys_live_init(struct ystream *s)
 }
 
 int dmasim__ystream_open_file(struct ystream **out, const char *path,
-		      struct dmasim_error *err)
+		      const struct dmasim_limits *lim, struct dmasim_error *err)
 {
+	struct dmasim_limits l = dmasim_limits_resolve(lim);
 	struct ystream *s;
 	FILE *f;
 	int rc;
 
 	*out = NULL;
-	f = fopen(path, "rb");
-	if (!f)
-		return dmasim_error_set(err, DMASIM_EIO, path, 0, 0,
-					"cannot open: %s", strerror(errno));
-	if (!(s = ys_new(path, err))) {
+	if ((rc = dmasim__input_open(path, l.file_bytes, &f, err)))
+		return rc;
+	if (!(s = ys_new(path, &l, err))) {
 		fclose(f);
 		return DMASIM_ENOMEM;
 	}
@@ -644,8 +673,10 @@ int dmasim__ystream_open_file(struct ystream **out, const char *path,
 }
 
 int dmasim__ystream_open_string(struct ystream **out, const char *text, size_t len,
-			const char *file, struct dmasim_error *err)
+			const char *file, const struct dmasim_limits *lim,
+			struct dmasim_error *err)
 {
+	struct dmasim_limits l = dmasim_limits_resolve(lim);
 	struct ystream *s;
 	int rc;
 
@@ -653,7 +684,9 @@ int dmasim__ystream_open_string(struct ystream **out, const char *text, size_t l
 	if (memchr(text, '\0', len))
 		return dmasim_error_set(err, DMASIM_ESYNTAX, file, 0, 0,
 					"the file contains a NUL byte");
-	if (!(s = ys_new(file, err)))
+	if (len > l.file_bytes)
+		return dmasim__input_too_large(file, l.file_bytes, err);
+	if (!(s = ys_new(file, &l, err)))
 		return DMASIM_ENOMEM;
 	if ((rc = ys_live_init(s)))
 		return rc;
@@ -667,7 +700,7 @@ int dmasim__ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t 
 	struct ystream *s;
 
 	*out = NULL;
-	if (!(s = ys_new(y->file, y->err)))
+	if (!(s = ys_new(y->file, &y->lim, y->err)))
 		return DMASIM_ENOMEM;
 	s->y = y;
 	s->root = root;
@@ -677,12 +710,13 @@ int dmasim__ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t 
 
 int dmasim__ystream_open_fast_string(struct ystream **out, const char *text,
 				     size_t len, const char *file,
+				     const struct dmasim_limits *lim,
 				     struct dmasim_error *err)
 {
 	struct ystream *s;
 
 	*out = NULL;
-	if (!(s = ys_new(file, err)))
+	if (!(s = ys_new(file, lim, err)))
 		return DMASIM_ENOMEM;
 	s->fast = true;
 	dmasim__yfast_init(&s->yf, text, len);
@@ -691,13 +725,19 @@ int dmasim__ystream_open_fast_string(struct ystream **out, const char *text,
 }
 
 int dmasim__ystream_open_fast_file(struct ystream **out, const char *path,
+				   const struct dmasim_limits *lim,
 				   struct dmasim_error *err)
 {
 	struct ystream *s;
+	int rc;
 
 	*out = NULL;
-	if (!(s = ys_new(path, err)))
+	if (!(s = ys_new(path, lim, err)))
 		return DMASIM_ENOMEM;
+	if ((rc = dmasim__input_check(path, s->lim.file_bytes, err))) {
+		free(s);
+		return rc;
+	}
 	if (dmasim__yfast_open(&s->yf, path)) {
 		free(s);
 		return dmasim_error_set(err, DMASIM_EIO, path, 0, 0,
@@ -727,6 +767,18 @@ static int fast_next(struct ystream *s, struct yval *ev)
 const struct yctx *dmasim__ystream_ctx(const struct ystream *s)
 {
 	return &s->c;
+}
+
+const struct dmasim_limits *dmasim__ystream_limits(const struct ystream *s)
+{
+	return &s->lim;
+}
+
+static int alias_limit(struct ystream *s, struct dmasim_pos pos)
+{
+	return dmasim__yv_err(&s->c, pos, DMASIM_ELIMIT,
+		"aliases expand to more than %zu YAML events; refusing to follow them (raise the limit with --limit alias-events=N)",
+		s->replayed - 1);
 }
 
 /* The anchors of the document, as libyaml's composer checks them. */
@@ -941,10 +993,8 @@ static int live_next(struct ystream *s, struct yval *out, bool expand)
 					return rc;
 				continue;
 			}
-			if (++s->replayed > YS_REPLAY_MIN + 4 * s->nraw)
-				return dmasim__yv_err(&s->c, r->pos, DMASIM_ESCHEMA,
-					      "aliases expand to more than %zu YAML events; refusing to follow them",
-					      s->replayed - 1);
+			if (++s->replayed > s->lim.alias_events + 4 * s->nraw)
+				return alias_limit(s, r->pos);
 			out->kind = r->kind == YK_NONE ? YK_SCALAR : r->kind;
 			out->s = r->kind == YK_SCALAR ? s->rtext + r->text : empty;
 			out->len = r->kind == YK_SCALAR ? r->len : 0;
@@ -1043,6 +1093,11 @@ static int doc_next(struct ystream *s, struct yval *out)
 		}
 	}
 	*out = dmasim__ynode_val(n);
+	/* A node reached through an alias is walked again: bound the walk
+	 * as the live stream bounds replays. */
+	if (++s->replayed > s->lim.alias_events +
+			    4 * (size_t)(s->y->doc.nodes.top - s->y->doc.nodes.start))
+		return alias_limit(s, out->pos);
 	if (out->kind == YK_SEQ || out->kind == YK_MAP)
 		if ((rc = push_frame(s, n, 0, 0)))
 			return rc;
@@ -1079,6 +1134,8 @@ int dmasim__ystream_next(struct ystream *s, struct yval *ev)
 					       : doc_next(s, ev);
 	if (rc)
 		return rc;
+	if ((ev->kind == YK_SEQ || ev->kind == YK_MAP) && s->depth >= s->lim.depth)
+		return dmasim__ydepth_error(&s->c, ev->pos, s->lim.depth);
 	account(s, ev);
 	return DMASIM_OK;
 }
@@ -1163,9 +1220,13 @@ static void scan_rest(struct ystream *s)
 	char buf[65536];
 	size_t n;
 
-	while (!s->io_error && !s->nul && (n = fread(buf, 1, sizeof(buf), s->f)))
+	while (!s->io_error && !s->nul && !s->too_large &&
+	       (n = fread(buf, 1, sizeof(buf), s->f))) {
 		if (memchr(buf, '\0', n))
 			s->nul = true;
+		if ((s->nread += n) > s->lim.file_bytes)
+			s->too_large = true;
+	}
 	if (ferror(s->f))
 		s->io_error = true;
 }
@@ -1185,9 +1246,11 @@ int dmasim__ystream_close(struct ystream *s, int rc)
 		if (s->f)
 			scan_rest(s);
 	}
-	if (s->io_error)
+	if (s->too_large)
+		rc = dmasim__input_too_large(s->c.file, s->lim.file_bytes, s->user);
+	else if (s->io_error)
 		rc = dmasim_error_set(s->user, DMASIM_EIO, s->c.file, 0, 0,
-				      "cannot read (is it a directory?)");
+				      "cannot read: an input/output error while reading");
 	else if (s->nul)
 		rc = dmasim_error_set(s->user, DMASIM_ESYNTAX, s->c.file, 0, 0,
 				      "the file contains a NUL byte");

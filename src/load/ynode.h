@@ -11,20 +11,29 @@
 #include <yaml.h>
 
 #include "dmasim/error.h"
+#include "dmasim/limits.h"
 #include "dmasim/topology.h"
+
+struct yctx;
 
 struct ydoc {
 	yaml_document_t doc;
 	bool loaded;
 	const char *file;          /* borrowed */
 	struct dmasim_error *err;  /* borrowed, may be NULL */
+	struct dmasim_limits lim;  /* resolved (no zero fields) */
 };
 
-/* Parse @text (one YAML document).  On failure nothing needs freeing. */
+/* Parse @text (one YAML document) within @lim (NULL: defaults): nesting
+ * deeper than lim->depth is an error.  On failure nothing needs freeing. */
 int dmasim__ydoc_load_string(struct ydoc *y, const char *text, size_t len,
-		     const char *file, struct dmasim_error *err);
-/* Read and parse a file. */
-int dmasim__ydoc_load_file(struct ydoc *y, const char *path, struct dmasim_error *err);
+		     const char *file, const struct dmasim_limits *lim,
+		     struct dmasim_error *err);
+/* Read and parse a file of at most lim->file_bytes. */
+int dmasim__ydoc_load_file(struct ydoc *y, const char *path,
+			   const struct dmasim_limits *lim, struct dmasim_error *err);
+/* The error for a list or mapping nested deeper than @depth, at @pos. */
+int dmasim__ydepth_error(const struct yctx *c, struct dmasim_pos pos, uint32_t depth);
 void dmasim__ydoc_fini(struct ydoc *y);
 
 yaml_node_t *dmasim__ydoc_root(struct ydoc *y);
@@ -137,9 +146,10 @@ struct ystream;
 /* A stream over a file (read as it is parsed), a string, or @root of an
  * already-loaded document (whose file and error are @y's). */
 int dmasim__ystream_open_file(struct ystream **out, const char *path,
-		      struct dmasim_error *err);
+		      const struct dmasim_limits *lim, struct dmasim_error *err);
 int dmasim__ystream_open_string(struct ystream **out, const char *text, size_t len,
-			const char *file, struct dmasim_error *err);
+			const char *file, const struct dmasim_limits *lim,
+			struct dmasim_error *err);
 int dmasim__ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t *root);
 /*
  * A stream from the fast scanner (yfast.h) over @text or a regular file:
@@ -151,9 +161,13 @@ int dmasim__ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t 
  */
 int dmasim__ystream_open_fast_string(struct ystream **out, const char *text,
 				     size_t len, const char *file,
+				     const struct dmasim_limits *lim,
 				     struct dmasim_error *err);
 int dmasim__ystream_open_fast_file(struct ystream **out, const char *path,
+				   const struct dmasim_limits *lim,
 				   struct dmasim_error *err);
+/* The limits the stream was opened with (resolved). */
+const struct dmasim_limits *dmasim__ystream_limits(const struct ystream *s);
 /* The context the reader must report its own errors to. */
 const struct yctx *dmasim__ystream_ctx(const struct ystream *s);
 /* The next event; its text stays valid until the next call.  The first

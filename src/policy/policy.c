@@ -372,14 +372,35 @@ static bool looks_like_path(const char *s)
 	       (len > 4 && strcmp(s + len - 4, ".yml") == 0);
 }
 
-int dmasim_policy_load(const char *name_or_path, struct dmasim_policy *out,
-		       struct dmasim_error *err)
+/* The document of a policy file: { dmasim: 1, policy: {...} }. */
+static int load_policy_doc(struct ydoc *y, const char *name,
+			   struct dmasim_policy *out)
 {
 	static const char *const keys[] = { "dmasim", "policy", NULL };
-	const struct dmasim_policy *b;
-	struct ydoc y;
 	yaml_node_t *root, *v[2];
 	uint64_t version;
+	int rc;
+
+	root = dmasim__ydoc_root(y);
+	if ((rc = dmasim__ymap(y, root, "the policy file", keys, v)) ||
+	    (rc = dmasim__yrequire(y, root, v[0], "a policy file", "dmasim")) ||
+	    (rc = dmasim__yu64(y, v[0], "dmasim (format version)", &version)))
+		return rc;
+	if (version != 1)
+		return dmasim__yerr(y, v[0], DMASIM_ESCHEMA,
+			  "format version %llu is not supported; this dmasim reads version 1",
+			  (unsigned long long)version);
+	if ((rc = dmasim__yrequire(y, root, v[1], "a policy file", "policy")))
+		return rc;
+	return load_policy_node(y, v[1], name, out);
+}
+
+int dmasim_policy_load_limited(const char *name_or_path,
+			       const struct dmasim_limits *lim,
+			       struct dmasim_policy *out, struct dmasim_error *err)
+{
+	const struct dmasim_policy *b;
+	struct ydoc y;
 	int rc;
 
 	if (!name_or_path || !out)
@@ -398,23 +419,34 @@ int dmasim_policy_load(const char *name_or_path, struct dmasim_policy *out,
 				name_or_path);
 		fclose(f);
 	}
-	if ((rc = dmasim__ydoc_load_file(&y, name_or_path, err)))
+	if ((rc = dmasim__ydoc_load_file(&y, name_or_path, lim, err)))
 		return rc;
-	root = dmasim__ydoc_root(&y);
-	if ((rc = dmasim__ymap(&y, root, "the policy file", keys, v)) ||
-	    (rc = dmasim__yrequire(&y, root, v[0], "a policy file", "dmasim")) ||
-	    (rc = dmasim__yu64(&y, v[0], "dmasim (format version)", &version)))
-		goto out;
-	if (version != 1) {
-		rc = dmasim__yerr(&y, v[0], DMASIM_ESCHEMA,
-			  "format version %llu is not supported; this dmasim reads version 1",
-			  (unsigned long long)version);
-		goto out;
-	}
-	if ((rc = dmasim__yrequire(&y, root, v[1], "a policy file", "policy")))
-		goto out;
-	rc = load_policy_node(&y, v[1], name_or_path, out);
-out:
+	rc = load_policy_doc(&y, name_or_path, out);
+	dmasim__ydoc_fini(&y);
+	return rc;
+}
+
+int dmasim_policy_load(const char *name_or_path, struct dmasim_policy *out,
+		       struct dmasim_error *err)
+{
+	return dmasim_policy_load_limited(name_or_path, NULL, out, err);
+}
+
+int dmasim_policy_load_string(const char *text, size_t len, const char *name,
+			      const struct dmasim_limits *lim,
+			      struct dmasim_policy *out, struct dmasim_error *err)
+{
+	struct ydoc y;
+	int rc;
+
+	if (!text || !out)
+		return dmasim_error_set(err, DMASIM_EINVAL, name, 0, 0,
+					"no text or no output given");
+	if (!name)
+		name = "<string>";
+	if ((rc = dmasim__ydoc_load_string(&y, text, len, name, lim, err)))
+		return rc;
+	rc = load_policy_doc(&y, name, out);
 	dmasim__ydoc_fini(&y);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "load/topo_load.h"
 #include "load/ynode.h"
 #include "scenario/scenario_int.h"
+#include "util/input.h"
 
 const char *const dmasim__case_kind_names[CASE_KIND_COUNT] = {
 	"upstream", "p2p", "map_resource", "p2p_map", "unmap", "route",
@@ -326,96 +327,154 @@ static void dir_of(const char *path, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
-int dmasim_suite_load_file(const char *path, struct dmasim_suite **out,
-			   struct dmasim_error *err)
+/* A file a suite names (@str, relative to the suite's directory @dir):
+ * refused under no_file_refs. */
+static int file_ref(struct ydoc *y, yaml_node_t *n, const char *dir,
+		    const char *str, char *rel, size_t size)
+{
+	if (y->lim.no_file_refs)
+		return dmasim__yerr(y, n, DMASIM_ELIMIT,
+			"this suite names the file '%s', and files may not be named here (no-file-refs is set)",
+			str);
+	snprintf(rel, size, "%s%s", str[0] == '/' ? "" : dir, str);
+	return DMASIM_OK;
+}
+
+/* The suite in @y, loaded from @path (its directory resolves the files it
+ * names); frees @y. */
+static int load_suite_doc(struct ydoc *y, const char *path,
+			  struct dmasim_suite **out, struct dmasim_error *err)
 {
 	static const char *const keys[] = { "dmasim", "topology", "policy", "cases", NULL };
 	struct dmasim_suite *s;
 	struct sload l;
-	struct ydoc y;
-	yaml_node_t *root, *v[4];
+		yaml_node_t *root, *v[4];
 	char dir[1024], rel[2048];
 	const char *str;
 	uint64_t version;
 	size_t i;
 	int rc;
 
-	if ((rc = dmasim__ydoc_load_file(&y, path, err)))
-		return rc;
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->file = strdup(path))) {
 		free(s);
-		dmasim__ydoc_fini(&y);
+		dmasim__ydoc_fini(y);
 		return dmasim_error_set(err, DMASIM_ENOMEM, path, 0, 0, "out of memory");
 	}
-	l.y = &y;
+	l.y = y;
 	l.s = s;
-	root = dmasim__ydoc_root(&y);
+	root = dmasim__ydoc_root(y);
 	dir_of(path, dir, sizeof(dir));
-	if ((rc = dmasim__ymap(&y, root, "the suite", keys, v)) ||
-	    (rc = dmasim__yrequire(&y, root, v[0], "a suite", "dmasim")) ||
-	    (rc = dmasim__yu64(&y, v[0], "dmasim (format version)", &version)))
+	if ((rc = dmasim__ymap(y, root, "the suite", keys, v)) ||
+	    (rc = dmasim__yrequire(y, root, v[0], "a suite", "dmasim")) ||
+	    (rc = dmasim__yu64(y, v[0], "dmasim (format version)", &version)))
 		goto fail;
 	if (version != 1) {
-		rc = dmasim__yerr(&y, v[0], DMASIM_ESCHEMA,
+		rc = dmasim__yerr(y, v[0], DMASIM_ESCHEMA,
 			  "format version %llu is not supported; this dmasim reads version 1",
 			  (unsigned long long)version);
 		goto fail;
 	}
-	if ((rc = dmasim__yrequire(&y, root, v[1], "a suite", "topology")) ||
-	    (rc = dmasim__yrequire(&y, root, v[3], "a suite", "cases")))
+	if ((rc = dmasim__yrequire(y, root, v[1], "a suite", "topology")) ||
+	    (rc = dmasim__yrequire(y, root, v[3], "a suite", "cases")))
 		goto fail;
 	if (v[1]->type == YAML_MAPPING_NODE) {
-		rc = dmasim__topo_load_node(&y, v[1], path, &s->topo);
+		rc = dmasim__topo_load_node(y, v[1], path, &s->topo);
 	} else {
-		if ((rc = dmasim__ystr(&y, v[1], "topology", &str)))
+		if ((rc = dmasim__ystr(y, v[1], "topology", &str)) ||
+		    (rc = file_ref(y, v[1], dir, str, rel, sizeof(rel))))
 			goto fail;
-		snprintf(rel, sizeof(rel), "%s%s", str[0] == '/' ? "" : dir, str);
-		rc = dmasim_topo_load_file(rel, &s->topo, err);
+		rc = dmasim_topo_load_file_limited(rel, &y->lim, &s->topo, err);
 		if (rc == DMASIM_EIO) {
 			dmasim_error_init(err);
-			rc = dmasim__yerr(&y, v[1], DMASIM_EIO, "cannot read the topology %s", rel);
+			rc = dmasim__yerr(y, v[1], DMASIM_EIO, "cannot read the topology %s", rel);
 		}
 	}
 	if (rc)
 		goto fail;
 	if (v[2]) {
-		if ((rc = dmasim__ystr(&y, v[2], "policy", &str)))
+		if ((rc = dmasim__ystr(y, v[2], "policy", &str)))
 			goto fail;
 		if (dmasim_policy_builtin(str)) {
 			s->policy = *dmasim_policy_builtin(str);
 		} else {
-			snprintf(rel, sizeof(rel), "%s%s", str[0] == '/' ? "" : dir, str);
 			if (!strchr(str, '/') && !strstr(str, ".yaml")) {
-				rc = dmasim__yerr(&y, v[2], DMASIM_ESCHEMA,
+				rc = dmasim__yerr(y, v[2], DMASIM_ESCHEMA,
 					  "'%s' is neither a built-in policy (seed-2018, linux-4.20, linux-5.15, linux-6.12) nor a policy file",
 					  str);
 				goto fail;
 			}
-			if ((rc = dmasim_policy_load(rel, &s->policy, err)))
+			if ((rc = file_ref(y, v[2], dir, str, rel, sizeof(rel))) ||
+			    (rc = dmasim_policy_load_limited(rel, &y->lim, &s->policy, err)))
 				goto fail;
 		}
 	} else {
 		s->policy = *dmasim_policy_default();
 	}
-	if ((rc = dmasim__yseq(&y, v[3], "cases")))
+	if ((rc = dmasim__yseq(y, v[3], "cases")))
 		goto fail;
 	s->ncases = dmasim__yseq_len(v[3]);
+	if (s->ncases > y->lim.cases) {
+		rc = dmasim__yerr(y, dmasim__yseq_at(y, v[3], y->lim.cases), DMASIM_ELIMIT,
+			  "more than %u cases (raise the limit with --limit cases=N)",
+			  (unsigned)y->lim.cases);
+		s->ncases = 0;
+		goto fail;
+	}
 	s->cases = calloc(s->ncases + 1, sizeof(*s->cases));
 	if (!s->cases) {
 		rc = dmasim_error_set(err, DMASIM_ENOMEM, path, 0, 0, "out of memory");
 		goto fail;
 	}
 	for (i = 0; i < s->ncases; i++)
-		if ((rc = load_case(&l, dmasim__yseq_at(&y, v[3], i), i)))
+		if ((rc = load_case(&l, dmasim__yseq_at(y, v[3], i), i)))
 			goto fail;
-	dmasim__ydoc_fini(&y);
+	dmasim__ydoc_fini(y);
 	*out = s;
 	return DMASIM_OK;
 fail:
-	dmasim__ydoc_fini(&y);
+	dmasim__ydoc_fini(y);
 	dmasim_suite_destroy(s);
 	return rc;
+}
+
+int dmasim_suite_load_file_limited(const char *path,
+				   const struct dmasim_limits *lim,
+				   struct dmasim_suite **out,
+				   struct dmasim_error *err)
+{
+	struct ydoc y;
+	int rc;
+
+	if (!path || !out)
+		return dmasim_error_set(err, DMASIM_EINVAL, path, 0, 0,
+					"no path or no output given");
+	if ((rc = dmasim__ydoc_load_file(&y, path, lim, err)))
+		return rc;
+	return load_suite_doc(&y, path, out, err);
+}
+
+int dmasim_suite_load_file(const char *path, struct dmasim_suite **out,
+			   struct dmasim_error *err)
+{
+	return dmasim_suite_load_file_limited(path, NULL, out, err);
+}
+
+int dmasim_suite_load_string(const char *text, size_t len, const char *name,
+			     const struct dmasim_limits *lim,
+			     struct dmasim_suite **out, struct dmasim_error *err)
+{
+	struct ydoc y;
+	int rc;
+
+	if (!text || !out)
+		return dmasim_error_set(err, DMASIM_EINVAL, name, 0, 0,
+					"no text or no output given");
+	if (!name)
+		name = "<string>";
+	if ((rc = dmasim__ydoc_load_string(&y, text, len, name, lim, err)))
+		return rc;
+	return load_suite_doc(&y, name, out, err);
 }
 
 void dmasim_suite_destroy(struct dmasim_suite *s)
@@ -461,9 +520,10 @@ bool dmasim_suite_is_suite_file(const char *path)
 	yaml_event_t ev;
 	int depth = 0, verdict = -1;
 	bool want_key = false, done = false;
-	FILE *f = fopen(path, "rb");
+	FILE *f;
 
-	if (!f)
+	/* Devices, sockets and directories are no suites (and are not opened). */
+	if (dmasim__input_open(path, UINT64_MAX, &f, NULL))
 		return false;
 	if (!yaml_parser_initialize(&parser)) {
 		fclose(f);

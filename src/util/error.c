@@ -67,6 +67,7 @@ static const char *const status_names[] = {
 	[DMASIM_EIO] = "input/output error",
 	[DMASIM_EINVAL] = "invalid argument",
 	[DMASIM_ENOTFOUND] = "not found",
+	[DMASIM_ELIMIT] = "limit exceeded",
 };
 
 const char *dmasim_strerror(int code)

@@ -384,7 +384,7 @@ START_TEST(test_load_from_a_document_node)
 	char *bad;
 
 	dmasim_error_init(&err);
-	ck_assert_int_eq(dmasim__ydoc_load_string(&y, doc, strlen(doc), "suite.yaml", &err), 0);
+	ck_assert_int_eq(dmasim__ydoc_load_string(&y, doc, strlen(doc), "suite.yaml", NULL, &err), 0);
 	ck_assert_int_eq(dmasim__ymap(&y, dmasim__ydoc_root(&y), "suite", keys, v), 0);
 	ck_assert_int_eq(dmasim__topo_load_node(&y, v[0], "suite.yaml", &t), 0);
 	ck_assert_uint_eq(dmasim_topo_machine(t)->ndevices, 2);
@@ -395,7 +395,7 @@ START_TEST(test_load_from_a_document_node)
 
 	bad = strdup(doc);
 	memcpy(strstr(bad, "[sv]"), "[zz]", 4);
-	ck_assert_int_eq(dmasim__ydoc_load_string(&y, bad, strlen(bad), "suite.yaml", &err), 0);
+	ck_assert_int_eq(dmasim__ydoc_load_string(&y, bad, strlen(bad), "suite.yaml", NULL, &err), 0);
 	ck_assert_int_eq(dmasim__ymap(&y, dmasim__ydoc_root(&y), "suite", keys, v), 0);
 	t = NULL;
 	ck_assert_int_ne(dmasim__topo_load_node(&y, v[0], "suite.yaml", &t), 0);
@@ -510,8 +510,8 @@ static int read_events(const char *text, size_t len, bool fast, struct evlog *l)
 
 	dmasim_error_init(&err);
 	l->n = l->ntext = 0;
-	rc = fast ? dmasim__ystream_open_fast_string(&s, text, len, "m.yaml", &err)
-		  : dmasim__ystream_open_string(&s, text, len, "m.yaml", &err);
+	rc = fast ? dmasim__ystream_open_fast_string(&s, text, len, "m.yaml", NULL, &err)
+		  : dmasim__ystream_open_string(&s, text, len, "m.yaml", NULL, &err);
 	if (rc)
 		return rc;
 	for (;;) {
@@ -641,8 +641,8 @@ static void check_same(const char *text, size_t len, const char *what,
 	}
 	dmasim_error_init(&e1);
 	dmasim_error_init(&e2);
-	rc1 = dmasim__topo_load_string_how(text, len, "m.yaml", DMASIM__YAML_AUTO, &t1, &e1, &fast);
-	rc2 = dmasim__topo_load_string_how(text, len, "m.yaml", DMASIM__YAML_LIBYAML, &t2, &e2, NULL);
+	rc1 = dmasim__topo_load_string_how(text, len, "m.yaml", DMASIM__YAML_AUTO, NULL, &t1, &e1, &fast);
+	rc2 = dmasim__topo_load_string_how(text, len, "m.yaml", DMASIM__YAML_LIBYAML, NULL, &t2, &e2, NULL);
 	st->fast_loads += fast;
 	ck_assert_msg(rc1 == rc2, "%s: status %d (fast %d), libyaml's %d: %s", what, rc1,
 		      fast, rc2, rc1 ? e1.msg : e2.msg);
@@ -878,8 +878,8 @@ START_TEST(test_load_fast_scanner_agrees_on_every_file)
 		/* The same through a file (read through the scanner's window). */
 		dmasim_error_init(&e1);
 		dmasim_error_init(&e2);
-		rc1 = dmasim__topo_load_file_how(paths[i], DMASIM__YAML_AUTO, &t1, &e1, &fast);
-		rc2 = dmasim__topo_load_file_how(paths[i], DMASIM__YAML_LIBYAML, &t2, &e2, NULL);
+		rc1 = dmasim__topo_load_file_how(paths[i], DMASIM__YAML_AUTO, NULL, &t1, &e1, &fast);
+		rc2 = dmasim__topo_load_file_how(paths[i], DMASIM__YAML_LIBYAML, NULL, &t2, &e2, NULL);
 		ck_assert_msg(rc1 == rc2 && e1.line == e2.line && e1.column == e2.column &&
 			      strcmp(e1.msg, e2.msg) == 0, "%s: file load %d %s, libyaml's %d %s",
 			      what, rc1, e1.msg, rc2, e2.msg);
@@ -960,6 +960,7 @@ END_TEST
 START_TEST(test_load_fast_scanner_reads_large_files)
 {
 	char path[] = "/tmp/dmasim-check-load-XXXXXX";
+	struct dmasim_limits lim = { .windows = 1u << 16 }; /* 30000 RAM ranges */
 	struct dmasim_topo *t1 = NULL, *t2 = NULL;
 	struct dmasim_error e1, e2;
 	char *buf = NULL, *d1, *d2;
@@ -988,9 +989,9 @@ START_TEST(test_load_fast_scanner_reads_large_files)
 	close(fd);
 	dmasim_error_init(&e1);
 	dmasim_error_init(&e2);
-	ck_assert_int_eq(dmasim__topo_load_file_how(path, DMASIM__YAML_FAST, &t1, &e1, &fast), 0);
+	ck_assert_int_eq(dmasim__topo_load_file_how(path, DMASIM__YAML_FAST, &lim, &t1, &e1, &fast), 0);
 	ck_assert(fast);
-	ck_assert_int_eq(dmasim__topo_load_file_how(path, DMASIM__YAML_LIBYAML, &t2, &e2, NULL), 0);
+	ck_assert_int_eq(dmasim__topo_load_file_how(path, DMASIM__YAML_LIBYAML, &lim, &t2, &e2, NULL), 0);
 	d1 = dump_topo(t1);
 	d2 = dump_topo(t2);
 	ck_assert_str_eq(d1, d2);
@@ -1070,7 +1071,7 @@ START_TEST(test_load_fast_scanner_gives_up_outside_its_subset)
 
 		dmasim_error_init(&err);
 		ck_assert_int_eq(dmasim__topo_load_string_how(outside[i], strlen(outside[i]), "o.yaml",
-							      DMASIM__YAML_FAST, &t, &err, &fast),
+							      DMASIM__YAML_FAST, NULL, &t, &err, &fast),
 				 DMASIM_ESYNTAX);
 		ck_assert_str_eq(err.msg, "outside the fast YAML subset");
 		ck_assert(!fast);
