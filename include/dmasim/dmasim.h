@@ -11,6 +11,7 @@
 #define DMASIM_DMASIM_H
 
 #include "dmasim/error.h"
+#include "dmasim/limits.h"
 #include "dmasim/log.h"
 #include "dmasim/topology.h"
 #include "dmasim/load.h"
@@ -20,5 +21,6 @@
 #include "dmasim/p2pdma.h"
 #include "dmasim/dma.h"
 #include "dmasim/import.h"
+#include "dmasim/scenario.h"
 
 #endif

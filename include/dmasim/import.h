@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include "dmasim/error.h"
 #include "dmasim/export.h"
+#include "dmasim/limits.h"
 #include "dmasim/topology.h"
 
 #ifdef __cplusplus
@@ -40,6 +41,9 @@ extern "C" {
  * @name: the machine's name in the YAML (borrowed; NULL: derived from
  *        the input's name)
  * @no_comments: leave out the lspci-style names and "inferred" comments
+ * @limits: bounds on the input (NULL: the defaults of limits.h): a dump
+ *        or iomem text longer than file_bytes and more functions than
+ *        devices fail with DMASIM_ELIMIT
  */
 struct dmasim_import_opts {
 	bool has_arch;
@@ -49,6 +53,7 @@ struct dmasim_import_opts {
 	const char *iomem_name;
 	const char *name;
 	bool no_comments;
+	const struct dmasim_limits *limits;
 };
 
 /**

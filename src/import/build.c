@@ -86,6 +86,7 @@ void dmasim__imp_init(struct imp *im, const char *file,
 	im->err = err;
 	if (opts)
 		im->opts = *opts;
+	im->lim = dmasim_limits_resolve(im->opts.limits);
 	im->source = source;
 	im->arch = DMASIM_ARCH_X86_64;
 	im->arch_inferred = true;
@@ -99,7 +100,65 @@ void dmasim__imp_init(struct imp *im, const char *file,
 void dmasim__imp_fini(struct imp *im)
 {
 	free(im->dev);
+	free(im->bdf_slot);
 	im->dev = NULL;
+	im->bdf_slot = NULL;
+}
+
+static size_t bdf_hash(uint16_t seg, uint8_t bus, uint8_t devfn, size_t nslots)
+{
+	uint64_t k = (uint64_t)seg << 16 | (uint64_t)bus << 8 | devfn;
+
+	return (size_t)((k * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
+}
+
+const struct imp_dev *dmasim__imp_find_bdf(const struct imp *im, uint16_t seg,
+					   uint8_t bus, uint8_t devfn)
+{
+	size_t h;
+
+	if (!im->nslots)
+		return NULL;
+	for (h = bdf_hash(seg, bus, devfn, im->nslots); im->bdf_slot[h];
+	     h = (h + 1) & (im->nslots - 1)) {
+		const struct imp_dev *d = &im->dev[im->bdf_slot[h] - 1];
+		if (d->seg == seg && d->bus == bus && d->devfn == devfn)
+			return d;
+	}
+	return NULL;
+}
+
+static void bdf_put(uint32_t *slot, size_t nslots, const struct imp_dev *d,
+		    uint32_t v)
+{
+	size_t h;
+
+	for (h = bdf_hash(d->seg, d->bus, d->devfn, nslots); slot[h];
+	     h = (h + 1) & (nslots - 1))
+		;
+	slot[h] = v;
+}
+
+int dmasim__imp_index_bdf(struct imp *im, size_t i)
+{
+	size_t j;
+
+	if (2 * (im->ndev + 1) > im->nslots) {  /* keep it at most half full */
+		size_t n = im->nslots ? im->nslots * 2 : 64;
+		uint32_t *slot = calloc(n, sizeof(*slot));
+
+		if (!slot)
+			return DMASIM_ENOMEM;
+		for (j = 0; j < im->nslots; j++)
+			if (im->bdf_slot[j])
+				bdf_put(slot, n, &im->dev[im->bdf_slot[j] - 1],
+					im->bdf_slot[j]);
+		free(im->bdf_slot);
+		im->bdf_slot = slot;
+		im->nslots = n;
+	}
+	bdf_put(im->bdf_slot, im->nslots, &im->dev[i], (uint32_t)i + 1);
+	return DMASIM_OK;
 }
 
 struct imp_dev *dmasim__imp_new_dev(struct imp *im)
@@ -149,6 +208,10 @@ int dmasim__imp_iomem_parse(struct imp *im, const char *text, size_t len,
 	size_t at = 0;
 	unsigned no = 0, nonzero = 0;
 
+	if (len > im->lim.file_bytes)
+		return dmasim_error_set(im->err, DMASIM_ELIMIT, name, 0, 0,
+			"the iomem text is larger than the limit of %llu bytes (raise it with --limit file-bytes=N)",
+			(unsigned long long)im->lim.file_bytes);
 	while (at < len) {
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t end = nl ? (size_t)(nl - text) : len, ind = 0;
@@ -1108,14 +1171,60 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 	}
 }
 
+/* Bytes YAML accepts in a comment or a quoted scalar: printable ASCII and
+ * well-formed UTF-8 of printable code points.  Anything else becomes '?'. */
+static size_t utf8_printable_len(const unsigned char *s)
+{
+	unsigned c = s[0], n, i, cp;
+
+	if (c >= 0x20 && c < 0x7f)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff ||
+	    cp == 0xfeff || (cp >= 0x80 && cp <= 0x9f))
+		return 0;
+	return n;
+}
+
+void dmasim__imp_printable(char *s)
+{
+	size_t n;
+
+	while (*s) {
+		n = utf8_printable_len((const unsigned char *)s);
+		if (n == 0) {
+			*s++ = '?';
+			continue;
+		}
+		s += n;
+	}
+}
+
 static void yaml_quoted(struct sb *o, const char *s)
 {
+	char buf[256];
+	const char *p;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	dmasim__imp_printable(buf);
 	dmasim__sb_putc(o, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
+	for (p = buf; *p; p++) {
+		if (*p == '"' || *p == '\\')
 			dmasim__sb_putc(o, '\\');
-		if ((unsigned char)*s >= 0x20)
-			dmasim__sb_putc(o, *s);
+		dmasim__sb_putc(o, *p);
 	}
 	dmasim__sb_putc(o, '"');
 }
@@ -1128,8 +1237,10 @@ static void emit(struct imp *im, struct sb *o)
 	int d;
 
 	if (!im->opts.no_comments) {
+		snprintf(name, sizeof(name), "%s", im->file);
+		dmasim__imp_printable(name);
 		dmasim__sb_printf(o, "# Imported by 'dmasim import %s' from %s: %zu functions.\n",
-			  im->source, im->file, im->ndev);
+			  im->source, name, im->ndev);
 		dmasim__sb_printf(o, "# Values marked 'inferred' are not in the input; docs/import.md has the rules.\n");
 	}
 	dmasim__sb_printf(o, "dmasim: 1\nname: ");

@@ -116,8 +116,11 @@ struct imp {
 	struct dmasim_error *err;
 	struct dmasim_import_opts opts;
 	const char *source;      /* "lspci" or "sysfs" */
+	struct dmasim_limits lim;  /* resolved */
 	struct imp_dev *dev;
 	size_t ndev, capdev;
+	uint32_t *bdf_slot;      /* open-addressing set of BDFs: dev index + 1 */
+	size_t nslots;
 	struct imp_hb hb[64];
 	size_t nhb;
 	struct imp_range ram[64];
@@ -168,6 +171,14 @@ void dmasim__imp_init(struct imp *im, const char *file,
 	      const struct dmasim_import_opts *opts, struct dmasim_error *err,
 	      const char *source);
 struct imp_dev *dmasim__imp_new_dev(struct imp *im);
+/* Make @s safe for a YAML comment or quoted scalar: every byte that is not
+ * printable ASCII or part of well-formed printable UTF-8 becomes '?'. */
+void dmasim__imp_printable(char *s);
+/* The function already read at @seg:@bus:@devfn, or NULL; O(1). */
+const struct imp_dev *dmasim__imp_find_bdf(const struct imp *im, uint16_t seg,
+					   uint8_t bus, uint8_t devfn);
+/* Add im->dev[@i] to the set dmasim__imp_find_bdf() searches. */
+int dmasim__imp_index_bdf(struct imp *im, size_t i);
 int dmasim__imp_iomem_parse(struct imp *im, const char *text, size_t len,
 		    const char *name);
 /* Build the tree, infer, check and write the YAML. */

@@ -78,8 +78,9 @@ static int end_function(struct reader *r)
 static int header(struct reader *r)
 {
 	const char *s = r->line;
-	size_t n = r->len, at = 0, k, i;
+	size_t n = r->len, at = 0, k;
 	unsigned seg = 0, bus, dev, fn;
+	const struct imp_dev *o;
 	struct imp_dev *d;
 
 	k = hexrun(s, n, 0);
@@ -108,25 +109,32 @@ static int header(struct reader *r)
 	at++;
 	if (at < n && s[at] != ' ' && s[at] != '\t')
 		return syntax(r, at, "expected a space after the BDF");
-	for (i = 0; i < r->im->ndev; i++) {
-		const struct imp_dev *o = &r->im->dev[i];
-		if (o->seg == seg && o->bus == bus && o->devfn == (dev << 3 | fn))
-			return dmasim_error_set(r->im->err, DMASIM_ETOPO, r->im->file,
-				r->no, 1, "%04x:%02x:%02x.%x is already in the dump at line %u",
-				seg, bus, dev, fn, o->line);
-	}
+	o = dmasim__imp_find_bdf(r->im, (uint16_t)seg, (uint8_t)bus,
+				 (uint8_t)(dev << 3 | fn));
+	if (o)
+		return dmasim_error_set(r->im->err, DMASIM_ETOPO, r->im->file,
+			r->no, 1, "%04x:%02x:%02x.%x is already in the dump at line %u",
+			seg, bus, dev, fn, o->line);
+	if (r->im->ndev >= r->im->lim.devices)
+		return dmasim_error_set(r->im->err, DMASIM_ELIMIT, r->im->file, r->no, 1,
+			"more than %u functions (raise the limit with --limit devices=N)",
+			(unsigned)r->im->lim.devices);
 	if (!(d = dmasim__imp_new_dev(r->im)))
 		return dmasim_error_set(r->im->err, DMASIM_ENOMEM, r->im->file, 0, 0,
 					"out of memory");
 	d->seg = (uint16_t)seg;
 	d->bus = (uint8_t)bus;
 	d->devfn = (uint8_t)(dev << 3 | fn);
+	if (dmasim__imp_index_bdf(r->im, r->im->ndev - 1))
+		return dmasim_error_set(r->im->err, DMASIM_ENOMEM, r->im->file, 0, 0,
+					"out of memory");
 	d->line = r->no;
 	while (at < n && (s[at] == ' ' || s[at] == '\t'))
 		at++;
 	k = n - at < sizeof(d->text) - 1 ? n - at : sizeof(d->text) - 1;
 	memcpy(d->text, s + at, k);
 	d->text[k] = '\0';
+	dmasim__imp_printable(d->text);
 	r->cur = d;
 	return DMASIM_OK;
 }
@@ -231,7 +239,12 @@ int dmasim_import_lspci(const char *text, size_t len, const char *file,
 		return dmasim_error_set(err, DMASIM_EINVAL, file, 0, 0,
 					"no dump text or no output given");
 	dmasim__imp_init(&im, file ? file : "<dump>", opts, err, "lspci");
-	rc = read_dump(&im, text, len);
+	if (len > im.lim.file_bytes)
+		rc = dmasim_error_set(err, DMASIM_ELIMIT, im.file, 0, 0,
+			"the dump is larger than the limit of %llu bytes (raise it with --limit file-bytes=N)",
+			(unsigned long long)im.lim.file_bytes);
+	else
+		rc = read_dump(&im, text, len);
 	if (rc == DMASIM_OK && im.opts.iomem)
 		rc = dmasim__imp_iomem_parse(&im, im.opts.iomem, im.opts.iomem_len,
 				     im.opts.iomem_name ? im.opts.iomem_name : "<iomem>");

@@ -1,0 +1,18 @@
+# The fuzz harnesses (fuzz/) as plain programs: each replays the inputs
+# that once broke it (fuzz/regress/HARNESS) and the project's own files
+# through the harness's properties, in every build, sanitizers included.
+set(DMASIM_FUZZ_DIR ${PROJECT_SOURCE_DIR}/fuzz)
+set(replay_topo   ${DMASIM_TOPOLOGIES} ${DMASIM_TEST_DATA})
+set(replay_policy ${DMASIM_TEST_DATA}/policy)
+set(replay_suite  ${DMASIM_TOPOLOGIES} ${DMASIM_TEST_DATA}/scenario)
+set(replay_lspci  ${DMASIM_TEST_DATA}/import)
+set(replay_route  ${DMASIM_TOPOLOGIES})
+foreach(h topo policy suite lspci route)
+  add_executable(replay_${h} ${DMASIM_FUZZ_DIR}/fuzz_${h}.c ${DMASIM_FUZZ_DIR}/replay.c)
+  target_include_directories(replay_${h} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_compile_definitions(replay_${h} PRIVATE DMASIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  target_link_libraries(replay_${h} PRIVATE dmasim_static dmasim_flags)
+  add_test(NAME fuzz_regress_${h}
+           COMMAND replay_${h} ${DMASIM_FUZZ_DIR}/regress/${h} ${replay_${h}})
+  set_tests_properties(fuzz_regress_${h} PROPERTIES TIMEOUT 300 LABELS fuzz)
+endforeach()
