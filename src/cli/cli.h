@@ -14,15 +14,20 @@ enum {
 	CLI_USAGE = 2,  /* bad input or usage */
 };
 
+/* What every command gets from the global options (main.c). */
+struct cli_ctx {
+	struct dmasim_limits limits;  /* --limit NAME=VALUE; zero: defaults */
+};
+
 /* One subcommand: argv[0] is the command's name. */
 struct cli_cmd {
 	const char *name;
 	const char *summary;
-	int (*run)(int argc, char **argv);
+	int (*run)(const struct cli_ctx *cli, int argc, char **argv);
 };
 
-int cmd_validate(int argc, char **argv);
-int cmd_show(int argc, char **argv);
+int cmd_validate(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_show(const struct cli_ctx *cli, int argc, char **argv);
 /* Commands of the other layers add their entry points here. */
 #include "cli/cmds.h"
 
@@ -33,7 +38,8 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 /* Print an error value as "file:line:col: error: msg" to stderr. */
 void cli_print_error(const struct dmasim_error *err);
 /* Load a topology or print why not; returns CLI_OK or CLI_USAGE. */
-int cli_load_topo(const char *path, struct dmasim_topo **out);
+int cli_load_topo(const struct cli_ctx *cli, const char *path,
+		  struct dmasim_topo **out);
 /* Find a device by name/BDF or print why not; NULL on failure. */
 const struct dmasim_device *cli_find_device(const struct dmasim_topo *topo,
 					    const char *cmd, const char *what);
@@ -50,6 +56,7 @@ void cli_progress(const char *cmd, size_t done, size_t total);
 int cli_help(const char *help);
 /* A built-in policy name or a policy file (NULL: the default, linux-6.12),
  * or print why not; returns CLI_OK or CLI_USAGE. */
-int cli_load_policy(const char *what, struct dmasim_policy *out);
+int cli_load_policy(const struct cli_ctx *cli, const char *what,
+		    struct dmasim_policy *out);
 
 #endif

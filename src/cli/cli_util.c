@@ -26,12 +26,13 @@ void cli_print_error(const struct dmasim_error *err)
 	fprintf(stderr, "%s\n", buf);
 }
 
-int cli_load_topo(const char *path, struct dmasim_topo **out)
+int cli_load_topo(const struct cli_ctx *cli, const char *path,
+		  struct dmasim_topo **out)
 {
 	struct dmasim_error err;
 
 	dmasim_error_init(&err);
-	if (dmasim_topo_load_file(path, out, &err) != DMASIM_OK) {
+	if (dmasim_topo_load_file_limited(path, &cli->limits, out, &err) != DMASIM_OK) {
 		cli_print_error(&err);
 		return CLI_USAGE;
 	}
@@ -64,7 +65,8 @@ int cli_help(const char *help)
 	return CLI_OK;
 }
 
-int cli_load_policy(const char *what, struct dmasim_policy *out)
+int cli_load_policy(const struct cli_ctx *cli, const char *what,
+		    struct dmasim_policy *out)
 {
 	struct dmasim_error err;
 
@@ -73,7 +75,7 @@ int cli_load_policy(const char *what, struct dmasim_policy *out)
 		return CLI_OK;
 	}
 	dmasim_error_init(&err);
-	if (dmasim_policy_load(what, out, &err) != DMASIM_OK) {
+	if (dmasim_policy_load_limited(what, &cli->limits, out, &err) != DMASIM_OK) {
 		cli_print_error(&err);
 		return CLI_USAGE;
 	}

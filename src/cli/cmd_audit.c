@@ -54,7 +54,7 @@ static void describe(char *buf, size_t size, const struct dmasim_pair_report *p)
 			 (unsigned long long)p->dma_addr, land);
 }
 
-int cmd_audit(int argc, char **argv)
+int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
@@ -91,7 +91,7 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage("audit", "expected one TOPOLOGY");
-	if ((rc = cli_load_policy(policy_name, &policy)) || (rc = cli_load_topo(argv[optind], &t)))
+	if ((rc = cli_load_policy(cli, policy_name, &policy)) || (rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
 	n = cli_endpoints(t, &eps);
 	if (json) {

@@ -322,7 +322,7 @@ static void print_json(struct suite_run *runs, size_t nruns)
 	dmasim__jw_end(&w);
 }
 
-int cmd_check(int argc, char **argv)
+int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "junit", required_argument, NULL, 'J' },
@@ -387,7 +387,7 @@ int cmd_check(int argc, char **argv)
 		if (progress)
 			fprintf(stderr, "\r[%zu/%zu] %-60.60s", i + 1, paths.n, s->path);
 		dmasim_error_init(&err);
-		if (dmasim_suite_load_file(s->path, &suite, &err) != DMASIM_OK) {
+		if (dmasim_suite_load_file_limited(s->path, &cli->limits, &suite, &err) != DMASIM_OK) {
 			dmasim_error_snprintf(s->error, sizeof(s->error), &err);
 			if (!json)
 				fprintf(stderr, "%s\n", s->error);

@@ -49,7 +49,7 @@ static bool differ(const struct dmasim_pair_report *a, const struct dmasim_pair_
 	       (a->mapped && a->verdict != b->verdict);
 }
 
-int cmd_diff(int argc, char **argv)
+int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
@@ -85,7 +85,7 @@ int cmd_diff(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage("diff", "no TOPOLOGY given");
 	for (k = 0; k < 2; k++)
-		if ((rc = cli_load_policy(names[k], &pol[k])))
+		if ((rc = cli_load_policy(cli, names[k], &pol[k])))
 			return rc;
 	if (json) {
 		dmasim__jw_init(&w, stdout, true);
@@ -107,7 +107,7 @@ int cmd_diff(int argc, char **argv)
 				argv[optind]);
 			continue;
 		}
-		if ((rc = cli_load_topo(argv[optind], &t)))
+		if ((rc = cli_load_topo(cli, argv[optind], &t)))
 			return rc;
 		n = cli_endpoints(t, &eps);
 		for (i = 0; i < n; i++, cli_progress("diff", i * n, n * n))

@@ -148,7 +148,7 @@ static void draw_machine(const struct dmasim_machine *m, const bool *on_route,
 	}
 }
 
-int cmd_dot(int argc, char **argv)
+int cmd_dot(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "path", required_argument, NULL, 'p' },
@@ -209,9 +209,9 @@ int cmd_dot(int argc, char **argv)
 			return cli_usage("dot", "expected one TOPOLOGY");
 		topo_path = argv[optind];
 	}
-	if (p2p_prov && (rc = cli_load_policy(policy_arg, &policy)))
+	if (p2p_prov && (rc = cli_load_policy(cli, policy_arg, &policy)))
 		return rc;
-	if ((rc = cli_load_topo(topo_path, &t)))
+	if ((rc = cli_load_topo(cli, topo_path, &t)))
 		return rc;
 	m = dmasim_topo_machine(t);
 	if (m->ndevices + m->nhost_bridges > sizeof(on_route) / sizeof(on_route[0])) {

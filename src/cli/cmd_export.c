@@ -33,7 +33,7 @@ static const char help[] =
 "    0 written; 2 the topology is invalid (FILE:LINE:COLUMN: error: ...),\n"
 "    OUT cannot be written, or bad usage.\n";
 
-int cmd_export(int argc, char **argv)
+int cmd_export(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -64,7 +64,7 @@ int cmd_export(int argc, char **argv)
 		return cli_usage("export", "expected 'lspci TOPOLOGY'");
 	if (strcmp(argv[optind], "lspci") != 0)
 		return cli_usage("export", "unknown format '%s' (lspci)", argv[optind]);
-	if (cli_load_topo(argv[optind + 1], &topo) != CLI_OK)
+	if (cli_load_topo(cli, argv[optind + 1], &topo) != CLI_OK)
 		return CLI_USAGE;
 	dmasim_error_init(&err);
 	if (dmasim_export_lspci(topo, &text, &len, &err) != DMASIM_OK) {

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "dmasim/import.h"
+#include "util/input.h"
 
 static const char help[] =
 "NAME\n"
@@ -55,15 +56,32 @@ static const char help[] =
 "    loader's message is printed); 2 the input is bad (FILE:LINE:COLUMN:\n"
 "    error: ...) or unreadable, or bad usage.\n";
 
-static char *read_all(FILE *f, size_t *len)
+/* A file, or standard input for "-", of at most @max bytes; NULL after
+ * printing why not. */
+static char *read_path(const char *path, uint64_t max, size_t *len)
 {
+	struct dmasim_error err;
 	size_t cap = 65536, n = 0, got;
-	char *buf = malloc(cap), *nb;
+	char *buf, *nb;
 
-	if (!buf)
+	dmasim_error_init(&err);
+	if (strcmp(path, "-") != 0) {
+		if (dmasim__input_read(path, max, &buf, len, &err)) {
+			cli_print_error(&err);
+			return NULL;
+		}
+		return buf;
+	}
+	if (!(buf = malloc(cap)))
 		return NULL;
-	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+	while ((got = fread(buf + n, 1, cap - n, stdin)) > 0) {
 		n += got;
+		if ((uint64_t)n > max) {
+			dmasim__input_too_large("<stdin>", max, &err);
+			cli_print_error(&err);
+			free(buf);
+			return NULL;
+		}
 		if (n == cap) {
 			if (!(nb = realloc(buf, cap * 2))) {
 				free(buf);
@@ -73,24 +91,12 @@ static char *read_all(FILE *f, size_t *len)
 			cap *= 2;
 		}
 	}
-	if (ferror(f)) {
+	if (ferror(stdin)) {
+		fprintf(stderr, "dmasim import: cannot read standard input: %s\n", strerror(errno));
 		free(buf);
 		return NULL;
 	}
 	*len = n;
-	return buf;
-}
-
-static char *read_path(const char *path, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char *buf;
-
-	if (!f)
-		return NULL;
-	buf = read_all(f, len);
-	if (f != stdin)
-		fclose(f);
 	return buf;
 }
 
@@ -106,7 +112,7 @@ static int parse_arch(const char *s, enum dmasim_arch *out)
 	return -1;
 }
 
-int cmd_import(int argc, char **argv)
+int cmd_import(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "arch", required_argument, NULL, 'a' },
@@ -118,6 +124,7 @@ int cmd_import(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dmasim_import_opts opts;
+	struct dmasim_limits lim = dmasim_limits_resolve(&cli->limits);
 	struct dmasim_error err;
 	struct dmasim_topo *topo = NULL;
 	const char *out = NULL, *iomem = NULL, *kind, *src;
@@ -127,6 +134,7 @@ int cmd_import(int argc, char **argv)
 	FILE *f;
 
 	memset(&opts, 0, sizeof(opts));
+	opts.limits = &cli->limits;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -168,17 +176,14 @@ int cmd_import(int argc, char **argv)
 	}
 	src = optind < argc ? argv[optind] : NULL;
 	if (iomem) {
-		if (!(iomem_text = read_path(iomem, &opts.iomem_len))) {
-			fprintf(stderr, "dmasim import: cannot read %s: %s\n", iomem, strerror(errno));
+		if (!(iomem_text = read_path(iomem, lim.file_bytes, &opts.iomem_len)))
 			return CLI_USAGE;
-		}
 		opts.iomem = iomem_text;
 		opts.iomem_name = iomem;
 	}
 	dmasim_error_init(&err);
 	if (strcmp(kind, "lspci") == 0) {
-		if (!(text = read_path(src, &len))) {
-			fprintf(stderr, "dmasim import: cannot read %s: %s\n", src, strerror(errno));
+		if (!(text = read_path(src, lim.file_bytes, &len))) {
 			free(iomem_text);
 			return CLI_USAGE;
 		}
@@ -207,7 +212,8 @@ int cmd_import(int argc, char **argv)
 	/* The result must load; say so when it does not. */
 	dmasim_error_init(&err);
 	if (status == CLI_OK &&
-	    dmasim_topo_load_string(yaml, ylen, out ? out : "<output>", &topo, &err) != DMASIM_OK) {
+	    dmasim_topo_load_string_limited(yaml, ylen, out ? out : "<output>", &cli->limits,
+					    &topo, &err) != DMASIM_OK) {
 		fprintf(stderr, "dmasim import: the imported topology does not validate:\n");
 		cli_print_error(&err);
 		status = CLI_FAIL;

@@ -277,7 +277,7 @@ static void print_json(const struct dmasim_policy *pol,
 	dmasim__jw_end(&w);
 }
 
-int cmd_map(int argc, char **argv)
+int cmd_map(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "size", required_argument, NULL, 's' },
@@ -342,9 +342,9 @@ int cmd_map(int argc, char **argv)
 	if (p2p && nargs == 4 &&
 	    (rc = cli_parse_u64("map", "offset", argv[optind + 3], &offset)))
 		return rc;
-	if ((rc = cli_load_policy(policy_arg, &policy)))
+	if ((rc = cli_load_policy(cli, policy_arg, &policy)))
 		return rc;
-	if ((rc = cli_load_topo(argv[optind], &t)))
+	if ((rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
 	dmasim_error_init(&err);
 	rc = CLI_USAGE;

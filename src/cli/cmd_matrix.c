@@ -45,7 +45,7 @@ static void cell(char *buf, size_t size, enum dmasim_map_type t, int dist)
 		snprintf(buf, size, "%s%d", t == DMASIM_MAP_BUS_ADDR ? "BUS" : "HB", dist);
 }
 
-int cmd_matrix(int argc, char **argv)
+int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
@@ -77,7 +77,7 @@ int cmd_matrix(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage("matrix", "expected one TOPOLOGY");
-	if ((rc = cli_load_policy(policy_name, &policy)) || (rc = cli_load_topo(argv[optind], &t)))
+	if ((rc = cli_load_policy(cli, policy_name, &policy)) || (rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
 	n = cli_endpoints(t, &eps);
 	for (i = 0; i < n; i++)

@@ -97,7 +97,7 @@ static void json_lines(struct jw *w, const char *text)
 	dmasim__jw_arr_end(w);
 }
 
-int cmd_p2p(int argc, char **argv)
+int cmd_p2p(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "provider", required_argument, NULL, 'P' },
@@ -150,9 +150,9 @@ int cmd_p2p(int argc, char **argv)
 		return cli_usage("p2p", "--provider is required");
 	if (optind + 1 >= argc)
 		return cli_usage("p2p", "expected at least one CLIENT");
-	if ((rc = cli_load_policy(policy_arg, &policy)))
+	if ((rc = cli_load_policy(cli, policy_arg, &policy)))
 		return rc;
-	if ((rc = cli_load_topo(argv[optind], &t)))
+	if ((rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
 	rc = CLI_USAGE;
 	n = (size_t)(argc - optind - 1);

@@ -161,7 +161,7 @@ static void print_json(const struct dmasim_route *r,
 	dmasim__jw_end(&w);
 }
 
-int cmd_route(int argc, char **argv)
+int cmd_route(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "size", required_argument, NULL, 's' },
@@ -209,7 +209,7 @@ int cmd_route(int argc, char **argv)
 	if (addr + size - 1 < addr)
 		return cli_usage("route", "the request at 0x%llx of %llu bytes wraps past 2^64",
 				 (unsigned long long)addr, (unsigned long long)size);
-	if ((rc = cli_load_topo(argv[optind], &t)))
+	if ((rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
 	dev = cli_find_device(t, "route", argv[optind + 1]);
 	if (!dev) {

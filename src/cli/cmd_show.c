@@ -289,7 +289,7 @@ static void show_json(const struct dmasim_machine *m)
 	dmasim__jw_end(&w);
 }
 
-int cmd_show(int argc, char **argv)
+int cmd_show(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -313,7 +313,7 @@ int cmd_show(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage("show", "expected exactly one FILE");
-	if ((rc = cli_load_topo(argv[optind], &t)))
+	if ((rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
 	if (json)
 		show_json(dmasim_topo_machine(t));

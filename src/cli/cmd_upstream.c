@@ -70,7 +70,7 @@ static void dev_text(const struct dmasim_device *d)
 		printf("%s %s (%s)", d->bdf, d->name, dmasim_dev_type_name(d->type));
 }
 
-int cmd_upstream(int argc, char **argv)
+int cmd_upstream(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
@@ -106,9 +106,9 @@ int cmd_upstream(int argc, char **argv)
 	}
 	if (optind + 3 != argc)
 		return cli_usage("upstream", "expected TOPOLOGY A B");
-	if ((rc = cli_load_policy(policy_arg, &policy)))
+	if ((rc = cli_load_policy(cli, policy_arg, &policy)))
 		return rc;
-	if ((rc = cli_load_topo(argv[optind], &t)))
+	if ((rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
 	a = cli_find_device(t, "upstream", argv[optind + 1]);
 	b = a ? cli_find_device(t, "upstream", argv[optind + 2]) : NULL;

@@ -31,7 +31,7 @@ static const char help[] =
 "EXIT STATUS\n"
 "    0 every file is valid; 2 any file is invalid or unreadable.\n";
 
-int cmd_validate(int argc, char **argv)
+int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -68,7 +68,7 @@ int cmd_validate(int argc, char **argv)
 		if (dmasim_suite_is_suite_file(argv[i])) {
 			struct dmasim_suite *suite = NULL;
 
-			if (dmasim_suite_load_file(argv[i], &suite, &err) == DMASIM_OK) {
+			if (dmasim_suite_load_file_limited(argv[i], &cli->limits, &suite, &err) == DMASIM_OK) {
 				if (json) {
 					dmasim__jw_obj_begin(&w);
 					dmasim__jw_kstr(&w, "file", argv[i]);
@@ -85,7 +85,7 @@ int cmd_validate(int argc, char **argv)
 				continue;
 			}
 		} else {
-			dmasim_topo_load_file(argv[i], &t, &err);
+			dmasim_topo_load_file_limited(argv[i], &cli->limits, &t, &err);
 		}
 		if (err.code != DMASIM_OK) {
 			status = CLI_USAGE;

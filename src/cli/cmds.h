@@ -2,15 +2,15 @@
  * One line per command; the table itself is in main.c. */
 #ifndef DMASIM_CLI_CMDS_H
 #define DMASIM_CLI_CMDS_H
-int cmd_route(int argc, char **argv);
-int cmd_upstream(int argc, char **argv);
-int cmd_p2p(int argc, char **argv);
-int cmd_import(int argc, char **argv);
-int cmd_export(int argc, char **argv);
-int cmd_map(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
-int cmd_matrix(int argc, char **argv);
-int cmd_diff(int argc, char **argv);
-int cmd_dot(int argc, char **argv);
+int cmd_route(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_upstream(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_p2p(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_import(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_export(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_map(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_check(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_audit(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_diff(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_dot(const struct cli_ctx *cli, int argc, char **argv);
 #endif
