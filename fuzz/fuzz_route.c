@@ -8,6 +8,7 @@
  *  - dma_map_resource, the P2P map, unmap and the pair report answer
  *    (OK or an error with a message) and never crash, leak or hang.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "dmasim/dmasim.h"
@@ -97,13 +98,20 @@ static void run_ops(const struct dmasim_topo *t, struct ops *o)
 		case 0:
 			check_queries(t, p, a, b);
 			break;
-		case 1:
-			rc = dmasim_route(t, dmasim_dma_ctx_pt(ctx), a, addr,
-					  1 + (op >> 3), op & 0x80, route);
-			FUZZ_CHECK(rc == DMASIM_OK && route->nhops <= DMASIM_ROUTE_MAX_HOPS,
-				   "route from %s to 0x%llx: rc %d, %zu hops", a->bdf,
-				   (unsigned long long)addr, rc, route->nhops);
+		case 1: {
+			uint64_t size = 1 + (op >> 3);
+			bool wraps = addr + (size - 1) < addr;
+
+			rc = dmasim_route(t, dmasim_dma_ctx_pt(ctx), a, addr, size,
+					  op & 0x80, route);
+			/* EINVAL exactly for a request that wraps past 2^64 */
+			FUZZ_CHECK(wraps ? rc == DMASIM_EINVAL :
+				   rc == DMASIM_OK && route->nhops <= DMASIM_ROUTE_MAX_HOPS,
+				   "route from %s to 0x%llx+%llu: rc %d, %zu hops", a->bdf,
+				   (unsigned long long)addr, (unsigned long long)size, rc,
+				   route->nhops);
 			break;
+		}
 		case 2:
 			rc = dmasim_dma_map_resource(ctx, a, addr, 1 + (op >> 3),
 						     DMASIM_DMA_BIDIRECTIONAL, res, &err);

@@ -1068,7 +1068,7 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 {
 	char b1[16], desc[200], sz[32];
 	int k, bi, c, nbars = 0;
-	bool p2p = false, wide;
+	bool p2p = false;
 
 	if (!im->opts.no_comments) {
 		describe(d, desc, sizeof(desc));
@@ -1142,23 +1142,20 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 				dmasim__sb_printf(o, "%*s# BAR %d %s\n", ind + (nbars ? 2 : 0), "", bi, b->note);
 			continue;
 		}
-		/* The loader checks a BAR's width against its CPU address, so a
-		 * 32-bit BAR that an offset puts above 4 GiB is written as 64-bit. */
-		wide = b->bits == 32 && b->cpu + b->size - 1 >= GIB4;
+		/* The width is the BAR's own: the model checks a 32-bit BAR
+		 * against its bus address, which an offset may put far from
+		 * its CPU address (finalize.c). */
 		dmasim__sb_printf(o, "%*s- { index: %d, base: 0x%llx, size: %s, pref: %s, bits: %u }",
 			  ind + 2, "", bi, (unsigned long long)b->cpu,
 			  size_str(sz, sizeof(sz), b->size), b->pref ? "true" : "false",
-			  wide ? 64 : b->bits);
-		if (wide)
-			comment(im, o, "a 32-bit BAR (bus address 0x%llx) at a CPU address above 4 GiB",
-				(unsigned long long)b->bus);
+			  b->bits);
 		if (b->pref_dropped && !b->size_known)
 			comment(im, o, "size inferred; prefetchable, but decoded through the non-prefetchable window");
 		else if (b->pref_dropped)
 			comment(im, o, "prefetchable, but decoded through the non-prefetchable window");
 		else if (!b->size_known)
 			comment(im, o, "size inferred");
-		if (b->cpu != b->bus && !wide)
+		if (b->cpu != b->bus)
 			comment(im, o, "bus address 0x%llx", (unsigned long long)b->bus);
 		dmasim__sb_putc(o, '\n');
 	}

@@ -69,6 +69,7 @@ void dmasim__yfast_init(struct yfast *f, const char *text, size_t len)
 	f->cap_win = 0;
 	f->last_nl = NULL;
 	f->file_done = true;
+	f->flow = NULL;
 }
 
 int dmasim__yfast_open(struct yfast *f, const char *path)
@@ -137,6 +138,8 @@ static int refill(struct yfast *f)
 			f->file_done = true;
 			return 0;
 		}
+		if (f->flow && !dmasim__yflow_feed(f->flow, f->end, (size_t)got))
+			return giveup(f);   /* libyaml reports it */
 		f->end += got;
 		f->last_nl = memrchr(f->win, '\n', (size_t)(f->end - f->win));
 		if (f->last_nl)

@@ -57,6 +57,8 @@ struct yfast {
 	size_t cap_win;
 	const char *last_nl;       /* the last '\n' in the window, or NULL */
 	bool file_done;
+	struct yflow *flow;        /* NULL, or fed every byte read: gives up
+				      when the flow nesting is over its max */
 };
 
 /* Scan @len bytes at @text (borrowed; no NUL needed). */

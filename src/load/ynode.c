@@ -46,6 +46,66 @@ int dmasim__ydepth_error(const struct yctx *c, struct dmasim_pos pos, uint32_t d
 		(unsigned)depth);
 }
 
+void dmasim__yflow_init(struct yflow *f, uint32_t max)
+{
+	memset(f, 0, sizeof(*f));
+	f->max = max;
+	f->line = f->col = 1;
+}
+
+bool dmasim__yflow_feed(struct yflow *f, const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	for (; p < end && !f->over; p++) {
+		switch (*p) {
+		case '\n':
+			f->line++;
+			f->col = 0;
+			break;
+		case '[':
+		case '{':
+			if (++f->depth > f->max) {
+				f->over = true;
+				f->at.line = f->line;
+				f->at.column = f->col;
+			}
+			break;
+		case ']':
+		case '}':
+			if (f->depth)
+				f->depth--;
+			break;
+		default:
+			if ((*p & 0xc0) == 0x80)   /* UTF-8 continuation: same column */
+				continue;
+			break;
+		}
+		f->col++;
+	}
+	return !f->over;
+}
+
+int dmasim__yflow_error(const struct yctx *c, struct dmasim_pos pos, uint32_t depth)
+{
+	return dmasim__yv_err(c, pos, DMASIM_ELIMIT,
+		"brackets nest more than %u deep (counted in the raw text; raise the limit with --limit depth=N)",
+		(unsigned)depth);
+}
+
+/* The flow nesting of a whole text, before libyaml reads it. */
+static int check_flow(const char *text, size_t len, const char *file, uint32_t depth,
+		      struct dmasim_error *err)
+{
+	struct yctx c = { file, err };
+	struct yflow f;
+
+	dmasim__yflow_init(&f, depth);
+	if (dmasim__yflow_feed(&f, text, len))
+		return DMASIM_OK;
+	return dmasim__yflow_error(&c, f.at, depth);
+}
+
 /* libyaml's document loader has no bound on nesting: read the events
  * once, first, to find a list or mapping deeper than @depth.  Syntax
  * errors are left to the loader, which reports them. */
@@ -97,7 +157,8 @@ int dmasim__ydoc_load_string(struct ydoc *y, const char *text, size_t len,
 					"the file contains a NUL byte");
 	if (len > y->lim.file_bytes)
 		return dmasim__input_too_large(file, y->lim.file_bytes, err);
-	if ((rc = check_depth(text, len, file, y->lim.depth, err)))
+	if ((rc = check_flow(text, len, file, y->lim.depth, err)) ||
+	    (rc = check_depth(text, len, file, y->lim.depth, err)))
 		return rc;
 	if (!yaml_parser_initialize(&parser))
 		return dmasim_error_set(err, DMASIM_ENOMEM, file, 0, 0,
@@ -561,6 +622,7 @@ struct ystream {
 	enum ys_state state;
 	FILE *f;
 	uint64_t nread;              /* bytes of f read so far */
+	struct yflow flow;           /* flow nesting of what was read */
 	bool io_error, nul, draining, too_large;
 	size_t rawdepth;
 	struct yanchor *anchors;
@@ -610,6 +672,8 @@ static int file_read(void *data, unsigned char *buf, size_t size,
 		s->too_large = true;
 		return 0;
 	}
+	if (!dmasim__yflow_feed(&s->flow, (const char *)buf, n))
+		return 0;
 	if (n && memchr(buf, '\0', n)) {
 		s->nul = true;
 		return 0;
@@ -628,6 +692,7 @@ static struct ystream *ys_new(const char *file, const struct dmasim_limits *lim,
 		return NULL;
 	}
 	s->lim = dmasim_limits_resolve(lim);
+	dmasim__yflow_init(&s->flow, s->lim.depth);
 	s->c.file = file;
 	s->c.err = &s->own;
 	s->user = err;
@@ -686,6 +751,8 @@ int dmasim__ystream_open_string(struct ystream **out, const char *text, size_t l
 					"the file contains a NUL byte");
 	if (len > l.file_bytes)
 		return dmasim__input_too_large(file, l.file_bytes, err);
+	if ((rc = check_flow(text, len, file, l.depth, err)))
+		return rc;
 	if (!(s = ys_new(file, &l, err)))
 		return DMASIM_ENOMEM;
 	if ((rc = ys_live_init(s)))
@@ -718,6 +785,12 @@ int dmasim__ystream_open_fast_string(struct ystream **out, const char *text,
 	*out = NULL;
 	if (!(s = ys_new(file, lim, err)))
 		return DMASIM_ENOMEM;
+	if (len > s->lim.file_bytes) {
+		uint64_t max = s->lim.file_bytes;
+
+		free(s);
+		return dmasim__input_too_large(file, max, err);
+	}
 	s->fast = true;
 	dmasim__yfast_init(&s->yf, text, len);
 	*out = s;
@@ -743,6 +816,7 @@ int dmasim__ystream_open_fast_file(struct ystream **out, const char *path,
 		return dmasim_error_set(err, DMASIM_EIO, path, 0, 0,
 					"not a regular file that can be read");
 	}
+	s->yf.flow = &s->flow;
 	s->fast = true;
 	*out = s;
 	return DMASIM_OK;
@@ -1165,6 +1239,8 @@ int dmasim__ystream_skip_to(struct ystream *s, size_t depth)
 		while (s->depth > depth) {
 			if ((rc = s->fast ? fast_next(s, &ev) : live_next(s, &ev, false)))
 				return rc;
+			if ((ev.kind == YK_SEQ || ev.kind == YK_MAP) && s->depth >= s->lim.depth)
+				return dmasim__ydepth_error(&s->c, ev.pos, s->lim.depth);
 			account(s, &ev);
 		}
 	}
@@ -1220,12 +1296,13 @@ static void scan_rest(struct ystream *s)
 	char buf[65536];
 	size_t n;
 
-	while (!s->io_error && !s->nul && !s->too_large &&
+	while (!s->io_error && !s->nul && !s->too_large && !s->flow.over &&
 	       (n = fread(buf, 1, sizeof(buf), s->f))) {
 		if (memchr(buf, '\0', n))
 			s->nul = true;
 		if ((s->nread += n) > s->lim.file_bytes)
 			s->too_large = true;
+		dmasim__yflow_feed(&s->flow, buf, n);
 	}
 	if (ferror(s->f))
 		s->io_error = true;
@@ -1248,6 +1325,9 @@ int dmasim__ystream_close(struct ystream *s, int rc)
 	}
 	if (s->too_large)
 		rc = dmasim__input_too_large(s->c.file, s->lim.file_bytes, s->user);
+	else if (s->flow.over)
+		rc = dmasim__yflow_error(&(struct yctx){ s->c.file, s->user }, s->flow.at,
+					 s->lim.depth);
 	else if (s->io_error)
 		rc = dmasim_error_set(s->user, DMASIM_EIO, s->c.file, 0, 0,
 				      "cannot read: an input/output error while reading");

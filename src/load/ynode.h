@@ -32,6 +32,27 @@ int dmasim__ydoc_load_string(struct ydoc *y, const char *text, size_t len,
 /* Read and parse a file of at most lim->file_bytes. */
 int dmasim__ydoc_load_file(struct ydoc *y, const char *path,
 			   const struct dmasim_limits *lim, struct dmasim_error *err);
+/*
+ * Flow brackets counted over raw text, before libyaml reads it: libyaml
+ * spends time proportional to the flow nesting on every token, so a deep
+ * "[[[[..." costs quadratic time long before any event shows its depth.
+ * Every '[' and '{' counts, ']' and '}' uncount, wherever they are
+ * (comments and quoted scalars too: a count that is never below the real
+ * nesting).  Fed in pieces; @over is set, with the position, when the
+ * count exceeds @max.
+ */
+struct yflow {
+	uint32_t max, depth;
+	unsigned line, col;          /* of the next byte, 1-based */
+	bool over;
+	struct dmasim_pos at;        /* where the count first exceeded max */
+};
+void dmasim__yflow_init(struct yflow *f, uint32_t max);
+/* Returns false once the count has exceeded max. */
+bool dmasim__yflow_feed(struct yflow *f, const char *p, size_t n);
+/* The error for brackets nested deeper than @depth, at @pos. */
+int dmasim__yflow_error(const struct yctx *c, struct dmasim_pos pos, uint32_t depth);
+
 /* The error for a list or mapping nested deeper than @depth, at @pos. */
 int dmasim__ydepth_error(const struct yctx *c, struct dmasim_pos pos, uint32_t depth);
 void dmasim__ydoc_fini(struct ydoc *y);
