@@ -16,3 +16,17 @@ foreach(h topo policy suite lspci route)
            COMMAND replay_${h} ${DMASIM_FUZZ_DIR}/regress/${h} ${replay_${h}})
   set_tests_properties(fuzz_regress_${h} PROPERTIES TIMEOUT 300 LABELS fuzz)
 endforeach()
+
+# The same replays under valgrind: no leak and no memory error in any of
+# them (an uninstrumented build only; skips without valgrind).
+find_program(DMASIM_VALGRIND valgrind)
+if(DMASIM_VALGRIND AND NOT DMASIM_SANITIZE AND NOT DMASIM_FUZZ)
+  foreach(h topo policy suite lspci route)
+    add_test(NAME memcheck_fuzz_regress_${h}
+             COMMAND ${DMASIM_VALGRIND} -q --leak-check=full --errors-for-leak-kinds=all
+                     --error-exitcode=9 $<TARGET_FILE:replay_${h}>
+                     ${DMASIM_FUZZ_DIR}/regress/${h} ${replay_${h}})
+    set_tests_properties(memcheck_fuzz_regress_${h} PROPERTIES TIMEOUT 600
+                         LABELS "memcheck;slow")
+  endforeach()
+endif()

@@ -23,8 +23,9 @@
 extern "C" {
 #endif
 
-/* The defaults: about ten times what the largest benchmark topology
- * (1M devices) needs, far below what exhausts a 4 GiB machine. */
+/* The defaults: room for machines far larger than the largest benchmark
+ * topology (100k devices), while refusing what would exhaust memory or
+ * time (docs/limits.md). */
 #define DMASIM_LIMIT_FILE_BYTES   (1ull << 30) /**< 1 GiB per file */
 #define DMASIM_LIMIT_DEPTH        256u         /**< YAML nesting */
 #define DMASIM_LIMIT_DEVICES      (1u << 23)   /**< 8 Mi devices per topology */
