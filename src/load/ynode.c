@@ -149,6 +149,10 @@ int dmasim__ydoc_load_string(struct ydoc *y, const char *text, size_t len,
 	int rc = DMASIM_OK;
 
 	memset(y, 0, sizeof(*y));
+	if (!text)
+		return dmasim_error_set(err, DMASIM_EINVAL, file, 0, 0, "no text given");
+	if (!file)
+		file = "<string>";
 	y->file = file;
 	y->err = err;
 	y->lim = dmasim_limits_resolve(lim);

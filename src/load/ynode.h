@@ -25,7 +25,9 @@ struct ydoc {
 };
 
 /* Parse @text (one YAML document) within @lim (NULL: defaults): nesting
- * deeper than lim->depth is an error.  On failure nothing needs freeing. */
+ * deeper than lim->depth is an error.  @file (NULL: "<string>") names it
+ * in errors and is kept, borrowed, in y->file.  On failure nothing needs
+ * freeing. */
 int dmasim__ydoc_load_string(struct ydoc *y, const char *text, size_t len,
 		     const char *file, const struct dmasim_limits *lim,
 		     struct dmasim_error *err);

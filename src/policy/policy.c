@@ -439,14 +439,11 @@ int dmasim_policy_load_string(const char *text, size_t len, const char *name,
 	struct ydoc y;
 	int rc;
 
-	if (!text || !out)
-		return dmasim_error_set(err, DMASIM_EINVAL, name, 0, 0,
-					"no text or no output given");
-	if (!name)
-		name = "<string>";
+	if (!out)
+		return dmasim_error_set(err, DMASIM_EINVAL, name, 0, 0, "no output given");
 	if ((rc = dmasim__ydoc_load_string(&y, text, len, name, lim, err)))
 		return rc;
-	rc = load_policy_doc(&y, name, out);
+	rc = load_policy_doc(&y, y.file, out);
 	dmasim__ydoc_fini(&y);
 	return rc;
 }

@@ -467,14 +467,11 @@ int dmasim_suite_load_string(const char *text, size_t len, const char *name,
 	struct ydoc y;
 	int rc;
 
-	if (!text || !out)
-		return dmasim_error_set(err, DMASIM_EINVAL, name, 0, 0,
-					"no text or no output given");
-	if (!name)
-		name = "<string>";
+	if (!out)
+		return dmasim_error_set(err, DMASIM_EINVAL, name, 0, 0, "no output given");
 	if ((rc = dmasim__ydoc_load_string(&y, text, len, name, lim, err)))
 		return rc;
-	return load_suite_doc(&y, name, out, err);
+	return load_suite_doc(&y, y.file, out, err);
 }
 
 void dmasim_suite_destroy(struct dmasim_suite *s)

@@ -517,6 +517,12 @@ START_TEST(test_policy_load_string_names_the_policy)
 						   &p, &err), DMASIM_ESCHEMA);
 	ck_assert_uint_eq(err.line, 1);
 	ck_assert_uint_eq(err.column, 9);
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_policy_load_string("x", 1, NULL, NULL, &p, &err), DMASIM_ESCHEMA);
+	ck_assert_str_eq(err.file, "<string>");
+	ck_assert_int_eq(dmasim_policy_load_string(NULL, 0, "n", NULL, &p, NULL), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_policy_load_string(text, strlen(text), "n", NULL, NULL, NULL),
+			 DMASIM_EINVAL);
 }
 END_TEST
 
