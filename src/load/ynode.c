@@ -53,37 +53,85 @@ void dmasim__yflow_init(struct yflow *f, uint32_t max)
 	f->line = f->col = 1;
 }
 
+/* '[' and '{' open, ']' and '}' close; nothing else matters here. */
+static const unsigned char flow_class[256] = {
+	['['] = 1, ['{'] = 1, [']'] = 2, ['}'] = 2,
+};
+
+/* Characters (not UTF-8 continuation bytes) in [p, end). */
+static unsigned chars_in(const unsigned char *p, const unsigned char *end)
+{
+	unsigned n = 0;
+
+	for (; p < end; p++)
+		n += (*p & 0xc0) != 0x80;
+	return n;
+}
+
+/* The line and column of @to, from those of @from (f->line, f->col). */
+static void flow_advance(struct yflow *f, const unsigned char *from,
+			 const unsigned char *to)
+{
+	const unsigned char *nl, *last = NULL;
+
+	while (from < to && (nl = memchr(from, '\n', (size_t)(to - from)))) {
+		f->line++;
+		last = from = nl + 1;
+	}
+	f->col = last ? 1 + chars_in(last, to) : f->col + chars_in(from, to);
+}
+
+/* True when one of the 64 bytes at @p is a bracket: '[' ']' '{' '}' are
+ * 0x5b 0x5d 0x7b 0x7d, so (b | 0x20) is 0x7b or 0x7d.  A fixed-length
+ * loop without branches, which the compiler turns into vector code. */
+static bool block_has_bracket(const unsigned char *p)
+{
+	unsigned hit = 0;
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		unsigned b = p[i] | 0x20u;
+		hit |= (b == 0x7bu) | (b == 0x7du);
+	}
+	return hit != 0;
+}
+
+/* Only brackets are looked at in the loop, 64 bytes at a time; lines and
+ * columns are counted with memchr, once a piece (or at the bracket that
+ * goes too deep). */
 bool dmasim__yflow_feed(struct yflow *f, const char *p, size_t n)
 {
-	const char *end = p + n;
+	const unsigned char *s = (const unsigned char *)p, *end = s + n, *q = s, *stop;
+	uint32_t depth = f->depth;
 
-	for (; p < end && !f->over; p++) {
-		switch (*p) {
-		case '\n':
-			f->line++;
-			f->col = 0;
-			break;
-		case '[':
-		case '{':
-			if (++f->depth > f->max) {
+	if (f->over)
+		return false;
+	while (q < end) {
+		if (end - q >= 64 && !block_has_bracket(q)) {
+			q += 64;
+			continue;
+		}
+		for (stop = end - q >= 64 ? q + 64 : end; q < stop; q++) {
+			unsigned c = flow_class[*q];
+
+			if (c == 0)
+				continue;
+			if (c == 2) {
+				if (depth)
+					depth--;
+			} else if (++depth > f->max) {
+				flow_advance(f, s, q);
 				f->over = true;
 				f->at.line = f->line;
 				f->at.column = f->col;
+				f->depth = depth;
+				return false;
 			}
-			break;
-		case ']':
-		case '}':
-			if (f->depth)
-				f->depth--;
-			break;
-		default:
-			if ((*p & 0xc0) == 0x80)   /* UTF-8 continuation: same column */
-				continue;
-			break;
 		}
-		f->col++;
 	}
-	return !f->over;
+	f->depth = depth;
+	flow_advance(f, s, end);
+	return true;
 }
 
 int dmasim__yflow_error(const struct yctx *c, struct dmasim_pos pos, uint32_t depth)
