@@ -1596,13 +1596,12 @@ int dmasim__topo_load_string_how(const char *text, size_t len, const char *name,
 	if (how != DMASIM__YAML_LIBYAML) {
 		/* Any failure, the scanner's or the loader's, is left to
 		 * libyaml's reading below: its errors are the ones reported.
-		 * Flow nesting is checked first, as libyaml's reading does. */
+		 * The text's size, NUL bytes and brackets come first, as in
+		 * libyaml's reading. */
 		struct dmasim_limits l = dmasim_limits_resolve(lim);
-		struct yflow fl;
 
-		dmasim__yflow_init(&fl, l.depth);
-		if (!dmasim__yflow_feed(&fl, text, len))
-			return dmasim__yflow_error(&(struct yctx){ name, err }, fl.at, l.depth);
+		if ((rc = dmasim__ytext_check(text, len, name, &l, err)))
+			return rc;
 		dmasim_error_init(&tmp);
 		if (dmasim__ystream_open_fast_string(&s, text, len, name, lim, &tmp) == DMASIM_OK &&
 		    load_stream(s, name, &tmp, out) == DMASIM_OK) {

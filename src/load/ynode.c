@@ -154,6 +154,17 @@ static int check_flow(const char *text, size_t len, const char *file, uint32_t d
 	return dmasim__yflow_error(&c, f.at, depth);
 }
 
+int dmasim__ytext_check(const char *text, size_t len, const char *file,
+			const struct dmasim_limits *lim, struct dmasim_error *err)
+{
+	if (len > lim->file_bytes)
+		return dmasim__input_too_large(file, lim->file_bytes, err);
+	if (memchr(text, '\0', len))
+		return dmasim_error_set(err, DMASIM_ESYNTAX, file, 0, 0,
+					"the file contains a NUL byte");
+	return check_flow(text, len, file, lim->depth, err);
+}
+
 /* libyaml's document loader has no bound on nesting: read the events
  * once, first, to find a list or mapping deeper than @depth.  Syntax
  * errors are left to the loader, which reports them. */
@@ -204,12 +215,7 @@ int dmasim__ydoc_load_string(struct ydoc *y, const char *text, size_t len,
 	y->file = file;
 	y->err = err;
 	y->lim = dmasim_limits_resolve(lim);
-	if (memchr(text, '\0', len))
-		return dmasim_error_set(err, DMASIM_ESYNTAX, file, 0, 0,
-					"the file contains a NUL byte");
-	if (len > y->lim.file_bytes)
-		return dmasim__input_too_large(file, y->lim.file_bytes, err);
-	if ((rc = check_flow(text, len, file, y->lim.depth, err)) ||
+	if ((rc = dmasim__ytext_check(text, len, file, &y->lim, err)) ||
 	    (rc = check_depth(text, len, file, y->lim.depth, err)))
 		return rc;
 	if (!yaml_parser_initialize(&parser))
@@ -719,17 +725,19 @@ static int file_read(void *data, unsigned char *buf, size_t size,
 		s->io_error = true;
 		return 0;
 	}
+	if (n && memchr(buf, '\0', n)) {
+		s->nul = true;
+		return 0;
+	}
 	s->nread += n;
 	if (s->nread > s->lim.file_bytes) {  /* a pipe: no size known before */
 		s->too_large = true;
 		return 0;
 	}
+	/* Past the bracket that is too deep libyaml stops; scan_rest() still
+	 * reads on for NUL bytes, which come first, as in a string. */
 	if (!dmasim__yflow_feed(&s->flow, (const char *)buf, n))
 		return 0;
-	if (n && memchr(buf, '\0', n)) {
-		s->nul = true;
-		return 0;
-	}
 	*size_read = n;
 	return 1;
 }
@@ -798,12 +806,7 @@ int dmasim__ystream_open_string(struct ystream **out, const char *text, size_t l
 	int rc;
 
 	*out = NULL;
-	if (memchr(text, '\0', len))
-		return dmasim_error_set(err, DMASIM_ESYNTAX, file, 0, 0,
-					"the file contains a NUL byte");
-	if (len > l.file_bytes)
-		return dmasim__input_too_large(file, l.file_bytes, err);
-	if ((rc = check_flow(text, len, file, l.depth, err)))
+	if ((rc = dmasim__ytext_check(text, len, file, &l, err)))
 		return rc;
 	if (!(s = ys_new(file, &l, err)))
 		return DMASIM_ENOMEM;
@@ -1348,7 +1351,7 @@ static void scan_rest(struct ystream *s)
 	char buf[65536];
 	size_t n;
 
-	while (!s->io_error && !s->nul && !s->too_large && !s->flow.over &&
+	while (!s->io_error && !s->nul && !s->too_large &&
 	       (n = fread(buf, 1, sizeof(buf), s->f))) {
 		if (memchr(buf, '\0', n))
 			s->nul = true;
@@ -1375,17 +1378,18 @@ int dmasim__ystream_close(struct ystream *s, int rc)
 		if (s->f)
 			scan_rest(s);
 	}
-	if (s->too_large)
-		rc = dmasim__input_too_large(s->c.file, s->lim.file_bytes, s->user);
-	else if (s->flow.over)
-		rc = dmasim__yflow_error(&(struct yctx){ s->c.file, s->user }, s->flow.at,
-					 s->lim.depth);
-	else if (s->io_error)
+	/* The order of dmasim__ytext_check(): size, NUL bytes, brackets. */
+	if (s->io_error)
 		rc = dmasim_error_set(s->user, DMASIM_EIO, s->c.file, 0, 0,
 				      "cannot read: an input/output error while reading");
+	else if (s->too_large)
+		rc = dmasim__input_too_large(s->c.file, s->lim.file_bytes, s->user);
 	else if (s->nul)
 		rc = dmasim_error_set(s->user, DMASIM_ESYNTAX, s->c.file, 0, 0,
 				      "the file contains a NUL byte");
+	else if (s->flow.over)
+		rc = dmasim__yflow_error(&(struct yctx){ s->c.file, s->user }, s->flow.at,
+					 s->lim.depth);
 	else if (s->serr.code)
 		win = &s->serr;
 	else if (rc || s->own.code)

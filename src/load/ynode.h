@@ -52,6 +52,10 @@ struct yflow {
 void dmasim__yflow_init(struct yflow *f, uint32_t max);
 /* Returns false once the count has exceeded max. */
 bool dmasim__yflow_feed(struct yflow *f, const char *p, size_t n);
+/* What every reading of a whole text checks first, in this order: its
+ * size, NUL bytes, then brackets (@lim resolved). */
+int dmasim__ytext_check(const char *text, size_t len, const char *file,
+			const struct dmasim_limits *lim, struct dmasim_error *err);
 /* The error for brackets nested deeper than @depth, at @pos. */
 int dmasim__yflow_error(const struct yctx *c, struct dmasim_pos pos, uint32_t depth);
 

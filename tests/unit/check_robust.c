@@ -320,6 +320,31 @@ START_TEST(test_limit_depth_deep_brackets_fail_fast)
 }
 END_TEST
 
+/* fuzz/regress/topo/nul-after-deep-brackets: the fast path counted
+ * brackets before looking for NUL bytes, libyaml's reading the other way
+ * round, so the two gave different errors.  Size, NUL bytes and brackets
+ * are now checked in that order by every reading. */
+START_TEST(test_fuzz_topo_nul_and_deep_brackets)
+{
+	char *text = nested("dmasim: 1\nram: ", 300, "\n# x\n"), *path;
+	size_t len = strlen(text);
+	struct dmasim_topo *t = NULL;
+	struct dmasim_error err;
+
+	text[len - 2] = '\0';   /* the 'x' of the comment */
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_topo_load_string(text, len, "n.yaml", &t, &err), DMASIM_ESYNTAX);
+	ck_assert_str_eq(err.msg, "the file contains a NUL byte");
+	path = write_tmp(text, len);
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_topo_load_file(path, &t, &err), DMASIM_ESYNTAX);
+	ck_assert_str_eq(err.msg, "the file contains a NUL byte");
+	unlink(path);
+	free(path);
+	free(text);
+}
+END_TEST
+
 /* ---- counts ----------------------------------------------------------- */
 
 START_TEST(test_limit_devices)
@@ -655,6 +680,7 @@ static Suite *robust_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("FuzzRegressions");
 	tcase_add_test(tc, test_fuzz_lspci_description_not_utf8);
+	tcase_add_test(tc, test_fuzz_topo_nul_and_deep_brackets);
 	tcase_add_test(tc, test_import_limit_functions_and_duplicates);
 	tcase_add_test(tc, test_fuzz_lspci_bar32_behind_an_offset);
 	suite_add_tcase(s, tc);
