@@ -810,6 +810,31 @@ static bool hbwin_overlaps(const struct imp *im, uint64_t lo, uint64_t hi)
 	return false;
 }
 
+struct span {
+	uint64_t lo, hi;
+};
+
+static struct span nw_lo_hi(uint64_t cpu, uint64_t size)
+{
+	return (struct span){ cpu, cpu + size - 1 };
+}
+
+/* No CPU range of its own fits a window of host bridge @hb: an error at
+ * the first function below it, rather than YAML with overlapping windows. */
+static int unplaced_window(struct imp *im, int hb, struct span w)
+{
+	unsigned line = 0;
+	size_t i;
+
+	for (i = 0; i < im->ndev && !line; i++)
+		if (im->dev[i].hb == hb)
+			line = im->dev[i].line;
+	return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, line, line ? 1 : 0,
+		"the window [0x%llx-0x%llx] that root bus %04x:%02x needs overlaps another host bridge's, and no CPU range of its own below 1000 TiB fits it; give the machine's /proc/iomem with --iomem",
+		(unsigned long long)w.lo, (unsigned long long)w.hi, im->hb[hb].seg,
+		im->hb[hb].bus_first);
+}
+
 /*
  * Windows from --iomem (or ROOT/proc/iomem) where given; root-bus
  * resources they do not cover, and all of them when none is given, are
@@ -937,10 +962,16 @@ static int host_windows(struct imp *im)
 				}
 				for (shift = 1ull << 40; !placed && shift < (1ull << 40) * 1000;
 				     shift += 1ull << 40)
-					if (!hbwin_overlaps(im, nw[i].cpu + shift, nw[i].cpu + shift + sz - 1)) {
+					if (nw[i].cpu + shift + (sz - 1) >= nw[i].cpu + shift &&
+					    !hbwin_overlaps(im, nw[i].cpu + shift, nw[i].cpu + shift + sz - 1)) {
 						cpu = nw[i].cpu + shift;
 						placed = true;
 					}
+				if (!placed) {
+					free(v);
+					free(nw);
+					return unplaced_window(im, hb, nw_lo_hi(cpu, sz));
+				}
 			}
 			if (add_hbwin(&im->hb[hb], nw[i].kind & 0xff, cpu, nw[i].bus, sz, true)) {
 				free(v);

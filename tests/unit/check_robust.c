@@ -624,6 +624,26 @@ START_TEST(test_fuzz_lspci_bar32_behind_an_offset)
 }
 END_TEST
 
+/* fuzz/regress/lspci/hb-window-cannot-be-placed: a second segment whose
+ * BARs spread over 256 PiB needs a window that overlaps the first
+ * segment's wherever it is shifted; the importer wrote the overlapping
+ * windows anyway, and the YAML did not load.  Now it says so. */
+START_TEST(test_fuzz_lspci_window_cannot_be_placed)
+{
+	size_t len, ylen;
+	char *text = tu_read_file(REGRESS "/lspci/hb-window-cannot-be-placed", &len), *yaml;
+	struct dmasim_error err;
+
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_import_lspci(text, len, "d", NULL, &yaml, &ylen, &err),
+			 DMASIM_ETOPO);
+	ck_assert_uint_eq(err.line, 6);
+	ck_assert_ptr_nonnull(strstr(err.msg, "that root bus 0004:00 needs overlaps another host bridge's"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "--iomem"));
+	free(text);
+}
+END_TEST
+
 START_TEST(test_import_limit_functions_and_duplicates)
 {
 	size_t len, ylen;
@@ -683,6 +703,7 @@ static Suite *robust_suite(void)
 	tcase_add_test(tc, test_fuzz_topo_nul_and_deep_brackets);
 	tcase_add_test(tc, test_import_limit_functions_and_duplicates);
 	tcase_add_test(tc, test_fuzz_lspci_bar32_behind_an_offset);
+	tcase_add_test(tc, test_fuzz_lspci_window_cannot_be_placed);
 	suite_add_tcase(s, tc);
 	return s;
 }
