@@ -81,57 +81,71 @@ static void flow_advance(struct yflow *f, const unsigned char *from,
 	f->col = last ? 1 + chars_in(last, to) : f->col + chars_in(from, to);
 }
 
-/* True when one of the 64 bytes at @p is a bracket: '[' ']' '{' '}' are
- * 0x5b 0x5d 0x7b 0x7d, so (b | 0x20) is 0x7b or 0x7d.  A fixed-length
- * loop without branches, which the compiler turns into vector code. */
-static bool block_has_bracket(const unsigned char *p)
+/* One byte that flow_class[] says is a bracket, at @q; false once the
+ * count is over the bound. */
+static bool flow_byte(struct yflow *f, const unsigned char *s,
+		      const unsigned char *q, uint32_t *depth)
 {
-	unsigned hit = 0;
-	int i;
-
-	for (i = 0; i < 64; i++) {
-		unsigned b = p[i] | 0x20u;
-		hit |= (b == 0x7bu) | (b == 0x7du);
+	if (flow_class[*q] == 2) {
+		if (*depth)
+			(*depth)--;
+	} else if (++*depth > f->max) {
+		flow_advance(f, s, q);
+		f->over = true;
+		f->at.line = f->line;
+		f->at.column = f->col;
+		return false;
 	}
-	return hit != 0;
+	return true;
 }
 
-/* Only brackets are looked at in the loop, 64 bytes at a time; lines and
- * columns are counted with memchr, once a piece (or at the bracket that
- * goes too deep). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+/* The high bit of every byte of @v that may be a bracket: '[' ']' '{' '}'
+ * are 0x5b 0x5d 0x7b 0x7d, so (b | 0x20) is 0x7b or 0x7d; the zero-byte
+ * test marks every such byte (and sometimes a byte above one, which
+ * flow_class[] then turns down). */
+static uint64_t bracket_bits(uint64_t v)
+{
+	uint64_t x = v | (0x20 * ONES), a = x ^ (0x7b * ONES), b = x ^ (0x7d * ONES);
+
+	return (((a - ONES) & ~a) | ((b - ONES) & ~b)) & HIGHS;
+}
+#endif
+
+/* Only brackets are looked at, eight bytes at a time where the machine is
+ * little-endian; lines and columns are counted with memchr, once a piece
+ * (or at the bracket that goes too deep). */
 bool dmasim__yflow_feed(struct yflow *f, const char *p, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)p, *end = s + n, *q = s, *stop;
+	const unsigned char *s = (const unsigned char *)p, *end = s + n, *q = s;
 	uint32_t depth = f->depth;
 
 	if (f->over)
 		return false;
-	while (q < end) {
-		if (end - q >= 64 && !block_has_bracket(q)) {
-			q += 64;
-			continue;
-		}
-		for (stop = end - q >= 64 ? q + 64 : end; q < stop; q++) {
-			unsigned c = flow_class[*q];
+#ifdef HIGHS
+	for (; end - q >= 8; q += 8) {
+		uint64_t v, m;
 
-			if (c == 0)
-				continue;
-			if (c == 2) {
-				if (depth)
-					depth--;
-			} else if (++depth > f->max) {
-				flow_advance(f, s, q);
-				f->over = true;
-				f->at.line = f->line;
-				f->at.column = f->col;
-				f->depth = depth;
-				return false;
-			}
+		memcpy(&v, q, 8);
+		for (m = bracket_bits(v); m; m &= m - 1) {
+			const unsigned char *b = q + (__builtin_ctzll(m) >> 3);
+
+			if (flow_class[*b] && !flow_byte(f, s, b, &depth))
+				goto over;
 		}
 	}
+#endif
+	for (; q < end; q++)
+		if (flow_class[*q] && !flow_byte(f, s, q, &depth))
+			goto over;
 	f->depth = depth;
 	flow_advance(f, s, end);
 	return true;
+over:
+	f->depth = depth;
+	return false;
 }
 
 int dmasim__yflow_error(const struct yctx *c, struct dmasim_pos pos, uint32_t depth)
