@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dmasim/dmasim.h"
+#include "load/ynode.h"
 #include "testutil.h"
 
 #define PLX DMASIM_TOPOLOGIES "/x86_64/skylake-plx.yaml"
@@ -342,6 +343,73 @@ START_TEST(test_fuzz_topo_nul_and_deep_brackets)
 	unlink(path);
 	free(path);
 	free(text);
+}
+END_TEST
+
+/* The bracket count, eight bytes at a time, fed in random pieces, against
+ * the plain byte-by-byte count: the same verdict and position. */
+START_TEST(test_flow_count_matches_a_plain_count)
+{
+	static const char alphabet[] = "[]{}ab\n \xc3\xa9#\"'Z";
+	char text[700];
+	uint64_t seed = 42;
+	unsigned iter, agreed_over = 0;
+
+	for (iter = 0; iter < 20000; iter++) {
+		size_t len = 0, at = 0, i;
+		uint32_t max = 1 + iter % 40, depth = 0;
+		unsigned line = 1, col = 1;
+		bool over = false;
+		struct dmasim_pos pos = { 0, 0 };
+		struct yflow f;
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		len = (size_t)(seed >> 33) % sizeof(text);
+		for (i = 0; i < len; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			/* mostly openers early on, so that some texts go too deep */
+			text[i] = (seed >> 40) % 3 == 0 ? '[' : alphabet[(seed >> 33) % (sizeof(alphabet) - 1)];
+		}
+		for (i = 0; i < len && !over; i++) {   /* the plain count */
+			unsigned char c = (unsigned char)text[i];
+
+			if (c == '[' || c == '{') {
+				if (++depth > max) {
+					over = true;
+					pos.line = line;
+					pos.column = col;
+				}
+			} else if ((c == ']' || c == '}') && depth) {
+				depth--;
+			}
+			if (c == '\n') {
+				line++;
+				col = 1;
+			} else if ((c & 0xc0) != 0x80) {
+				col++;
+			}
+		}
+		dmasim__yflow_init(&f, max);
+		while (at < len) {
+			size_t piece;
+
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			piece = 1 + (size_t)(seed >> 33) % 90;
+			if (piece > len - at)
+				piece = len - at;
+			if (!dmasim__yflow_feed(&f, text + at, piece))
+				break;
+			at += piece;
+		}
+		ck_assert_msg(f.over == over, "text %u: over %d, plain %d", iter, f.over, over);
+		if (over) {
+			ck_assert_msg(f.at.line == pos.line && f.at.column == pos.column,
+				      "text %u: at %u:%u, plain %u:%u", iter, f.at.line, f.at.column,
+				      pos.line, pos.column);
+			agreed_over++;
+		}
+	}
+	ck_assert_uint_gt(agreed_over, 1000);
 }
 END_TEST
 
@@ -690,6 +758,7 @@ static Suite *robust_suite(void)
 	tcase_add_test(tc, test_limit_file_bytes_on_a_pipe);
 	tcase_add_test(tc, test_limit_depth_every_loader);
 	tcase_add_test(tc, test_limit_depth_deep_brackets_fail_fast);
+	tcase_add_test(tc, test_flow_count_matches_a_plain_count);
 	tcase_add_test(tc, test_limit_devices);
 	tcase_add_test(tc, test_limit_cases);
 	tcase_add_test(tc, test_limit_windows_ram_and_dma_ranges);
