@@ -1,6 +1,7 @@
 /* dmasim check -- run regression suites; TAP, JUnit XML or JSON. */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,10 +55,40 @@ struct suite_run {
 	size_t n, cap, failed;
 };
 
+/* Files and directories met so far, by device and inode: a directory
+ * reached again through a symbolic link is not walked twice (nor forever,
+ * around a loop), a suite named twice runs once. */
+struct seen {
+	dev_t dev;
+	ino_t ino;
+};
+
 struct paths {
 	char **v;
 	size_t n, cap;
+	struct seen *seen;
+	size_t nseen, capseen;
 };
+
+/* True the first time @st is met (and remembers it). */
+static bool first_visit(struct paths *p, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < p->nseen; i++)
+		if (p->seen[i].dev == st->st_dev && p->seen[i].ino == st->st_ino)
+			return false;
+	if (p->nseen == p->capseen) {
+		size_t cap = p->capseen ? p->capseen * 2 : 16;
+		struct seen *v = realloc(p->seen, cap * sizeof(*v));
+		if (!v)
+			return true;
+		p->seen = v;
+		p->capseen = cap;
+	}
+	p->seen[p->nseen++] = (struct seen){ st->st_dev, st->st_ino };
+	return true;
+}
 
 static int add_path(struct paths *p, const char *path)
 {
@@ -80,31 +111,43 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collect suite files below @dir, recursively. */
-static int walk(struct paths *p, const char *dir)
+/* Collect suite files below @dir (already stat'ed into @st), recursively;
+ * what cannot be read is said on stderr, not skipped in silence. */
+static void walk(struct paths *p, const char *dir, const struct stat *dst)
 {
 	struct dirent *e;
-	DIR *d = opendir(dir);
+	DIR *d;
 	char path[4096];
 	struct stat st;
 
-	if (!d)
-		return -1;
+	if (!first_visit(p, dst)) {
+		fprintf(stderr, "dmasim check: %s: a directory already walked (through a symbolic link); not again\n",
+			dir);
+		return;
+	}
+	if (!(d = opendir(dir))) {
+		fprintf(stderr, "dmasim check: %s: cannot read this directory: %s\n", dir,
+			strerror(errno));
+		return;
+	}
 	while ((e = readdir(d)) != NULL) {
 		size_t len = strlen(e->d_name);
+		bool yaml = len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0;
+
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (stat(path, &st) != 0)
+		if (stat(path, &st) != 0) {
+			if (yaml)
+				fprintf(stderr, "dmasim check: %s: %s\n", path, strerror(errno));
 			continue;
+		}
 		if (S_ISDIR(st.st_mode))
-			walk(p, path);
-		else if (len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0 &&
-			 dmasim_suite_is_suite_file(path))
+			walk(p, path, &st);
+		else if (yaml && dmasim_suite_is_suite_file(path) && first_visit(p, &st))
 			add_path(p, path);
 	}
 	closedir(d);
-	return 0;
 }
 
 static void on_case(const struct dmasim_case_result *r, void *arg)
@@ -160,7 +203,8 @@ static void print_tap(struct suite_run *runs, size_t nruns, bool quiet)
 			continue;
 		}
 		if (!quiet)
-			printf("# %s (policy %s, %zu cases)\n", s->path, s->policy, s->n);
+			printf("# %s (policy %s, %zu case%s)\n", s->path, s->policy, s->n,
+			       s->n == 1 ? "" : "s");
 		for (j = 0; j < s->n; j++) {
 			const struct dmasim_case_result *r = &s->results[j];
 			n++;
@@ -363,11 +407,13 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 		if (stat(argv[i], &st) != 0)
 			return cli_usage("check", "cannot read '%s'", argv[i]);
 		if (S_ISDIR(st.st_mode)) {
-			walk(&paths, argv[i]);
+			walk(&paths, argv[i], &st);
 			if (paths.n - before > 1)
 				qsort(paths.v + before, paths.n - before, sizeof(*paths.v), cmp_str);
-		} else {
+		} else if (first_visit(&paths, &st)) {
 			add_path(&paths, argv[i]);
+		} else {
+			fprintf(stderr, "dmasim check: %s: named twice; checked once\n", argv[i]);
 		}
 	}
 	if (paths.n == 0) {
@@ -418,5 +464,6 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 	}
 	free(runs);
 	free(paths.v);
+	free(paths.seen);
 	return status;
 }
