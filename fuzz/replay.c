@@ -60,9 +60,13 @@ static int run_path(const char *path, size_t *count)
 	if (!(d = opendir(path)))
 		return 1;
 	while (!rc && (e = readdir(d))) {
+		struct stat lst;
+
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		if (lstat(sub, &lst) == 0 && S_ISLNK(lst.st_mode))
+			continue;   /* links are not followed below a directory */
 		rc = run_path(sub, count);
 	}
 	closedir(d);
