@@ -2,8 +2,9 @@
  * Fuzz the operations on a fuzzed topology: the input is a topology's
  * YAML, a NUL byte, then operations (one opcode byte, two device bytes,
  * eight address bytes each).  Properties:
- *  - the indexed common-upstream and map-type queries agree with the
- *    kernel's literal walks (DMASIM_P2P_NAIVE) on every pair asked;
+ *  - the indexed common-upstream and map-type queries (the fast path of
+ *    flags 0 and the verbose one) agree with the kernel's literal walks
+ *    (DMASIM_P2P_NAIVE) on every pair asked;
  *  - a route records at most DMASIM_ROUTE_MAX_HOPS hops, lands or faults;
  *  - dma_map_resource, the P2P map, unmap and the pair report answer
  *    (OK or an error with a message) and never crash, leak or hang.
@@ -45,24 +46,29 @@ static const struct dmasim_device *dev(const struct dmasim_machine *m, struct op
 	return &m->devices[byte(o) % m->ndevices];
 }
 
+/* The map type three ways: flags 0 (the label or table fast path, no
+ * log), verbose (the indexed walk with the kernel's warnings) and verbose
+ * naive (the kernel's literal walks): the same type, distance and, for the
+ * two that print them, warnings. */
 static void check_queries(const struct dmasim_topo *t, const struct dmasim_policy *p,
 			  const struct dmasim_device *a, const struct dmasim_device *b)
 {
 	struct dmasim_log l1, l2;
-	int d1 = 0, d2 = 0;
-	enum dmasim_map_type m1, m2;
+	int d0 = 0, d1 = 0, d2 = 0;
+	enum dmasim_map_type m0, m1, m2;
 
 	FUZZ_CHECK(dmasim_p2p_upstream(t, p, a, b, 0) ==
 		   dmasim_p2p_upstream(t, p, a, b, DMASIM_P2P_NAIVE),
 		   "upstream of %s and %s: index and walk differ", a->bdf, b->bdf);
 	dmasim_log_init(&l1);
 	dmasim_log_init(&l2);
+	m0 = dmasim_p2p_map_type(t, p, a, b, &d0, 0, NULL);
 	m1 = dmasim_p2p_map_type(t, p, a, b, &d1, DMASIM_P2P_VERBOSE, &l1);
 	m2 = dmasim_p2p_map_type(t, p, a, b, &d2, DMASIM_P2P_VERBOSE | DMASIM_P2P_NAIVE, &l2);
-	FUZZ_CHECK(m1 == m2 && d1 == d2 && strcmp(l1.text, l2.text) == 0,
-		   "map type of %s -> %s: %s/%d indexed, %s/%d walked; warnings:\n%s---\n%s",
-		   a->bdf, b->bdf, dmasim_map_type_name(m1), d1,
-		   dmasim_map_type_name(m2), d2, l1.text, l2.text);
+	FUZZ_CHECK(m0 == m2 && d0 == d2 && m1 == m2 && d1 == d2 && strcmp(l1.text, l2.text) == 0,
+		   "map type of %s -> %s under %s: %s/%d fast, %s/%d indexed, %s/%d walked; warnings:\n%s---\n%s",
+		   a->bdf, b->bdf, p->name, dmasim_map_type_name(m0), d0,
+		   dmasim_map_type_name(m1), d1, dmasim_map_type_name(m2), d2, l1.text, l2.text);
 }
 
 static void run_ops(const struct dmasim_topo *t, struct ops *o)

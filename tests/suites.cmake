@@ -21,3 +21,6 @@ set_tests_properties(install_pkgconfig PROPERTIES TIMEOUT 120 LABELS install)
 add_test(NAME symbols COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/symbols.sh
          $<TARGET_FILE:dmasim_static> $<TARGET_FILE:dmasim>)
 set_tests_properties(symbols PROPERTIES TIMEOUT 60 LABELS golden)
+add_test(NAME cli_pipes COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/pipes.sh $<TARGET_FILE:dmasim-cli>
+                                   ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_pipes PROPERTIES TIMEOUT 60 LABELS golden)

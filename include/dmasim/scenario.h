@@ -51,6 +51,9 @@ DMASIM_API void dmasim_suite_destroy(struct dmasim_suite *suite);
 /** dmasim_suite_is_suite_file() - true when @path holds a suite (has
  *  `cases:`); false for a topology or anything unreadable. */
 DMASIM_API bool dmasim_suite_is_suite_file(const char *path);
+/** dmasim_suite_is_suite_text() - the same for a text in memory (a pipe's
+ *  contents, which cannot be read twice). */
+DMASIM_API bool dmasim_suite_is_suite_text(const char *text, size_t len);
 
 DMASIM_API size_t dmasim_suite_ncases(const struct dmasim_suite *suite);
 DMASIM_API const char *dmasim_suite_file(const struct dmasim_suite *suite);

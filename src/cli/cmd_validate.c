@@ -2,9 +2,12 @@
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "dmasim/scenario.h"
+#include "util/input.h"
 #include "util/jw.h"
 
 static const char help[] =
@@ -64,11 +67,28 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 		struct dmasim_topo *t = NULL;
 		char buf[512];
 
+		struct stat st;
+		char *text = NULL;
+		size_t len = 0;
+		bool suite_file;
+
 		dmasim_error_init(&err);
-		if (dmasim_suite_is_suite_file(argv[i])) {
+		/* A pipe (/dev/stdin, <(...)) can be read once: into memory. */
+		if (stat(argv[i], &st) == 0 && S_ISFIFO(st.st_mode)) {
+			struct dmasim_limits lim = dmasim_limits_resolve(&cli->limits);
+
+			dmasim__input_read(argv[i], lim.file_bytes, &text, &len, &err);
+		}
+		suite_file = text ? dmasim_suite_is_suite_text(text, len)
+				  : !err.code && dmasim_suite_is_suite_file(argv[i]);
+		if (err.code) {
+			/* the pipe could not be read: reported below */
+		} else if (suite_file) {
 			struct dmasim_suite *suite = NULL;
 
-			if (dmasim_suite_load_file_limited(argv[i], &cli->limits, &suite, &err) == DMASIM_OK) {
+			if ((text ? dmasim_suite_load_string(text, len, argv[i], &cli->limits, &suite, &err)
+				  : dmasim_suite_load_file_limited(argv[i], &cli->limits, &suite, &err))
+			    == DMASIM_OK) {
 				if (json) {
 					dmasim__jw_obj_begin(&w);
 					dmasim__jw_kstr(&w, "file", argv[i]);
@@ -82,11 +102,15 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 					       dmasim_suite_policy(suite)->name);
 				}
 				dmasim_suite_destroy(suite);
+				free(text);
 				continue;
 			}
+		} else if (text) {
+			dmasim_topo_load_string_limited(text, len, argv[i], &cli->limits, &t, &err);
 		} else {
 			dmasim_topo_load_file_limited(argv[i], &cli->limits, &t, &err);
 		}
+		free(text);
 		if (err.code != DMASIM_OK) {
 			status = CLI_USAGE;
 			dmasim_error_snprintf(buf, sizeof(buf), &err);

@@ -76,9 +76,13 @@ int dmasim__yfast_open(struct yfast *f, const char *path)
 {
 	struct stat st;
 	char *win;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 
-	if (fd < 0)
+	/* Not even opened unless regular: opening a pipe only to close it
+	 * again would lose what its writer sends before libyaml opens it. */
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(win = malloc(WIN_FIRST))) {
 		close(fd);

@@ -511,23 +511,14 @@ static int suite_key(const char *k)
 	return -1;
 }
 
-bool dmasim_suite_is_suite_file(const char *path)
+/* The verdict of the first top-level key that tells (suite_key()). */
+static bool sniff(yaml_parser_t *parser)
 {
-	yaml_parser_t parser;
 	yaml_event_t ev;
 	int depth = 0, verdict = -1;
 	bool want_key = false, done = false;
-	FILE *f;
 
-	/* Devices, sockets and directories are no suites (and are not opened). */
-	if (dmasim__input_open(path, UINT64_MAX, &f, NULL))
-		return false;
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(f);
-		return false;
-	}
-	yaml_parser_set_input_file(&parser, f);
-	while (!done && verdict < 0 && yaml_parser_parse(&parser, &ev)) {
+	while (!done && verdict < 0 && yaml_parser_parse(parser, &ev)) {
 		switch (ev.type) {
 		case YAML_MAPPING_START_EVENT:
 		case YAML_SEQUENCE_START_EVENT:
@@ -561,9 +552,58 @@ bool dmasim_suite_is_suite_file(const char *path)
 		}
 		yaml_event_delete(&ev);
 	}
-	yaml_parser_delete(&parser);
-	fclose(f);
 	return verdict == 1;
+}
+
+/* libyaml reads a file through this: brackets too deep stop it before
+ * they cost it quadratic time (ynode.h, struct yflow). */
+struct sniff_file {
+	FILE *f;
+	struct yflow flow;
+};
+
+static int sniff_read(void *data, unsigned char *buf, size_t size, size_t *n)
+{
+	struct sniff_file *sf = data;
+
+	*n = fread(buf, 1, size, sf->f);
+	return !ferror(sf->f) && dmasim__yflow_feed(&sf->flow, (const char *)buf, *n);
+}
+
+bool dmasim_suite_is_suite_file(const char *path)
+{
+	struct sniff_file sf;
+	yaml_parser_t parser;
+	bool suite;
+
+	/* Devices, sockets and directories are no suites (and are not opened). */
+	if (dmasim__input_open(path, UINT64_MAX, &sf.f, NULL))
+		return false;
+	if (!yaml_parser_initialize(&parser)) {
+		fclose(sf.f);
+		return false;
+	}
+	dmasim__yflow_init(&sf.flow, DMASIM_LIMIT_DEPTH);
+	yaml_parser_set_input(&parser, sniff_read, &sf);
+	suite = sniff(&parser);
+	yaml_parser_delete(&parser);
+	fclose(sf.f);
+	return suite;
+}
+
+bool dmasim_suite_is_suite_text(const char *text, size_t len)
+{
+	yaml_parser_t parser;
+	struct yflow flow;
+	bool suite;
+
+	dmasim__yflow_init(&flow, DMASIM_LIMIT_DEPTH);
+	if (!text || !dmasim__yflow_feed(&flow, text, len) || !yaml_parser_initialize(&parser))
+		return false;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	suite = sniff(&parser);
+	yaml_parser_delete(&parser);
+	return suite;
 }
 
 size_t dmasim_suite_ncases(const struct dmasim_suite *s) { return s->ncases; }

@@ -413,6 +413,29 @@ START_TEST(test_flow_count_matches_a_plain_count)
 }
 END_TEST
 
+/* Telling a suite from a topology reads with libyaml too: brackets that
+ * go too deep stop it (a topology, as far as it is concerned; the loader
+ * then says why). */
+START_TEST(test_suite_sniff_from_text_and_deep_files)
+{
+	static const char suite[] = "# x\ndmasim: 1\ncases: []\n";
+	static const char topo[] = "dmasim: 1\narch: x86_64\n";
+	char *deep = nested("x: ", 200000, "\ncases: []\n"), *path;
+	double t0 = seconds();
+
+	ck_assert(dmasim_suite_is_suite_text(suite, strlen(suite)));
+	ck_assert(!dmasim_suite_is_suite_text(topo, strlen(topo)));
+	ck_assert(!dmasim_suite_is_suite_text(NULL, 0));
+	ck_assert(!dmasim_suite_is_suite_text(deep, strlen(deep)));
+	path = write_tmp(deep, strlen(deep));
+	ck_assert(!dmasim_suite_is_suite_file(path));
+	ck_assert_msg(seconds() - t0 < 5, "took %.1f s", seconds() - t0);
+	unlink(path);
+	free(path);
+	free(deep);
+}
+END_TEST
+
 /* ---- counts ----------------------------------------------------------- */
 
 START_TEST(test_limit_devices)
@@ -759,6 +782,7 @@ static Suite *robust_suite(void)
 	tcase_add_test(tc, test_limit_depth_every_loader);
 	tcase_add_test(tc, test_limit_depth_deep_brackets_fail_fast);
 	tcase_add_test(tc, test_flow_count_matches_a_plain_count);
+	tcase_add_test(tc, test_suite_sniff_from_text_and_deep_files);
 	tcase_add_test(tc, test_limit_devices);
 	tcase_add_test(tc, test_limit_cases);
 	tcase_add_test(tc, test_limit_windows_ram_and_dma_ranges);
