@@ -735,6 +735,25 @@ START_TEST(test_fuzz_lspci_window_cannot_be_placed)
 }
 END_TEST
 
+/* fuzz/regress/route/route-wraps-past-2-64: the harness expected every
+ * route to answer DMASIM_OK; a request whose last byte would wrap past
+ * 2^64 is DMASIM_EINVAL (fabric.h), and only that one. */
+START_TEST(test_fuzz_route_wraps_past_2_64)
+{
+	struct dmasim_topo *t = tu_load_file(PLX);
+	const struct dmasim_device *gpu0 = tu_dev(t, "gpu0");
+	struct dmasim_route *r = malloc(sizeof(*r));
+
+	ck_assert_int_eq(dmasim_route(t, NULL, gpu0, UINT64_MAX, 8, true, r), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_route(t, NULL, gpu0, UINT64_MAX - 7, 9, true, r), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_route(t, NULL, gpu0, UINT64_MAX - 7, 8, true, r), DMASIM_OK);
+	ck_assert_int_eq(r->land.kind, DMASIM_LAND_FAULT);
+	ck_assert_int_eq(dmasim_route(t, NULL, gpu0, UINT64_MAX, 1, false, r), DMASIM_OK);
+	free(r);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
 START_TEST(test_import_limit_functions_and_duplicates)
 {
 	size_t len, ylen;
@@ -797,6 +816,7 @@ static Suite *robust_suite(void)
 	tcase_add_test(tc, test_import_limit_functions_and_duplicates);
 	tcase_add_test(tc, test_fuzz_lspci_bar32_behind_an_offset);
 	tcase_add_test(tc, test_fuzz_lspci_window_cannot_be_placed);
+	tcase_add_test(tc, test_fuzz_route_wraps_past_2_64);
 	suite_add_tcase(s, tc);
 	return s;
 }
