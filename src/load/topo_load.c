@@ -1013,12 +1013,15 @@ static int first_overlap(const struct span *v, size_t n, size_t *pi, size_t *pj)
 
 static int check_dma_ranges(struct loader *l, size_t first, size_t n)
 {
-	const struct dmasim_dma_range *r = &l->t->dranges[first];
-	struct span *v = malloc((n + 1) * sizeof(*v));
+	const struct dmasim_dma_range *r;
+	struct span *v;
 	size_t i, j;
 	int rc;
 
-	if (!v)
+	if (n == 0)
+		return DMASIM_OK;
+	r = &l->t->dranges[first];
+	if (!(v = malloc((n + 1) * sizeof(*v))))
 		return nomem(l);
 	for (i = 0; i < n; i++) {
 		v[i].lo = r[i].bus;
@@ -1037,12 +1040,15 @@ static int check_dma_ranges(struct loader *l, size_t first, size_t n)
 
 static int check_hb_windows_bus(struct loader *l, size_t first, size_t n)
 {
-	const struct dmasim_hb_window *w = &l->t->hbwins[first];
-	struct span *v = malloc((n + 1) * sizeof(*v));
+	const struct dmasim_hb_window *w;
+	struct span *v;
 	size_t i, j;
 	int rc;
 
-	if (!v)
+	if (n == 0)   /* windows: [] (and hbwins may still be NULL) */
+		return DMASIM_OK;
+	w = &l->t->hbwins[first];
+	if (!(v = malloc((n + 1) * sizeof(*v))))
 		return nomem(l);
 	for (i = 0; i < n; i++) {
 		v[i].lo = w[i].bus;

@@ -754,6 +754,22 @@ START_TEST(test_fuzz_route_wraps_past_2_64)
 }
 END_TEST
 
+/* fuzz/regress/topo/empty-window-list: `windows: []` on the first host
+ * bridge took &hbwins[0] of a NULL array (undefined behaviour that
+ * clang's UBSan reports).  It loads: a host bridge without windows. */
+START_TEST(test_fuzz_topo_empty_window_list)
+{
+	static const char yaml[] =
+		"dmasim: 1\narch: x86_64\nhost_bridges:\n  - name: hb0\n    windows: []\n"
+		"    devices: [ { bdf: 00:01.0, type: endpoint } ]\n";
+	struct dmasim_topo *t = tu_load(yaml);
+
+	ck_assert_uint_eq(dmasim_topo_machine(t)->host_bridges[0].nwindows, 0);
+	ck_assert_uint_eq(dmasim_topo_machine(t)->ndevices, 1);
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
 START_TEST(test_import_limit_functions_and_duplicates)
 {
 	size_t len, ylen;
@@ -817,6 +833,7 @@ static Suite *robust_suite(void)
 	tcase_add_test(tc, test_fuzz_lspci_bar32_behind_an_offset);
 	tcase_add_test(tc, test_fuzz_lspci_window_cannot_be_placed);
 	tcase_add_test(tc, test_fuzz_route_wraps_past_2_64);
+	tcase_add_test(tc, test_fuzz_topo_empty_window_list);
 	suite_add_tcase(s, tc);
 	return s;
 }
