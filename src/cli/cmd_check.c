@@ -250,7 +250,8 @@ static int write_junit(const char *file, struct suite_run *runs, size_t nruns)
 	FILE *f = fopen(file, "w");
 
 	if (!f) {
-		perror(file);
+		fprintf(stderr, "dmasim check: cannot write the JUnit report %s: %s\n", file,
+			strerror(errno));
 		return -1;
 	}
 	for (i = 0; i < nruns; i++) {
