@@ -1,7 +1,13 @@
 # The fuzz harnesses (fuzz/) as plain programs: each replays the inputs
-# that once broke it (fuzz/regress/HARNESS) and the project's own files
-# through the harness's properties, in every build, sanitizers included.
+# that once broke it (fuzz/regress/HARNESS), the project's own files and
+# the minimised corpus of the long runs through the harness's properties,
+# in every build, sanitizers included.
 set(DMASIM_FUZZ_DIR ${PROJECT_SOURCE_DIR}/fuzz)
+# ...and the minimised corpus of the long runs (fuzz/corpus.tar.gz).
+set(DMASIM_FUZZ_CORPUS ${CMAKE_CURRENT_BINARY_DIR}/fuzz-corpus)
+file(REMOVE_RECURSE ${DMASIM_FUZZ_CORPUS})
+file(ARCHIVE_EXTRACT INPUT ${DMASIM_FUZZ_DIR}/corpus.tar.gz DESTINATION ${DMASIM_FUZZ_CORPUS})
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${DMASIM_FUZZ_DIR}/corpus.tar.gz)
 set(replay_topo   ${DMASIM_TOPOLOGIES} ${DMASIM_TEST_DATA})
 set(replay_policy ${DMASIM_TEST_DATA}/policy)
 set(replay_suite  ${DMASIM_TOPOLOGIES} ${DMASIM_TEST_DATA}/scenario)
@@ -13,7 +19,8 @@ foreach(h topo policy suite lspci route)
   target_compile_definitions(replay_${h} PRIVATE DMASIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   target_link_libraries(replay_${h} PRIVATE dmasim_static dmasim_flags)
   add_test(NAME fuzz_regress_${h}
-           COMMAND replay_${h} ${DMASIM_FUZZ_DIR}/regress/${h} ${replay_${h}})
+           COMMAND replay_${h} ${DMASIM_FUZZ_DIR}/regress/${h} ${replay_${h}}
+                   ${DMASIM_FUZZ_CORPUS}/${h})
   set_tests_properties(fuzz_regress_${h} PROPERTIES TIMEOUT 300 LABELS fuzz)
 endforeach()
 
@@ -25,7 +32,7 @@ if(DMASIM_VALGRIND AND NOT DMASIM_SANITIZE AND NOT DMASIM_FUZZ)
     add_test(NAME memcheck_fuzz_regress_${h}
              COMMAND ${DMASIM_VALGRIND} -q --leak-check=full --errors-for-leak-kinds=all
                      --error-exitcode=9 $<TARGET_FILE:replay_${h}>
-                     ${DMASIM_FUZZ_DIR}/regress/${h} ${replay_${h}})
+                     ${DMASIM_FUZZ_DIR}/regress/${h} ${replay_${h}} ${DMASIM_FUZZ_CORPUS}/${h})
     set_tests_properties(memcheck_fuzz_regress_${h} PROPERTIES TIMEOUT 600
                          LABELS "memcheck;slow")
   endforeach()
