@@ -11,6 +11,7 @@
 
 #include "dmasim/import.h"
 #include "import/imp_int.h"
+#include "util/input.h"
 #include "model/names.h"
 
 #define MIB (1ull << 20)
@@ -139,7 +140,7 @@ static void bdf_put(uint32_t *slot, size_t nslots, const struct imp_dev *d,
 	slot[h] = v;
 }
 
-int dmasim__imp_index_bdf(struct imp *im, size_t i)
+static int index_bdf(struct imp *im, size_t i)
 {
 	size_t j;
 
@@ -161,15 +162,25 @@ int dmasim__imp_index_bdf(struct imp *im, size_t i)
 	return DMASIM_OK;
 }
 
-struct imp_dev *dmasim__imp_new_dev(struct imp *im)
+static int nomem(struct imp *im)
+{
+	return dmasim_error_set(im->err, DMASIM_ENOMEM, im->file, 0, 0, "out of memory");
+}
+
+int dmasim__imp_new_dev(struct imp *im, uint16_t seg, uint8_t bus, uint8_t devfn,
+			unsigned line, struct imp_dev **out)
 {
 	struct imp_dev *d;
 
+	if (im->ndev >= im->lim.devices)
+		return dmasim_error_set(im->err, DMASIM_ELIMIT, im->file, line, line ? 1 : 0,
+			"more than %u functions (raise the limit with --limit devices=N)",
+			(unsigned)im->lim.devices);
 	if (im->ndev == im->capdev) {
 		size_t cap = im->capdev ? im->capdev * 2 : 32;
 		struct imp_dev *v = realloc(im->dev, cap * sizeof(*v));
 		if (!v)
-			return NULL;
+			return nomem(im);
 		im->dev = v;
 		im->capdev = cap;
 	}
@@ -178,13 +189,16 @@ struct imp_dev *dmasim__imp_new_dev(struct imp *im)
 	d->iommu_group = IMP_NONE;
 	d->parent = d->first_child = d->next_sibling = IMP_NONE;
 	memset(d->cfg, 0xff, sizeof(d->cfg));
-	return d;
+	d->seg = seg;
+	d->bus = bus;
+	d->devfn = devfn;
+	d->line = line;
+	if (index_bdf(im, im->ndev - 1))
+		return nomem(im);
+	*out = d;
+	return DMASIM_OK;
 }
 
-static int nomem(struct imp *im)
-{
-	return dmasim_error_set(im->err, DMASIM_ENOMEM, im->file, 0, 0, "out of memory");
-}
 
 static const char *bdf(const struct imp_dev *d, char *buf, size_t size)
 {
@@ -209,9 +223,7 @@ int dmasim__imp_iomem_parse(struct imp *im, const char *text, size_t len,
 	unsigned no = 0, nonzero = 0;
 
 	if (len > im->lim.file_bytes)
-		return dmasim_error_set(im->err, DMASIM_ELIMIT, name, 0, 0,
-			"the iomem text is larger than the limit of %llu bytes (raise it with --limit file-bytes=N)",
-			(unsigned long long)im->lim.file_bytes);
+		return dmasim__input_too_large(name, im->lim.file_bytes, im->err);
 	while (at < len) {
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t end = nl ? (size_t)(nl - text) : len, ind = 0;

@@ -170,15 +170,17 @@ const char *dmasim__imp_class_name(uint32_t class_code);
 void dmasim__imp_init(struct imp *im, const char *file,
 	      const struct dmasim_import_opts *opts, struct dmasim_error *err,
 	      const char *source);
-struct imp_dev *dmasim__imp_new_dev(struct imp *im);
+/* A new function at @seg:@bus:@devfn (@line: its header in a dump, or 0),
+ * indexed for dmasim__imp_find_bdf(); DMASIM_ELIMIT past lim.devices. */
+int dmasim__imp_new_dev(struct imp *im, uint16_t seg, uint8_t bus, uint8_t devfn,
+			unsigned line, struct imp_dev **out);
 /* Make @s safe for a YAML comment or quoted scalar: every byte that is not
  * printable ASCII or part of well-formed printable UTF-8 becomes '?'. */
 void dmasim__imp_printable(char *s);
 /* The function already read at @seg:@bus:@devfn, or NULL; O(1). */
 const struct imp_dev *dmasim__imp_find_bdf(const struct imp *im, uint16_t seg,
 					   uint8_t bus, uint8_t devfn);
-/* Add im->dev[@i] to the set dmasim__imp_find_bdf() searches. */
-int dmasim__imp_index_bdf(struct imp *im, size_t i);
+
 int dmasim__imp_iomem_parse(struct imp *im, const char *text, size_t len,
 		    const char *name);
 /* Build the tree, infer, check and write the YAML. */

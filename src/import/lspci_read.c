@@ -15,6 +15,7 @@
 
 #include "dmasim/import.h"
 #include "import/imp_int.h"
+#include "util/input.h"
 
 struct reader {
 	struct imp *im;
@@ -82,6 +83,7 @@ static int header(struct reader *r)
 	unsigned seg = 0, bus, dev, fn;
 	const struct imp_dev *o;
 	struct imp_dev *d;
+	int rc;
 
 	k = hexrun(s, n, 0);
 	if (k == 4 && at + k < n && s[k] == ':') {
@@ -115,20 +117,9 @@ static int header(struct reader *r)
 		return dmasim_error_set(r->im->err, DMASIM_ETOPO, r->im->file,
 			r->no, 1, "%04x:%02x:%02x.%x is already in the dump at line %u",
 			seg, bus, dev, fn, o->line);
-	if (r->im->ndev >= r->im->lim.devices)
-		return dmasim_error_set(r->im->err, DMASIM_ELIMIT, r->im->file, r->no, 1,
-			"more than %u functions (raise the limit with --limit devices=N)",
-			(unsigned)r->im->lim.devices);
-	if (!(d = dmasim__imp_new_dev(r->im)))
-		return dmasim_error_set(r->im->err, DMASIM_ENOMEM, r->im->file, 0, 0,
-					"out of memory");
-	d->seg = (uint16_t)seg;
-	d->bus = (uint8_t)bus;
-	d->devfn = (uint8_t)(dev << 3 | fn);
-	if (dmasim__imp_index_bdf(r->im, r->im->ndev - 1))
-		return dmasim_error_set(r->im->err, DMASIM_ENOMEM, r->im->file, 0, 0,
-					"out of memory");
-	d->line = r->no;
+	if ((rc = dmasim__imp_new_dev(r->im, (uint16_t)seg, (uint8_t)bus,
+				      (uint8_t)(dev << 3 | fn), r->no, &d)))
+		return rc;
 	while (at < n && (s[at] == ' ' || s[at] == '\t'))
 		at++;
 	k = n - at < sizeof(d->text) - 1 ? n - at : sizeof(d->text) - 1;
@@ -240,9 +231,7 @@ int dmasim_import_lspci(const char *text, size_t len, const char *file,
 					"no dump text or no output given");
 	dmasim__imp_init(&im, file ? file : "<dump>", opts, err, "lspci");
 	if (len > im.lim.file_bytes)
-		rc = dmasim_error_set(err, DMASIM_ELIMIT, im.file, 0, 0,
-			"the dump is larger than the limit of %llu bytes (raise it with --limit file-bytes=N)",
-			(unsigned long long)im.lim.file_bytes);
+		rc = dmasim__input_too_large(im.file, im.lim.file_bytes, err);
 	else
 		rc = read_dump(&im, text, len);
 	if (rc == DMASIM_OK && im.opts.iomem)

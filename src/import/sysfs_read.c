@@ -47,21 +47,15 @@ static int read_function(struct imp *im, const char *dir, const char *name)
 	struct imp_dev *d;
 	FILE *f;
 	size_t n;
-	int i;
+	int i, rc;
 	ssize_t k;
 
 	if (sscanf(name, "%x:%x:%x.%x", &seg, &bus, &dev, &fn) != 4 ||
 	    seg > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
 		return DMASIM_OK;   /* not a function */
-	if (im->ndev >= im->lim.devices)
-		return dmasim_error_set(im->err, DMASIM_ELIMIT, im->file, 0, 0,
-			"more than %u functions (raise the limit with --limit devices=N)",
-			(unsigned)im->lim.devices);
-	if (!(d = dmasim__imp_new_dev(im)))
-		return dmasim_error_set(im->err, DMASIM_ENOMEM, im->file, 0, 0, "out of memory");
-	d->seg = (uint16_t)seg;
-	d->bus = (uint8_t)bus;
-	d->devfn = (uint8_t)(dev << 3 | fn);
+	if ((rc = dmasim__imp_new_dev(im, (uint16_t)seg, (uint8_t)bus,
+				      (uint8_t)(dev << 3 | fn), 0, &d)))
+		return rc;
 	join(path, sizeof(path), dir, name, "config");
 	if (!(f = fopen(path, "rb")))
 		return dmasim_error_set(im->err, DMASIM_EIO, path, 0, 0,

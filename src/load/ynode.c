@@ -854,12 +854,6 @@ int dmasim__ystream_open_fast_string(struct ystream **out, const char *text,
 	*out = NULL;
 	if (!(s = ys_new(file, lim, err)))
 		return DMASIM_ENOMEM;
-	if (len > s->lim.file_bytes) {
-		uint64_t max = s->lim.file_bytes;
-
-		free(s);
-		return dmasim__input_too_large(file, max, err);
-	}
 	s->fast = true;
 	dmasim__yfast_init(&s->yf, text, len);
 	*out = s;
@@ -1247,6 +1241,14 @@ static int doc_next(struct ystream *s, struct yval *out)
 	return DMASIM_OK;
 }
 
+/* A list or mapping that would open one level deeper than lim.depth. */
+static int too_deep(struct ystream *s, const struct yval *ev)
+{
+	if ((ev->kind == YK_SEQ || ev->kind == YK_MAP) && s->depth >= s->lim.depth)
+		return dmasim__ydepth_error(&s->c, ev->pos, s->lim.depth);
+	return DMASIM_OK;
+}
+
 static void account(struct ystream *s, const struct yval *ev)
 {
 	if (ev->kind == YK_SEQ || ev->kind == YK_MAP)
@@ -1277,8 +1279,8 @@ int dmasim__ystream_next(struct ystream *s, struct yval *ev)
 					       : doc_next(s, ev);
 	if (rc)
 		return rc;
-	if ((ev->kind == YK_SEQ || ev->kind == YK_MAP) && s->depth >= s->lim.depth)
-		return dmasim__ydepth_error(&s->c, ev->pos, s->lim.depth);
+	if ((rc = too_deep(s, ev)))
+		return rc;
 	account(s, ev);
 	return DMASIM_OK;
 }
@@ -1308,8 +1310,8 @@ int dmasim__ystream_skip_to(struct ystream *s, size_t depth)
 		while (s->depth > depth) {
 			if ((rc = s->fast ? fast_next(s, &ev) : live_next(s, &ev, false)))
 				return rc;
-			if ((ev.kind == YK_SEQ || ev.kind == YK_MAP) && s->depth >= s->lim.depth)
-				return dmasim__ydepth_error(&s->c, ev.pos, s->lim.depth);
+			if ((rc = too_deep(s, &ev)))
+				return rc;
 			account(s, &ev);
 		}
 	}

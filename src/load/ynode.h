@@ -184,7 +184,8 @@ int dmasim__ystream_open_node(struct ystream **out, struct ydoc *y, yaml_node_t 
  * subset of YAML.  Outside it the stream fails (dmasim__ystream_failed());
  * the caller must then read the text again from the start with libyaml
  * and report what that reports: errors of a fast stream mean nothing.
- * Opening a file that is not a regular file fails at once.
+ * Opening a file that is not a regular file fails at once.  A text is
+ * taken as given: the caller has run dmasim__ytext_check() on it.
  */
 int dmasim__ystream_open_fast_string(struct ystream **out, const char *text,
 				     size_t len, const char *file,

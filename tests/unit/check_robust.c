@@ -144,7 +144,7 @@ START_TEST(test_limit_file_bytes_every_loader)
 	dmasim_error_init(&err);
 	ck_assert_int_eq(dmasim_import_lspci(text, len, "small.dump", &opts, &yaml, &ylen, &err),
 			 DMASIM_ELIMIT);
-	ck_assert_ptr_nonnull(strstr(err.msg, "the dump is larger than the limit"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "the file is larger than the limit of 100 bytes"));
 	/* The same inputs load within the defaults. */
 	lim.file_bytes = 0;
 	ck_assert_int_eq(dmasim_import_lspci(text, len, "small.dump", &opts, &yaml, &ylen, NULL), 0);
