@@ -1,6 +1,6 @@
 /*
  * dmasim-bench -- what dmasim's lookups cost, and how the cost grows with
- * the machine (issue 7; DESIGN.md "Performance").
+ * the machine (issue 7; docs/bench.md).
  *
  * For each topology file: YAML load time and peak memory (in a fresh
  * process per run), then, on the loaded tree, ns per operation (median of

@@ -1,6 +1,6 @@
 /*
  * dmasim-gen -- a seeded generator of large synthetic topologies in the
- * YAML format of SCHEMA.md ("Topology"), for the benchmarks in bench/.
+ * YAML format of docs/topology.md, for the benchmarks in bench/.
  *
  * Shape: every host bridge has the same tree.  Below each root port sit
  * k cascaded switch levels (upstream port + fan-out downstream ports), and
@@ -517,7 +517,7 @@ static void emit(struct gen *g)
 
 static const char usage[] =
 "Usage: dmasim-gen [OPTION]...\n"
-"Write a synthetic topology (dmasim YAML, SCHEMA.md \"Topology\") to stdout.\n"
+"Write a synthetic topology (dmasim YAML, docs/topology.md) to stdout.\n"
 "\n"
 "  --devices N          about N devices: whole root ports until N is reached, R per\n"
 "                       host bridge (default 1000)\n"

@@ -23,8 +23,8 @@ DMASIM=$1
 CORPUS=$2
 
 if [ ! -d "$CORPUS/lspci" ]; then
-	echo "SKIP: no corpus at $CORPUS/lspci (it lives next to the repository, in ../shared/corpus)"
-	exit 0
+	echo "FAIL no corpus at $CORPUS/lspci"
+	exit 1
 fi
 if ! command -v lspci >/dev/null 2>&1; then
 	echo "SKIP: lspci is not installed (Debian package pciutils)"

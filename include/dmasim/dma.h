@@ -227,7 +227,7 @@ struct dmasim_dma_target {
 /**
  * dmasim_dma_target_parse() - "gpu0.bar1", "gpu0.bar1+0x1000",
  * "gpu0.bar1 + 4K", "0000:03:00.0.bar0", "ram 0x1000" or "0x38000001000"
- * (SCHEMA.md, suite "target").  Numbers as dmasim_parse_u64().
+ * (docs/suite.md, "target").  Numbers as dmasim_parse_u64().
  * Returns: DMASIM_OK; DMASIM_ENOTFOUND (no such device or BAR);
  *          DMASIM_EINVAL (bad syntax, an offset outside the BAR).
  */

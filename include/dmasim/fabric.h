@@ -3,7 +3,7 @@
  *
  * dmasim_route() follows a memory request (TLP) from its requester through
  * switch ports, the root complex, the IOMMU and the host bridges' windows,
- * hop by hop, using the rules of docs/fabric.md (DESIGN.md, "Fabric routing
+ * hop by hop, using the rules of docs/fabric.md ("Fabric routing
  * rules").  It is a pure function of the topology and the IOMMU page tables:
  * nothing is allocated, nothing is modified.
  */
@@ -110,7 +110,7 @@ DMASIM_API int dmasim_route(const struct dmasim_topo *topo,
 			    struct dmasim_route *out);
 
 /**
- * dmasim_route_via() - the ports a route passes, as SCHEMA.md's `via`.
+ * dmasim_route_via() - the ports a route passes, as a suite's `via` (docs/suite.md).
  * @r:   a route filled by dmasim_route()
  * @out: receives pointers into @r->hops (borrowed), at most @max
  * One entry per bridge (hop->dev) or root complex (hop->dev NULL,

@@ -2,7 +2,7 @@
  * dmasim -- importing real machines and exporting topologies.
  *
  * Importers turn what a real machine shows into topology YAML text
- * (SCHEMA.md, "Topology") that dmasim_topo_load_string() accepts:
+ * (docs/topology.md) that dmasim_topo_load_string() accepts:
  *  - an `lspci -x` / `-xxx` / `-xxxx` hex dump (bus addresses, no sizes),
  *  - a sysfs tree (`/sys/bus/pci/devices`, live or an extracted snapshot).
  * What the input cannot tell (BAR sizes, host-bridge windows, RAM, the

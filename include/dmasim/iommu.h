@@ -2,7 +2,7 @@
  * dmasim -- IOMMU page tables: the hardware state the fabric reads.
  *
  * One translation table per IOMMU group (each group has its own domain,
- * KERNEL.md "IOMMU domains").  The kernel layer (dma.h) writes mappings
+ * drivers/iommu/dma-iommu.c, docs/dma.md).  The kernel layer (dma.h) writes mappings
  * with dmasim_iommu_pt_map(); the fabric reads them when it routes.
  */
 #ifndef DMASIM_IOMMU_H

@@ -1,5 +1,5 @@
 /*
- * dmasim -- loading topologies from YAML (SCHEMA.md, "Topology").
+ * dmasim -- loading topologies from YAML (docs/topology.md).
  *
  * Every rule of the format is checked at load; the first violation is
  * returned as an error carrying file:line:column.  Unknown keys, duplicate

@@ -30,7 +30,7 @@ enum dmasim_map_type {
 	DMASIM_MAP_TYPE_COUNT
 };
 
-/** "not_supported", "bus_addr", "thru_host_bridge" (SCHEMA.md spelling). */
+/** "not_supported", "bus_addr", "thru_host_bridge" (the spelling of docs/suite.md). */
 DMASIM_API const char *dmasim_map_type_name(enum dmasim_map_type t);
 /** Parse those names; DMASIM_MAP_TYPE_COUNT when unknown. */
 DMASIM_API enum dmasim_map_type dmasim_map_type_parse(const char *name);
@@ -42,7 +42,7 @@ DMASIM_API enum dmasim_map_type dmasim_map_type_parse(const char *name);
 /**
  * dmasim_p2p_upstream() - the common upstream device of @a and @b as
  * @policy finds it: the p2pdma walk (the first device on @a's chain,
- * starting at @a, that is on @b's chain; KERNEL.md §2.1) or
+ * starting at @a, that is on @b's chain; upstream_bridge_distance() in drivers/pci/p2pdma.c) or
  * pci_find_common_upstream_dev(@a, @b) (walk up from @a to the first device
  * whose bus's bus-number range holds @b's bus; segments ignored; §1.1).
  * @policy: NULL for the default (linux-6.12)

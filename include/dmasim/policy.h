@@ -2,8 +2,8 @@
  * dmasim -- policies: which kernel version's rules to run, as data.
  *
  * Every built-in policy (seed-2018, linux-4.20, linux-5.15, linux-6.12) is
- * one row of struct dmasim_policy (KERNEL.md, "Built-in policies"); a
- * policy file (SCHEMA.md, "Policy") starts from a built-in row and changes
+ * one row of struct dmasim_policy (docs/policy.md); a
+ * policy file (docs/policy.md, "Policy files") starts from a built-in row and changes
  * some fields.  The algorithms read the fields; they never test a version.
  */
 #ifndef DMASIM_POLICY_H
@@ -21,7 +21,7 @@ extern "C" {
 
 /** How the common upstream device is found. */
 enum dmasim_upstream_algo {
-	DMASIM_UPSTREAM_P2PDMA,   /**< p2pdma walk (KERNEL.md §2.1) */
+	DMASIM_UPSTREAM_P2PDMA,   /**< p2pdma walk (upstream_bridge_distance, drivers/pci/p2pdma.c) */
 	DMASIM_UPSTREAM_SEED2018, /**< pci_find_common_upstream_dev (§1.1) */
 };
 
@@ -48,7 +48,7 @@ struct dmasim_wl_entry {
 
 /**
  * "Any CPU of this vendor with family >= min_family supports P2P"
- * (cpu_supports_p2pdma, KERNEL.md §2.5).  The kernel's rule is under
+ * (cpu_supports_p2pdma, drivers/pci/p2pdma.c).  The kernel's rule is under
  * CONFIG_X86, so a rule only applies on machines of its @arch.
  */
 struct dmasim_cpu_rule {

@@ -1,6 +1,6 @@
 /*
  * dmasim -- suites: a topology, a policy and a list of cases with
- * expectations (SCHEMA.md, "Suite"), run in order with shared IOMMU state.
+ * expectations (docs/suite.md), run in order with shared IOMMU state.
  */
 #ifndef DMASIM_SCENARIO_H
 #define DMASIM_SCENARIO_H

@@ -7,7 +7,7 @@
 
 #include "dmasim/dmasim.h"
 
-/* Exit codes (DESIGN.md "Outputs and exit codes"). */
+/* Exit codes (docs/architecture.md, "Exit status of every command"). */
 enum {
 	CLI_OK = 0,     /* ran; every expectation held */
 	CLI_FAIL = 1,   /* an expectation failed / a DMA went wrong */

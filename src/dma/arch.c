@@ -9,7 +9,8 @@
 #include "dma/dma_int.h"
 
 /* drivers/iommu/amd/amd_iommu_types.h: HT_RANGE_START/END, the
- * HyperTransport hole, reported as IOMMU_RESV_RESERVED (KERNEL.md §4.4). */
+ * HyperTransport hole, reported as IOMMU_RESV_RESERVED by
+ * amd_iommu_get_resv_regions() (drivers/iommu/amd/iommu.c). */
 static const struct dmasim_range amd_ht_hole[] = {
 	{ 0xfd00000000ull, 0xffffffffffull - 0xfd00000000ull + 1 },
 };

@@ -4,7 +4,8 @@
  * drivers/iommu/dma-iommu.c), with one IOVA allocator per IOMMU group, and
  * the verification of every mapping through the fabric.
  *
- * Behaviour restated from KERNEL.md §3, §4 and the kernel sources it cites;
+ * Behaviour restated from kernel/dma/mapping.c, kernel/dma/direct.c and
+ * drivers/iommu/dma-iommu.c;
  * the per-version differences are fields of the policy row and the
  * per-architecture / per-driver ones rows of arch.c.
  */
@@ -690,7 +691,7 @@ int dmasim__dma_map_resource(struct dmasim_dma_ctx *c,
 			     struct dmasim_dma_result *r,
 			     struct dmasim_error *err)
 {
-	/* v4.9-v5.15: the pfn_valid() test precedes any ops (KERNEL.md §3.1) */
+	/* v4.9-v5.15: the pfn_valid() test precedes any ops (dma_map_resource, kernel/dma/mapping.c) */
 	if (c->policy.map_resource_ram != DMASIM_RAM_ALLOWED &&
 	    phys_is_ram(c->m, r->phys)) {
 		if (c->policy.map_resource_ram == DMASIM_RAM_BUG)

@@ -1,6 +1,6 @@
 /*
  * dmasim -- mapping a provider's p2pmem for a client, as the policy's
- * kernel does it (KERNEL.md §2.10, §2.11): pci_p2pdma_map_sg (v4.20-v6.1)
+ * kernel does it (drivers/pci/p2pdma.c): pci_p2pdma_map_sg (v4.20-v6.1)
  * and pci_p2pdma_map_segment (v6.2+) for BUS_ADDR, the normal page mapping
  * for THRU_HOST_BRIDGE, and dma_map_resource() for the 2018 proposal.
  */

@@ -1,7 +1,7 @@
 /*
  * dmasim -- route a memory request (TLP) hop by hop to where it lands.
  *
- * The rules are DESIGN.md "Fabric routing rules", as docs/fabric.md
+ * The rules are those of docs/fabric.md, which
  * describes them.  Upward: each port the request enters from below applies
  * rule 2 (switch downstream port: ACS RR, sibling windows with ACS Egress
  * Control, own window with ACS UF) or rule 3 (switch upstream port, legacy

@@ -317,7 +317,7 @@ const struct dmasim_device *
 dmasim__host_bridge_dev(const struct dmasim_topo *t,
 			const struct dmasim_host_bridge *hb,
 			enum dmasim_root_dev_rule rule, bool naive);
-/* pci_find_common_upstream_dev() (KERNEL.md §1.1). */
+/* pci_find_common_upstream_dev() (the 2018 series, patch 2/8, drivers/pci/search.c). */
 const struct dmasim_device *
 dmasim__seed_common_upstream(const struct dmasim_topo *t,
 			     const struct dmasim_device *dev,

@@ -1,7 +1,7 @@
 /*
  * dmasim -- the kernel's peer-to-peer decisions (drivers/pci/p2pdma.c and
  * the 2018 proposal), driven by a policy row:
- *  - DMASIM_DECIDE_CALC: calc_map_type_and_dist() (KERNEL.md §2.4-§2.6,
+ *  - DMASIM_DECIDE_CALC: calc_map_type_and_dist() (drivers/pci/p2pdma.c,
  *    P2P-5.1x .. P2P-pci-next);
  *  - DMASIM_DECIDE_LINUX_420: upstream_bridge_distance() and its _warn
  *    variant (§2.1, P2P-4.20);

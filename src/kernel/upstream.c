@@ -1,6 +1,6 @@
 /*
  * dmasim -- the common upstream device, as the p2pdma walk finds it
- * (drivers/pci/p2pdma.c, KERNEL.md §2.1) and as the 2018 proposal's
+ * (drivers/pci/p2pdma.c, upstream_bridge_distance) and as the 2018 proposal's
  * pci_find_common_upstream_dev() finds it (§1.1), each both as the
  * kernel's literal walk (naive) and through the load-time index.
  */

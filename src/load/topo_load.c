@@ -1,5 +1,5 @@
 /*
- * dmasim -- the topology loader: YAML (SCHEMA.md, "Topology") to model.
+ * dmasim -- the topology loader: YAML (docs/topology.md) to model.
  *
  * A recursive-descent reader over a stream of YAML events (ynode.h,
  * struct ystream): from libyaml's parser when loading a file or a string,

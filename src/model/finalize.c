@@ -1,7 +1,7 @@
 /*
  * dmasim -- finalize a loaded topology: set the links, derive what the file
  * may leave out (bridge bus numbers and windows, BAR bus addresses, DMA
- * limits, IOMMU groups), check every load-time rule of SCHEMA.md, and build
+ * limits, IOMMU groups), check every load-time rule of docs/topology.md, and build
  * the indexes of the other layers.  After this the model is immutable.
  */
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /*
- * dmasim -- the built-in policies as data, and policy files (SCHEMA.md
- * "Policy").  Each built-in is one row of struct dmasim_policy; the
+ * dmasim -- the built-in policies as data, and policy files (docs/policy.md,
+ * "Policy files").  Each built-in is one row of struct dmasim_policy; the
  * algorithms in src/kernel and src/dma read the fields and never test a
- * version (KERNEL.md, "Built-in policies and how they differ").
+ * version (docs/policy.md, "The built-in rows").
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +15,7 @@
 #define ACS_REDIR (DMASIM_ACS_RR | DMASIM_ACS_CR | DMASIM_ACS_EC)
 #define ANY_ID (-1)
 
-/* drivers/pci/p2pdma.c pci_p2pdma_whitelist[] (KERNEL.md §2.6), in table
+/* drivers/pci/p2pdma.c pci_p2pdma_whitelist[], in table
  * order.  The v5.4-v5.8 AMD entries were replaced by cpu_supports_p2pdma
  * (≈ v5.9), so linux-5.15 has the Intel rows up to 2033/2020. */
 #define WL_INTEL_515                                                        \
@@ -30,14 +30,15 @@
 /* 3rd Gen Xeon Scalable, added ≈ v5.18 (M. Ruhl). */
 #define WL_INTEL_618 WL_INTEL_515, { 0x8086, 0x09a2, false }
 
-/* cpu_supports_p2pdma(): x86, AMD, family >= 0x17 (KERNEL.md §2.5). */
+/* cpu_supports_p2pdma(): x86, AMD, family >= 0x17 (drivers/pci/p2pdma.c, v5.9+). */
 #define CPU_AMD_ZEN { DMASIM_ARCH_X86_64, DMASIM_CPU_AMD, 0x17 }
 
 #define NWL(...) (sizeof((struct dmasim_wl_entry[]){ __VA_ARGS__ }) /     \
 		  sizeof(struct dmasim_wl_entry))
 
 /*
- * map_resource per IOMMU driver (KERNEL.md §3.1, §4.1, §6.1): before v5.1
+ * map_resource per IOMMU driver (kernel/dma/mapping.c dma_map_resource,
+ * drivers/iommu/dma-iommu.c iommu_dma_map_resource, powerpc dma_iommu_ops): before v5.1
  * the x86 VT-d and AMD-Vi ops and powerpc's dma_iommu_ops had no
  * .map_resource (the physical address came back unchanged); arm64
  * dma-iommu always had one.  VT-d gained one ≈ v5.1, AMD-Vi has used
@@ -54,7 +55,7 @@
 
 const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTINS] = {
 	{ .p = {
-		/* The 2018 proposal (KERNEL.md §1): pci_find_common_upstream_dev
+		/* The 2018 proposal (not merged; patches 2/8 and 3/8): pci_find_common_upstream_dev
 		 * and pci_peer_traffic_supported; its host-bridge rule is
 		 * "the 00.0 device is AMD 1022:1450" (pci_get_slot). */
 		.name = "seed-2018",

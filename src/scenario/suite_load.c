@@ -1,5 +1,5 @@
 /*
- * dmasim -- the suite loader (SCHEMA.md, "Suite").  Everything a case names
+ * dmasim -- the suite loader (docs/suite.md).  Everything a case names
  * (devices, targets, expected places) is resolved here, so a typo is a load
  * error at its file:line:column rather than a failed case.
  */

@@ -113,7 +113,7 @@ START_TEST(test_dma_x86_iommu_dma_map_resource_observed_iova_sequence)
 {
 	/* iommu_dma_map_resource -> __iommu_dma_map -> iommu_dma_alloc_iova
 	 * (alloc_iova_fast) and dma_unmap_resource -> __iommu_dma_unmap
-	 * (free_iova_fast): the sequence seen on a 6.1 kernel (KERNEL.md). */
+	 * (free_iova_fast): the sequence seen on a 6.1 kernel. */
 	static const struct { bool unmap; uint64_t size, want; } seq[] = {
 		{ false, 4096, 0xfffff000 }, { false, 4096, 0xffffe000 },
 		{ false, 4096, 0xffffd000 }, { true, 0, 0xffffe000 },
@@ -168,7 +168,7 @@ START_TEST(test_dma_x86_iommu_keeps_page_offset_and_rounds_pow2)
 {
 	/* __iommu_dma_map: iova_off = phys & (granule - 1) is added back;
 	 * alloc_iova_fast rounds 20 pages to 32, naturally aligned
-	 * (KERNEL.md §8 scenario 10c). */
+	 * (dma-iommu with a non-identity domain). */
 	open_ctx(DMASIM_TOPOLOGIES "/x86_64/skylake-plx.yaml", "linux-6.12");
 	map("nic0", "gpu0.bar0 + 0x1234", 0x100, DMASIM_DMA_BIDIRECTIONAL);
 	ck_assert_uint_eq(R.dma_addr, 0xfffff234);
@@ -398,7 +398,7 @@ END_TEST
 START_TEST(test_dma_arm64_direct_map_resource_window_offset_invalid)
 {
 	/* dma_direct_map_resource returns phys, not the bus address
-	 * (KERNEL.md §3.2, §8 scenario 10a): the device's write goes up to
+	 * (kernel/dma/direct.c dma_direct_map_resource): the device's write goes up to
 	 * the root complex, which does not route P2P. */
 	open_ctx("dma/arm64-direct.yaml", "linux-6.12");
 	map("gpu0", "nvme0.bar2", 64 * 1024, DMASIM_DMA_BIDIRECTIONAL);
@@ -552,7 +552,7 @@ END_TEST
 
 START_TEST(test_dma_riscv64_direct_ignores_dma_ranges_for_ram)
 {
-	/* dma_direct_map_resource applies no phys_to_dma (KERNEL.md §7,
+	/* dma_direct_map_resource applies no phys_to_dma (kernel/dma/direct.c,
 	 * "Direct map_resource ignores dma-ranges"): RAM at 0x8000_1000 is
 	 * bus 0x1000, but the device is told 0x8000_1000 and writes RAM at
 	 * 0x1_0000_1000 instead. */

@@ -1,4 +1,4 @@
-/* dmasim tests -- the fabric: decode index, routing rules (DESIGN.md
+/* dmasim tests -- the fabric: decode index, routing rules (docs/fabric.md
  * "Fabric routing rules", docs/fabric.md), IOMMU page tables, `dmasim route`.
  * Each routing test uses a small topology under tests/data/fabric/ named
  * after the rule it shows. */
@@ -928,7 +928,7 @@ END_TEST
 
 START_TEST(test_route_via_matches_schema_example)
 {
-	/* SCHEMA.md "raw route": nic0 below 00:02.0 writes gpu0's BAR. */
+	/* A raw route (docs/suite.md): nic0 below 00:02.0 writes gpu0's BAR. */
 	struct dmasim_topo *t = tu_load_file(FAB "switch_sibling_p2p.yaml");
 	struct dmasim_route r;
 

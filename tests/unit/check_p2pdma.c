@@ -120,7 +120,7 @@ static const char *up(const struct dmasim_topo *t, const struct dmasim_policy *p
 
 START_TEST(test_calc_map_type_and_dist_same_switch_no_acs)
 {
-	/* KERNEL.md §8 scenario 2: BUS_ADDR, dist 4 (EP-DSP-USP-DSP-EP). */
+	/* calc_map_type_and_dist (drivers/pci/p2pdma.c): BUS_ADDR, dist 4 (EP-DSP-USP-DSP-EP). */
 	struct dmasim_topo *t = load_var("switch.yaml", NULL);
 	struct dmasim_log log;
 	int d;
@@ -207,7 +207,7 @@ END_TEST
 
 START_TEST(test_calc_map_type_and_dist_acs_on_common_ancestor)
 {
-	/* The common ancestor's own RR counts (KERNEL.md §2.4): give the
+	/* The common ancestor's own RR counts (calc_map_type_and_dist, drivers/pci/p2pdma.c): give the
 	 * switch upstream port an ACS capability with RR set. */
 	struct dmasim_topo *t = load_var("switch.yaml",
 		"name: usp\n", "name: usp\n            acs: { cap: [rr], ctrl: [rr] }\n",
@@ -818,7 +818,7 @@ END_TEST
 
 START_TEST(test_pci_find_common_upstream_dev_vs_p2pdma_walk)
 {
-	/* The same pairs, both algorithms (KERNEL.md §1.1 vs §2.1). */
+	/* The same pairs, both algorithms (pci_find_common_upstream_dev of 2018 vs upstream_bridge_distance). */
 	struct dmasim_topo *t = load_var("switch.yaml", NULL);
 	const struct dmasim_policy *seed = pol("seed-2018"), *lin = pol("linux-6.12");
 

@@ -1,6 +1,6 @@
 /*
- * dmasim tests -- policies (src/policy): the built-in rows as KERNEL.md
- * "Built-in policies" and §2.6 give them, policy files (SCHEMA.md
+ * dmasim tests -- policies (src/policy): the built-in rows as docs/policy.md
+ * and drivers/pci/p2pdma.c pci_p2pdma_whitelist[] give them, policy files (docs/policy.md
  * "Policy"), and load errors with file:line:column.
  */
 #include <dirent.h>

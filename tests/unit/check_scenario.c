@@ -148,7 +148,7 @@ START_TEST(test_suite_file_detection)
 }
 END_TEST
 
-/* p2pdma bus-offset sign bug (KERNEL.md §2.10, pci_p2pdma_map_sg <= v5.15):
+/* p2pdma bus-offset sign bug (drivers/pci/p2pdma.c, pci_p2pdma_map_sg <= v5.15):
  * the pair is unsound under linux-5.15 and sound under linux-6.12. */
 START_TEST(test_pair_report_sign_bug_unsound_on_5_15)
 {

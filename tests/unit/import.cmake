@@ -1,8 +1,8 @@
 # Importers and the lspci exporter: Check tests, and the real-machine
-# corpus (../shared/corpus next to the repository) compared with lspci.
+# corpus (tests/data/corpus, see its README) compared with lspci.
 dmasim_add_check(import)
 add_test(NAME import_corpus
          COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/../import_corpus.sh
-                 $<TARGET_FILE:dmasim-cli> ${PROJECT_SOURCE_DIR}/../shared/corpus)
+                 $<TARGET_FILE:dmasim-cli> ${PROJECT_SOURCE_DIR}/tests/data/corpus)
 set_tests_properties(import_corpus PROPERTIES TIMEOUT 300 LABELS "unit;import"
                      FAIL_REGULAR_EXPRESSION "FAIL ")
