@@ -113,12 +113,13 @@ const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTIN
 	} },
 	{ .p = {
 		/* The default: as 5.15 plus 09a2, bus offset fixed (v5.16),
-		 * no RAM refusal (v5.16). */
+		 * no RAM refusal (v5.16), and pci_host_bridge_dev() takes a
+		 * Root Port at any devfn (v5.19, 1af7c26c59eb). */
 		.name = "linux-6.12",
 		.base = "linux-6.12",
 		.upstream = DMASIM_UPSTREAM_P2PDMA,
 		.decision = DMASIM_DECIDE_CALC,
-		.root_dev = DMASIM_ROOTDEV_FIRST_IF_00_0,
+		.root_dev = DMASIM_ROOTDEV_FIRST_00_0_OR_RP,
 		.whitelist = { WL_INTEL_618 },
 		.nwhitelist = NWL(WL_INTEL_618),
 		.cpu_rules = { CPU_AMD_ZEN },

@@ -513,17 +513,23 @@ END_TEST
 
 START_TEST(test_pci_host_bridge_dev_root_port_first_at_02_0)
 {
-	/* Scenario 6: the first device on the root bus is root port
+	/* drivers/pci/p2pdma.c pci_host_bridge_dev(), commit 1af7c26c59eb
+	 * (v5.19, "Whitelist Intel Skylake-E Root Ports at any devfn"): the
+	 * first device on the root bus is the whitelisted root port
 	 * 8086:2032 at 02.0 (file order does not matter: the kernel scans
-	 * in devfn order).  linux-6.12 (devfn 00.0 only) refuses; a policy
-	 * with the root-port clause of P2P-2025 accepts it. */
+	 * in devfn order).  linux-5.15 (devfn 00.0 only) refuses; linux-6.12
+	 * accepts a Root Port at any devfn, and so does a policy file that
+	 * gives linux-5.15 the root-port clause. */
 	struct dmasim_topo *t = load_var("skylake-rp02.yaml", NULL);
 	struct dmasim_policy rp;
 	struct dmasim_error err;
 	int d;
 
-	ck_assert_int_eq(mt(t, pol("linux-6.12"), "a", "b", &d, NULL),
+	ck_assert_int_eq(mt(t, pol("linux-5.15"), "a", "b", &d, NULL),
 			 DMASIM_MAP_NOT_SUPPORTED);
+	ck_assert_int_eq(d, 4);
+	ck_assert_int_eq(mt(t, pol("linux-6.12"), "a", "b", &d, NULL),
+			 DMASIM_MAP_THRU_HOST_BRIDGE);
 	ck_assert_int_eq(d, 4);
 	dmasim_error_init(&err);
 	ck_assert_int_eq(dmasim_policy_load(DMASIM_TEST_DATA "/policy/skylake-rp.yaml",
@@ -564,8 +570,8 @@ END_TEST
 START_TEST(test_host_bridge_whitelist_no_root_device_no_warning)
 {
 	/* __host_bridge_whitelist(): no root device (first device at 02.0
-	 * under linux-6.12) -> false without the warning, even though the
-	 * ACS redirect made warn true. */
+	 * under linux-5.15, pci_host_bridge_dev() before v5.19) -> false
+	 * without the warning, even though the ACS redirect made warn true. */
 	struct dmasim_topo *t = load_var("skylake-rp02.yaml",
 		"device: 0x2032\n        children:\n          - { bdf: 01:00.0, type: endpoint, name: a }",
 		"device: 0x2032\n        acs: { cap: [rr, cr], ctrl: [rr, cr] }\n"
@@ -574,7 +580,7 @@ START_TEST(test_host_bridge_whitelist_no_root_device_no_warning)
 	struct dmasim_log log;
 	int d;
 
-	ck_assert_int_eq(mt(t, pol("linux-6.12"), "a", "a1", &d, &log),
+	ck_assert_int_eq(mt(t, pol("linux-5.15"), "a", "a1", &d, &log),
 			 DMASIM_MAP_NOT_SUPPORTED);
 	ck_assert_int_eq(d, 2);
 	ck_assert_uint_eq(log.nlines, 3);
