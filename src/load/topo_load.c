@@ -135,18 +135,17 @@ static int map_begin(struct loader *l, struct mapr *m, const char *what,
 }
 
 /* Read the next key and move to its value's first event: *k is the key's
- * index, or -1 at the end of the mapping. */
+ * index, or -1 at the end of the mapping and on every error. */
 static int map_next(struct loader *l, struct mapr *m, int *k)
 {
 	size_t i;
 	int rc;
 
+	*k = -1;
 	if ((rc = next(l)))
 		return rc;
-	if (l->ev.kind == YK_END) {
-		*k = -1;
+	if (l->ev.kind == YK_END)
 		return DMASIM_OK;
-	}
 	if ((rc = dmasim__yv_key(l->c, &l->ev, m->what, m->keys, &i)))
 		return rc;
 	if (m->at[i].line)
