@@ -500,6 +500,20 @@ static int load_bar(struct loader *l, size_t first)
 	if (bar.size == 0)
 		return dmasim__yv_err(l->c, m.at[B_SIZE], DMASIM_ESCHEMA, "BAR %u has size 0",
 			      bar.index);
+	/* A BAR decodes a naturally aligned power-of-two range: sizing
+	 * writes all ones and reads back the hardwired-zero low bits, and
+	 * the low 4 bits of a memory BAR are its type, so 16 bytes is the
+	 * least (__pci_read_base and pci_size, drivers/pci/probe.c).  Its
+	 * alignment is checked on the bus address, which the register holds
+	 * (finalize.c, set_bar_bus_addresses). */
+	if (bar.size & (bar.size - 1))
+		return dmasim__yv_err(l->c, m.at[B_SIZE], DMASIM_ESCHEMA,
+			      "BAR %u has size 0x%llx, which is not a power of two; a BAR decodes a naturally aligned power-of-two range",
+			      bar.index, (unsigned long long)bar.size);
+	if (bar.size < 16)
+		return dmasim__yv_err(l->c, m.at[B_SIZE], DMASIM_ESCHEMA,
+			      "BAR %u has size %llu; a memory BAR is at least 16 bytes (its low 4 bits are its type)",
+			      bar.index, (unsigned long long)bar.size);
 	last = bar.cpu + (bar.size - 1);
 	if (last < bar.cpu)
 		return dmasim__yv_err(l->c, m.pos, DMASIM_ESCHEMA,
@@ -527,8 +541,11 @@ static int load_bar(struct loader *l, size_t first)
 				      bar.index, o->index, o->pos.line);
 	}
 	if (dmasim__grow_raw((void **)&t->bars, &t->cap_bars, t->nbars,
-			     sizeof(*t->bars)))
+			     sizeof(*t->bars)) ||
+	    dmasim__grow_raw((void **)&t->bar_base_pos, &t->cap_bar_base_pos,
+			     t->nbars, sizeof(*t->bar_base_pos)))
 		return nomem(l);
+	t->bar_base_pos[t->nbars] = m.at[B_BASE];
 	t->bars[t->nbars++] = bar;
 	return DMASIM_OK;
 }
@@ -711,6 +728,7 @@ static int load_device_value(struct loader *l, size_t self, int k, size_t hb,
 			return rc;
 		if (!(d->name = dmasim__topo_strndup(t, s, l->ev.len)))
 			return nomem(l);
+		x->name_pos = l->ev.pos;
 		return DMASIM_OK;
 	case K_VENDOR:
 		if ((rc = u64v(l, "vendor", 0xffff, &u)))
@@ -1464,11 +1482,16 @@ static int load_root_value(struct loader *l, int k)
 				return rc;
 			if (!more)
 				return DMASIM_OK;
+			struct dmasim_pos at = l->ev.pos;
+
 			if ((rc = list_bound(l, "ram", t->nram)) ||
 			    (rc = load_range(l, "a RAM range", &r)))
 				return rc;
-			if (!(slot = DMASIM__PUSH(t, ram, nram, cap_ram)))
+			if (dmasim__grow((void **)&t->ram_pos, &t->cap_ram_pos,
+					 t->nram, sizeof(*t->ram_pos)) ||
+			    !(slot = DMASIM__PUSH(t, ram, nram, cap_ram)))
 				return nomem(l);
+			t->ram_pos[t->nram - 1] = at;
 			*slot = r;
 		}
 	case R_MSI:

@@ -27,16 +27,68 @@ static int yaml_message(struct dmasim_error *err, const char *file,
 				(unsigned)m.column + 1, "%s", problem);
 }
 
-static int parser_error(struct dmasim_error *err, const char *file,
-			const yaml_parser_t *p)
+/* Characters (not UTF-8 continuation bytes) in [p, end). */
+static unsigned chars_in(const unsigned char *p, const unsigned char *end);
+
+/*
+ * libyaml's reader (bad UTF-8, control characters) reports a byte offset
+ * and no mark: the line and column of that byte, counted from the text
+ * (@text, @len) or, for a file, by reading @f again from its start.
+ */
+static yaml_mark_t reader_mark(const yaml_parser_t *p, const char *text,
+			       size_t len, FILE *f)
 {
-	return yaml_message(err, file, p->problem, p->problem_mark, p->context,
-			    p->context_mark);
+	yaml_mark_t m = p->problem_mark;
+	const unsigned char *s = (const unsigned char *)text, *q, *nl, *last;
+	unsigned char buf[4096];
+	size_t off = p->problem_offset, seen = 0, n;
+	unsigned line = 0, col = 0;
+
+	if (p->error != YAML_READER_ERROR)
+		return m;
+	if (s) {
+		if (off > len)
+			off = len;
+		for (q = s, last = s; (nl = memchr(q, '\n', (size_t)(s + off - q))); q = last)
+			last = nl + 1, line++;
+		m.line = line;
+		m.column = chars_in(last, s + off);
+		return m;
+	}
+	if (!f || fseek(f, 0, SEEK_SET) != 0)
+		return m;
+	/* Columns count characters: a line's continuation bytes are left
+	 * out as the bytes go by. */
+	while (seen < off && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (n > off - seen)
+			n = off - seen;
+		for (q = buf; q < buf + n; q++) {
+			if (*q == '\n') {
+				line++;
+				col = 0;
+			} else if ((*q & 0xc0) != 0x80) {
+				col++;
+			}
+		}
+		seen += n;
+	}
+	m.line = line;
+	m.column = col;
+	return m;
 }
 
-static int syntax_error(struct ydoc *y, yaml_parser_t *p)
+static int parser_error(struct dmasim_error *err, const char *file,
+			const yaml_parser_t *p, const char *text, size_t len,
+			FILE *f)
 {
-	return parser_error(y->err, y->file, p);
+	return yaml_message(err, file, p->problem, reader_mark(p, text, len, f),
+			    p->context, p->context_mark);
+}
+
+static int syntax_error(struct ydoc *y, yaml_parser_t *p, const char *text,
+			size_t len)
+{
+	return parser_error(y->err, y->file, p, text, len, NULL);
 }
 
 int dmasim__ydepth_error(const struct yctx *c, struct dmasim_pos pos, uint32_t depth)
@@ -237,7 +289,7 @@ int dmasim__ydoc_load_string(struct ydoc *y, const char *text, size_t len,
 					"out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &y->doc)) {
-		rc = syntax_error(y, &parser);
+		rc = syntax_error(y, &parser, text, len);
 		yaml_parser_delete(&parser);
 		return rc;
 	}
@@ -246,7 +298,7 @@ int dmasim__ydoc_load_string(struct ydoc *y, const char *text, size_t len,
 		rc = dmasim_error_set(err, DMASIM_ESCHEMA, file, 1, 1,
 				      "the file is empty; expected a mapping");
 	} else if (!yaml_parser_load(&parser, &extra)) {
-		rc = syntax_error(y, &parser);
+		rc = syntax_error(y, &parser, text, len);
 	} else {
 		if (yaml_document_get_root_node(&extra)) {
 			yaml_mark_t m = extra.start_mark;
@@ -693,6 +745,8 @@ struct ystream {
 	bool have_ev;
 	enum ys_state state;
 	FILE *f;
+	const char *text;            /* a string's text (reader errors) */
+	size_t textlen;
 	uint64_t nread;              /* bytes of f read so far */
 	struct yflow flow;           /* flow nesting of what was read */
 	bool io_error, nul, draining, too_large;
@@ -827,6 +881,8 @@ int dmasim__ystream_open_string(struct ystream **out, const char *text, size_t l
 	if ((rc = ys_live_init(s)))
 		return rc;
 	yaml_parser_set_input_string(&s->parser, (const unsigned char *)text, len);
+	s->text = text;
+	s->textlen = len;
 	*out = s;
 	return DMASIM_OK;
 }
@@ -1071,7 +1127,8 @@ static int raw_next(struct ystream *s)
 		return s->serr.code ? s->serr.code : DMASIM_ESYNTAX;
 	if (!yaml_parser_parse(&s->parser, &s->ev)) {
 		s->state = ST_FAIL;
-		return parser_error(&s->serr, s->c.file, &s->parser);
+		return parser_error(&s->serr, s->c.file, &s->parser, s->text,
+				    s->textlen, s->f);
 	}
 	s->have_ev = true;
 	s->nraw++;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dmasim/load.h"
 #include "model/names.h"
 #include "model/topo_int.h"
 
@@ -390,6 +391,15 @@ static int set_bar_bus_addresses(struct dmasim_topo *t, struct dmasim_error *err
 					h->name);
 			}
 			bar->bus = bar->cpu - dmasim_hb_window_offset(hw);
+			if (bar->bus & (bar->size - 1)) {
+				free(order);
+				return dmasim__topo_err(t, err, DMASIM_ETOPO,
+					t->bar_base_pos[bar - t->bars],
+					"BAR %u of %s is at bus address 0x%llx, which is not aligned to its size 0x%llx; a BAR is naturally aligned",
+					bar->index, devname(d),
+					(unsigned long long)bar->bus,
+					(unsigned long long)bar->size);
+			}
 			if ((rc = settle_bar_width(t, err, d, bar))) {
 				free(order);
 				return rc;
@@ -691,7 +701,7 @@ static int check_memory_map(struct dmasim_topo *t, struct dmasim_error *err)
 	}
 	for (i = 0; i < t->nram && rc == DMASIM_OK; i++) {
 		struct ival iv = { t->ram[i].base, last_of(t->ram[i].base, t->ram[i].size),
-				   NULL, -2, (int)i, { 0, 0 } };
+				   NULL, -2, (int)i, t->ram_pos[i] };
 		if (ival_push(&s, iv))
 			rc = DMASIM_ENOMEM;
 	}
@@ -705,17 +715,20 @@ static int check_memory_map(struct dmasim_topo *t, struct dmasim_error *err)
 			const struct ival *a = &s.v[i], *c = &s.v[j];
 			if (a->lo > c->hi || c->lo > a->hi)
 				continue;
-			if (c->bar == -2 && a->bar == -1) {
+			/* Blame the one written later in the file. */
+			if (c->pos.line < a->pos.line ||
+			    (c->pos.line == a->pos.line && c->pos.column < a->pos.column)) {
 				const struct ival *tmp = a;
 				a = c;
 				c = tmp;
 			}
 			rc = dmasim__topo_err(t, err, DMASIM_ETOPO, c->pos,
-				"%s %s overlaps %s %s",
+				"%s %s overlaps %s %s at line %u",
 				c->bar == -1 ? "host-bridge window" : "RAM range",
 				dmasim__range_str(r1, sizeof(r1), c->lo, c->hi),
 				a->bar == -1 ? "host-bridge window" : "RAM range",
-				dmasim__range_str(r2, sizeof(r2), a->lo, a->hi));
+				dmasim__range_str(r2, sizeof(r2), a->lo, a->hi),
+				a->pos.line);
 			free(s.v);
 			return rc;
 		}
@@ -932,11 +945,98 @@ static int check_hb_names(struct dmasim_topo *t, struct dmasim_error *err)
 	return DMASIM_OK;
 }
 
+/* The device whose name is @name, or NULL (by_name is sorted). */
+static const struct dmasim_device *by_name(const struct dmasim_topo *t,
+					   const char *name)
+{
+	size_t lo = 0, hi = t->ndevs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, t->devs[t->by_name[mid]].name);
+
+		if (c == 0)
+			return &t->devs[t->by_name[mid]];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/*
+ * Names that would make a lookup ambiguous: a device named like a BDF
+ * other than its own (it would shadow the device that has that BDF) and
+ * a device named 'none' (a suite's "no bridge").  Reported at the 'name:'
+ * value, in file order, before duplicate names (an unnamed device is
+ * named by its BDF).
+ */
+static int check_name_clashes(struct dmasim_topo *t, struct dmasim_error *err)
+{
+	uint16_t seg;
+	uint8_t bus, devfn;
+	size_t i;
+
+	for (i = 0; i < t->ndevs; i++) {
+		const struct dmasim_device *d = &t->devs[i];
+		struct dmasim_pos at = t->devx[i].name_pos;
+		uint32_t key;
+		size_t lo = 0, hi = t->ndevs;
+
+		if (!at.line)
+			continue;
+		if (strcmp(d->name, "none") == 0)
+			return dmasim__topo_err(t, err, DMASIM_ETOPO, at,
+				"a device cannot be named 'none': suites use it for \"no bridge\"");
+		if (dmasim_parse_bdf(d->name, &seg, &bus, &devfn) != DMASIM_OK)
+			continue;
+		key = (uint32_t)seg << 16 | (uint32_t)bus << 8 | devfn;
+		if (key == bdf_key(d))
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			uint32_t k = bdf_key(&t->devs[t->by_bdf[mid]]);
+
+			if (k == key)
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, at,
+					"name '%s' is the BDF of the device at line %u; a device may only be named by its own BDF",
+					d->name, t->devs[t->by_bdf[mid]].pos.line);
+			if (key < k)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		return dmasim__topo_err(t, err, DMASIM_ETOPO, at,
+			"name '%s' is a BDF but not the device's own (%s); a device may only be named by its own BDF",
+			d->name, d->bdf);
+	}
+	return DMASIM_OK;
+}
+
+/* A device may not share a host bridge's name (a suite's 'via:' takes
+ * either); reported at the device's 'name:'. */
+static int check_hb_name_clashes(struct dmasim_topo *t, struct dmasim_error *err)
+{
+	const struct dmasim_device *o;
+	size_t i;
+
+	for (i = 0; i < t->nhbs; i++)
+		if ((o = by_name(t, t->hbs[i].name)) != NULL)
+			return dmasim__topo_err(t, err, DMASIM_ETOPO,
+				t->devx[o->id].name_pos.line ? t->devx[o->id].name_pos
+							     : o->pos,
+				"name '%s' is already the name of the host bridge at line %u",
+				o->name, t->hbs[i].pos.line);
+	return DMASIM_OK;
+}
+
 static int build_lookups(struct dmasim_topo *t, struct dmasim_error *err)
 {
 	const struct dmasim_device *v = t->devs;
 	uint32_t *tmp;
 	size_t i;
+	int rc;
 
 	t->by_name = malloc((t->ndevs + 1) * sizeof(*t->by_name));
 	t->by_bdf = malloc((t->ndevs + 1) * sizeof(*t->by_bdf));
@@ -951,6 +1051,8 @@ static int build_lookups(struct dmasim_topo *t, struct dmasim_error *err)
 	sort_ids(t->by_name, tmp, t->ndevs, v, name_before);
 	sort_ids(t->by_bdf, tmp, t->ndevs, v, bdf_before);
 	free(tmp);
+	if ((rc = check_name_clashes(t, err)))
+		return rc;
 	for (i = 1; i < t->ndevs; i++) {
 		const struct dmasim_device *a = &v[t->by_name[i - 1]], *b = &v[t->by_name[i]];
 		const struct dmasim_device *c = &v[t->by_bdf[i - 1]], *d = &v[t->by_bdf[i]];
@@ -964,7 +1066,9 @@ static int build_lookups(struct dmasim_topo *t, struct dmasim_error *err)
 				"BDF %s is already used by the device at line %u",
 				d->bdf, c->pos.line);
 	}
-	return check_hb_names(t, err);
+	if ((rc = check_hb_names(t, err)))
+		return rc;
+	return check_hb_name_clashes(t, err);
 }
 
 /* ---- entry ----------------------------------------------------------- */

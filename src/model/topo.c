@@ -118,9 +118,11 @@ void dmasim_topo_destroy(struct dmasim_topo *topo)
 	free(topo->iommus);
 	free(topo->iommux);
 	free(topo->bars);
+	free(topo->bar_base_pos);
 	free(topo->hbwins);
 	free(topo->dranges);
 	free(topo->ram);
+	free(topo->ram_pos);
 	free(topo->resv);
 	free(topo->childv);
 	free(topo->by_name);

@@ -25,6 +25,7 @@ struct dmasim__devx {
 	bool has_secondary, has_subordinate; /* given in the file */
 	bool has_bus_dma_limit;
 	bool has_domain;
+	struct dmasim_pos name_pos;          /* of 'name:' (line 0: none) */
 };
 
 struct dmasim__hbx {
@@ -59,6 +60,8 @@ struct dmasim_topo {
 
 	struct dmasim_bar *bars;
 	size_t nbars, cap_bars;
+	struct dmasim_pos *bar_base_pos;     /* of each BAR's 'base:' value */
+	size_t cap_bar_base_pos;
 
 	struct dmasim_hb_window *hbwins;
 	size_t nhbwins, cap_hbwins;
@@ -68,6 +71,8 @@ struct dmasim_topo {
 
 	struct dmasim_range *ram;
 	size_t nram, cap_ram;
+	struct dmasim_pos *ram_pos;          /* where each RAM range was written */
+	size_t cap_ram_pos;
 
 	struct dmasim_range *resv;
 	size_t nresv, cap_resv;

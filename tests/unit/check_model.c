@@ -78,7 +78,9 @@ START_TEST(test_model_first_clash_is_reported)
 		      "       { base: 0x40000000, size: 2G }, { base: 0xa0000000, size: 1M } ]\n"
 		      "host_bridges: [ { name: hb0 } ]\n", &err);
 	dmasim_error_snprintf(buf, sizeof(buf), &err);
-	ck_assert_msg(strstr(err.msg, "RAM range [0x40000000-0xbfffffff] overlaps RAM range [0x80000000-0xbfffffff]"),
+	/* ...at the range's own line and column (issue 15 D15). */
+	ck_assert_msg(err.line == 4 && err.column == 8 &&
+		      strstr(err.msg, "RAM range [0x40000000-0xbfffffff] overlaps RAM range [0x80000000-0xbfffffff] at line 3"),
 		      "got %s", buf);
 	tu_load_fails("dmasim: 1\narch: x86_64\nhost_bridges:\n"
 		      "  - { name: hb0, segment: 0 }\n  - { name: hb1, segment: 1 }\n"
