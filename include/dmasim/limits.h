@@ -32,6 +32,7 @@ extern "C" {
 #define DMASIM_LIMIT_CASES        (1u << 20)   /**< 1 Mi cases per suite */
 #define DMASIM_LIMIT_WINDOWS      4096u        /**< per host-bridge list */
 #define DMASIM_LIMIT_ALIAS_EVENTS (1ull << 20) /**< plus 4 per event of the file */
+#define DMASIM_LIMIT_PAIRS        (1ull << 22) /**< 4 Mi device pairs per all-pairs run */
 
 /**
  * struct dmasim_limits - bounds on what one load may use.
@@ -48,6 +49,9 @@ extern "C" {
  * @no_file_refs: suites may not name topology or policy files (only
  *                inline topologies and built-in policies); for services
  *                that load untrusted suites
+ * @pairs:        ordered pairs of endpoints that one all-pairs command
+ *                (audit, matrix, diff per topology) evaluates; beyond it
+ *                the command refuses to start
  */
 struct dmasim_limits {
 	uint64_t file_bytes;
@@ -57,6 +61,7 @@ struct dmasim_limits {
 	uint32_t windows;
 	uint64_t alias_events;
 	bool no_file_refs;
+	uint64_t pairs;
 };
 
 /**
@@ -69,7 +74,7 @@ dmasim_limits_resolve(const struct dmasim_limits *lim);
 /**
  * dmasim_limits_set() - set one limit from "NAME=VALUE" text, as a
  * command line gives it: file-bytes, depth, devices, cases, windows,
- * alias-events (numbers as dmasim_parse_u64(): 64M, 0x1000) or
+ * alias-events, pairs (numbers as dmasim_parse_u64(): 64M, 0x1000) or
  * no-file-refs (0 or 1).
  * Returns: DMASIM_OK, or DMASIM_EINVAL with @err naming the problem.
  */

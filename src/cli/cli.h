@@ -26,6 +26,11 @@ struct cli_cmd {
 	int (*run)(const struct cli_ctx *cli, int argc, char **argv);
 };
 
+/* The whole command line (main.c): global options, then one command;
+ * returns the exit status.  main() adds the check that stdout was
+ * written (harnesses call this directly, stdout left open). */
+int cli_main(int argc, char **argv);
+
 int cmd_validate(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_show(const struct cli_ctx *cli, int argc, char **argv);
 /* Commands of the other layers add their entry points here. */
@@ -49,9 +54,34 @@ int cli_parse_u64(const char *cmd, const char *what, const char *s,
 /* All endpoints in pre-order into a new array (caller frees); the count. */
 size_t cli_endpoints(const struct dmasim_topo *topo,
 		     const struct dmasim_device ***out);
+/* Refuse an all-pairs run of @pairs endpoint pairs on @file beyond
+ * --limit pairs (docs/limits.md); returns CLI_OK or CLI_USAGE. */
+int cli_check_pairs(const struct cli_ctx *cli, const char *cmd, const char *file,
+		    uint64_t pairs);
+/* Where two devices meet in the tree: "same-switch" (their closest
+ * common bridge is a switch port), "same-root-port", "same-pci-bridge",
+ * "same-host-bridge" (different root ports of one host bridge),
+ * "across-host-bridges" (one PCI segment) or "across-segments". */
+const char *cli_path_class(const struct dmasim_device *a, const struct dmasim_device *b);
+#define CLI_PATH_CLASSES { "same-switch", "same-root-port", "same-pci-bridge", \
+			   "same-host-bridge", "across-host-bridges", "across-segments" }
+#define CLI_NPATH_CLASSES 6
 /* Progress of a long pair loop on stderr, only on a terminal and only
  * for large runs; call with done == total at the end to clear the line. */
 void cli_progress(const char *cmd, size_t done, size_t total);
+/* Text that came from an input (device, case, policy and file names) as
+ * it may be printed: control characters (C0, DEL, C1) and bytes that are
+ * not valid UTF-8 become \xNN, so that no name moves a terminal's cursor
+ * or breaks a line.  cli_put_tap() also escapes '\' and '#' as TAP 14
+ * asks of a test point's description. */
+void cli_put_text(FILE *f, const char *s);
+void cli_put_tap(FILE *f, const char *s);
+/* The same into @buf (truncated with "..." when it does not fit), for
+ * printf; CLI_TEXT(s) gives each use its own buffer in the caller's
+ * block. */
+const char *cli_text(char *buf, size_t size, const char *s);
+#define CLI_TEXT_MAX 1024
+#define CLI_TEXT(s) cli_text((char[CLI_TEXT_MAX]){ 0 }, CLI_TEXT_MAX, (s))
 /* Write @help to stdout; returns CLI_OK. */
 int cli_help(const char *help);
 /* A built-in policy name or a policy file (NULL: the default, linux-6.12),

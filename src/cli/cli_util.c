@@ -2,9 +2,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/jw.h"
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
@@ -108,4 +110,108 @@ void cli_progress(const char *cmd, size_t done, size_t total)
 			done * 100 / total);
 	else
 		fprintf(stderr, "\r%-60s\r", "");
+}
+
+/* One byte as \n, \r, \t or \xNN, or the valid UTF-8 sequence at @s as it is; @tap adds
+ * TAP's escapes of '\' and '#'.  Returns the bytes consumed. */
+static size_t esc_one(char out[8], const char *s, bool tap)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = dmasim__utf8_len(s);
+
+	/* C1 controls (U+0080..U+009F) act on terminals as ESC does */
+	if (n == 2 && c == 0xc2 && (unsigned char)s[1] < 0xa0)
+		n = 0;
+	if (n == 0 || c < 0x20 || c == 0x7f) {
+		if (c == '\n' || c == '\r' || c == '\t')
+			snprintf(out, 8, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		else
+			snprintf(out, 8, "\\x%02x", c);
+		return 1;
+	}
+	if (tap && (c == '\\' || c == '#')) {
+		snprintf(out, 8, "\\%c", c);
+		return 1;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return n;
+}
+
+static void put_escaped(FILE *f, const char *s, bool tap)
+{
+	char one[8];
+
+	while (*s) {
+		s += esc_one(one, s, tap);
+		fputs(one, f);
+	}
+}
+
+void cli_put_text(FILE *f, const char *s)
+{
+	put_escaped(f, s, false);
+}
+
+void cli_put_tap(FILE *f, const char *s)
+{
+	put_escaped(f, s, true);
+}
+
+const char *cli_text(char *buf, size_t size, const char *s)
+{
+	static const char more[] = "...";
+	size_t len = 0, k;
+	char one[8];
+
+	if (size < sizeof(more) + 8) {
+		if (size)
+			buf[0] = '\0';
+		return buf;
+	}
+	while (*s) {
+		k = esc_one(one, s, false);
+		if (len + strlen(one) + sizeof(more) > size) {
+			memcpy(buf + len, more, sizeof(more));
+			return buf;
+		}
+		memcpy(buf + len, one, strlen(one));
+		len += strlen(one);
+		s += k;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+int cli_check_pairs(const struct cli_ctx *cli, const char *cmd, const char *file,
+		    uint64_t pairs)
+{
+	struct dmasim_limits lim = dmasim_limits_resolve(&cli->limits);
+
+	if (pairs <= lim.pairs)
+		return CLI_OK;
+	fprintf(stderr, "%s: error: dmasim %s would evaluate %llu pairs of endpoints, more than the limit of %llu (raise it with --limit pairs=N)\n",
+		CLI_TEXT(file), cmd, (unsigned long long)pairs, (unsigned long long)lim.pairs);
+	return CLI_USAGE;
+}
+
+const char *cli_path_class(const struct dmasim_device *a, const struct dmasim_device *b)
+{
+	const struct dmasim_device *x = a->parent, *y = b->parent;
+
+	if (a->hb != b->hb)
+		return a->segment != b->segment ? "across-segments" : "across-host-bridges";
+	while (x && y && x != y) {
+		if (x->depth >= y->depth)
+			x = x->parent;
+		else
+			y = y->parent;
+	}
+	if (!x || !y || x != y)
+		return "same-host-bridge";
+	switch (x->type) {
+	case DMASIM_DEV_ROOT_PORT: return "same-root-port";
+	case DMASIM_DEV_PCI_BRIDGE: return "same-pci-bridge";
+	default: return "same-switch";
+	}
 }

@@ -94,6 +94,15 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 	if ((rc = cli_load_policy(cli, policy_name, &policy)) || (rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
 	n = cli_endpoints(t, &eps);
+	for (i = 0; i < n; i++)
+		if (dmasim_dma_p2pmem_bar(eps[i]))
+			pairs += n - 1;
+	if ((rc = cli_check_pairs(cli, "audit", argv[optind], pairs))) {
+		free(eps);
+		dmasim_topo_destroy(t);
+		return rc;
+	}
+	pairs = 0;
 	if (json) {
 		dmasim__jw_init(&w, stdout, true);
 		dmasim__jw_obj_begin(&w);
@@ -102,7 +111,7 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 		dmasim__jw_key(&w, "pairs");
 		dmasim__jw_arr_begin(&w);
 	} else {
-		printf("audit of %s under %s\n", argv[optind], policy.name);
+		printf("audit of %s under %s\n", CLI_TEXT(argv[optind]), CLI_TEXT(policy.name));
 	}
 	for (i = 0; i < n; i++) {
 		cli_progress("audit", i * n, n * n);
@@ -144,7 +153,7 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 				       p.verdict == DMASIM_VERDICT_UNSOUND ? "UNSOUND"
 				       : p.verdict == DMASIM_VERDICT_CONSERVATIVE ? "CONSERVATIVE"
 										  : "sound",
-				       eps[i]->name, eps[j]->name, buf);
+				       CLI_TEXT(eps[i]->name), CLI_TEXT(eps[j]->name), CLI_TEXT(buf));
 			}
 		}
 	}

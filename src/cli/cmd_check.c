@@ -173,10 +173,12 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Print @text as YAML block lines with @indent. */
+/* Print @text as the lines of a YAML block scalar under @key, each line
+ * escaped (cli_put_text): nothing in it can end the block early. */
 static void tap_block(const char *key, const char *text)
 {
 	const char *line = text, *nl;
+	char *copy;
 
 	if (!text[0])
 		return;
@@ -185,9 +187,50 @@ static void tap_block(const char *key, const char *text)
 		nl = strchr(line, '\n');
 		if (!nl)
 			nl = line + strlen(line);
-		printf("    %.*s\n", (int)(nl - line), line);
+		copy = strndup(line, (size_t)(nl - line));
+		fputs("    ", stdout);
+		cli_put_text(stdout, copy ? copy : "(out of memory)");
+		putchar('\n');
+		free(copy);
 		line = *nl ? nl + 1 : nl;
 	}
+}
+
+/* A YAML double-quoted scalar: '"' and '\\' escaped, the rest as
+ * cli_put_text writes it (its \xNN is YAML's escape too). */
+static void tap_quoted(const char *key, const char *text)
+{
+	size_t k;
+	char *seg;
+
+	printf("  %s: \"", key);
+	while (*text) {
+		k = strcspn(text, "\"\\");
+		if (k) {
+			seg = strndup(text, k);
+			cli_put_text(stdout, seg ? seg : "(out of memory)");
+			free(seg);
+			text += k;
+		} else {
+			printf("\\%c", *text++);
+		}
+	}
+	printf("\"\n");
+}
+
+/* A test point: "ok N - FILE:LINE NAME", the description escaped as TAP 14
+ * says (no line break, '\\' and '#' escaped), so that a case named
+ * "x\nBail out!" stays one test point. */
+static void tap_point(bool ok, size_t n, const char *file, unsigned line, const char *name)
+{
+	printf("%s %zu - ", ok ? "ok" : "not ok", n);
+	cli_put_tap(stdout, file);
+	if (line)
+		printf(":%u ", line);
+	else
+		fputs(": ", stdout);
+	cli_put_tap(stdout, name);
+	putchar('\n');
 }
 
 static void print_tap(struct suite_run *runs, size_t nruns, bool quiet)
@@ -198,26 +241,31 @@ static void print_tap(struct suite_run *runs, size_t nruns, bool quiet)
 	for (i = 0; i < nruns; i++) {
 		struct suite_run *s = &runs[i];
 		if (s->error[0]) {
-			printf("not ok %zu - %s: cannot load\n", ++n, s->path);
-			printf("  ---\n  message: |\n    %s\n  ...\n", s->error);
+			tap_point(false, ++n, s->path, 0, "cannot load");
+			printf("  ---\n");
+			tap_block("message", s->error);
+			printf("  ...\n");
 			continue;
 		}
-		if (!quiet)
-			printf("# %s (policy %s, %zu case%s)\n", s->path, s->policy, s->n,
-			       s->n == 1 ? "" : "s");
+		if (!quiet) {
+			printf("# ");
+			cli_put_text(stdout, s->path);
+			printf(" (policy ");
+			cli_put_text(stdout, s->policy);
+			printf(", %zu case%s)\n", s->n, s->n == 1 ? "" : "s");
+		}
 		for (j = 0; j < s->n; j++) {
 			const struct dmasim_case_result *r = &s->results[j];
 			n++;
 			if (r->passed) {
 				if (!quiet)
-					printf("ok %zu - %s:%u %s\n", n, base_name(s->path),
-					       r->line, r->name);
+					tap_point(true, n, base_name(s->path), r->line, r->name);
 				continue;
 			}
-			printf("not ok %zu - %s:%u %s\n", n, base_name(s->path), r->line,
-			       r->name);
-			printf("  ---\n  file: %s\n  line: %u\n  kind: %s\n", s->path, r->line,
-			       r->kind);
+			tap_point(false, n, base_name(s->path), r->line, r->name);
+			printf("  ---\n");
+			tap_quoted("file", s->path);
+			printf("  line: %u\n  kind: %s\n", r->line, r->kind);
 			tap_block("failures", r->failures);
 			tap_block("got", r->got);
 			tap_block("log", r->log);
@@ -227,20 +275,42 @@ static void print_tap(struct suite_run *runs, size_t nruns, bool quiet)
 	printf("1..%zu\n", n);
 }
 
+/* XML text or attribute value: markup escaped, line breaks and tabs as
+ * character references (an attribute keeps them), other control
+ * characters as the text \xNN (XML 1.0 cannot hold them), bytes that are
+ * not valid UTF-8 and U+FFFE/U+FFFF as U+FFFD (docs/json.md). */
 static void xml_escape(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		size_t n = dmasim__utf8_len(s);
+
+		if (n == 0 || (n == 3 && c == 0xef && (unsigned char)s[1] == 0xbf &&
+			       (unsigned char)s[2] >= 0xbe)) {
+			fputs("\xef\xbf\xbd", f);
+			s += n ? n : 1;
+			continue;
+		}
+		if (n > 1) {
+			fwrite(s, 1, n, f);
+			s += n;
+			continue;
+		}
+		switch (c) {
 		case '&': fputs("&amp;", f); break;
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
 		case '"': fputs("&quot;", f); break;
+		case '\n': fputs("&#10;", f); break;
+		case '\r': fputs("&#13;", f); break;
+		case '\t': fputs("&#9;", f); break;
 		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				fputc(' ', f);
+			if (c < 0x20 || c == 0x7f)
+				fprintf(f, "\\x%02x", c);
 			else
-				fputc(*s, f);
+				fputc(c, f);
 		}
+		s++;
 	}
 }
 
@@ -297,7 +367,17 @@ static int write_junit(const char *file, struct suite_run *runs, size_t nruns)
 		fprintf(f, "  </testsuite>\n");
 	}
 	fprintf(f, "</testsuites>\n");
-	return fclose(f) == 0 ? 0 : -1;
+	errno = 0;
+	if (fflush(f) != 0 || ferror(f)) {
+		int e = errno ? errno : EIO;
+		fclose(f);
+		errno = e;
+	} else if (fclose(f) == 0) {
+		return 0;
+	}
+	fprintf(stderr, "dmasim check: write error on the JUnit report %s: %s\n", file,
+		strerror(errno ? errno : EIO));
+	return -1;
 }
 
 static void json_lines(struct jw *w, const char *key, const char *text)

@@ -1,4 +1,6 @@
-/* dmasim diff -- what changes between two policies. */
+/* dmasim diff -- what changes between two policies, grouped so that a
+ * person can read it: per topology a matrix of the changed cells, and a
+ * summary by path class. */
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <stdio.h>
@@ -14,39 +16,437 @@ static const char help[] =
 "    dmasim diff - every pair whose decision changes between two policies\n"
 "\n"
 "SYNOPSIS\n"
-"    dmasim diff --policy A --policy B [--json] TOPOLOGY...\n"
+"    dmasim diff --policy OLD --policy NEW [--json] TOPOLOGY...\n"
 "\n"
 "DESCRIPTION\n"
-"    For each TOPOLOGY and every ordered pair of endpoints (provider, client),\n"
-"    computes the map type and distance under policy A and under policy B;\n"
-"    when the provider offers p2pmem it also maps 4 KiB for the client under\n"
-"    each and judges the result (sound, unsound, conservative; see 'dmasim\n"
-"    audit').  Prints the pairs where any of these differ, so that a policy\n"
-"    change can be reviewed before it ships, e.g. linux-4.20 vs linux-6.12.\n"
-"    Suite files among the TOPOLOGY arguments are skipped (so that a glob\n"
-"    such as topologies/x86_64/*.yaml works).  On a terminal, large runs\n"
-"    show their progress on stderr.\n"
+"    For each TOPOLOGY and every ordered pair of endpoints, an initiator and\n"
+"    a target, computes the map type and distance under policy OLD and under\n"
+"    policy NEW.  The initiator is the device that performs the DMA (the\n"
+"    kernel's p2pdma 'client'); the target owns the memory it writes (the\n"
+"    'provider').  When the target offers p2pmem, 4 KiB of it is also mapped\n"
+"    for the initiator under each policy and the write judged (sound,\n"
+"    unsound, conservative; see 'dmasim audit').\n"
+"\n"
+"    Per topology it prints a matrix of only the pairs that change (rows:\n"
+"    initiators, columns: targets, each cell OLD -> NEW; '.' unchanged),\n"
+"    then how many pairs of each path class change, and how:\n"
+"\n"
+"        same-switch          below one switch\n"
+"        same-root-port       below one root port, no switch between\n"
+"        same-pci-bridge      below one PCIe-to-PCI bridge\n"
+"        same-host-bridge     below different root ports of one host bridge\n"
+"        across-host-bridges  different host bridges of one PCI segment\n"
+"        across-segments      different PCI segments\n"
+"\n"
+"    and ends with the same summary over all topologies.  A cell is the map\n"
+"    type as 'dmasim matrix' writes it (BUSn, HBn, NS) and, where the\n"
+"    target offers p2pmem, the verdict.  Suite files among the TOPOLOGY\n"
+"    arguments are skipped and counted at the end (so that\n"
+"    topologies/x86_64/*.yaml works).  On a terminal, large runs show their\n"
+"    progress on stderr.\n"
 "\n"
 "OPTIONS\n"
-"    --policy P  given twice: a built-in policy or a policy file\n"
-"    --json      one JSON document\n"
+"    --policy P  given twice, OLD then NEW: a built-in policy or a policy file\n"
+"    --json      one JSON document with the same grouping (docs/json.md)\n"
 "    -h, --help  this text\n"
 "\n"
 "EXIT STATUS\n"
-"    0 compared (whether or not anything changed); 2 bad input.\n";
+"    0 compared (whether or not anything changed); 2 bad input, or more\n"
+"    pairs in one topology than --limit pairs allows.\n";
 
-static void state(char *buf, size_t size, const struct dmasim_pair_report *p)
+/* One pair's answer under one policy, small (millions may be kept). */
+struct state {
+	signed char map_type;
+	signed char verdict;   /* -1: not mapped (the target has no p2pmem) */
+	short distance;
+};
+
+struct change {
+	unsigned ini, tgt;     /* indexes into the endpoint array */
+	unsigned char cls;
+	struct state old, new;
+};
+
+struct transition {
+	struct state old, new;
+	size_t count;
+};
+
+struct class_sum {
+	size_t pairs, changed;
+	struct transition *t;
+	size_t nt, capt;
+};
+
+static const char *const class_names[CLI_NPATH_CLASSES] = CLI_PATH_CLASSES;
+
+static unsigned char class_of(const struct dmasim_device *a, const struct dmasim_device *b)
 {
-	int n = snprintf(buf, size, "%s/%d", dmasim_map_type_name(p->map_type), p->distance);
+	const char *c = cli_path_class(a, b);
+	unsigned char k;
 
-	if (p->mapped && n > 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, " (%s)", dmasim_verdict_name(p->verdict));
+	for (k = 0; k + 1 < CLI_NPATH_CLASSES; k++)
+		if (strcmp(c, class_names[k]) == 0)
+			break;
+	return k;
 }
 
-static bool differ(const struct dmasim_pair_report *a, const struct dmasim_pair_report *b)
+static struct state state_of(const struct dmasim_pair_report *r)
 {
-	return a->map_type != b->map_type || a->distance != b->distance ||
-	       (a->mapped && a->verdict != b->verdict);
+	struct state s;
+
+	s.map_type = (signed char)r->map_type;
+	/* a refused pair has no distance (pci_p2pdma_distance_many() returns
+	 * -1 for it, drivers/pci/p2pdma.c), whatever the walk counted */
+	if (r->map_type == DMASIM_MAP_NOT_SUPPORTED || r->distance < 0)
+		s.distance = -1;
+	else
+		s.distance = (short)(r->distance > 32767 ? 32767 : r->distance);
+	s.verdict = r->mapped ? (signed char)r->verdict : -1;
+	return s;
+}
+
+static bool same(struct state a, struct state b)
+{
+	return a.map_type == b.map_type && a.distance == b.distance && a.verdict == b.verdict;
+}
+
+/* "BUS4", "HB6", "NS" as dmasim matrix writes them, then the verdict. */
+static const char *cell(char *buf, size_t size, struct state s)
+{
+	enum dmasim_map_type t = (enum dmasim_map_type)s.map_type;
+	int n;
+
+	if (t == DMASIM_MAP_NOT_SUPPORTED)
+		n = snprintf(buf, size, "NS");
+	else if (s.distance < 0)
+		n = snprintf(buf, size, "%s", t == DMASIM_MAP_BUS_ADDR ? "BUS" : "HB");
+	else
+		n = snprintf(buf, size, "%s%d", t == DMASIM_MAP_BUS_ADDR ? "BUS" : "HB",
+			     s.distance);
+	if (s.verdict >= 0 && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " %s",
+			 dmasim_verdict_name((enum dmasim_verdict)s.verdict));
+	return buf;
+}
+
+static int add_transition(struct class_sum *c, struct state old, struct state new, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < c->nt; i++)
+		if (same(c->t[i].old, old) && same(c->t[i].new, new)) {
+			c->t[i].count += count;
+			return 0;
+		}
+	if (c->nt == c->capt) {
+		size_t cap = c->capt ? 2 * c->capt : 8;
+		struct transition *v = realloc(c->t, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		c->t = v;
+		c->capt = cap;
+	}
+	c->t[c->nt++] = (struct transition){ old, new, count };
+	return 0;
+}
+
+static int cmp_state(struct state a, struct state b)
+{
+	if (a.map_type != b.map_type)
+		return a.map_type < b.map_type ? -1 : 1;
+	if (a.distance != b.distance)
+		return a.distance < b.distance ? -1 : 1;
+	return a.verdict < b.verdict ? -1 : a.verdict > b.verdict;
+}
+
+/* The most frequent first; ties in a fixed order. */
+static int cmp_transition(const void *a, const void *b)
+{
+	const struct transition *x = a, *y = b;
+	int c;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	c = cmp_state(x->old, y->old);
+	return c ? c : cmp_state(x->new, y->new);
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	const struct change *x = a, *y = b;
+
+	if (x->ini != y->ini)
+		return x->ini < y->ini ? -1 : 1;
+	return x->tgt < y->tgt ? -1 : x->tgt > y->tgt;
+}
+
+/* One topology's diff, kept until it is printed. */
+struct topo_diff {
+	const char *file;
+	const struct dmasim_device **eps;
+	size_t n, pairs;
+	struct change *c;
+	size_t nc, capc;
+	struct class_sum cls[CLI_NPATH_CLASSES];
+};
+
+static void topo_diff_free(struct topo_diff *d)
+{
+	size_t k;
+
+	free(d->eps);
+	free(d->c);
+	for (k = 0; k < CLI_NPATH_CLASSES; k++)
+		free(d->cls[k].t);
+}
+
+static int compute(const struct cli_ctx *cli, const struct dmasim_topo *t,
+		   const struct dmasim_policy pol[2], struct topo_diff *d)
+{
+	size_t i, j, k;
+
+	d->n = cli_endpoints(t, &d->eps);
+	if (!d->eps)
+		return cli_usage("diff", "out of memory");
+	if (cli_check_pairs(cli, "diff", d->file, (uint64_t)d->n * (d->n ? d->n - 1 : 0)))
+		return CLI_USAGE;
+	for (i = 0; i < d->n; i++, cli_progress("diff", i * d->n, d->n * d->n)) {
+		for (j = 0; j < d->n; j++) {
+			const struct dmasim_device *tgt = d->eps[i], *ini = d->eps[j];
+			struct dmasim_pair_report r[2];
+			struct change ch;
+
+			if (i == j)
+				continue;
+			if (dmasim_pair_report(t, &pol[0], tgt, ini, &r[0], NULL) ||
+			    dmasim_pair_report(t, &pol[1], tgt, ini, &r[1], NULL))
+				continue;
+			ch.cls = class_of(ini, tgt);
+			d->pairs++;
+			d->cls[ch.cls].pairs++;
+			ch.old = state_of(&r[0]);
+			ch.new = state_of(&r[1]);
+			if (same(ch.old, ch.new))
+				continue;
+			ch.ini = (unsigned)j;
+			ch.tgt = (unsigned)i;
+			if (d->nc == d->capc) {
+				size_t cap = d->capc ? 2 * d->capc : 64;
+				struct change *v = realloc(d->c, cap * sizeof(*v));
+				if (!v)
+					return cli_usage("diff", "out of memory");
+				d->c = v;
+				d->capc = cap;
+			}
+			d->c[d->nc++] = ch;
+			d->cls[ch.cls].changed++;
+			if (add_transition(&d->cls[ch.cls], ch.old, ch.new, 1))
+				return cli_usage("diff", "out of memory");
+		}
+	}
+	cli_progress("diff", d->n * d->n, d->n * d->n);
+	if (d->nc > 1)
+		qsort(d->c, d->nc, sizeof(*d->c), cmp_change);
+	for (k = 0; k < CLI_NPATH_CLASSES; k++)
+		if (d->cls[k].nt > 1)
+			qsort(d->cls[k].t, d->cls[k].nt, sizeof(*d->cls[k].t), cmp_transition);
+	return CLI_OK;
+}
+
+/* ---- text ---- */
+
+/* One matrix cell: two spaces, then @text padded to @width unless it is
+ * the last on its line. */
+static void put_cell(const char *text, size_t width, bool last)
+{
+	printf("  %-*s", last ? 0 : (int)width, text);
+}
+
+static void print_classes(const struct class_sum *cls, const char *indent)
+{
+	char a[48], b[48];
+	size_t k, i;
+
+	for (k = 0; k < CLI_NPATH_CLASSES; k++) {
+		if (!cls[k].pairs)
+			continue;
+		printf("%s%-20s %zu of %zu pairs change", indent, class_names[k],
+		       cls[k].changed, cls[k].pairs);
+		for (i = 0; i < cls[k].nt; i++)
+			printf("%s%s -> %s (%zu)", i ? ", " : ": ",
+			       cell(a, sizeof(a), cls[k].t[i].old),
+			       cell(b, sizeof(b), cls[k].t[i].new), cls[k].t[i].count);
+		putchar('\n');
+	}
+}
+
+static void print_matrix(const struct topo_diff *d)
+{
+	size_t *col = calloc(d->n, sizeof(*col)), *width, ncols = 0, lw, i, j, r;
+	char a[48], b[48], buf[112];
+	const char *corner = "initiator \\ target";
+
+	width = calloc(d->n + 1, sizeof(*width));
+	if (!col || !width) {
+		free(col);
+		free(width);
+		printf("  (out of memory for the matrix)\n");
+		return;
+	}
+	/* columns: the targets with a change, in endpoint order */
+	for (i = 0; i < d->nc; i++)
+		col[d->c[i].tgt] = 1;
+	for (i = 0; i < d->n; i++)
+		if (col[i]) {
+			col[i] = ++ncols;  /* 1-based column */
+			width[ncols] = strlen(CLI_TEXT(d->eps[i]->name));
+		}
+	lw = strlen(corner);
+	for (i = 0; i < d->nc; i++) {
+		size_t w;
+		snprintf(buf, sizeof(buf), "%s -> %s", cell(a, sizeof(a), d->c[i].old),
+			 cell(b, sizeof(b), d->c[i].new));
+		w = strlen(buf);
+		if (w > width[col[d->c[i].tgt]])
+			width[col[d->c[i].tgt]] = w;
+		w = strlen(CLI_TEXT(d->eps[d->c[i].ini]->name));
+		if (w > lw)
+			lw = w;
+	}
+	printf("  %-*s", (int)lw, corner);
+	for (i = 0; i < d->n; i++)
+		if (col[i])
+			put_cell(CLI_TEXT(d->eps[i]->name), width[col[i]], col[i] == ncols);
+	putchar('\n');
+	for (r = 0; r < d->nc; r = j) {
+		size_t c = 1;
+		printf("  %-*s", (int)lw, CLI_TEXT(d->eps[d->c[r].ini]->name));
+		for (j = r; j < d->nc && d->c[j].ini == d->c[r].ini; j++) {
+			for (; c < col[d->c[j].tgt]; c++)
+				put_cell(".", width[c], false);
+			snprintf(buf, sizeof(buf), "%s -> %s", cell(a, sizeof(a), d->c[j].old),
+				 cell(b, sizeof(b), d->c[j].new));
+			put_cell(buf, width[c], c == ncols);
+			c++;
+		}
+		for (; c <= ncols; c++)
+			put_cell(".", width[c], c == ncols);
+		putchar('\n');
+	}
+	free(col);
+	free(width);
+}
+
+static void print_text(const struct topo_diff *d)
+{
+	printf("\n%s: %zu of %zu pairs change\n", CLI_TEXT(d->file), d->nc, d->pairs);
+	if (d->nc)
+		print_matrix(d);
+	printf("  by path class:\n");
+	print_classes(d->cls, "    ");
+}
+
+/* ---- JSON ---- */
+
+static void json_state(struct jw *w, const char *key, struct state s)
+{
+	char buf[48];
+
+	dmasim__jw_key(w, key);
+	dmasim__jw_obj_begin(w);
+	dmasim__jw_kstr(w, "map_type", dmasim_map_type_name((enum dmasim_map_type)s.map_type));
+	dmasim__jw_kint(w, "distance", s.distance);
+	if (s.verdict >= 0)
+		dmasim__jw_kstr(w, "verdict", dmasim_verdict_name((enum dmasim_verdict)s.verdict));
+	else
+		dmasim__jw_kstr(w, "verdict", NULL);
+	dmasim__jw_kstr(w, "cell", cell(buf, sizeof(buf), s));
+	dmasim__jw_obj_end(w);
+}
+
+static void json_classes(struct jw *w, const struct class_sum *cls)
+{
+	size_t k, i;
+
+	dmasim__jw_key(w, "classes");
+	dmasim__jw_arr_begin(w);
+	for (k = 0; k < CLI_NPATH_CLASSES; k++) {
+		if (!cls[k].pairs)
+			continue;
+		dmasim__jw_obj_begin(w);
+		dmasim__jw_kstr(w, "class", class_names[k]);
+		dmasim__jw_kint(w, "pairs", (long long)cls[k].pairs);
+		dmasim__jw_kint(w, "changed", (long long)cls[k].changed);
+		dmasim__jw_key(w, "transitions");
+		dmasim__jw_arr_begin(w);
+		for (i = 0; i < cls[k].nt; i++) {
+			dmasim__jw_obj_begin(w);
+			json_state(w, "old", cls[k].t[i].old);
+			json_state(w, "new", cls[k].t[i].new);
+			dmasim__jw_kint(w, "count", (long long)cls[k].t[i].count);
+			dmasim__jw_obj_end(w);
+		}
+		dmasim__jw_arr_end(w);
+		dmasim__jw_obj_end(w);
+	}
+	dmasim__jw_arr_end(w);
+}
+
+static void print_json_topo(struct jw *w, const struct topo_diff *d)
+{
+	bool *seen = calloc(d->n ? d->n : 1, sizeof(*seen));
+	size_t i;
+
+	dmasim__jw_obj_begin(w);
+	dmasim__jw_kstr(w, "file", d->file);
+	dmasim__jw_kint(w, "pairs", (long long)d->pairs);
+	dmasim__jw_kint(w, "changed", (long long)d->nc);
+	dmasim__jw_key(w, "initiators");
+	dmasim__jw_arr_begin(w);
+	for (i = 0; i < d->nc && seen; i++)
+		if (i == 0 || d->c[i].ini != d->c[i - 1].ini)
+			dmasim__jw_str(w, d->eps[d->c[i].ini]->name);
+	dmasim__jw_arr_end(w);
+	dmasim__jw_key(w, "targets");
+	dmasim__jw_arr_begin(w);
+	for (i = 0; i < d->nc && seen; i++)
+		seen[d->c[i].tgt] = true;
+	for (i = 0; i < d->n && seen; i++)
+		if (seen[i])
+			dmasim__jw_str(w, d->eps[i]->name);
+	dmasim__jw_arr_end(w);
+	dmasim__jw_key(w, "changes");
+	dmasim__jw_arr_begin(w);
+	for (i = 0; i < d->nc; i++) {
+		dmasim__jw_obj_begin(w);
+		dmasim__jw_kstr(w, "initiator", d->eps[d->c[i].ini]->name);
+		dmasim__jw_kstr(w, "target", d->eps[d->c[i].tgt]->name);
+		dmasim__jw_kstr(w, "class", class_names[d->c[i].cls]);
+		json_state(w, "old", d->c[i].old);
+		json_state(w, "new", d->c[i].new);
+		dmasim__jw_obj_end(w);
+	}
+	dmasim__jw_arr_end(w);
+	json_classes(w, d->cls);
+	dmasim__jw_obj_end(w);
+	free(seen);
+}
+
+/* Add one topology's class sums into the total. */
+static int add_classes(struct class_sum *total, const struct class_sum *cls)
+{
+	size_t k, i;
+
+	for (k = 0; k < CLI_NPATH_CLASSES; k++) {
+		total[k].pairs += cls[k].pairs;
+		total[k].changed += cls[k].changed;
+		for (i = 0; i < cls[k].nt; i++)
+			if (add_transition(&total[k], cls[k].t[i].old, cls[k].t[i].new,
+					   cls[k].t[i].count))
+				return -1;
+	}
+	return 0;
 }
 
 int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
@@ -58,11 +458,12 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *names[2] = { NULL, NULL };
+	struct class_sum total[CLI_NPATH_CLASSES];
 	struct dmasim_policy pol[2];
-	size_t npol = 0, changed = 0, total = 0, i, j;
+	size_t npol = 0, changed = 0, pairs = 0, skipped = 0, k;
 	bool json = false;
 	struct jw w;
-	int c, rc, k;
+	int c, rc = CLI_OK;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -81,76 +482,76 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 		}
 	}
 	if (npol != 2)
-		return cli_usage("diff", "give two policies: --policy A --policy B");
+		return cli_usage("diff", "give two policies: --policy OLD --policy NEW");
 	if (optind >= argc)
 		return cli_usage("diff", "no TOPOLOGY given");
 	for (k = 0; k < 2; k++)
 		if ((rc = cli_load_policy(cli, names[k], &pol[k])))
 			return rc;
+	memset(total, 0, sizeof(total));
 	if (json) {
 		dmasim__jw_init(&w, stdout, true);
 		dmasim__jw_obj_begin(&w);
-		dmasim__jw_kstr(&w, "a", pol[0].name);
-		dmasim__jw_kstr(&w, "b", pol[1].name);
-		dmasim__jw_key(&w, "changes");
+		dmasim__jw_kint(&w, "format", 1);
+		dmasim__jw_kstr(&w, "command", "diff");
+		dmasim__jw_kstr(&w, "old", pol[0].name);
+		dmasim__jw_kstr(&w, "new", pol[1].name);
+		dmasim__jw_key(&w, "topologies");
 		dmasim__jw_arr_begin(&w);
 	} else {
-		printf("diff %s -> %s\n", pol[0].name, pol[1].name);
+		printf("diff %s -> %s\n", CLI_TEXT(pol[0].name), CLI_TEXT(pol[1].name));
+		printf("Pairs are INITIATOR -> TARGET: the initiator (the kernel's p2pdma client)\n"
+		       "writes the target's memory (the provider's BAR).  A cell is the map type\n"
+		       "and distance as 'dmasim matrix' shows them (BUSn, HBn, NS) and, where the\n"
+		       "target offers p2pmem, the verdict on 4 KiB mapped and written; OLD -> NEW.\n");
 	}
-	for (; optind < argc; optind++) {
-		const struct dmasim_device **eps;
+	for (; optind < argc && rc == CLI_OK; optind++) {
 		struct dmasim_topo *t;
-		size_t n, here = 0;
+		struct topo_diff d;
 
 		if (dmasim_suite_is_suite_file(argv[optind])) {
-			fprintf(stderr, "dmasim diff: skipping %s: a suite, not a topology\n",
-				argv[optind]);
+			skipped++;
 			continue;
 		}
 		if ((rc = cli_load_topo(cli, argv[optind], &t)))
-			return rc;
-		n = cli_endpoints(t, &eps);
-		for (i = 0; i < n; i++, cli_progress("diff", i * n, n * n))
-			for (j = 0; j < n; j++) {
-				struct dmasim_pair_report r[2];
-				char sa[96], sb[96];
-
-				if (i == j)
-					continue;
-				total++;
-				if (dmasim_pair_report(t, &pol[0], eps[i], eps[j], &r[0], NULL) ||
-				    dmasim_pair_report(t, &pol[1], eps[i], eps[j], &r[1], NULL) ||
-				    !differ(&r[0], &r[1]))
-					continue;
-				changed++;
-				state(sa, sizeof(sa), &r[0]);
-				state(sb, sizeof(sb), &r[1]);
-				if (json) {
-					dmasim__jw_obj_begin(&w);
-					dmasim__jw_kstr(&w, "topology", argv[optind]);
-					dmasim__jw_kstr(&w, "provider", eps[i]->name);
-					dmasim__jw_kstr(&w, "client", eps[j]->name);
-					dmasim__jw_kstr(&w, "a", sa);
-					dmasim__jw_kstr(&w, "b", sb);
-					dmasim__jw_obj_end(&w);
-				} else {
-					if (!here++)
-						printf("%s\n", argv[optind]);
-					printf("  %s -> %s: %s => %s\n", eps[i]->name, eps[j]->name,
-					       sa, sb);
-				}
-			}
-		free(eps);
+			break;
+		memset(&d, 0, sizeof(d));
+		d.file = argv[optind];
+		if ((rc = compute(cli, t, pol, &d)) == CLI_OK) {
+			if (json)
+				print_json_topo(&w, &d);
+			else
+				print_text(&d);
+			pairs += d.pairs;
+			changed += d.nc;
+			if (add_classes(total, d.cls))
+				rc = cli_usage("diff", "out of memory");
+		}
+		topo_diff_free(&d);
 		dmasim_topo_destroy(t);
 	}
-	if (json) {
-		dmasim__jw_arr_end(&w);
-		dmasim__jw_kint(&w, "pairs", (long long)total);
-		dmasim__jw_kint(&w, "changed", (long long)changed);
-		dmasim__jw_obj_end(&w);
-		dmasim__jw_end(&w);
-	} else {
-		printf("%zu of %zu pairs change\n", changed, total);
+	for (k = 0; k < CLI_NPATH_CLASSES; k++)
+		if (total[k].nt > 1)
+			qsort(total[k].t, total[k].nt, sizeof(*total[k].t), cmp_transition);
+	if (rc == CLI_OK) {
+		if (json) {
+			dmasim__jw_arr_end(&w);
+			json_classes(&w, total);
+			dmasim__jw_kint(&w, "pairs", (long long)pairs);
+			dmasim__jw_kint(&w, "changed", (long long)changed);
+			dmasim__jw_kint(&w, "skipped_suites", (long long)skipped);
+			dmasim__jw_obj_end(&w);
+			dmasim__jw_end(&w);
+		} else {
+			printf("\nall topologies by path class:\n");
+			print_classes(total, "  ");
+			printf("%zu of %zu pairs change\n", changed, pairs);
+			if (skipped)
+				printf("(%zu suite file%s among the arguments skipped)\n", skipped,
+				       skipped == 1 ? "" : "s");
+		}
 	}
-	return CLI_OK;
+	for (k = 0; k < CLI_NPATH_CLASSES; k++)
+		free(total[k].t);
+	return rc;
 }

@@ -80,9 +80,14 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 	if ((rc = cli_load_policy(cli, policy_name, &policy)) || (rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
 	n = cli_endpoints(t, &eps);
+	if ((rc = cli_check_pairs(cli, "matrix", argv[optind], (uint64_t)n * n))) {
+		free(eps);
+		dmasim_topo_destroy(t);
+		return rc;
+	}
 	for (i = 0; i < n; i++)
-		if (strlen(eps[i]->name) + 2 > width)
-			width = strlen(eps[i]->name) + 2;
+		if (strlen(CLI_TEXT(eps[i]->name)) + 2 > width)
+			width = strlen(CLI_TEXT(eps[i]->name)) + 2;
 	if (json) {
 		struct jw w;
 		int pass;
@@ -99,6 +104,7 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 			dmasim__jw_key(&w, pass ? "distance" : "map_type");
 			dmasim__jw_arr_begin(&w);
 			for (i = 0; i < n; i++) {
+				cli_progress("matrix", (pass * n + i) * n, 2 * n * n);
 				dmasim__jw_arr_begin(&w);
 				for (j = 0; j < n; j++) {
 					enum dmasim_map_type mt = dmasim_p2p_map_type(
@@ -116,14 +122,15 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 		dmasim__jw_end(&w);
 	} else {
 		char buf[32];
-		printf("%s under %s (rows: provider, columns: client)\n\n", argv[optind],
-		       policy.name);
+		printf("%s under %s (rows: provider, columns: client)\n\n", CLI_TEXT(argv[optind]),
+		       CLI_TEXT(policy.name));
 		printf("%-*s", (int)width, "");
 		for (j = 0; j < n; j++)
-			printf("%-*s", (int)width, eps[j]->name);
+			printf("%-*s", (int)width, CLI_TEXT(eps[j]->name));
 		putchar('\n');
 		for (i = 0; i < n; i++) {
-			printf("%-*s", (int)width, eps[i]->name);
+			cli_progress("matrix", i * n, n * n);
+			printf("%-*s", (int)width, CLI_TEXT(eps[i]->name));
 			for (j = 0; j < n; j++) {
 				enum dmasim_map_type mt = dmasim_p2p_map_type(
 					t, &policy, eps[i], eps[j], &dist, 0, NULL);
@@ -137,6 +144,7 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 		       "  HBn  = thru_host_bridge: through the root complex, kernel distance n\n"
 		       "  NS   = not_supported: the kernel refuses peer-to-peer DMA\n");
 	}
+	cli_progress("matrix", n * n, n * n);
 	free(eps);
 	dmasim_topo_destroy(t);
 	return CLI_OK;

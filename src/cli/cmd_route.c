@@ -88,7 +88,7 @@ static void print_text(const struct dmasim_route *r)
 	size_t i;
 
 	dmasim_landing_snprintf(land, sizeof(land), &r->land);
-	printf("lands: %s", land);
+	printf("lands: %s", CLI_TEXT(land));
 	if (r->land.has_cpu)
 		printf(" (cpu 0x%llx)", (unsigned long long)r->land.cpu);
 	putchar('\n');
@@ -96,7 +96,7 @@ static void print_text(const struct dmasim_route *r)
 		const struct dmasim_hop *h = &r->hops[i];
 
 		port_label(port, sizeof(port), h);
-		printf("  %-24s %-13s 0x%llx", port,
+		printf("  %-24s %-13s 0x%llx", CLI_TEXT(port),
 		       dmasim_hop_action_name(h->action),
 		       (unsigned long long)h->addr);
 		if (h->addr_out != h->addr)
@@ -104,7 +104,7 @@ static void print_text(const struct dmasim_route *r)
 		printf("  %s\n", hop_text(r, i));
 	}
 	if (r->land.kind == DMASIM_LAND_FAULT)
-		printf("why: %s\n", r->why);
+		printf("why: %s\n", CLI_TEXT(r->why));
 }
 
 static void print_json(const struct dmasim_route *r,

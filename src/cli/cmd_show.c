@@ -45,7 +45,7 @@ static void show_device(const struct dmasim_device *d, const char *prefix,
 	printf("%s%s-%s %s", prefix, last ? "\\" : "+", d->bdf + 5,
 	       dmasim_dev_type_name(d->type));
 	if (strcmp(d->name, d->bdf) != 0)
-		printf(" %s", d->name);
+		printf(" %s", CLI_TEXT(d->name));
 	if (d->vendor != 0xffff || d->device_id != 0xffff)
 		printf(" [%04x:%04x]", d->vendor, d->device_id);
 	if (d->has_acs) {
@@ -89,7 +89,7 @@ static void show_text(const struct dmasim_machine *m)
 {
 	size_t i, j;
 
-	printf("%s (%s", m->name[0] ? m->name : m->file, dmasim_arch_name(m->arch));
+	printf("%s (%s", CLI_TEXT(m->name[0] ? m->name : m->file), dmasim_arch_name(m->arch));
 	if (m->has_cpu)
 		printf(", cpu %s family 0x%x", dmasim_cpu_vendor_name(m->cpu_vendor),
 		       m->cpu_family);
@@ -103,7 +103,7 @@ static void show_text(const struct dmasim_machine *m)
 	putchar('\n');
 	for (i = 0; i < m->niommus; i++) {
 		const struct dmasim_iommu *u = &m->iommus[i];
-		printf("iommu %s: %s, %u-bit IOVA, default domain %s", u->name,
+		printf("iommu %s: %s, %u-bit IOVA, default domain %s", CLI_TEXT(u->name),
 		       dmasim_iommu_type_name(u->type), u->address_bits,
 		       dmasim_domain_type_name(u->default_domain));
 		for (j = 0; j < u->nreserved; j++)
@@ -114,8 +114,8 @@ static void show_text(const struct dmasim_machine *m)
 	for (i = 0; i < m->nhost_bridges; i++) {
 		const struct dmasim_host_bridge *h = &m->host_bridges[i];
 		printf("%s: segment %04x buses [%02x-%02x] iommu %s, root complex p2p %s\n",
-		       h->name, h->segment, h->bus_first, h->bus_last,
-		       h->iommu ? h->iommu->name : "none", dmasim_rc_p2p_name(h->rc_p2p));
+		       CLI_TEXT(h->name), h->segment, h->bus_first, h->bus_last,
+		       CLI_TEXT(h->iommu ? h->iommu->name : "none"), dmasim_rc_p2p_name(h->rc_p2p));
 		for (j = 0; j < h->nwindows; j++) {
 			const struct dmasim_hb_window *w = &h->windows[j];
 			printf("  window %-8s ", dmasim_win_kind_name(w->kind));

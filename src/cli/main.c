@@ -1,4 +1,5 @@
 /* dmasim -- the command-line tool: dispatch to one subcommand. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,13 +42,38 @@ static void usage(FILE *f)
 	      "                      cases=1M, windows=4096 (per host-bridge list and RAM),\n"
 	      "                      alias-events=1M (YAML alias expansion), no-file-refs=0\n"
 	      "                      (1: suites may name no topology or policy file)\n"
+	      "                      pairs=4M (endpoint pairs of one audit, matrix or diff)\n"
 	      "\n"
 	      "Exit status: 0 success, 1 an expectation failed or a DMA went wrong,\n"
 	      "2 bad input or usage (messages name file:line:column).\n"
 	      "Formats: see docs/ (topology, policy and suite YAML).\n", f);
 }
 
+#ifndef DMASIM_CLI_NO_MAIN
+/* Everything a command printed reached stdout, or say why not: a full
+ * disk or a closed pipe must not pass for success (exit 2). */
+static int finish_stdout(int rc)
+{
+	int e = 0;
+
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		e = errno ? errno : EIO;
+	if (fclose(stdout) != 0 && !e)
+		e = errno ? errno : EIO;
+	if (!e)
+		return rc;
+	fprintf(stderr, "dmasim: write error on standard output: %s\n", strerror(e));
+	return CLI_USAGE;
+}
+
 int main(int argc, char **argv)
+{
+	return finish_stdout(cli_main(argc, argv));
+}
+#endif
+
+int cli_main(int argc, char **argv)
 {
 	struct cli_ctx ctx;
 	struct dmasim_error err;

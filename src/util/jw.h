@@ -6,6 +6,7 @@
 #define DMASIM_UTIL_JW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -36,6 +37,9 @@ void dmasim__jw_kstr(struct jw *w, const char *k, const char *s);
 void dmasim__jw_kint(struct jw *w, const char *k, long long v);
 void dmasim__jw_khex(struct jw *w, const char *k, uint64_t v);
 void dmasim__jw_kbool(struct jw *w, const char *k, bool v);
+/* The length of the valid UTF-8 sequence that starts at @s (1 for ASCII,
+ * NUL included), or 0 when the byte there starts none. */
+size_t dmasim__utf8_len(const char *s);
 /* Finish the document with a newline. */
 void dmasim__jw_end(struct jw *w);
 

@@ -26,12 +26,13 @@ static const struct limit_row limit_rows[] = {
 	ROW("windows", windows, DMASIM_LIMIT_WINDOWS),
 	ROW("alias-events", alias_events, DMASIM_LIMIT_ALIAS_EVENTS),
 	ROW("no-file-refs", no_file_refs, 0),
+	ROW("pairs", pairs, DMASIM_LIMIT_PAIRS),
 };
 #define NROWS (sizeof(limit_rows) / sizeof(limit_rows[0]))
 
 static const char *const limit_names[NROWS + 1] = {
 	"file-bytes", "depth", "devices", "cases", "windows", "alias-events",
-	"no-file-refs", NULL,
+	"no-file-refs", "pairs", NULL,
 };
 
 static uint64_t get(const struct dmasim_limits *l, const struct limit_row *r)
@@ -91,7 +92,7 @@ int dmasim_limits_set(struct dmasim_limits *lim, const char *text,
 			break;
 	if (i == NROWS)
 		return dmasim_error_set(err, DMASIM_EINVAL, NULL, 0, 0,
-			"unknown limit '%.*s'; the limits are file-bytes, depth, devices, cases, windows, alias-events and no-file-refs",
+			"unknown limit '%.*s'; the limits are file-bytes, depth, devices, cases, windows, alias-events, no-file-refs and pairs",
 			(int)(eq - text), text);
 	if (dmasim_parse_u64(eq + 1, &v) ||
 	    (limit_rows[i].width == 4 && v > UINT32_MAX) ||

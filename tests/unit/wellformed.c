@@ -17,13 +17,46 @@ static void ws(struct p *p)
 
 static bool jvalue(struct p *p);
 
+/* Bytes of the valid UTF-8 sequence at @s, 0 if none starts there. */
+static size_t utf8(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n, i;
+	unsigned long cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
 static bool jstring(struct p *p)
 {
 	if (*p->s++ != '"')
 		return false;
 	while (*p->s && *p->s != '"') {
-		if ((unsigned char)*p->s < 0x20)
+		size_t n = utf8(p->s);
+		if ((unsigned char)*p->s < 0x20 || n == 0)
 			return false;
+		if (n > 1) {
+			p->s += n;
+			continue;
+		}
 		if (*p->s == '\\') {
 			p->s++;
 			if (*p->s == 'u') {
@@ -173,6 +206,28 @@ static bool xname(struct p *p, const char **start, size_t *len)
 static bool xtext(struct p *p, char end)
 {
 	while (*p->s && *p->s != end) {
+		unsigned char c = (unsigned char)*p->s;
+		size_t n = utf8(p->s);
+		/* XML 1.0: no control character but tab and line breaks, UTF-8 */
+		if (n == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
+			return false;
+		if (n > 1) {
+			p->s += n;
+			continue;
+		}
+		if (*p->s == '&' && p->s[1] == '#') {
+			const char *q = p->s + 2;
+			bool hex = *q == 'x';
+			q += hex;
+			if (!(hex ? isxdigit((unsigned char)*q) : isdigit((unsigned char)*q)))
+				return false;
+			while (hex ? isxdigit((unsigned char)*q) : isdigit((unsigned char)*q))
+				q++;
+			if (*q != ';')
+				return false;
+			p->s = q + 1;
+			continue;
+		}
 		if (*p->s == '&') {
 			static const char *const ents[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&apos;" };
 			size_t i;

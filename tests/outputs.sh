@@ -1,0 +1,126 @@
+#!/bin/sh
+# Output that consumers read (issue 15): names from an input never break a
+# TAP stream, a JSON document, a JUnit report or a terminal, and a failed
+# write to stdout or to a report is an error (exit 2, "write error").
+# Usage: outputs.sh DMASIM WFCHECK TOP
+set -u
+dmasim=$1 wfcheck=$2 top=$3
+fail=0 n=0
+ok() { n=$((n + 1)); }
+bad() { echo "FAIL: $*"; fail=1; }
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+# A TAP stream a consumer reads as we mean it: a version line, test points
+# numbered in increasing order within the plan, comments, YAML blocks between "  ---" and "  ...",
+# and one plan, last.  Prints what is wrong, if anything.
+tap_ok() {
+	awk '
+	NR == 1 { if ($0 != "TAP version 13") { print "line 1: " $0; bad = 1 } next }
+	plan { print "after the plan: " $0; bad = 1; next }
+	yaml { if ($0 == "  ...") yaml = 0; else if ($0 !~ /^  [^ ]/ && $0 !~ /^    /) { print "in a YAML block: " $0; bad = 1 } next }
+	$0 == "  ---" { yaml = 1; next }
+	/^(not )?ok [0-9]+ - / { k = $0; sub(/^not /, "", k); split(k, f, " "); if (f[2] + 0 <= n) { print "test point " f[2] " after " n; bad = 1 } n = f[2] + 0; next }
+	/^# / { next }
+	/^1\.\.[0-9]+$/ { plan = 1; if (substr($0, 4) + 0 < n) { print "plan " $0 " after " n " points"; bad = 1 } next }
+	{ print "not TAP: " $0; bad = 1 }
+	END { if (!plan) { print "no plan"; bad = 1 } exit bad }'
+}
+
+# --- D5: a case name and a policy name with line breaks, '#' and '\'
+cp "$top/topologies/x86_64/skylake-plx.yaml" "$dir/t.yaml"
+cat > "$dir/evil.suite.yaml" <<'EOF'
+dmasim: 1
+topology: t.yaml
+policy: linux-6.12
+cases:
+  - name: "evil\nBail out! injected\nok 99 - fake # SKIP \\ it"
+    upstream: [gpu0, gpu1]
+    expect: { bridge: 01:00.0 }
+  - name: "fails\n1..1\n"
+    upstream: [gpu0, gpu1]
+    expect: { bridge: none }
+EOF
+cat > "$dir/pol.yaml" <<'EOF'
+dmasim: 1
+policy:
+  name: "mine\nBail out! from a policy name"
+  base: linux-6.12
+EOF
+sed 's/^policy: linux-6.12/policy: pol.yaml/' "$dir/evil.suite.yaml" > "$dir/evil-policy.suite.yaml"
+"$dmasim" check --junit "$dir/report.xml" "$dir/evil.suite.yaml" "$dir/evil-policy.suite.yaml" \
+	>"$dir/tap" 2>"$dir/err"
+st=$?
+[ $st = 1 ] || bad "check of the evil suites: exit $st (expected 1): $(cat "$dir/err")"
+if why=$(tap_ok <"$dir/tap"); then ok; else bad "TAP broken by names: $why"; fi
+grep -q '^Bail out!' "$dir/tap" && bad "an injected 'Bail out!' line"
+grep -qF 'evil\nBail out! injected\nok 99 - fake \# SKIP \\ it' "$dir/tap" && ok ||
+	bad "the case name is not escaped as TAP 14 asks: $(grep evil "$dir/tap")"
+grep -qF '(policy mine\nBail out! from a policy name' "$dir/tap" && ok ||
+	bad "the policy name is not escaped: $(grep policy "$dir/tap")"
+"$wfcheck" xml "$dir/report.xml" && ok || bad "JUnit report not well-formed"
+grep -qF 'name="evil&#10;Bail out! injected&#10;' "$dir/report.xml" && ok ||
+	bad "JUnit: line breaks in a name not kept as &#10;"
+"$dmasim" check --quiet "$dir/evil.suite.yaml" >"$dir/tap" 2>/dev/null
+if why=$(tap_ok <"$dir/tap"); then ok; else bad "TAP --quiet broken by names: $why"; fi
+
+# --- D6: a file name that is not UTF-8, in every JSON document and JUnit
+badname=$(printf 'bad\377\300name')
+mkdir "$dir/$badname"
+cp "$dir/t.yaml" "$dir/$badname/t.yaml"
+cp "$dir/evil.suite.yaml" "$dir/$badname/s.suite.yaml"
+t="$dir/$badname/t.yaml"
+for cmd in "validate --json" "matrix --json" "audit --json" "show --json"; do
+	# shellcheck disable=SC2086
+	"$dmasim" $cmd "$t" >"$dir/out.json" 2>"$dir/err"
+	"$wfcheck" json "$dir/out.json" && ok || bad "$cmd on a non-UTF-8 file name: not JSON: $(head -c 300 "$dir/out.json")"
+done
+"$dmasim" diff --json --policy linux-4.20 --policy linux-6.12 "$t" >"$dir/out.json" 2>"$dir/err"
+"$wfcheck" json "$dir/out.json" && ok || bad "diff --json on a non-UTF-8 file name: not JSON"
+"$dmasim" check --json --junit "$dir/r.xml" "$dir/$badname" >"$dir/out.json" 2>"$dir/err"
+"$wfcheck" json "$dir/out.json" && ok || bad "check --json on a non-UTF-8 file name: not JSON"
+"$wfcheck" xml "$dir/r.xml" && ok || bad "check --junit on a non-UTF-8 file name: not XML"
+grep -qF 'bad\ufffd\ufffdname' "$dir/out.json" && ok || bad "check --json: bytes not replaced by U+FFFD"
+"$dmasim" check "$dir/$badname" >"$dir/tap" 2>/dev/null
+grep -qF 'bad\xff\xc0name' "$dir/tap" && ok || bad "TAP: bytes not written as \\xNN"
+
+# --- D18: ESC and BEL in a device name never reach a terminal
+sed 's/name: gpu0$/name: "gpu0\\e]0;pwned\\a"/' "$dir/t.yaml" > "$dir/esc.yaml"
+grep -q pwned "$dir/esc.yaml" || bad "test setup: no escaped name"
+for cmd in "show $dir/esc.yaml" "route $dir/esc.yaml nvme0 0x38000001000" \
+	   "matrix $dir/esc.yaml" "audit --all $dir/esc.yaml" \
+	   "diff --policy linux-4.20 --policy linux-6.12 $dir/esc.yaml"; do
+	# shellcheck disable=SC2086
+	"$dmasim" $cmd >"$dir/out" 2>&1
+	if LC_ALL=C grep -q "$(printf '[\033\007]')" "$dir/out"; then
+		bad "$cmd prints ESC or BEL"
+	elif ! grep -qF 'gpu0\x1b]0;pwned\x07' "$dir/out"; then
+		bad "$cmd: the name not shown escaped: $(head -5 "$dir/out")"
+	else
+		ok
+	fi
+done
+
+# --- D13: write errors on stdout and on the JUnit report
+if [ -w /dev/full ]; then
+	for cmd in "check $top/tests/data/scenario/pass.suite.yaml" "validate $dir/t.yaml" \
+		   "show $dir/t.yaml" "show --json $dir/t.yaml" "matrix $dir/t.yaml" \
+		   "audit $dir/t.yaml" "route $dir/t.yaml nvme0 0x38000001000" \
+		   "import lspci $top/tests/data/import/$(ls "$top/tests/data/import" | grep '\.dump$' | head -1)" \
+		   "export lspci $dir/t.yaml" "--help" "--version" "check --help"; do
+		# shellcheck disable=SC2086
+		"$dmasim" $cmd >/dev/full 2>"$dir/err"
+		st=$?
+		if [ $st = 2 ] && grep -q "write error" "$dir/err"; then ok; else
+			bad "$cmd >/dev/full: exit $st, stderr: $(cat "$dir/err")"; fi
+	done
+	"$dmasim" check --junit /dev/full "$top/tests/data/scenario/pass.suite.yaml" >/dev/null 2>"$dir/err"
+	st=$?
+	if [ $st = 2 ] && grep -q "write error on the JUnit report /dev/full" "$dir/err"; then ok; else
+		bad "check --junit /dev/full: exit $st, stderr: $(cat "$dir/err")"; fi
+else
+	bad "/dev/full is missing: the write-error checks cannot run"
+fi
+
+[ $fail = 0 ] && echo "outputs: all $n checks pass"
+exit $fail
