@@ -4,7 +4,10 @@
  * decodes, infer what the input cannot tell (docs/import.md has the rules)
  * and write the YAML with comments.
  */
+#define _GNU_SOURCE   /* memmem */
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,10 +103,72 @@ void dmasim__imp_init(struct imp *im, const char *file,
 
 void dmasim__imp_fini(struct imp *im)
 {
+	size_t i;
+
+	while (im->pool) {
+		struct imp_pool *n = im->pool->next;
+		free(im->pool);
+		im->pool = n;
+	}
+	for (i = 0; i < im->nhb; i++)
+		free(im->hb[i].win);
 	free(im->dev);
 	free(im->bdf_slot);
+	free(im->ram);
+	free(im->iomem_win);
 	im->dev = NULL;
 	im->bdf_slot = NULL;
+	im->ram = NULL;
+	im->iomem_win = NULL;
+	im->nhb = 0;
+}
+
+const char *dmasim__imp_str(struct imp *im, const char *fmt, ...)
+{
+	struct imp_pool *p = im->pool;
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return "";
+	if (!p || p->cap - p->used < (size_t)n + 1) {
+		size_t cap = (size_t)n + 1 > 65536 ? (size_t)n + 1 : 65536;
+		if (!(p = malloc(sizeof(*p) + cap))) {
+			im->oom = true;
+			return "";
+		}
+		p->next = im->pool;
+		p->used = 0;
+		p->cap = cap;
+		im->pool = p;
+	}
+	s = p->buf + p->used;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	p->used += (size_t)n + 1;
+	return s;
+}
+
+/* Grow the array *@v of *@cap elements of @size bytes to hold @need. */
+static bool grow(void *v, size_t *cap, size_t need, size_t size)
+{
+	void **pv = v, *nv;
+	size_t n = *cap ? *cap : 8;
+
+	if (need <= *cap)
+		return true;
+	while (n < need)
+		n *= 2;
+	if (!(nv = realloc(*pv, n * size)))
+		return false;
+	*pv = nv;
+	*cap = n;
+	return true;
 }
 
 static size_t bdf_hash(uint16_t seg, uint8_t bus, uint8_t devfn, size_t nslots)
@@ -188,7 +253,9 @@ int dmasim__imp_new_dev(struct imp *im, uint16_t seg, uint8_t bus, uint8_t devfn
 	memset(d, 0, sizeof(*d));
 	d->iommu_group = IMP_NONE;
 	d->parent = d->first_child = d->next_sibling = IMP_NONE;
-	memset(d->cfg, 0xff, sizeof(d->cfg));
+	memset(im->cfg, 0xff, sizeof(im->cfg));
+	d->cfg = im->cfg;
+	d->text = "";
 	d->seg = seg;
 	d->bus = bus;
 	d->devfn = devfn;
@@ -209,92 +276,277 @@ static const char *bdf(const struct imp_dev *d, char *buf, size_t size)
 
 /* ---- /proc/iomem ----------------------------------------------------- */
 
+/* Hex digits at @s[0..n) as a 64-bit value; false when there are none or
+ * the value does not fit. *@used is the number of digits. */
+static bool hex64(const char *s, size_t n, uint64_t *v, size_t *used)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		unsigned c = (unsigned char)s[i], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			break;
+		if (*v >> 60)
+			return *used = i, false;
+		*v = *v << 4 | d;
+	}
+	*used = i;
+	return i > 0;
+}
+
+/* A range of the iomem text, for the overlap check. */
+struct iorange {
+	uint64_t lo, hi;
+	unsigned line, col;
+	bool ram;
+};
+
+static int cmp_iorange(const void *a, const void *b)
+{
+	const struct iorange *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int cmp_iowin(const void *a, const void *b)
+{
+	const struct imp_iowin *x = a, *y = b;
+
+	return x->w.cpu < y->w.cpu ? -1 : x->w.cpu > y->w.cpu;
+}
+
+/* Host-bridge windows and RAM ranges must be disjoint (the loader refuses
+ * them otherwise): an error at the later of two that overlap. */
+static int iomem_disjoint(struct imp *im, const char *name, const struct iorange *lines,
+			  size_t n)
+{
+	struct iorange *v;
+	size_t i, worst = SIZE_MAX, with = 0, top = 0;
+	int rc = DMASIM_OK;
+
+	if (n < 2)
+		return DMASIM_OK;
+	if (!(v = malloc(n * sizeof(*v))))
+		return nomem(im);
+	memcpy(v, lines, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_iorange);
+	for (i = 1; i < n; i++) {
+		if (v[i - 1].hi > v[top].hi)
+			top = i - 1;
+		if (v[i].lo <= v[top].hi) {
+			size_t later = v[i].line > v[top].line ? i : top;
+			if (worst == SIZE_MAX || v[later].line < v[worst].line) {
+				worst = later;
+				with = later == i ? top : i;
+			}
+		}
+	}
+	if (worst != SIZE_MAX)
+		rc = dmasim_error_set(im->err, DMASIM_ETOPO, name, v[worst].line, v[worst].col,
+			"%s [0x%llx-0x%llx] overlaps %s [0x%llx-0x%llx] of line %u",
+			v[worst].ram ? "System RAM" : "host-bridge window",
+			(unsigned long long)v[worst].lo, (unsigned long long)v[worst].hi,
+			v[with].ram ? "System RAM" : "host-bridge window",
+			(unsigned long long)v[with].lo, (unsigned long long)v[with].hi,
+			v[with].line);
+	free(v);
+	return rc;
+}
+
+/* "PCI Bus SSSS:BB" at @p[0..n): 1 and *@seg, *@bus when it is one, 0
+ * when the name is something else, -1 with *@col (0-based in @p) and
+ * @why when the numbers do not fit. */
+static int pci_bus_name(const char *p, size_t n, unsigned *seg, unsigned *bus,
+			size_t *col, const char **why)
+{
+	uint64_t s, b;
+	size_t k = 8, used;
+
+	if (n < 8 || memcmp(p, "PCI Bus ", 8) != 0)
+		return 0;
+	if (!hex64(p + k, n - k, &s, &used)) {
+		if (!used)
+			return 0;
+		*col = k;
+		*why = "PCI segment number does not fit 16 bits";
+		return -1;
+	}
+	if (k + used >= n || p[k + used] != ':')
+		return 0;
+	if (s > 0xffff) {
+		*col = k;
+		*why = "PCI segment number does not fit 16 bits";
+		return -1;
+	}
+	k += used + 1;
+	if (!hex64(p + k, n - k, &b, &used) || b > 0xff) {
+		if (!used)
+			return 0;
+		*col = k;
+		*why = "bus number does not fit 8 bits";
+		return -1;
+	}
+	*seg = (unsigned)s;
+	*bus = (unsigned)b;
+	return 1;
+}
+
+static int add_ram(struct imp *im, const char *name, unsigned no, unsigned col,
+		   uint64_t lo, uint64_t hi)
+{
+	struct imp_range *r = im->nram ? &im->ram[im->nram - 1] : NULL;
+
+	if (r && r->base + r->size == lo && lo) {   /* adjacent: merge */
+		if (r->base == 0 && hi == UINT64_MAX)
+			return dmasim_error_set(im->err, DMASIM_ESYNTAX, name, no, col,
+				"System RAM would cover all 2^64 addresses");
+		r->size += hi - lo + 1;
+		return DMASIM_OK;
+	}
+	if (im->nram >= im->lim.windows)
+		return dmasim_error_set(im->err, DMASIM_ELIMIT, name, no, col,
+			"more than %u System RAM ranges (raise the limit with --limit windows=N)",
+			(unsigned)im->lim.windows);
+	if (!grow(&im->ram, &im->capram, im->nram + 1, sizeof(*im->ram)))
+		return nomem(im);
+	im->ram[im->nram++] = (struct imp_range){ lo, hi - lo + 1 };
+	return DMASIM_OK;
+}
+
+static int add_iowin(struct imp *im, unsigned no, unsigned col, uint64_t lo,
+		     uint64_t hi, unsigned seg, unsigned bus)
+{
+	struct imp_iowin *w;
+
+	if (!grow(&im->iomem_win, &im->capiomem, im->niomem_win + 1, sizeof(*im->iomem_win)))
+		return nomem(im);
+	w = &im->iomem_win[im->niomem_win++];
+	w->w.kind = lo >= GIB4 ? DMASIM_WIN_MEM_PREF : DMASIM_WIN_MEM;
+	w->w.cpu = w->w.bus = lo;
+	w->w.size = hi - lo + 1;
+	w->w.inferred = false;
+	w->seg = (uint16_t)seg;
+	w->bus = (uint8_t)bus;
+	w->line = no;
+	w->col = col;
+	return DMASIM_OK;
+}
+
 /*
  * Lines "  start-end : name", nesting by two spaces.  The outermost
  * "PCI Bus SSSS:BB" entries (not inside another PCI Bus entry nor inside
  * an ECAM/MMCONFIG claim) are host-bridge windows of root bus BB;
- * top-level "System RAM" entries are RAM.
+ * top-level "System RAM" entries are RAM.  Any number of them (RAM up to
+ * lim.windows), lines of any length; addresses must fit 64 bits, segment
+ * and bus numbers 16 and 8 bits, and the windows and RAM must not
+ * overlap, else an error at the line and column.
  */
 int dmasim__imp_iomem_parse(struct imp *im, const char *text, size_t len,
 		    const char *name)
 {
-	bool in_pci[64] = { false }, in_cfg[64] = { false };
-	size_t at = 0;
-	unsigned no = 0, nonzero = 0;
+	struct iorange *ranges = NULL;
+	size_t at = 0, nranges = 0, capranges = 0;
+	unsigned no = 0, nonzero = 0, blocked = UINT32_MAX;
+	int rc = DMASIM_OK;
 
+	im->iomem_file = name;
 	if (len > im->lim.file_bytes)
 		return dmasim__input_too_large(name, im->lim.file_bytes, im->err);
-	while (at < len) {
-		const char *nl = memchr(text + at, '\n', len - at);
-		size_t end = nl ? (size_t)(nl - text) : len, ind = 0;
-		char line[256], *p, *colon;
-		unsigned long long lo, hi;
-		unsigned seg, bus, depth;
-		int used;
+	while (at < len && rc == DMASIM_OK) {
+		const char *s = text + at, *nl = memchr(s, '\n', len - at), *p, *why = NULL;
+		size_t n = nl ? (size_t)(nl - s) : len - at, ind = 0, k, used, col = 0;
+		uint64_t lo, hi;
+		unsigned depth, seg = 0, bus = 0, c1;
+		bool cfg, ram, win;
+		int pci;
 
 		no++;
-		if (end - at >= sizeof(line)) {
-			at = end + 1;
-			continue;
-		}
-		memcpy(line, text + at, end - at);
-		line[end - at] = '\0';
-		at = end + 1;
-		while (line[ind] == ' ')
+		at += n + 1;
+		if (n && s[n - 1] == '\r')
+			n--;
+		while (ind < n && s[ind] == ' ')
 			ind++;
-		if (!line[ind])
+		if (ind == n)
 			continue;
-		depth = (unsigned)(ind / 2 < 63 ? ind / 2 : 63);
-		if (sscanf(line + ind, "%llx-%llx %n", &lo, &hi, &used) != 2 ||
-		    !(colon = strchr(line + ind, ':')))
-			return dmasim_error_set(im->err, DMASIM_ESYNTAX, name, no,
-				(unsigned)ind + 1,
-				"expected 'start-end : name' as in /proc/iomem");
-		if (hi < lo)
-			return dmasim_error_set(im->err, DMASIM_ESYNTAX, name, no,
-				(unsigned)ind + 1, "range ends before it starts");
+		depth = (unsigned)(ind / 2);
+		c1 = (unsigned)ind + 1;
+		k = ind;
+		if (!hex64(s + k, n - k, &lo, &used) || k + used >= n || s[k + used] != '-' ||
+		    (k += used + 1, !hex64(s + k, n - k, &hi, &used))) {
+			bool wide = used > 0 && k + used < n && isxdigit((unsigned char)s[k + used]);
+			rc = dmasim_error_set(im->err, DMASIM_ESYNTAX, name, no,
+				wide ? (unsigned)k + 1 : c1,
+				wide ? "an address that does not fit 64 bits (more than 16 hex digits)"
+				     : "expected 'start-end : name' as in /proc/iomem");
+			break;
+		}
+		k += used;
+		while (k < n && s[k] == ' ')
+			k++;
+		if (k >= n || s[k] != ':') {
+			rc = dmasim_error_set(im->err, DMASIM_ESYNTAX, name, no, c1,
+					      "expected 'start-end : name' as in /proc/iomem");
+			break;
+		}
+		k++;
+		while (k < n && s[k] == ' ')
+			k++;
+		if (hi < lo) {
+			rc = dmasim_error_set(im->err, DMASIM_ESYNTAX, name, no, c1,
+					      "range ends before it starts");
+			break;
+		}
+		if (lo == 0 && hi == UINT64_MAX) {
+			rc = dmasim_error_set(im->err, DMASIM_ESYNTAX, name, no, c1,
+				"the range covers all 2^64 addresses; no machine has that");
+			break;
+		}
 		if (lo || hi)
 			nonzero++;
-		p = colon + 1;
-		while (*p == ' ')
-			p++;
-		in_pci[depth] = in_cfg[depth] = false;
-		if (strstr(p, "ECAM") || strstr(p, "MMCONFIG"))
-			in_cfg[depth] = true;
-		if (sscanf(p, "PCI Bus %x:%x", &seg, &bus) == 2) {
-			bool outer = true;
-			unsigned k;
-
-			for (k = 0; k < depth; k++)
-				if (in_pci[k] || in_cfg[k])
-					outer = false;
-			in_pci[depth] = true;
-			if (outer && im->niomem_win < sizeof(im->iomem_win) / sizeof(im->iomem_win[0])) {
-				struct imp_hbwin *w = &im->iomem_win[im->niomem_win];
-				w->kind = lo >= GIB4 ? DMASIM_WIN_MEM_PREF : DMASIM_WIN_MEM;
-				w->cpu = w->bus = lo;
-				w->size = hi - lo + 1;
-				w->inferred = false;
-				im->iomem_seg[im->niomem_win] = (uint16_t)seg;
-				im->iomem_bus[im->niomem_win] = (uint8_t)bus;
-				im->niomem_win++;
-			}
-		} else if (depth == 0 && strncmp(p, "System RAM", 10) == 0 &&
-			   im->nram < sizeof(im->ram) / sizeof(im->ram[0])) {
-			if (im->nram && im->ram[im->nram - 1].base + im->ram[im->nram - 1].size == lo)
-				im->ram[im->nram - 1].size += hi - lo + 1;
+		p = s + k;
+		n -= k;
+		if (blocked != UINT32_MAX && blocked >= depth)
+			blocked = UINT32_MAX;   /* that entry is no longer an ancestor */
+		cfg = (n >= 4 && memmem(p, n, "ECAM", 4)) || (n >= 8 && memmem(p, n, "MMCONFIG", 8));
+		if ((pci = pci_bus_name(p, n, &seg, &bus, &col, &why)) < 0) {
+			rc = dmasim_error_set(im->err, DMASIM_ESYNTAX, name, no,
+					      (unsigned)(k + col) + 1, "%s", why);
+			break;
+		}
+		win = pci && blocked == UINT32_MAX;
+		ram = !pci && depth == 0 && n >= 10 && memcmp(p, "System RAM", 10) == 0;
+		if ((pci || cfg) && blocked == UINT32_MAX)
+			blocked = depth;
+		if (win)
+			rc = add_iowin(im, no, c1, lo, hi, seg, bus);
+		else if (ram)
+			rc = add_ram(im, name, no, c1, lo, hi);
+		if (rc == DMASIM_OK && (win || ram)) {
+			if (grow(&ranges, &capranges, nranges + 1, sizeof(*ranges)))
+				ranges[nranges++] = (struct iorange){ lo, hi, no, c1, ram };
 			else
-				im->ram[im->nram++] = (struct imp_range){ lo, hi - lo + 1 };
+				rc = nomem(im);
 		}
 	}
-	if (!nonzero) {
+	if (rc == DMASIM_OK && !nonzero) {
 		/* Read without privileges the kernel shows every range as 0. */
 		im->nram = 0;
 		im->niomem_win = 0;
-		return DMASIM_OK;
+	} else if (rc == DMASIM_OK && (rc = iomem_disjoint(im, name, ranges, nranges)) == DMASIM_OK) {
+		qsort(im->iomem_win, im->niomem_win, sizeof(*im->iomem_win), cmp_iowin);
+		im->ram_given = im->nram > 0;
 	}
-	im->ram_given = im->nram > 0;
-	return DMASIM_OK;
+	free(ranges);
+	return rc;
 }
 
 /* ---- the tree -------------------------------------------------------- */
@@ -313,69 +565,126 @@ static bool range_in(unsigned lo, unsigned hi, unsigned olo, unsigned ohi)
 	return lo >= olo && hi <= ohi;
 }
 
-/* Bridges' bus ranges either nest (the inner bridge sits behind the outer
+/* A bridge as the nesting sweep sees it. */
+struct nest {
+	uint16_t seg;
+	uint8_t sec, sub, bus;
+	int dev;
+};
+
+/* By segment, then secondary bus, wider ranges first, then the bridge's
+ * own bus (an outer bridge sits on a lower bus than any bridge inside). */
+static int cmp_nest(const void *a, const void *b)
+{
+	const struct nest *x = a, *y = b;
+
+	if (x->seg != y->seg)
+		return x->seg < y->seg ? -1 : 1;
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	if (x->sub != y->sub)
+		return x->sub > y->sub ? -1 : 1;
+	if (x->bus != y->bus)
+		return x->bus < y->bus ? -1 : 1;
+	return x->dev < y->dev ? -1 : x->dev > y->dev;
+}
+
+/* Two bridges whose bus ranges overlap without nesting: the error is on
+ * the one later in the input (the first in BDF order for sysfs). */
+static int overlap_error(struct imp *im, const struct imp_dev *x, const struct imp_dev *y)
+{
+	char b1[16], b2[16];
+
+	if (y->line > x->line || (y->line == x->line && y < x)) {
+		const struct imp_dev *t = x;
+		x = y;
+		y = t;
+	}
+	return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, x->line, 1,
+		"bridge %s claims buses [%02x-%02x], which overlap buses [%02x-%02x] of bridge %s (line %u)",
+		bdf(x, b1, sizeof(b1)), x->secondary, x->subordinate,
+		y->secondary, y->subordinate, bdf(y, b2, sizeof(b2)), y->line);
+}
+
+/*
+ * Bridges' bus ranges either nest (the inner bridge sits behind the outer
  * one) or are disjoint; each device hangs below the innermost bridge whose
- * range holds its bus, and that bridge's secondary bus must be its bus. */
+ * range holds its bus, and that bridge's secondary bus must be its bus.
+ * One sort of the bridges and a sweep with a stack of open ranges (at most
+ * 256 deep: nested secondary buses strictly increase) do it in
+ * O(n log n): only the innermost open range can overlap the next bridge
+ * without holding it.
+ */
 static int link_tree(struct imp *im)
 {
 	char b1[16], b2[16];
-	size_t i, j;
-	int *last;
+	struct nest *v;
+	size_t i, j, n = 0, nb;
+	int stack[257], owner[256], *last, rc = DMASIM_OK;
+	size_t top;
 
-	for (i = 0; i < im->ndev; i++) {
-		struct imp_dev *d = &im->dev[i];
-		if (!d->bridge)
-			continue;
-		for (j = 0; j < im->ndev; j++) {
-			struct imp_dev *o = &im->dev[j];
-			bool nested;
-
-			if (j == i || !o->bridge || o->seg != d->seg)
-				continue;
-			if (d->subordinate < o->secondary || o->subordinate < d->secondary)
-				continue;
-			/* o's range and d's overlap: fine only when one nests in
-			 * the other and the inner bridge sits behind the outer. */
-			nested = (range_in(d->secondary, d->subordinate, o->secondary, o->subordinate) &&
-				  range_in(d->bus, d->bus, o->secondary, o->subordinate)) ||
-				 (range_in(o->secondary, o->subordinate, d->secondary, d->subordinate) &&
-				  range_in(o->bus, o->bus, d->secondary, d->subordinate));
-			if (!nested && d->line >= o->line)
-				return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, d->line, 1,
-					"bridge %s claims buses [%02x-%02x], which overlap buses [%02x-%02x] of bridge %s (line %u)",
-					bdf(d, b1, sizeof(b1)), d->secondary, d->subordinate,
-					o->secondary, o->subordinate, bdf(o, b2, sizeof(b2)), o->line);
+	for (i = 0; i < im->ndev; i++)
+		n += im->dev[i].bridge;
+	if (!(v = malloc((n + 1) * sizeof(*v))))
+		return nomem(im);
+	for (i = 0, nb = 0; i < im->ndev; i++)
+		if (im->dev[i].bridge)
+			v[nb++] = (struct nest){ im->dev[i].seg, im->dev[i].secondary,
+						 im->dev[i].subordinate, im->dev[i].bus, (int)i };
+	qsort(v, nb, sizeof(*v), cmp_nest);
+	/* Nesting, per segment. */
+	for (i = 0, top = 0; i < nb; i++) {
+		if (i > 0 && v[i].seg != v[i - 1].seg)
+			top = 0;
+		while (top && v[stack[top - 1]].sub < v[i].sec)
+			top--;
+		if (top) {
+			const struct nest *o = &v[stack[top - 1]];
+			if (v[i].sub > o->sub || v[i].bus < o->sec || v[i].bus > o->sub) {
+				int a = v[i].dev, b = o->dev;
+				free(v);
+				return overlap_error(im, &im->dev[a], &im->dev[b]);
+			}
 		}
+		stack[top++] = (int)i;
 	}
-	for (i = 0; i < im->ndev; i++) {
+	/* Parents: the innermost bridge holding each bus of a segment. */
+	for (i = 0, j = 0; i < im->ndev && rc == DMASIM_OK; i++) {
 		struct imp_dev *d = &im->dev[i];
-		int best = IMP_NONE;
+		int best;
 
-		for (j = 0; j < im->ndev; j++) {
-			const struct imp_dev *o = &im->dev[j];
-			if (j == i || !o->bridge || o->seg != d->seg ||
-			    d->bus < o->secondary || d->bus > o->subordinate)
-				continue;
-			if (best == IMP_NONE ||
-			    o->subordinate - o->secondary <
-			    im->dev[best].subordinate - im->dev[best].secondary)
-				best = (int)j;
+		if (i == 0 || d->seg != im->dev[i - 1].seg) {
+			unsigned bus;
+
+			while (j < nb && v[j].seg < d->seg)
+				j++;
+			for (bus = 0, top = 0; bus < 256; bus++) {
+				while (top && v[stack[top - 1]].sub < bus)
+					top--;
+				for (; j < nb && v[j].seg == d->seg && v[j].sec == bus; j++)
+					stack[top++] = (int)j;
+				owner[bus] = top ? v[stack[top - 1]].dev : IMP_NONE;
+			}
 		}
+		best = owner[d->bus];
 		if (best != IMP_NONE && im->dev[best].secondary != d->bus)
-			return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, d->line, 1,
+			rc = dmasim_error_set(im->err, DMASIM_ETOPO, im->file, d->line, 1,
 				"%s is on bus %02x, behind bridge %s (buses [%02x-%02x]), but no bridge there has %02x as its secondary bus",
 				bdf(d, b1, sizeof(b1)), d->bus, bdf(&im->dev[best], b2, sizeof(b2)),
 				im->dev[best].secondary, im->dev[best].subordinate, d->bus);
-		if (best != IMP_NONE && d->bridge &&
+		else if (best != IMP_NONE && d->bridge &&
 		    !range_in(d->secondary, d->subordinate, im->dev[best].secondary,
 			      im->dev[best].subordinate))
-			return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, d->line, 1,
+			rc = dmasim_error_set(im->err, DMASIM_ETOPO, im->file, d->line, 1,
 				"bridge %s claims buses [%02x-%02x], outside the buses [%02x-%02x] of its parent bridge %s (line %u)",
 				bdf(d, b1, sizeof(b1)), d->secondary, d->subordinate,
 				im->dev[best].secondary, im->dev[best].subordinate,
 				bdf(&im->dev[best], b2, sizeof(b2)), im->dev[best].line);
 		d->parent = best;
 	}
+	free(v);
+	if (rc)
+		return rc;
 	/* Host bridges: one per root bus (a bus no bridge claims). */
 	for (i = 0; i < im->ndev; i++) {
 		struct imp_dev *d = &im->dev[i];
@@ -397,16 +706,17 @@ static int link_tree(struct imp *im)
 		}
 		d->hb = (int)im->nhb - 1;
 	}
+	/* A root bus's range: up to the next root bus of its segment, or to
+	 * the highest subordinate bus below it. */
 	for (i = 0; i < im->nhb; i++) {
 		struct imp_hb *h = &im->hb[i];
-		unsigned top = 0xff;
-		if (i + 1 < im->nhb && im->hb[i + 1].seg == h->seg)
-			top = im->hb[i + 1].bus_first - 1u;
-		for (j = 0; j < im->ndev; j++)
-			if (im->dev[j].hb == (int)i && im->dev[j].bridge &&
-			    im->dev[j].subordinate > top)
-				top = im->dev[j].subordinate;
-		h->bus_last = (uint8_t)top;
+		h->bus_last = i + 1 < im->nhb && im->hb[i + 1].seg == h->seg
+			? (uint8_t)(im->hb[i + 1].bus_first - 1u) : 0xff;
+	}
+	for (i = 0; i < im->ndev; i++) {
+		const struct imp_dev *d = &im->dev[i];
+		if (d->bridge && d->subordinate > im->hb[d->hb].bus_last)
+			im->hb[d->hb].bus_last = d->subordinate;
 	}
 	/* Children lists in devfn order. */
 	if (!(last = malloc((im->ndev + 1) * sizeof(*last))))
@@ -514,25 +824,26 @@ static bool win_holds(const struct imp_win *w, uint64_t lo, uint64_t hi)
 	return w->present && lo >= w->base && hi <= w->limit;
 }
 
-static void drop_window(struct imp_dev *d, int k, const char *why)
+static void drop_window(struct imp *im, struct imp_dev *d, int k, const char *why)
 {
 	d->win[k].present = false;
 	d->win[k].dropped = true;
-	snprintf(d->win[k].note, sizeof(d->win[k].note), "%s", why);
+	d->win[k].note = dmasim__imp_str(im, "%s", why);
 }
 
-static void drop_bar(struct imp_bar *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void drop_bar(struct imp *im, struct imp_bar *b, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static void drop_bar(struct imp_bar *b, const char *fmt, ...)
+static void drop_bar(struct imp *im, struct imp_bar *b, const char *fmt, ...)
 {
+	char buf[512];
 	va_list ap;
 
 	b->present = false;
 	va_start(ap, fmt);
-	vsnprintf(b->notebuf, sizeof(b->notebuf), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	b->note = b->notebuf;
+	b->note = dmasim__imp_str(im, "%s", buf);
 }
 
 static uint64_t bar_last(const struct imp_bar *b)
@@ -551,35 +862,45 @@ static int cmp_res(const void *a, const void *b)
 	return x->bar < y->bar ? -1 : x->bar > y->bar;
 }
 
-/* On the bus below @p; with @p NULL, on a root bus of segment @seg. */
-static bool on_bus(const struct imp *im, const struct imp_dev *d,
-		   const struct imp_dev *p, unsigned seg)
+/* The functions on the bus below @p (with @p NULL: on the root buses of
+ * segment @seg) in BDF order: bus_first(), then bus_next() until
+ * IMP_NONE.  Below a bridge it follows the children list; the root buses
+ * take one pass over the functions per segment. */
+static int bus_next(const struct imp *im, int i, const struct imp_dev *p, unsigned seg)
 {
 	if (p)
-		return d->parent == (int)(p - im->dev);
-	return d->parent == IMP_NONE && d->seg == seg;
+		return im->dev[i].next_sibling;
+	for (i++; i < (int)im->ndev; i++)
+		if (im->dev[i].parent == IMP_NONE && im->dev[i].seg == seg)
+			return i;
+	return IMP_NONE;
+}
+
+static int bus_first(const struct imp *im, const struct imp_dev *p, unsigned seg)
+{
+	if (p)
+		return p->first_child;
+	return bus_next(im, -1, NULL, seg);
 }
 
 /* Resources decoded on the bus below @p (NULL: the root buses of @seg,
- * which share one bus address space). */
+ * which share one bus address space), sorted by address. */
 static size_t gather(struct imp *im, const struct imp_dev *p, unsigned seg,
 		     struct res *v, size_t cap)
 {
-	size_t n = 0, i;
-	int k, b;
+	size_t n = 0;
+	int i, k, b;
 
-	for (i = 0; i < im->ndev; i++) {
+	for (i = bus_first(im, p, seg); i != IMP_NONE; i = bus_next(im, i, p, seg)) {
 		struct imp_dev *d = &im->dev[i];
-		if (!on_bus(im, d, p, seg))
-			continue;
 		for (b = 0; b < 6; b++)
 			if (d->bars[b].present && n < cap)
 				v[n++] = (struct res){ d->bars[b].bus, bar_last(&d->bars[b]),
-						       (int)i, b, 0 };
+						       i, b, 0 };
 		for (k = 0; k < DMASIM_WIN_KIND_COUNT; k++)
 			if (d->win[k].present && n < cap)
 				v[n++] = (struct res){ d->win[k].base, d->win[k].limit,
-						       (int)i, -1, k };
+						       i, -1, k };
 	}
 	qsort(v, n, sizeof(*v), cmp_res);
 	return n;
@@ -606,11 +927,18 @@ static void infer_size(struct imp *im, struct imp_bar *b, const struct imp_win *
 		       const struct res *v, size_t n)
 {
 	uint64_t bound = UINT64_MAX, align = b->bus & (~b->bus + 1);
-	size_t i;
+	size_t lo = 0, hi = n;
 
-	for (i = 0; i < n; i++)
-		if (v[i].lo > b->bus && v[i].lo - b->bus < bound)
-			bound = v[i].lo - b->bus;
+	/* The first resource starting above the BAR (@v is sorted). */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].lo > b->bus)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (lo < n)
+		bound = v[lo].lo - b->bus;
 	if (pw && pw->present && pw->limit - b->bus + 1 < bound)
 		bound = pw->limit - b->bus + 1;
 	if (b->bits == 32 && b->bus < GIB4 && GIB4 - b->bus < bound)
@@ -641,14 +969,13 @@ static const struct imp_dev *subtractive(const struct imp *im, const struct imp_
 static int settle_bus(struct imp *im, struct imp_dev *p, unsigned seg)
 {
 	struct res *v;
-	size_t i, n, cap = im->ndev * 8 + 8;
-	char b1[16], b2[16], b3[16], why[sizeof(im->dev->win[0].note)];
-	int k, bi;
+	size_t n, cap = 8, last = SIZE_MAX, i;
+	char b1[16], b2[16], b3[16], why[512];
+	int k, bi, di;
 
-	for (i = 0; i < im->ndev; i++) {
-		struct imp_dev *d = &im->dev[i];
-		if (!on_bus(im, d, p, seg))
-			continue;
+	for (di = bus_first(im, p, seg); di != IMP_NONE; di = bus_next(im, di, p, seg)) {
+		struct imp_dev *d = &im->dev[di];
+		cap += 8;
 		for (k = 0; p && k < DMASIM_WIN_KIND_COUNT; k++) {
 			int pk = k == DMASIM_WIN_MEM_PREF && p->win[DMASIM_WIN_MEM_PREF].present
 				? DMASIM_WIN_MEM_PREF : DMASIM_WIN_MEM;
@@ -658,7 +985,7 @@ static int settle_bus(struct imp *im, struct imp_dev *p, unsigned seg)
 				snprintf(why, sizeof(why), "[0x%llx-0x%llx] of %s left out: its parent has no prefetchable window, and dmasim cannot place a prefetchable window in a non-prefetchable one",
 					 (unsigned long long)d->win[k].base,
 					 (unsigned long long)d->win[k].limit, bdf(d, b1, sizeof(b1)));
-				drop_window(d, k, why);
+				drop_window(im, d, k, why);
 			} else if (!win_holds(&p->win[pk], d->win[k].base, d->win[k].limit)) {
 				const struct imp_dev *sd = subtractive(im, p);
 				snprintf(why, sizeof(why), "[0x%llx-0x%llx] of %s left out: outside the windows of %s%s%s%s",
@@ -668,7 +995,7 @@ static int settle_bus(struct imp *im, struct imp_dev *p, unsigned seg)
 					 sd ? "; reached through the subtractive decode of " : "",
 					 sd ? bdf(sd, b3, sizeof(b3)) : "",
 					 sd ? ", which dmasim does not model" : "");
-				drop_window(d, k, why);
+				drop_window(im, d, k, why);
 			}
 		}
 		for (bi = 0; bi < 6; bi++) {
@@ -689,7 +1016,7 @@ static int settle_bus(struct imp *im, struct imp_dev *p, unsigned seg)
 			}
 			{
 				const struct imp_dev *sd = subtractive(im, p);
-				drop_bar(b, "at 0x%llx of %s left out: outside the windows of %s%s%s%s",
+				drop_bar(im, b, "at 0x%llx of %s left out: outside the windows of %s%s%s%s",
 					 (unsigned long long)b->bus, bdf(d, b1, sizeof(b1)),
 					 bdf(p, b2, sizeof(b2)),
 					 sd ? "; reached through the subtractive decode of " : "",
@@ -703,10 +1030,8 @@ static int settle_bus(struct imp *im, struct imp_dev *p, unsigned seg)
 	/* Sizes: the root buses of a segment share one bus address space,
 	 * so their resources bound each other across host bridges. */
 	n = gather(im, p, seg, v, cap);
-	for (i = 0; i < im->ndev; i++) {
-		struct imp_dev *d = &im->dev[i];
-		if (!on_bus(im, d, p, seg))
-			continue;
+	for (di = bus_first(im, p, seg); di != IMP_NONE; di = bus_next(im, di, p, seg)) {
+		struct imp_dev *d = &im->dev[di];
 		for (bi = 0; bi < 6; bi++) {
 			struct imp_bar *b = &d->bars[bi];
 			const struct imp_win *pw = NULL;
@@ -719,34 +1044,36 @@ static int settle_bus(struct imp *im, struct imp_dev *p, unsigned seg)
 		}
 	}
 	/* Overlaps between what this bus decodes: keep windows over BARs,
-	 * earlier over later. */
+	 * earlier over later.  What is kept stays pairwise disjoint, so in
+	 * address order only the last one kept can overlap the next. */
 	n = gather(im, p, seg, v, cap);
-	for (i = 1; i < n; i++) {
-		size_t j;
-		for (j = 0; j < i; j++) {
-			struct res *a = &v[j], *c = &v[i];
-			struct imp_dev *da, *dc;
-			if (a->dev < 0 || c->dev < 0 || c->lo > a->hi || a->lo > c->hi)
-				continue;
-			if (a->bar >= 0 && c->bar < 0) {
-				struct res *t = a;
-				a = c;
-				c = t;
-			}
-			da = &im->dev[a->dev];
-			dc = &im->dev[c->dev];
-			if (c->bar >= 0)
-				drop_bar(&dc->bars[c->bar], "at 0x%llx of %s left out: it overlaps %s of %s",
-					 (unsigned long long)c->lo, bdf(dc, b1, sizeof(b1)),
-					 a->bar >= 0 ? "a BAR" : "a window", bdf(da, b2, sizeof(b2)));
-			else {
-				snprintf(why, sizeof(why), "[0x%llx-0x%llx] of %s left out: it overlaps %s of %s",
-					 (unsigned long long)c->lo, (unsigned long long)c->hi,
-					 bdf(dc, b1, sizeof(b1)), a->bar >= 0 ? "a BAR" : "a window",
-					 bdf(da, b2, sizeof(b2)));
-				drop_window(dc, c->kind, why);
-			}
-			c->dev = -1;
+	for (i = 0; i < n; i++) {
+		struct res *a, *c;
+		struct imp_dev *da, *dc;
+
+		if (last == SIZE_MAX || v[i].lo > v[last].hi) {
+			last = i;
+			continue;
+		}
+		a = &v[last];
+		c = &v[i];
+		if (a->bar >= 0 && c->bar < 0) {
+			a = &v[i];
+			c = &v[last];
+			last = i;
+		}
+		da = &im->dev[a->dev];
+		dc = &im->dev[c->dev];
+		if (c->bar >= 0)
+			drop_bar(im, &dc->bars[c->bar], "at 0x%llx of %s left out: it overlaps %s of %s",
+				 (unsigned long long)c->lo, bdf(dc, b1, sizeof(b1)),
+				 a->bar >= 0 ? "a BAR" : "a window", bdf(da, b2, sizeof(b2)));
+		else {
+			snprintf(why, sizeof(why), "[0x%llx-0x%llx] of %s left out: it overlaps %s of %s",
+				 (unsigned long long)c->lo, (unsigned long long)c->hi,
+				 bdf(dc, b1, sizeof(b1)), a->bar >= 0 ? "a BAR" : "a window",
+				 bdf(da, b2, sizeof(b2)));
+			drop_window(im, dc, c->kind, why);
 		}
 	}
 	free(v);
@@ -770,30 +1097,72 @@ static int settle_all(struct imp *im)
 
 /* ---- host-bridge windows and RAM -------------------------------------- */
 
-static int add_hbwin(struct imp_hb *h, int kind, uint64_t cpu, uint64_t bus,
-		     uint64_t size, bool inferred)
+/* A window of host bridge @h; past lim.windows an error at @line:@col
+ * of the iomem text (0: an inferred window). */
+static int add_hbwin(struct imp *im, struct imp_hb *h, int kind, uint64_t cpu,
+		     uint64_t bus, uint64_t size, bool inferred, unsigned line,
+		     unsigned col)
 {
-	if (h->nwin == sizeof(h->win) / sizeof(h->win[0]))
-		return -1;
+	if (h->nwin >= im->lim.windows)
+		return dmasim_error_set(im->err, DMASIM_ELIMIT,
+			line ? im->iomem_file : im->file, line, col,
+			"root bus %04x:%02x gets more than %u windows (raise the limit with --limit windows=N)",
+			h->seg, h->bus_first, (unsigned)im->lim.windows);
+	if (!grow(&h->win, &h->capwin, h->nwin + 1, sizeof(*h->win)))
+		return nomem(im);
 	h->win[h->nwin++] = (struct imp_hbwin){ kind, cpu, bus, size, inferred };
-	return 0;
+	return DMASIM_OK;
 }
 
-/* Offset (cpu - bus) of the sysfs resources inside [lo, hi] (CPU). */
-static uint64_t offset_in(const struct imp *im, int hb, uint64_t lo, uint64_t hi)
-{
-	size_t i;
-	int b;
+/* The present BARs by host bridge and CPU address, for offsets. */
+struct baroff {
+	uint64_t cpu, off;   /* off = cpu - bus */
+	int hb;
+};
 
-	for (i = 0; i < im->ndev; i++) {
-		const struct imp_dev *d = &im->dev[i];
-		if (d->hb != hb)
-			continue;
-		for (b = 0; b < 6; b++)
-			if (d->bars[b].present && d->bars[b].cpu >= lo && d->bars[b].cpu <= hi)
-				return d->bars[b].cpu - d->bars[b].bus;
+static int cmp_baroff(const void *a, const void *b)
+{
+	const struct baroff *x = a, *y = b;
+
+	if (x->hb != y->hb)
+		return x->hb < y->hb ? -1 : 1;
+	return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+}
+
+/* Offset (cpu - bus) of the lowest BAR of host bridge @hb inside [lo, hi]
+ * (CPU addresses), or 0; @v sorted by cmp_baroff. */
+static uint64_t offset_in(const struct baroff *v, size_t n, int hb, uint64_t lo,
+			  uint64_t hi)
+{
+	size_t a = 0, z = n;
+
+	while (a < z) {
+		size_t mid = a + (z - a) / 2;
+		if (v[mid].hb < hb || (v[mid].hb == hb && v[mid].cpu < lo))
+			a = mid + 1;
+		else
+			z = mid;
 	}
-	return 0;
+	return a < n && v[a].hb == hb && v[a].cpu <= hi ? v[a].off : 0;
+}
+
+/* The window of @h holding [lo, hi] (CPU), or NULL; @h's windows sorted
+ * by CPU address and disjoint. */
+static const struct imp_hbwin *hbwin_holding(const struct imp_hb *h, uint64_t lo,
+					     uint64_t hi)
+{
+	size_t a = 0, z = h->nwin;
+
+	while (a < z) {   /* the first window starting above lo */
+		size_t mid = a + (z - a) / 2;
+		if (h->win[mid].cpu > lo)
+			z = mid;
+		else
+			a = mid + 1;
+	}
+	if (a == 0)
+		return NULL;
+	return hi <= h->win[a - 1].cpu + (h->win[a - 1].size - 1) ? &h->win[a - 1] : NULL;
 }
 
 struct cres {
@@ -863,28 +1232,43 @@ static int host_windows(struct imp *im)
 {
 	struct cres *v;
 	struct imp_hbwin *nw;
-	size_t n, i, j, cap = im->ndev * 8 + 8, nn, h0;
+	struct baroff *bo;
+	size_t n, i, j, cap = im->ndev * 8 + 8, nn, h0, nbo = 0;
 	bool dump = true;
-	int b, k;
+	int b, k, rc;
 
 	for (i = 0; i < im->ndev; i++)
 		if (im->dev[i].has_res)
 			dump = false;
+	if (!(bo = malloc(cap * sizeof(*bo))))
+		return nomem(im);
+	for (i = 0; i < im->ndev; i++)
+		for (b = 0; b < 6; b++)
+			if (im->dev[i].bars[b].present)
+				bo[nbo++] = (struct baroff){ im->dev[i].bars[b].cpu,
+					im->dev[i].bars[b].cpu - im->dev[i].bars[b].bus,
+					im->dev[i].hb };
+	qsort(bo, nbo, sizeof(*bo), cmp_baroff);
+	/* iomem windows come sorted by address and disjoint (iomem_parse). */
 	for (i = 0; i < im->niomem_win; i++)
 		for (j = 0; j < im->nhb; j++)
-			if (im->hb[j].seg == im->iomem_seg[i] &&
-			    im->hb[j].bus_first == im->iomem_bus[i]) {
-				struct imp_hbwin w = im->iomem_win[i];
-				w.bus = w.cpu - offset_in(im, (int)j, w.cpu, w.cpu + w.size - 1);
-				if (add_hbwin(&im->hb[j], w.kind, w.cpu, w.bus, w.size, false))
-					return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, 0, 0,
-								"too many host-bridge windows");
+			if (im->hb[j].seg == im->iomem_win[i].seg &&
+			    im->hb[j].bus_first == im->iomem_win[i].bus) {
+				const struct imp_iowin *x = &im->iomem_win[i];
+				struct imp_hbwin w = x->w;
+				w.bus = w.cpu - offset_in(bo, nbo, (int)j, w.cpu, w.cpu + w.size - 1);
+				if ((rc = add_hbwin(im, &im->hb[j], w.kind, w.cpu, w.bus, w.size,
+						    false, x->line, x->col))) {
+					free(bo);
+					return rc;
+				}
 			}
 	v = malloc(cap * sizeof(*v));
 	nw = malloc(cap * sizeof(*nw));
 	if (!v || !nw) {
 		free(v);
 		free(nw);
+		free(bo);
 		return nomem(im);
 	}
 	for (h0 = 0; h0 < im->nhb; h0 = j) {
@@ -897,10 +1281,11 @@ static int host_windows(struct imp *im)
 		n = 0;
 		for (i = 0; i < im->ndev; i++) {
 			const struct imp_dev *d = &im->dev[i];
-			uint64_t off = offset_in(im, d->hb, 0, UINT64_MAX);
+			uint64_t off;
 
 			if (d->parent != IMP_NONE || d->seg != seg)
 				continue;
+			off = offset_in(bo, nbo, d->hb, 0, UINT64_MAX);
 			for (b = 0; b < 6; b++)
 				if (d->bars[b].present)
 					v[n++] = (struct cres){ d->bars[b].cpu,
@@ -912,16 +1297,9 @@ static int host_windows(struct imp *im)
 						d->win[k].limit + off, off, d->hb };
 		}
 		/* Leave out what a given window already covers. */
-		for (i = 0, nn = 0; i < n; i++) {
-			const struct imp_hb *h = &im->hb[v[i].hb];
-			size_t w;
-			for (w = 0; w < h->nwin; w++)
-				if (v[i].lo >= h->win[w].cpu &&
-				    v[i].hi <= h->win[w].cpu + h->win[w].size - 1)
-					break;
-			if (w == h->nwin)
+		for (i = 0, nn = 0; i < n; i++)
+			if (!hbwin_holding(&im->hb[v[i].hb], v[i].lo, v[i].hi))
 				v[nn++] = v[i];
-		}
 		n = nn;
 		qsort(v, n, sizeof(*v), cmp_cres);
 		for (i = 0, nn = 0; i < n;) {
@@ -982,14 +1360,16 @@ static int host_windows(struct imp *im)
 				if (!placed) {
 					free(v);
 					free(nw);
+					free(bo);
 					return unplaced_window(im, hb, nw_lo_hi(cpu, sz));
 				}
 			}
-			if (add_hbwin(&im->hb[hb], nw[i].kind & 0xff, cpu, nw[i].bus, sz, true)) {
+			if ((rc = add_hbwin(im, &im->hb[hb], nw[i].kind & 0xff, cpu, nw[i].bus,
+					    sz, true, 0, 0))) {
 				free(v);
 				free(nw);
-				return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, 0, 0,
-							"too many host-bridge windows");
+				free(bo);
+				return rc;
 			}
 		}
 		/* A dump's BARs: CPU address = bus address + the offset of the
@@ -1015,19 +1395,22 @@ static int host_windows(struct imp *im)
 	}
 	free(v);
 	free(nw);
+	free(bo);
 	return DMASIM_OK;
 }
 
 /* RAM when not given: [0, the lowest window below 4 GiB) and [4 GiB,
  * 64 GiB) cut at the lowest window above 4 GiB; on x86 the low range also
  * stops at the interrupt region. */
-static void infer_ram(struct imp *im)
+static int infer_ram(struct imp *im)
 {
 	uint64_t low = GIB4, high = HIGH_RAM_END;
 	size_t i, w;
 
 	if (im->ram_given)
-		return;
+		return DMASIM_OK;
+	if (!grow(&im->ram, &im->capram, 2, sizeof(*im->ram)))
+		return nomem(im);
 	if (im->arch == DMASIM_ARCH_X86_64)
 		low = X86_INTR_BASE;
 	for (i = 0; i < im->nhb; i++)
@@ -1045,6 +1428,7 @@ static void infer_ram(struct imp *im)
 		im->ram[im->nram++] = (struct imp_range){ 0, low };
 	if (high > GIB4)
 		im->ram[im->nram++] = (struct imp_range){ GIB4, high - GIB4 };
+	return DMASIM_OK;
 }
 
 /* ---- YAML ------------------------------------------------------------ */
@@ -1099,7 +1483,7 @@ static void describe(const struct imp_dev *d, char *buf, size_t n)
 {
 	/* The dump's own description when it has one ("dev" from sysfs-made
 	 * dumps says nothing), else the class name. */
-	if (d->text[0] && strcmp(d->text, "dev") != 0)
+	if (d->text && d->text[0] && strcmp(d->text, "dev") != 0)
 		snprintf(buf, n, "%s", d->text);
 	else
 		snprintf(buf, n, "%s [%04x:%04x]", dmasim__imp_class_name(d->class_code),
@@ -1150,7 +1534,7 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 					  dmasim__win_kind_names[k],
 					  (unsigned long long)d->win[k].base,
 					  (unsigned long long)d->win[k].limit);
-			else if (d->win[k].note[0] && !im->opts.no_comments)
+			else if (d->win[k].note && !im->opts.no_comments)
 				dmasim__sb_printf(o, "%*s# %s window %s\n", ind + (any ? 2 : 0), "",
 					  dmasim__win_kind_names[k], d->win[k].note);
 		}
@@ -1372,16 +1756,19 @@ static void apply_resources(struct imp_dev *d)
 	}
 }
 
+void dmasim__imp_dev_done(struct imp *im, struct imp_dev *d)
+{
+	dmasim__imp_decode(im, d);
+	apply_resources(d);
+	d->cfg = NULL;
+}
+
 int dmasim__imp_finish(struct imp *im, char **yaml, size_t *yaml_len)
 {
 	struct sb o = { 0 };
 	size_t i;
 	int rc;
 
-	for (i = 0; i < im->ndev; i++) {
-		dmasim__imp_decode(&im->dev[i]);
-		apply_resources(&im->dev[i]);
-	}
 	qsort(im->dev, im->ndev, sizeof(*im->dev), cmp_dev);
 	if ((rc = link_tree(im)))
 		return rc;
@@ -1389,9 +1776,10 @@ int dmasim__imp_finish(struct imp *im, char **yaml, size_t *yaml_len)
 	for (i = 0; i < im->ndev; i++)
 		if (im->iommu_type != IMP_NONE && im->dev[i].iommu_group != IMP_NONE)
 			im->hb[im->dev[i].hb].has_iommu = true;
-	if ((rc = settle_all(im)) || (rc = host_windows(im)))
+	if ((rc = settle_all(im)) || (rc = host_windows(im)) || (rc = infer_ram(im)))
 		return rc;
-	infer_ram(im);
+	if (im->oom)
+		return nomem(im);
 	emit(im, &o);
 	if (o.oom) {
 		free(o.s);

@@ -125,8 +125,8 @@ static void decode_windows(struct imp_dev *d)
 	base = (uint64_t)(mb & 0xfff0) << 16;
 	limit = (uint64_t)(ml & 0xfff0) << 16 | 0xfffff;
 	if (mb == 0 && ml == 0) {
-		snprintf(d->win[DMASIM_WIN_MEM].note, sizeof(d->win[0].note),
-			 "registers are 0: taken as never programmed, not as [0x0-0xfffff]");
+		d->win[DMASIM_WIN_MEM].note =
+			"registers are 0: taken as never programmed, not as [0x0-0xfffff]";
 	} else if (base <= limit) {
 		d->win[DMASIM_WIN_MEM].present = true;
 		d->win[DMASIM_WIN_MEM].base = base;
@@ -139,8 +139,8 @@ static void decode_windows(struct imp_dev *d)
 		limit |= (uint64_t)imp_rd32(d, 0x2c) << 32;
 	}
 	if (base == 0 && limit == 0xfffff) {
-		snprintf(d->win[DMASIM_WIN_MEM_PREF].note, sizeof(d->win[0].note),
-			 "registers are 0: taken as never programmed, not as [0x0-0xfffff]");
+		d->win[DMASIM_WIN_MEM_PREF].note =
+			"registers are 0: taken as never programmed, not as [0x0-0xfffff]";
 	} else if (base <= limit) {
 		d->win[DMASIM_WIN_MEM_PREF].present = true;
 		d->win[DMASIM_WIN_MEM_PREF].base = base;
@@ -150,7 +150,7 @@ static void decode_windows(struct imp_dev *d)
 
 /* CardBus (header type 2): two 32-bit memory windows, 4 KiB granular,
  * each prefetchable when its Bridge Control bit says so. */
-static void decode_cardbus_windows(struct imp_dev *d)
+static void decode_cardbus_windows(struct imp *im, struct imp_dev *d)
 {
 	unsigned i, ctl = imp_rd16(d, 0x3e);
 
@@ -164,14 +164,14 @@ static void decode_cardbus_windows(struct imp_dev *d)
 			continue;
 		limit |= 0xfff;
 		if (w->present) {
-			snprintf(w->note, sizeof(w->note),
+			w->note = dmasim__imp_str(im,
 				 "(CardBus window %u) [0x%llx-0x%llx] left out: dmasim has one window per kind",
 				 i, (unsigned long long)base, (unsigned long long)limit);
 			continue;
 		}
 		if ((base & 0xfffff) || (limit & 0xfffff) != 0xfffff) {
 			w->dropped = true;
-			snprintf(w->note, sizeof(w->note),
+			w->note = dmasim__imp_str(im,
 				 "(CardBus window %u) [0x%llx-0x%llx] left out: not 1 MiB granular",
 				 i, (unsigned long long)base, (unsigned long long)limit);
 			continue;
@@ -233,7 +233,7 @@ static void decode_ext_caps(struct imp_dev *d)
 	}
 }
 
-void dmasim__imp_decode(struct imp_dev *d)
+void dmasim__imp_decode(struct imp *im, struct imp_dev *d)
 {
 	unsigned i;
 
@@ -260,7 +260,7 @@ void dmasim__imp_decode(struct imp_dev *d)
 		d->subordinate = (uint8_t)imp_rd8(d, 0x1a);
 		if (d->secondary > d->bus && d->subordinate >= d->secondary) {
 			d->bridge = true;
-			decode_cardbus_windows(d);
+			decode_cardbus_windows(im, d);
 		} else {
 			d->unconfigured = true;
 		}

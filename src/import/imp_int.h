@@ -43,26 +43,28 @@ struct imp_bar {
 	bool pref, pref_dropped;
 	unsigned bits;     /* 32 or 64 */
 	bool p2pmem;
-	const char *note;  /* why it is left out, or NULL */
-	char notebuf[256];
+	const char *note;  /* why it is left out, or NULL (static or im's pool) */
 };
 
 struct imp_win {
 	bool present;
 	uint64_t base, limit;  /* bus addresses, inclusive */
 	bool dropped;
-	char note[256];        /* why it is left out */
+	const char *note;      /* why it is left out, or NULL (static or pool) */
 };
 
-/* One function: raw bytes plus what was decoded from them. */
+/* One function: what was decoded from its configuration space.  The raw
+ * bytes live in the import's one scratch buffer (struct imp, cfg) only
+ * while the function is read, so the record stays small (a few hundred
+ * bytes) however many functions there are. */
 struct imp_dev {
 	/* as read */
 	uint16_t seg;
 	uint8_t bus, devfn;
-	uint8_t cfg[IMP_CFG_MAX];
+	const uint8_t *cfg;    /* the scratch buffer while read, then NULL */
 	unsigned len;          /* bytes of configuration space present */
 	unsigned line;         /* header line in the dump (0: sysfs) */
-	char text[160];        /* lspci's description after the BDF, or "" */
+	const char *text;      /* lspci's description after the BDF (pool), or "" */
 	bool has_res;          /* sysfs resource read */
 	uint64_t res_start[6], res_end[6];
 	int iommu_group;       /* sysfs group number or IMP_NONE */
@@ -101,13 +103,28 @@ struct imp_hb {
 		int kind;
 		uint64_t cpu, bus, size;
 		bool inferred;
-	} win[32];
-	size_t nwin;
+	} *win;                /* malloc'd, at most lim.windows */
+	size_t nwin, capwin;
 	bool has_iommu;
 };
 
 struct imp_range {
 	uint64_t base, size;
+};
+
+/* A "PCI Bus SSSS:BB" window of /proc/iomem, with its line there. */
+struct imp_iowin {
+	struct imp_hbwin w;
+	uint16_t seg;
+	uint8_t bus;
+	unsigned line, col;
+};
+
+/* Strings that live as long as the import (notes, descriptions). */
+struct imp_pool {
+	struct imp_pool *next;
+	size_t used, cap;
+	char buf[];
 };
 
 /* Everything one import works on. */
@@ -123,13 +140,15 @@ struct imp {
 	size_t nslots;
 	struct imp_hb hb[64];
 	size_t nhb;
-	struct imp_range ram[64];
-	size_t nram;
+	struct imp_range *ram;   /* malloc'd, at most lim.windows */
+	size_t nram, capram;
 	bool ram_given;
-	struct imp_hbwin iomem_win[64];
-	uint16_t iomem_seg[64];
-	uint8_t iomem_bus[64];
-	size_t niomem_win;
+	struct imp_iowin *iomem_win;  /* malloc'd, at most lim.windows */
+	size_t niomem_win, capiomem;
+	const char *iomem_file;  /* the iomem text's name, for errors */
+	struct imp_pool *pool;
+	bool oom;                /* a pool or array allocation failed */
+	uint8_t cfg[IMP_CFG_MAX];  /* the function being read */
 	bool arch_inferred;
 	enum dmasim_arch arch;
 	bool has_cpu;
@@ -150,10 +169,10 @@ void dmasim__sb_printf(struct sb *b, const char *fmt, ...)
 void dmasim__sb_putc(struct sb *b, char c);
 
 /* cfg.c: decode dev->cfg[0..len) into the decoded fields. */
-void dmasim__imp_decode(struct imp_dev *d);
+void dmasim__imp_decode(struct imp *im, struct imp_dev *d);
 static inline unsigned imp_rd8(const struct imp_dev *d, unsigned off)
 {
-	return off < d->len ? d->cfg[off] : 0xff;
+	return off < d->len && d->cfg ? d->cfg[off] : 0xff;
 }
 static inline unsigned imp_rd16(const struct imp_dev *d, unsigned off)
 {
@@ -167,6 +186,13 @@ static inline uint32_t imp_rd32(const struct imp_dev *d, unsigned off)
 const char *dmasim__imp_class_name(uint32_t class_code);
 
 /* build.c */
+/* A copy of printf's output that lives as long as @im (its pool); "" and
+ * im->oom set when out of memory. */
+const char *dmasim__imp_str(struct imp *im, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The function read into im->cfg is complete: decode it, take its sysfs
+ * resources, and let go of the raw bytes. */
+void dmasim__imp_dev_done(struct imp *im, struct imp_dev *d);
 void dmasim__imp_init(struct imp *im, const char *file,
 	      const struct dmasim_import_opts *opts, struct dmasim_error *err,
 	      const char *source);

@@ -73,6 +73,7 @@ static int end_function(struct reader *r)
 			d->line, 1,
 			"%04x:%02x:%02x.%x has %u bytes of configuration space; a dump holds 64, 256 or 4096 per function (truncated?)",
 			d->seg, d->bus, d->devfn >> 3, d->devfn & 7, d->len);
+	dmasim__imp_dev_done(r->im, d);
 	return DMASIM_OK;
 }
 
@@ -83,6 +84,7 @@ static int header(struct reader *r)
 	unsigned seg = 0, bus, dev, fn;
 	const struct imp_dev *o;
 	struct imp_dev *d;
+	char text[160];
 	int rc;
 
 	k = hexrun(s, n, 0);
@@ -122,10 +124,12 @@ static int header(struct reader *r)
 		return rc;
 	while (at < n && (s[at] == ' ' || s[at] == '\t'))
 		at++;
-	k = n - at < sizeof(d->text) - 1 ? n - at : sizeof(d->text) - 1;
-	memcpy(d->text, s + at, k);
-	d->text[k] = '\0';
-	dmasim__imp_printable(d->text);
+	k = n - at < sizeof(text) - 1 ? n - at : sizeof(text) - 1;
+	memcpy(text, s + at, k);
+	text[k] = '\0';
+	dmasim__imp_printable(text);
+	if (text[0])
+		d->text = dmasim__imp_str(r->im, "%s", text);
 	r->cur = d;
 	return DMASIM_OK;
 }
@@ -157,7 +161,7 @@ static int data(struct reader *r, size_t k)
 		}
 		if (d->len + nbytes >= IMP_CFG_MAX)
 			return syntax(r, at, "configuration space ends at offset 0x%x", IMP_CFG_MAX);
-		d->cfg[d->len + nbytes++] = (uint8_t)hexval(s + at, 2);
+		r->im->cfg[d->len + nbytes++] = (uint8_t)hexval(s + at, 2);
 		at += 3;
 	}
 	if (nbytes != 16)
@@ -181,6 +185,11 @@ static int read_line(struct reader *r)
 			return syntax(r, k + 1, "truncated line: 0 of 16 bytes");
 		return data(r, k);
 	}
+	/* "NN:" and then neither a space nor the rest of a BDF: a hex line
+	 * with a bad separator, blamed here rather than on the function. */
+	if (k > 0 && k < n && s[k] == ':' && !isxdigit((unsigned char)s[k + 1]))
+		return syntax(r, k + 1, "expected a space after the offset '%.*s:' (hex lines read 'NN: xx xx ...')",
+			      (int)(k > 8 ? 8 : k), s);
 	if (k > 0 && k < n && s[k] == ':') {
 		int rc = end_function(r);
 		return rc ? rc : header(r);

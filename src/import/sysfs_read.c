@@ -3,15 +3,24 @@
  * {config, resource, iommu_group}, plus ROOT/proc/iomem (host-bridge
  * windows, System RAM), ROOT/proc/cpuinfo (architecture, CPU vendor and
  * family) and ROOT/sys/kernel/iommu_groups/N/type when readable.
+ *
+ * Only regular files are read: a FIFO, a device, a socket or a symbolic
+ * link where a file belongs is an error, never opened in a way that could
+ * block or read a device (open with O_NONBLOCK | O_NOFOLLOW, then fstat).
  */
+#define _GNU_SOURCE
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dmasim/import.h"
 #include "import/imp_int.h"
+#include "util/input.h"
 
 static void join(char *buf, size_t n, const char *a, const char *b, const char *c)
 {
@@ -19,68 +28,241 @@ static void join(char *buf, size_t n, const char *a, const char *b, const char *
 		 b, c ? "/" : "", c ? c : "");
 }
 
-/* The whole of a small file (NUL-terminated, caller frees), or NULL. */
-static char *slurp(const char *path, size_t max, size_t *len)
+static const char *file_kind(mode_t m)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
+	return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
+		: S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket"
+		: S_ISDIR(m) ? "a directory" : S_ISLNK(m) ? "a symbolic link"
+		: "not a regular file";
+}
 
-	if (!f)
-		return NULL;
-	if (!(buf = malloc(max + 1))) {
-		fclose(f);
-		return NULL;
+/* Open the regular file @path for reading: *@fd = -1 when it is absent
+ * or unreadable (ENOENT, EACCES, ...); an error when it is there but is
+ * not a regular file. */
+static int open_regular(struct imp *im, const char *path, int *fd)
+{
+	struct stat st;
+
+	*fd = -1;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return dmasim_error_set(im->err, DMASIM_EIO, path, 0, 0,
+			"%s, not a regular file: not read (sysfs and a snapshot of it hold plain files)",
+			file_kind(st.st_mode));
+	if ((*fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0) {
+		if (errno == ELOOP)
+			return dmasim_error_set(im->err, DMASIM_EIO, path, 0, 0,
+				"a symbolic link, not a regular file: not read");
+		return DMASIM_OK;
 	}
-	n = fread(buf, 1, max, f);
-	fclose(f);
+	if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(*fd);
+		*fd = -1;
+		return dmasim_error_set(im->err, DMASIM_EIO, path, 0, 0,
+			"%s, not a regular file: not read", file_kind(st.st_mode));
+	}
+	return DMASIM_OK;
+}
+
+/* Up to @max bytes from @fd into @buf; *@n the count. */
+static int read_fd(struct imp *im, const char *path, int fd, char *buf, size_t max,
+		   size_t *n)
+{
+	ssize_t k;
+
+	while (*n < max && (k = read(fd, buf + *n, max - *n)) != 0) {
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return dmasim_error_set(im->err, DMASIM_EIO, path, 0, 0,
+						"cannot read: %s", strerror(errno));
+		}
+		*n += (size_t)k;
+	}
+	return DMASIM_OK;
+}
+
+/* At most @max bytes of the regular file @path into @buf; *@n the bytes
+ * read, or SIZE_MAX when the file is absent or unreadable. */
+static int read_regular(struct imp *im, const char *path, void *buf, size_t max,
+			size_t *n)
+{
+	int fd, rc;
+
+	*n = SIZE_MAX;
+	if ((rc = open_regular(im, path, &fd)) || fd < 0)
+		return rc;
+	*n = 0;
+	rc = read_fd(im, path, fd, buf, max, n);
+	close(fd);
+	return rc;
+}
+
+/* A whole text file, malloc'd and NUL-terminated into *@out (NULL when
+ * absent or unreadable); longer than @max bytes is an error (file-bytes). */
+static int slurp(struct imp *im, const char *path, size_t max, char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = NULL, *nb;
+	int fd, rc;
+
+	*out = NULL;
+	if ((rc = open_regular(im, path, &fd)) || fd < 0)
+		return rc;
+	for (;;) {
+		if (!(nb = realloc(buf, cap + 1))) {
+			rc = dmasim_error_set(im->err, DMASIM_ENOMEM, path, 0, 0, "out of memory");
+			break;
+		}
+		buf = nb;
+		if ((rc = read_fd(im, path, fd, buf, cap, &n)) || n < cap)
+			break;
+		if (cap > max) {
+			rc = dmasim__input_too_large(path, max, im->err);
+			break;
+		}
+		cap *= 2;
+	}
+	close(fd);
+	if (rc) {
+		free(buf);
+		return rc;
+	}
 	buf[n] = '\0';
+	*out = buf;
 	if (len)
 		*len = n;
-	return buf;
+	return DMASIM_OK;
+}
+
+/* "0x" and 1-16 hex digits at @s; the characters used, or 0. */
+static size_t hex_token(const char *s, unsigned long long *v)
+{
+	size_t i;
+
+	*v = 0;
+	if (s[0] != '0' || s[1] != 'x')
+		return 0;
+	for (i = 2; i < 18; i++) {
+		unsigned c = (unsigned char)s[i];
+		unsigned d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : 16;
+		if (d == 16)
+			break;
+		*v = *v << 4 | d;
+	}
+	if (i == 2 || (s[i] && s[i] != ' ' && s[i] != '\t' && s[i] != '\n'))
+		return 0;
+	return i;
+}
+
+/* sysfs `resource`: one line "0xSTART 0xEND 0xFLAGS" per resource, the
+ * first six the BARs (drivers/pci/pci-sysfs.c, resource_show()). */
+static int parse_resource(struct imp *im, struct imp_dev *d, const char *path, char *txt)
+{
+	unsigned line = 0;
+	char *s = txt;
+
+	while (*s && line < 6) {
+		unsigned long long v[3];
+		char *start = s;
+		int f;
+
+		line++;
+		for (f = 0; f < 3; f++) {
+			size_t k;
+			while (*s == ' ' || *s == '\t')
+				s++;
+			if (!(k = hex_token(s, &v[f])))
+				return dmasim_error_set(im->err, DMASIM_ESYNTAX, path, line,
+					(unsigned)(s - start) + 1,
+					"expected '0xSTART 0xEND 0xFLAGS' (hex numbers of at most 16 digits) as the kernel writes them");
+			s += k;
+		}
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s && *s != '\n')
+			return dmasim_error_set(im->err, DMASIM_ESYNTAX, path, line,
+				(unsigned)(s - start) + 1, "more than three numbers on the line");
+		if (*s)
+			s++;
+		if (v[1] < v[0] || (v[0] == 0 && v[1] == UINT64_MAX))
+			return dmasim_error_set(im->err, DMASIM_ESYNTAX, path, line, 1,
+				"resource [0x%llx-0x%llx] is %s", v[0], v[1],
+				v[1] < v[0] ? "empty (it ends before it starts)"
+					    : "all 2^64 addresses");
+		d->res_start[line - 1] = v[0];
+		d->res_end[line - 1] = v[1];
+	}
+	d->has_res = true;
+	return DMASIM_OK;
+}
+
+/* The BARs' resources must be what a BAR can be: a power of two in size,
+ * naturally aligned. */
+static int check_resources(struct imp *im, const struct imp_dev *d, const char *path)
+{
+	int b;
+
+	for (b = 0; b < 6 && d->has_res; b++) {
+		uint64_t s = d->res_start[b], e = d->res_end[b], size = e - s + 1;
+		if (!d->bars[b].present || (!s && !e))
+			continue;
+		if ((size & (size - 1)) || (s & (size - 1)))
+			return dmasim_error_set(im->err, DMASIM_ESYNTAX, path, (unsigned)b + 1, 1,
+				"BAR %d [0x%llx-0x%llx] is not a naturally aligned power of two, which no BAR can be",
+				b, (unsigned long long)s, (unsigned long long)e);
+	}
+	return DMASIM_OK;
 }
 
 static int read_function(struct imp *im, const char *dir, const char *name)
 {
 	unsigned seg, bus, dev, fn;
-	char path[1024], *txt, *line, *save = NULL;
+	char path[1024], canon[16], *txt;
+	const struct imp_dev *o;
 	struct imp_dev *d;
-	FILE *f;
 	size_t n;
-	int i, rc;
+	int rc;
 	ssize_t k;
 
-	if (sscanf(name, "%x:%x:%x.%x", &seg, &bus, &dev, &fn) != 4 ||
-	    seg > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
-		return DMASIM_OK;   /* not a function */
+	if (sscanf(name, "%4x:%2x:%2x.%1x", &seg, &bus, &dev, &fn) != 4 ||
+	    dev > 0x1f || fn > 7 ||
+	    (snprintf(canon, sizeof(canon), "%04x:%02x:%02x.%x", seg, bus, dev, fn),
+	     strcmp(canon, name) != 0)) {
+		join(path, sizeof(path), dir, name, NULL);
+		return dmasim_error_set(im->err, DMASIM_EIO, path, 0, 0,
+			"not a PCI function's name as sysfs writes it (SSSS:BB:DD.F in lower-case hex, device 00-1f, function 0-7)");
+	}
+	if ((o = dmasim__imp_find_bdf(im, (uint16_t)seg, (uint8_t)bus, (uint8_t)(dev << 3 | fn)))) {
+		join(path, sizeof(path), dir, name, NULL);
+		return dmasim_error_set(im->err, DMASIM_EIO, path, 0, 0,
+					"this function is already read");
+	}
 	if ((rc = dmasim__imp_new_dev(im, (uint16_t)seg, (uint8_t)bus,
 				      (uint8_t)(dev << 3 | fn), 0, &d)))
 		return rc;
 	join(path, sizeof(path), dir, name, "config");
-	if (!(f = fopen(path, "rb")))
+	if ((rc = read_regular(im, path, im->cfg, IMP_CFG_MAX, &n)))
+		return rc;
+	if (n == SIZE_MAX)
 		return dmasim_error_set(im->err, DMASIM_EIO, path, 0, 0,
 					"cannot read the configuration space");
-	n = fread(d->cfg, 1, IMP_CFG_MAX, f);
-	fclose(f);
 	if (n < 64)
 		return dmasim_error_set(im->err, DMASIM_EIO, path, 0, 0,
 			"only %zu bytes of configuration space; at least the 64-byte header is needed", n);
 	d->len = (unsigned)n;
 	join(path, sizeof(path), dir, name, "resource");
-	if ((txt = slurp(path, 8192, NULL))) {
-		d->has_res = true;
-		for (i = 0, line = strtok_r(txt, "\n", &save); line && i < 6;
-		     i++, line = strtok_r(NULL, "\n", &save)) {
-			unsigned long long s, e, fl;
-			if (sscanf(line, "%llx %llx %llx", &s, &e, &fl) != 3) {
-				d->has_res = false;
-				break;
-			}
-			d->res_start[i] = s;
-			d->res_end[i] = e;
-		}
+	if ((rc = slurp(im, path, 8192, &txt, NULL)))
+		return rc;
+	if (txt) {
+		rc = parse_resource(im, d, path, txt);
 		free(txt);
+		if (rc)
+			return rc;
 	}
+	dmasim__imp_dev_done(im, d);
+	if ((rc = check_resources(im, d, path)))
+		return rc;
 	join(path, sizeof(path), dir, name, "iommu_group");
 	{
 		char link[512];
@@ -94,16 +276,24 @@ static int read_function(struct imp *im, const char *dir, const char *name)
 	return DMASIM_OK;
 }
 
-static void read_cpuinfo(struct imp *im, const char *root)
+static int read_cpuinfo(struct imp *im, const char *root)
 {
-	char path[1024], *txt, *line, *save = NULL;
+	char path[1024], *txt, *line, *next;
 	bool arch_known = false;
+	unsigned no = 0;
+	int rc;
 
 	join(path, sizeof(path), root, "proc/cpuinfo", NULL);
-	if (!(txt = slurp(path, 1 << 20, NULL)))
-		return;
-	for (line = strtok_r(txt, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	if ((rc = slurp(im, path, im->lim.file_bytes, &txt, NULL)) || !txt)
+		return rc;
+	for (line = txt; *line; line = next) {
 		char *v = strchr(line, ':');
+
+		no++;
+		if ((next = strchr(line, '\n')))
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
 		if (!v)
 			continue;
 		v++;
@@ -118,7 +308,17 @@ static void read_cpuinfo(struct imp *im, const char *root)
 			if (!im->opts.has_arch)
 				im->arch = DMASIM_ARCH_X86_64;
 		} else if (strncmp(line, "cpu family", 10) == 0) {
-			im->cpu_family = (unsigned)strtoul(v, NULL, 10);
+			unsigned long f = 0;
+			char *e = v;
+			while (*e >= '0' && *e <= '9' && f <= 0xffff)
+				f = f * 10 + (unsigned long)(*e++ - '0');
+			if (e == v || f > 0xffff || (*e && *e != ' ' && *e != '\t')) {
+				free(txt);
+				return dmasim_error_set(im->err, DMASIM_ESYNTAX, path, no,
+					(unsigned)(v - line) + 1,
+					"expected a CPU family number 0-65535");
+			}
+			im->cpu_family = (unsigned)f;
 		} else if (strncmp(line, "CPU implementer", 15) == 0 && !arch_known) {
 			arch_known = true;
 			if (!im->opts.has_arch)
@@ -143,15 +343,16 @@ static void read_cpuinfo(struct imp *im, const char *root)
 	free(txt);
 	if (arch_known && !im->opts.has_arch)
 		im->arch_inferred = false;
+	return DMASIM_OK;
 }
 
 /* An IOMMU when sysfs put devices in groups: its type from
  * /sys/class/iommu, else from the architecture and CPU vendor. */
-static void read_iommu(struct imp *im, const char *root)
+static int read_iommu(struct imp *im, const char *root)
 {
 	char path[1024], *txt;
 	struct dirent *e;
-	int group = IMP_NONE;
+	int group = IMP_NONE, rc;
 	size_t i;
 	DIR *dir;
 
@@ -161,7 +362,7 @@ static void read_iommu(struct imp *im, const char *root)
 			break;
 		}
 	if (group == IMP_NONE)
-		return;
+		return DMASIM_OK;
 	switch (im->arch) {
 	case DMASIM_ARCH_X86_64:
 		im->iommu_type = im->has_cpu && im->cpu_vendor == DMASIM_CPU_AMD
@@ -192,13 +393,16 @@ static void read_iommu(struct imp *im, const char *root)
 	im->iommu_domain = DMASIM_DOMAIN_DMA;
 	snprintf(path, sizeof(path), "%s%ssys/kernel/iommu_groups/%d/type", root,
 		 root[strlen(root) - 1] == '/' ? "" : "/", group);
-	if ((txt = slurp(path, 64, NULL))) {
+	if ((rc = slurp(im, path, 4096, &txt, NULL)))
+		return rc;
+	if (txt) {
 		if (strncmp(txt, "identity", 8) == 0)
 			im->iommu_domain = DMASIM_DOMAIN_IDENTITY;
 		else if (strncmp(txt, "blocked", 7) == 0)
 			im->iommu_domain = DMASIM_DOMAIN_BLOCKED;
 		free(txt);
 	}
+	return DMASIM_OK;
 }
 
 int dmasim_import_sysfs(const char *root, const struct dmasim_import_opts *opts,
@@ -227,23 +431,21 @@ int dmasim_import_sysfs(const char *root, const struct dmasim_import_opts *opts,
 	if (rc == DMASIM_OK && im.ndev == 0)
 		rc = dmasim_error_set(err, DMASIM_EIO, dirpath, 0, 0,
 				      "no PCI function in this directory");
-	if (rc == DMASIM_OK) {
-		read_cpuinfo(&im, root);
+	if (rc == DMASIM_OK && (rc = read_cpuinfo(&im, root)) == DMASIM_OK) {
 		if (im.opts.iomem) {
 			rc = dmasim__imp_iomem_parse(&im, im.opts.iomem, im.opts.iomem_len,
 					     im.opts.iomem_name ? im.opts.iomem_name : "<iomem>");
 		} else {
 			join(path, sizeof(path), root, "proc/iomem", NULL);
-			if ((iomem = slurp(path, 1 << 20, &len))) {
+			if ((rc = slurp(&im, path, im.lim.file_bytes, &iomem, &len)) == DMASIM_OK &&
+			    iomem) {
 				rc = dmasim__imp_iomem_parse(&im, iomem, len, path);
 				free(iomem);
 			}
 		}
 	}
-	if (rc == DMASIM_OK) {
-		read_iommu(&im, root);
+	if (rc == DMASIM_OK && (rc = read_iommu(&im, root)) == DMASIM_OK)
 		rc = dmasim__imp_finish(&im, yaml, yaml_len);
-	}
 	dmasim__imp_fini(&im);
 	return rc;
 }

@@ -4,11 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "testutil.h"
 #include "dmasim/import.h"
+#include "import/imp_int.h"
 
 /* Import @text as a dump and load the YAML, or fail the test. */
 static struct dmasim_topo *import_dump(const char *text, size_t len,
@@ -273,34 +276,40 @@ START_TEST(test_import_iomem_gives_windows_and_ram)
 }
 END_TEST
 
-/* Every dump under tests/data/import/bad/ fails with exactly the message
- * of its .err file (file:line:column: error: ...). */
-START_TEST(test_import_bad_dumps_exact_errors)
+/* Every DIR/NAME.EXT fails to import with exactly the message of its
+ * NAME.err: as a dump, or (with @dump) as the iomem text beside @dump.
+ * Returns the number of files. */
+static unsigned bad_inputs_fail_exactly(const char *dir, const char *ext, const char *dump)
 {
-	char dir[] = DMASIM_TEST_DATA "/import/bad", path[1024], buf[512], cwd[1024];
+	size_t xl = strlen(ext), dlen = 0;
+	char path[1024], buf[512], *dtext = dump ? tu_read_file(dump, &dlen) : NULL;
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	unsigned n = 0;
 
 	ck_assert_ptr_nonnull(d);
-	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
 	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name), len, elen;
+		size_t l = strlen(e->d_name), len, elen, ylen;
+		struct dmasim_import_opts o = { 0 };
 		struct dmasim_error err;
 		char *text, *want, *yaml = NULL;
-		size_t ylen;
+		int rc;
 
-		if (l < 6 || strcmp(e->d_name + l - 5, ".dump") != 0)
+		if (l <= xl || strcmp(e->d_name + l - xl, ext) != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		text = tu_read_file(path, &len);
-		snprintf(path + strlen(path) - 5, 6, ".err");
+		snprintf(path + strlen(path) - xl, xl + 1, ".err");
 		want = tu_read_file(path, &elen);
 		while (elen && want[elen - 1] == '\n')
 			want[--elen] = '\0';
+		o.iomem = text;
+		o.iomem_len = len;
+		o.iomem_name = e->d_name;
 		dmasim_error_init(&err);
-		ck_assert_msg(dmasim_import_lspci(text, len, e->d_name, NULL, &yaml, &ylen,
-						  &err) != DMASIM_OK, "%s imported", e->d_name);
+		rc = dump ? dmasim_import_lspci(dtext, dlen, "small.dump", &o, &yaml, &ylen, &err)
+			  : dmasim_import_lspci(text, len, e->d_name, NULL, &yaml, &ylen, &err);
+		ck_assert_msg(rc != DMASIM_OK, "%s imported", e->d_name);
 		ck_assert_ptr_null(yaml);
 		dmasim_error_snprintf(buf, sizeof(buf), &err);
 		ck_assert_str_eq(buf, want);
@@ -309,7 +318,15 @@ START_TEST(test_import_bad_dumps_exact_errors)
 		n++;
 	}
 	closedir(d);
-	ck_assert_uint_ge(n, 10);
+	free(dtext);
+	return n;
+}
+
+/* Every dump under tests/data/import/bad/ fails with exactly the message
+ * of its .err file (file:line:column: error: ...). */
+START_TEST(test_import_bad_dumps_exact_errors)
+{
+	ck_assert_uint_ge(bad_inputs_fail_exactly(DMASIM_TEST_DATA "/import/bad", ".dump", NULL), 11);
 }
 END_TEST
 
@@ -561,6 +578,247 @@ START_TEST(test_export_shape)
 }
 END_TEST
 
+/* ---- hostile input (issue 15) ---------------------------------------- */
+
+/* Every tests/data/import/bad-iomem/NAME.iomem, given with small.dump,
+ * fails with exactly NAME.err (D11, D10: addresses past 64 bits, segment
+ * and bus numbers past 16 and 8 bits, ranges of all 2^64 addresses or
+ * ending before they start, overlapping windows and RAM). */
+START_TEST(test_import_bad_iomem_exact_errors)
+{
+	ck_assert_uint_ge(bad_inputs_fail_exactly(DMASIM_TEST_DATA "/import/bad-iomem", ".iomem",
+						  DMASIM_TEST_DATA "/import/small.dump"), 8);
+}
+END_TEST
+
+/* D11: 70 RAM ranges and 70 windows are all kept (not the first 64), and
+ * lines of 256 characters and more are read, not skipped. */
+START_TEST(test_import_iomem_many_ranges_long_lines)
+{
+	struct dmasim_import_opts o = { 0 };
+	size_t len, cap = 1 << 16, n = 0, i;
+	char *text = tu_read_file(DMASIM_TEST_DATA "/import/small.dump", &len);
+	char *iomem = malloc(cap), pad[300];
+	struct dmasim_topo *t;
+	const struct dmasim_machine *m;
+
+	ck_assert_ptr_nonnull(iomem);
+	memset(pad, 'x', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	for (i = 0; i < 70; i++)   /* RAM at 2 MiB steps, 1 MiB each, below 1 GiB */
+		n += (size_t)snprintf(iomem + n, cap - n, "%08llx-%08llx : System RAM%s\n",
+				      (unsigned long long)(i * 0x200000),
+				      (unsigned long long)(i * 0x200000 + 0xfffff),
+				      i == 69 ? pad : "");
+	/* the root bus's own windows, then 68 more of 1 MiB above 0xe0000000 */
+	n += (size_t)snprintf(iomem + n, cap - n,
+			      "c0000000-d00fffff : PCI Bus 0000:00\n"
+			      "38000000000-380ffffffff : PCI Bus 0000:00 %s\n", pad);
+	for (i = 0; i < 68; i++)
+		n += (size_t)snprintf(iomem + n, cap - n, "%08llx-%08llx : PCI Bus 0000:00\n",
+				      (unsigned long long)(0xe0000000 + i * 0x100000),
+				      (unsigned long long)(0xe0000000 + i * 0x100000 + 0xfffff));
+	o.iomem = iomem;
+	o.iomem_len = n;
+	t = import_dump(text, len, &o, NULL);
+	m = dmasim_topo_machine(t);
+	ck_assert_uint_eq(m->nram, 70);
+	ck_assert_uint_eq(m->ram[69].base, 69 * 0x200000);
+	ck_assert_uint_eq(m->host_bridges[0].nwindows, 70);
+	dmasim_topo_destroy(t);
+	free(iomem);
+	free(text);
+}
+END_TEST
+
+/* D7: the per-function record is compact (it was 6,944 bytes with the
+ * raw configuration space and fixed note buffers inside). */
+START_TEST(test_import_record_is_compact)
+{
+	ck_assert_uint_le(sizeof(struct imp_dev), 1024);
+}
+END_TEST
+
+/* D7: 63,736 functions (248 root ports, 256 endpoints below each) import
+ * well inside the test's timeout; the all-pairs tree building took about
+ * 30 s for 65k functions. */
+START_TEST(test_import_many_functions)
+{
+	size_t cap = 64u << 20, n = 0, ylen = 0;
+	char *dump = malloc(cap), *yaml = NULL;
+	struct dmasim_error err;
+	unsigned p, d, f, sec = 1;
+
+	ck_assert_ptr_nonnull(dump);
+	for (p = 8; p < 256; p++, sec++) {   /* 00:01.0 .. 00:1f.7: root ports */
+		n += (size_t)snprintf(dump + n, cap - n,
+			"00:%02x.%x dev\n"
+			"00: 86 80 30 20 06 00 10 00 00 00 04 06 00 00 81 00\n"
+			"10: 00 00 00 00 00 00 00 00 00 %02x %02x 00 f0 00 00 00\n"
+			"20: f0 ff 00 00 f1 ff 01 00 00 00 00 00 00 00 00 00\n"
+			"30: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n\n",
+			p >> 3, p & 7, sec, sec);
+		for (d = 0; d < 32; d++)
+			for (f = 0; f < 8; f++)
+				n += (size_t)snprintf(dump + n, cap - n,
+					"%02x:%02x.%x dev\n"
+					"00: 44 14 08 a8 06 00 10 00 00 02 08 01 00 00 80 00\n"
+					"10: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
+					"20: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
+					"30: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n\n",
+					sec, d, f);
+	}
+	ck_assert_uint_lt(n, cap);
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_import_lspci(dump, n, "many.dump", NULL, &yaml, &ylen, &err),
+			 DMASIM_OK);
+	ck_assert_ptr_nonnull(strstr(yaml, "63736 functions"));
+	ck_assert_ptr_nonnull(strstr(yaml, "- bdf: 0000:f8:1f.7"));
+	dmasim_import_free(yaml);
+	free(dump);
+}
+END_TEST
+
+/* A minimal snapshot under @root: a root port 00:00.0 and an endpoint
+ * 01:00.0 (as in test_import_sysfs_snapshot, without iomem and cpuinfo). */
+static void mini_sysfs(const char *root)
+{
+	uint8_t rp[256] = { 0 }, ep[64] = { 0 };
+	char dev[1200];
+
+	rp[0] = 0xe5; rp[1] = 0x19; rp[2] = 0x01; rp[3] = 0x00;
+	rp[6] = 0x10; rp[0x0b] = 0x06; rp[0x0a] = 0x04; rp[0x0e] = 0x01;
+	rp[0x19] = 1; rp[0x1a] = 1; rp[0x1c] = 0xf0;
+	rp[0x20] = 0x00; rp[0x21] = 0x40; rp[0x22] = 0x00; rp[0x23] = 0x40;
+	rp[0x24] = 0xf1; rp[0x25] = 0xff; rp[0x26] = 0x01;
+	rp[0x34] = 0x40; rp[0x40] = 0x10; rp[0x42] = 0x42;
+	ep[0] = 0x44; ep[1] = 0x14; ep[2] = 0x08; ep[3] = 0xa8;
+	ep[0x0b] = 0x01; ep[0x0a] = 0x08; ep[0x13] = 0x40;
+	mkdirs(root, "sys/bus/pci/devices/0000:00:00.0/");
+	mkdirs(root, "sys/bus/pci/devices/0000:01:00.0/");
+	mkdirs(root, "proc/");
+	snprintf(dev, sizeof(dev), "%s/sys/bus/pci/devices/0000:00:00.0", root);
+	put_file(dev, "config", rp, sizeof(rp));
+	snprintf(dev, sizeof(dev), "%s/sys/bus/pci/devices/0000:01:00.0", root);
+	put_file(dev, "config", ep, sizeof(ep));
+}
+
+/* Import @root; the error's text (or "" on success) into @buf. */
+static int sysfs_result(const char *root, char *buf, size_t size)
+{
+	struct dmasim_error err;
+	char *yaml = NULL;
+	size_t ylen;
+	int rc;
+
+	dmasim_error_init(&err);
+	buf[0] = '\0';
+	rc = dmasim_import_sysfs(root, NULL, &yaml, &ylen, &err);
+	if (rc)
+		dmasim_error_snprintf(buf, size, &err);
+	else
+		dmasim_import_free(yaml);
+	return rc;
+}
+
+static void expect_sysfs_error(const char *root, const char *want)
+{
+	char buf[1400];
+
+	ck_assert_int_ne(sysfs_result(root, buf, sizeof(buf)), DMASIM_OK);
+	ck_assert_msg(strstr(buf, want) != NULL, "'%s' does not say '%s'", buf, want);
+}
+
+/* D8: a FIFO (or a device, or a symbolic link) where sysfs has a regular
+ * file is refused, never opened: no hang, no config space from /dev/zero.
+ * The alarm turns a hang into a failure. */
+START_TEST(test_import_sysfs_refuses_fifos_and_devices)
+{
+	static const char *const where[] = {
+		"sys/bus/pci/devices/0000:01:00.0/config", "proc/iomem", "proc/cpuinfo",
+		"sys/bus/pci/devices/0000:01:00.0/resource",
+	};
+	char root[] = "/tmp/dmasim-fifo-XXXXXX", path[1200];
+	size_t i;
+
+	alarm(20);
+	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		ck_assert_ptr_nonnull(mkdtemp(root));
+		mini_sysfs(root);
+		snprintf(path, sizeof(path), "%s/%s", root, where[i]);
+		unlink(path);
+		ck_assert_int_eq(mkfifo(path, 0644), 0);
+		expect_sysfs_error(root, "a FIFO, not a regular file");
+		rm_rf(root);
+		strcpy(root + strlen(root) - 6, "XXXXXX");
+	}
+	/* config -> /dev/zero: a symbolic link, and a device behind it */
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	mini_sysfs(root);
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/0000:01:00.0/config", root);
+	unlink(path);
+	ck_assert_int_eq(symlink("/dev/zero", path), 0);
+	expect_sysfs_error(root, "a symbolic link, not a regular file");
+	rm_rf(root);
+	alarm(0);
+}
+END_TEST
+
+/* D10: what would make YAML that does not load is refused at the input,
+ * with its position: two spellings of one BDF, resources of 2^64 bytes
+ * or "-1", a CPU family past 16 bits. */
+START_TEST(test_import_sysfs_bad_values)
+{
+	static const struct {
+		const char *file, *text, *want;
+	} cases[] = {
+		{ "sys/bus/pci/devices/0000:01:00.0/resource",
+		  "0x0000000000000000 0xffffffffffffffff 0x0000000000040200\n",
+		  "resource:1:1: error: resource [0x0-0xffffffffffffffff] is all 2^64 addresses" },
+		{ "sys/bus/pci/devices/0000:01:00.0/resource",
+		  "0x0000000040000000 0x0000000040003fff 0x0000000000040200\n-1 -1 -1\n",
+		  "resource:2:1: error: expected '0xSTART 0xEND 0xFLAGS'" },
+		{ "sys/bus/pci/devices/0000:01:00.0/resource",
+		  "0x0000000040000000 0x0000000040002fff 0x0000000000040200\n",
+		  "resource:1:1: error: BAR 0 [0x40000000-0x40002fff] is not a naturally aligned power of two" },
+		{ "sys/bus/pci/devices/0000:01:00.0/resource",
+		  "0x0000000040000000 0x00000000400000000fff 0x0\n",
+		  "resource:1:20: error: expected '0xSTART 0xEND 0xFLAGS'" },
+		{ "proc/cpuinfo", "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 4294967321\n",
+		  "cpuinfo:3:14: error: expected a CPU family number 0-65535" },
+		{ "proc/iomem", "00000000-ffffffffffffffff : System RAM\n",
+		  "iomem:1:1: error: the range covers all 2^64 addresses" },
+	};
+	char root[] = "/tmp/dmasim-bad-XXXXXX", path[1200];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *slash;
+		ck_assert_ptr_nonnull(mkdtemp(root));
+		mini_sysfs(root);
+		snprintf(path, sizeof(path), "%s/%s", root, cases[i].file);
+		slash = strrchr(path, '/');
+		*slash = '\0';
+		put_file(path, slash + 1, cases[i].text, strlen(cases[i].text));
+		expect_sysfs_error(root, cases[i].want);
+		rm_rf(root);
+		strcpy(root + strlen(root) - 6, "XXXXXX");
+	}
+	/* 0000:01:00.0 spelled a second way */
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	mini_sysfs(root);
+	mkdirs(root, "sys/bus/pci/devices/0000:01:00.00/");
+	expect_sysfs_error(root, "not a PCI function's name as sysfs writes it");
+	rm_rf(root);
+	strcpy(root + strlen(root) - 6, "XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	mini_sysfs(root);
+	mkdirs(root, "sys/bus/pci/devices/0000:01:0.0/");
+	expect_sysfs_error(root, "not a PCI function's name as sysfs writes it");
+	rm_rf(root);
+}
+END_TEST
+
 static Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -574,6 +832,15 @@ static Suite *import_suite(void)
 	tcase_add_test(tc, test_import_bad_dumps_exact_errors);
 	tcase_add_test(tc, test_import_survives_truncation);
 	tcase_add_test(tc, test_import_sysfs_missing_root);
+	tcase_add_test(tc, test_import_bad_iomem_exact_errors);
+	tcase_add_test(tc, test_import_iomem_many_ranges_long_lines);
+	tcase_add_test(tc, test_import_record_is_compact);
+	tcase_add_test(tc, test_import_sysfs_refuses_fifos_and_devices);
+	tcase_add_test(tc, test_import_sysfs_bad_values);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Scale");
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_import_many_functions);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("RoundTrip");
 	tcase_set_timeout(tc, 120);
