@@ -12,3 +12,4 @@ CLI_COMMAND("audit", "find provider/client pairs where a policy is unsound or co
 CLI_COMMAND("matrix", "the all-pairs P2P table of endpoints, like nvidia-smi topo -m", cmd_matrix)
 CLI_COMMAND("diff", "the pairs whose P2P decision changes between two policies", cmd_diff)
 CLI_COMMAND("dot", "draw a topology and a request's route as Graphviz DOT", cmd_dot)
+CLI_COMMAND("report", "a self-contained HTML report: fabric tree, P2P matrices, reasons, routes", cmd_report)

@@ -13,4 +13,5 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_diff(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_dot(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_report(const struct cli_ctx *cli, int argc, char **argv);
 #endif

@@ -1,0 +1,107 @@
+/* dmasim report -- small HTML and text helpers shared by the page's parts. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/report.h"
+
+void rep_esc(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+void rep_cell_text(char *buf, size_t size, enum dmasim_map_type t, int dist)
+{
+	const char *k = t == DMASIM_MAP_BUS_ADDR ? "BUS" : "HB";
+
+	if (t == DMASIM_MAP_NOT_SUPPORTED)
+		snprintf(buf, size, "NS");
+	else if (dist < 0)
+		snprintf(buf, size, "%s", k);
+	else
+		snprintf(buf, size, "%s%d", k, dist);
+}
+
+const char *rep_map_class(enum dmasim_map_type t)
+{
+	return t == DMASIM_MAP_BUS_ADDR ? "b"
+	       : t == DMASIM_MAP_THRU_HOST_BRIDGE ? "h" : "n";
+}
+
+/* The bridge "unit" a port on a path belongs to: a switch's downstream
+ * ports count as its upstream port (nvidia-smi counts a switch once). */
+static const struct dmasim_device *unit(const struct dmasim_device *d)
+{
+	if (d->type == DMASIM_DEV_SWITCH_DOWNSTREAM && d->parent)
+		return d->parent;
+	return d;
+}
+
+const char *rep_smi_code(const struct dmasim_device *a,
+			 const struct dmasim_device *b)
+{
+	const struct dmasim_device *l, *d, *units[2 * DMASIM_MAX_DEPTH + 2];
+	size_t n = 0, i;
+	int side;
+
+	if (a == b)
+		return "X";
+	if (a->hb != b->hb)
+		return "NODE";
+	for (l = a->parent; l && !dmasim_device_is_ancestor(l, b); l = l->parent)
+		;
+	if (!l)
+		return "PHB";
+	/* the distinct bridges between a and b, the common one included */
+	for (side = 0; side < 2; side++)
+		for (d = (side ? b : a)->parent; d; d = d->parent) {
+			const struct dmasim_device *u = unit(d);
+
+			for (i = 0; i < n && units[i] != u; i++)
+				;
+			if (i == n && n < sizeof(units) / sizeof(units[0]))
+				units[n++] = u;
+			if (d == l)
+				break;
+		}
+	return n <= 1 ? "PIX" : "PXB";
+}
+
+void rep_size_text(char *buf, size_t size, uint64_t v)
+{
+	static const char sfx[] = "KMGTPE";
+	int i = -1;
+
+	if (v == 0 || v % 1024) {
+		snprintf(buf, size, "0x%" PRIx64, v);
+		return;
+	}
+	while (v % 1024 == 0 && i < 5) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, size, "%" PRIu64 "%c", v, sfx[i]);
+}
+
+void rep_json_script(FILE *f, const char *id, const char *json, size_t len)
+{
+	size_t i;
+
+	fprintf(f, "<script type=\"application/json\" id=\"%s\">", id);
+	for (i = 0; i < len; i++) {
+		if (json[i] == '<')
+			fputs("\\u003c", f);
+		else
+			fputc(json[i], f);
+	}
+	fputs("</script>\n", f);
+}

@@ -1,0 +1,464 @@
+/* dmasim report -- the P2P matrices, the diff between policies and the
+ * data of the details panel, all from the library's own answers:
+ * dmasim_p2p_map_type() (as `dmasim matrix`), dmasim_p2p_upstream() (as
+ * `dmasim upstream`) and dmasim_dma_p2p_map() in a fresh DMA context (as
+ * `dmasim map --p2p`, 4 KiB at offset 0, whose route is the hop list). */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+#include "util/jw.h"
+
+bool rep_grid_fill(struct rep_grid *g, const struct rep_machine *m,
+		   const struct dmasim_policy *policy)
+{
+	size_t n = m->nshow, i, j;
+
+	g->policy = policy;
+	g->map = malloc((n ? n * n : 1) * sizeof(*g->map));
+	g->dist = malloc((n ? n * n : 1) * sizeof(*g->dist));
+	if (!g->map || !g->dist) {
+		rep_grid_free(g);
+		return false;
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			g->map[i * n + j] = dmasim_p2p_map_type(
+				m->topo, policy, m->eps[i], m->eps[j],
+				&g->dist[i * n + j], 0, NULL);
+	return true;
+}
+
+void rep_grid_free(struct rep_grid *g)
+{
+	free(g->map);
+	free(g->dist);
+	g->map = NULL;
+	g->dist = NULL;
+}
+
+static void ep_header(FILE *f, const struct dmasim_device *d, const char *scope,
+		      size_t k)
+{
+	fprintf(f, "<th scope=\"%s\" data-e=\"%zu\" title=\"", scope, k);
+	rep_esc(f, d->bdf);
+	fputs("\">", f);
+	rep_esc(f, d->name);
+	fputs("</th>", f);
+}
+
+static void table_head(FILE *f, const struct rep_machine *m)
+{
+	size_t j;
+
+	fputs("<thead><tr><th scope=\"col\" class=\"corner\">provider \\ client</th>", f);
+	for (j = 0; j < m->nshow; j++)
+		ep_header(f, m->eps[j], "col", j);
+	fputs("</tr></thead>\n<tbody>\n", f);
+}
+
+static void row_head(FILE *f, const struct rep_machine *m, size_t i)
+{
+	fputs("<tr>", f);
+	ep_header(f, m->eps[i], "row", i);
+}
+
+void rep_matrix_html(FILE *f, const struct rep_machine *m,
+		     const struct rep_grid *g, unsigned pi)
+{
+	size_t n = m->nshow, i, j;
+	char txt[32];
+
+	fprintf(f, "<div class=\"mx-wrap\"><table class=\"mx\" role=\"grid\" "
+		"data-m=\"%u\" data-p=\"%u\" data-policy=\"", m->index, pi);
+	rep_esc(f, g->policy->name);
+	fputs("\" aria-label=\"P2P matrix under ", f);
+	rep_esc(f, g->policy->name);
+	fputs(": rows are providers, columns clients\">\n", f);
+	table_head(f, m);
+	for (i = 0; i < n; i++) {
+		row_head(f, m, i);
+		for (j = 0; j < n; j++) {
+			enum dmasim_map_type t = g->map[i * n + j];
+			int d = g->dist[i * n + j];
+
+			rep_cell_text(txt, sizeof(txt), t, d);
+			fprintf(f, "<td class=\"%s\" data-map=\"%s\" data-dist=\"%d\">"
+				"<span class=\"k\">%s</span><span class=\"s\">%s</span></td>",
+				rep_map_class(t), dmasim_map_type_name(t), d, txt,
+				rep_smi_code(m->eps[i], m->eps[j]));
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody></table></div>\n", f);
+}
+
+void rep_diff_html(FILE *f, const struct rep_machine *m,
+		   const struct rep_grid *a, const struct rep_grid *b)
+{
+	size_t n = m->nshow, i, j, changed = 0, type_changed = 0;
+	size_t trans[DMASIM_MAP_TYPE_COUNT][DMASIM_MAP_TYPE_COUNT];
+	char ta[32], tb[32];
+	int x, y;
+
+	memset(trans, 0, sizeof(trans));
+	for (i = 0; i < n * n; i++) {
+		if (a->map[i] != b->map[i] || a->dist[i] != b->dist[i])
+			changed++;
+		if (a->map[i] != b->map[i]) {
+			type_changed++;
+			trans[a->map[i]][b->map[i]]++;
+		}
+	}
+	fputs("<h4>", f);
+	rep_esc(f, a->policy->name);
+	fputs(" &#8594; ", f);
+	rep_esc(f, b->policy->name);
+	fputs("</h4>\n<p class=\"summary\">", f);
+	fprintf(f, "%zu of %zu cells change (%zu change map type", changed, n * n,
+		type_changed);
+	for (x = 0; x < DMASIM_MAP_TYPE_COUNT; x++)
+		for (y = 0; y < DMASIM_MAP_TYPE_COUNT; y++)
+			if (trans[x][y])
+				fprintf(f, "; %zu %s &#8594; %s", trans[x][y],
+					dmasim_map_type_name((enum dmasim_map_type)x),
+					dmasim_map_type_name((enum dmasim_map_type)y));
+	fputs(").</p>\n", f);
+	if (!changed)
+		return;
+	fprintf(f, "<div class=\"mx-wrap\"><table class=\"mx diff\" data-m=\"%u\" "
+		"aria-label=\"cells that change\">\n", m->index);
+	table_head(f, m);
+	for (i = 0; i < n; i++) {
+		row_head(f, m, i);
+		for (j = 0; j < n; j++) {
+			size_t k = i * n + j;
+
+			if (a->map[k] == b->map[k] && a->dist[k] == b->dist[k]) {
+				fputs("<td class=\"same\">&#183;<span class=\"sr\">unchanged</span></td>", f);
+				continue;
+			}
+			rep_cell_text(ta, sizeof(ta), a->map[k], a->dist[k]);
+			rep_cell_text(tb, sizeof(tb), b->map[k], b->dist[k]);
+			fprintf(f, "<td class=\"chg %s\" data-from=\"%s\" data-to=\"%s\">"
+				"%s&#8594;%s</td>", rep_map_class(b->map[k]),
+				dmasim_map_type_name(a->map[k]),
+				dmasim_map_type_name(b->map[k]), ta, tb);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody></table></div>\n", f);
+}
+
+/* ---- the details panel's data --------------------------------------- */
+
+static bool cpu_rule_text(const struct dmasim_machine *mc,
+			  const struct dmasim_policy *p, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; mc->has_cpu && i < p->ncpu_rules; i++) {
+		const struct dmasim_cpu_rule *r = &p->cpu_rules[i];
+
+		if (mc->arch == r->arch && mc->cpu_vendor == r->vendor &&
+		    mc->cpu_family >= r->min_family) {
+			snprintf(buf, size,
+				 "cpu_supports_p2pdma(): the CPU (%s %s, family 0x%x) is at least family 0x%x of its vendor",
+				 dmasim_arch_name(mc->arch),
+				 dmasim_cpu_vendor_name(mc->cpu_vendor), mc->cpu_family,
+				 r->min_family);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The sentence that says which of the policy's rules decided. */
+static void rule_text(const struct rep_machine *m, const struct dmasim_policy *p,
+		      const struct dmasim_device *up, size_t nacs,
+		      enum dmasim_map_type t, int dist, char *buf, size_t size)
+{
+	const struct dmasim_machine *mc = dmasim_topo_machine(m->topo);
+	char cpu[256];
+
+	if (p->decision == DMASIM_DECIDE_SEED2018) {
+		snprintf(buf, size, "pci_peer_traffic_supported() (the 2018 proposal): %s",
+			 t == DMASIM_MAP_NOT_SUPPORTED ? "peer traffic is not supported for this pair"
+						       : "supported, mapped with dma_map_resource()");
+		return;
+	}
+	if (p->decision == DMASIM_DECIDE_LINUX_420) {
+		snprintf(buf, size, "upstream_bridge_distance(): %s",
+			 t == DMASIM_MAP_BUS_ADDR ? "a common upstream device and no ACS redirect on the path"
+			 : dist == -2 ? "ACS redirect on the path (returns -2)"
+			 : "no common upstream device (returns -1); this kernel has no host-bridge whitelist");
+		return;
+	}
+	if (t == DMASIM_MAP_BUS_ADDR) {
+		snprintf(buf, size,
+			 "calc_map_type_and_dist(): common upstream device %s and no ACS redirect on the path: PCI bus addresses",
+			 up ? up->name : "?");
+		return;
+	}
+	if (cpu_rule_text(mc, p, cpu, sizeof(cpu))) {
+		snprintf(buf, size, "calc_map_type_and_dist(): %s; %s",
+			 up && nacs ? "ACS redirects on the path" : "no common upstream device",
+			 cpu);
+		return;
+	}
+	snprintf(buf, size, "calc_map_type_and_dist(): %s; no CPU rule applies, %s",
+		 up && nacs ? "ACS redirects on the path" : "no common upstream device",
+		 t == DMASIM_MAP_THRU_HOST_BRIDGE
+		 ? "host_bridge_whitelist() lets the host bridge(s) through"
+		 : "and host_bridge_whitelist() does not let the pair through");
+}
+
+static void json_log(struct jw *w, const char *text, const char *skip)
+{
+	const char *p, *nl;
+	char line[600];
+
+	dmasim__jw_arr_begin(w);
+	for (p = text; *p; p = nl + 1) {
+		size_t n;
+
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		if (!skip || !strstr(skip, line))
+			dmasim__jw_str(w, line);
+		if (!nl)
+			break;
+	}
+	dmasim__jw_arr_end(w);
+}
+
+static void json_hops(struct jw *w, const struct dmasim_route *r)
+{
+	size_t i;
+
+	dmasim__jw_key(w, "hops");
+	dmasim__jw_arr_begin(w);
+	for (i = 0; i < r->nhops; i++) {
+		const struct dmasim_hop *h = &r->hops[i];
+
+		dmasim__jw_obj_begin(w);
+		dmasim__jw_kstr(w, "a", dmasim_hop_action_name(h->action));
+		dmasim__jw_kint(w, "d", h->dev ? (long long)h->dev->id : -1);
+		dmasim__jw_kint(w, "h", !h->dev && h->hb ? (long long)h->hb->id : -1);
+		dmasim__jw_khex(w, "in", h->addr);
+		dmasim__jw_khex(w, "out", h->addr_out);
+		dmasim__jw_obj_end(w);
+	}
+	dmasim__jw_arr_end(w);
+}
+
+static void json_mapping(struct jw *w, const struct dmasim_dma_result *r,
+			 const char *decision_log)
+{
+	char buf[200];
+
+	dmasim__jw_key(w, "map");
+	dmasim__jw_obj_begin(w);
+	dmasim__jw_kstr(w, "path", dmasim_dma_path_name(r->path));
+	dmasim__jw_kstr(w, "op", r->op);
+	dmasim__jw_kint(w, "bar", r->bar ? (long long)r->bar->index : -1);
+	dmasim__jw_khex(w, "phys", r->phys);
+	dmasim__jw_key(w, "dma");
+	if (r->mapping_error)
+		dmasim__jw_null(w);
+	else
+		dmasim__jw_hex(w, r->dma_addr);
+	dmasim__jw_kstr(w, "reason", dmasim_dma_reason_name(r->reason));
+	dmasim__jw_kstr(w, "why", r->why);
+	dmasim__jw_key(w, "msgs");
+	json_log(w, r->log.text, decision_log);
+	if (r->path == DMASIM_DMA_PATH_IOMMU) {
+		snprintf(buf, sizeof(buf), "group %u, IOVA 0x%" PRIx64 ", 0x%" PRIx64 " bytes",
+			 r->iommu_group, r->iova, r->iova_len);
+		dmasim__jw_kstr(w, "iommu", buf);
+	}
+	if (r->routed) {
+		dmasim_landing_snprintf(buf, sizeof(buf), &r->route.land);
+		dmasim__jw_kstr(w, "lands", buf);
+		dmasim__jw_kstr(w, "route_why", r->route.land.kind == DMASIM_LAND_FAULT
+				    ? r->route.why : NULL);
+	}
+	dmasim__jw_kstr(w, "verdict", dmasim_dma_verdict_name(r->verdict));
+	dmasim__jw_kstr(w, "fault", dmasim_fault_name(r->fault));
+	dmasim__jw_obj_end(w);
+	if (r->routed)
+		json_hops(w, &r->route);
+}
+
+/* With no p2pmem to map: where a 4-byte write of the client to the bus
+ * address of the provider's first BAR lands (as `dmasim route` routes it,
+ * with no IOMMU mappings). */
+static void json_raw_route(struct jw *w, const struct rep_machine *m,
+			   const struct dmasim_device *prov,
+			   const struct dmasim_device *cl, struct dmasim_route *r)
+{
+	char buf[200];
+
+	if (!prov->nbars ||
+	    dmasim_route(m->topo, NULL, cl, prov->bars[0].bus, 4, true, r) != DMASIM_OK)
+		return;
+	dmasim__jw_key(w, "raw");
+	dmasim__jw_obj_begin(w);
+	dmasim__jw_kint(w, "bar", prov->bars[0].index);
+	dmasim__jw_khex(w, "addr", prov->bars[0].bus);
+	dmasim_landing_snprintf(buf, sizeof(buf), &r->land);
+	dmasim__jw_kstr(w, "lands", buf);
+	dmasim__jw_kstr(w, "route_why", r->land.kind == DMASIM_LAND_FAULT ? r->why : NULL);
+	dmasim__jw_obj_end(w);
+	json_hops(w, r);
+}
+
+/* The devices with ACS redirect on the path provider..up..client, in the
+ * kernel's order (provider side up to the common device, then the
+ * client's side), up listed once. */
+static size_t acs_path(const struct dmasim_policy *p, const struct dmasim_device *a,
+		       const struct dmasim_device *b, const struct dmasim_device *up,
+		       const struct dmasim_device **out, size_t max)
+{
+	const struct dmasim_device *d;
+	size_t n = 0;
+	int side;
+
+	if (!up)
+		return 0;
+	for (side = 0; side < 2; side++)
+		for (d = side ? b : a; d && (d != up || side == 0); d = d->parent) {
+			if (d->has_acs && (d->acs_ctrl & p->acs_redirect_bits) && n < max)
+				out[n++] = d;
+			if (d == up)
+				break;
+		}
+	return n;
+}
+
+static int json_cell(struct jw *w, const struct rep_machine *m,
+		     const struct rep_grid *g, size_t i, size_t j,
+		     struct dmasim_dma_result *res)
+{
+	const struct dmasim_device *prov = m->eps[i], *cl = m->eps[j], *up;
+	const struct dmasim_device *acs[2 * DMASIM_MAX_DEPTH + 2];
+	struct dmasim_dma_ctx *ctx = NULL;
+	struct dmasim_error err;
+	struct dmasim_log log;
+	enum dmasim_map_type t;
+	char rule[600];
+	size_t nacs, k;
+	int dist;
+
+	dmasim_log_init(&log);
+	t = dmasim_p2p_map_type(m->topo, g->policy, prov, cl, &dist,
+				DMASIM_P2P_VERBOSE, &log);
+	up = dmasim_p2p_upstream(m->topo, g->policy, prov, cl, 0);
+	nacs = acs_path(g->policy, prov, cl, up, acs, sizeof(acs) / sizeof(acs[0]));
+	rule_text(m, g->policy, up, nacs, t, dist, rule, sizeof(rule));
+	dmasim__jw_obj_begin(w);
+	dmasim__jw_kstr(w, "m", dmasim_map_type_name(t));
+	dmasim__jw_kint(w, "d", dist);
+	dmasim__jw_kint(w, "u", up ? (long long)up->id : -1);
+	dmasim__jw_key(w, "acs");
+	dmasim__jw_arr_begin(w);
+	for (k = 0; k < nacs; k++)
+		dmasim__jw_int(w, acs[k]->id);
+	dmasim__jw_arr_end(w);
+	dmasim__jw_kstr(w, "rule", rule);
+	dmasim__jw_key(w, "warn");
+	json_log(w, log.text, NULL);
+	dmasim__jw_kstr(w, "smi", rep_smi_code(prov, cl));
+	dmasim_error_init(&err);
+	if (!dmasim_dma_p2pmem_bar(prov)) {
+		dmasim__jw_kstr(w, "nomap",
+				"the provider offers no p2pmem BAR: nothing is mapped (pci_p2pmem_find_many() would never choose it)");
+		json_raw_route(w, m, prov, cl, &res->route);
+	} else if (dmasim_dma_ctx_create(m->topo, g->policy, &ctx, &err) != DMASIM_OK) {
+		dmasim__jw_obj_end(w);
+		return -1;
+	} else {
+		memset(res, 0, sizeof(*res));
+		if (dmasim_dma_p2p_map(ctx, prov, cl, 0, 4096, res, &err) == DMASIM_OK)
+			json_mapping(w, res, log.text);
+		else if (err.code == DMASIM_ENOMEM) {
+			dmasim_dma_ctx_destroy(ctx);
+			dmasim__jw_obj_end(w);
+			return -1;
+		} else
+			dmasim__jw_kstr(w, "nomap", err.msg);
+		dmasim_dma_ctx_destroy(ctx);
+	}
+	dmasim__jw_obj_end(w);
+	return 0;
+}
+
+bool rep_details_json(FILE *f, const struct rep_machine *m,
+		      const struct rep_grid *grids, size_t ngrids)
+{
+	const struct dmasim_machine *mc = dmasim_topo_machine(m->topo);
+	struct dmasim_dma_result *res = malloc(sizeof(*res));
+	char *buf = NULL, id[32];
+	size_t len = 0, i, j, k;
+	bool ok = true;
+	struct jw w;
+	FILE *mem;
+
+	if (!res || !(mem = open_memstream(&buf, &len))) {
+		free(res);
+		return false;
+	}
+	dmasim__jw_init(&w, mem, false);
+	dmasim__jw_obj_begin(&w);
+	dmasim__jw_kstr(&w, "file", m->file);
+	dmasim__jw_key(&w, "devs");
+	dmasim__jw_arr_begin(&w);
+	for (i = 0; i < mc->ndevices; i++) {
+		dmasim__jw_arr_begin(&w);
+		dmasim__jw_str(&w, mc->devices[i].bdf);
+		dmasim__jw_str(&w, mc->devices[i].name);
+		dmasim__jw_int(&w, mc->devices[i].parent
+			       ? (long long)mc->devices[i].parent->id : -1);
+		dmasim__jw_int(&w, mc->devices[i].hb->id);
+		dmasim__jw_arr_end(&w);
+	}
+	dmasim__jw_arr_end(&w);
+	dmasim__jw_key(&w, "hbs");
+	dmasim__jw_arr_begin(&w);
+	for (i = 0; i < mc->nhost_bridges; i++)
+		dmasim__jw_str(&w, mc->host_bridges[i].name);
+	dmasim__jw_arr_end(&w);
+	dmasim__jw_key(&w, "eps");
+	dmasim__jw_arr_begin(&w);
+	for (i = 0; i < m->nshow; i++)
+		dmasim__jw_int(&w, m->eps[i]->id);
+	dmasim__jw_arr_end(&w);
+	dmasim__jw_key(&w, "policies");
+	dmasim__jw_arr_begin(&w);
+	for (k = 0; k < ngrids; k++) {
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kstr(&w, "name", grids[k].policy->name);
+		dmasim__jw_kstr(&w, "arg", grids[k].arg);
+		dmasim__jw_key(&w, "cells");
+		dmasim__jw_arr_begin(&w);
+		for (i = 0; i < m->nshow && ok; i++)
+			for (j = 0; j < m->nshow && ok; j++)
+				ok = json_cell(&w, m, &grids[k], i, j, res) == 0;
+		dmasim__jw_arr_end(&w);
+		dmasim__jw_obj_end(&w);
+	}
+	dmasim__jw_arr_end(&w);
+	dmasim__jw_obj_end(&w);
+	fclose(mem);
+	if (ok) {
+		snprintf(id, sizeof(id), "data-%u", m->index);
+		rep_json_script(f, id, buf, len);
+	}
+	free(buf);
+	free(res);
+	return ok;
+}

@@ -1,0 +1,81 @@
+/* dmasim report -- private to `dmasim report` (src/cli/cmd_report.c): the
+ * pieces of the self-contained HTML page (docs/report.md). */
+#ifndef DMASIM_REPORT_H
+#define DMASIM_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "dmasim/dmasim.h"
+
+/* One machine of the page: a loaded topology and the endpoints shown. */
+struct rep_machine {
+	unsigned index;                      /* position on the page: ids t<index>-... */
+	const char *file;                    /* as given on the command line */
+	struct dmasim_topo *topo;
+	const struct dmasim_device **eps;    /* all endpoints, pre-order */
+	size_t neps;
+	size_t nshow;                        /* the first nshow are in the matrices */
+};
+
+/* The decisions of one policy on one machine: nshow x nshow cells, row =
+ * provider, column = client (as `dmasim matrix`). */
+struct rep_grid {
+	const struct dmasim_policy *policy;
+	const char *arg;                     /* --policy as given */
+	enum dmasim_map_type *map;
+	int *dist;
+};
+
+/* html.c */
+/* Write @s HTML-escaped (& < > " '). */
+void rep_esc(FILE *f, const char *s);
+/* A distance-and-type cell text: "BUS4", "HB6", "NS", "HB" (no distance). */
+void rep_cell_text(char *buf, size_t size, enum dmasim_map_type t, int dist);
+/* The short CSS class of a map type: "b", "h" or "n". */
+const char *rep_map_class(enum dmasim_map_type t);
+/* nvidia-smi topo -m's code for a pair of endpoints (X, PIX, PXB, PHB,
+ * NODE; SYS needs NUMA nodes, which the model does not have). */
+const char *rep_smi_code(const struct dmasim_device *a,
+			 const struct dmasim_device *b);
+/* "16M", "4K", "0x1234" (sizes that are no whole KiB). */
+void rep_size_text(char *buf, size_t size, uint64_t v);
+/* Copy the JSON text in @json (@len bytes) into @f inside
+ * <script type="application/json" id="@id">, with '<' escaped so that no
+ * string can close the element. */
+void rep_json_script(FILE *f, const char *id, const char *json, size_t len);
+
+/* tree.c: the machine as an SVG tree in the style of lstopo. */
+void rep_tree_svg(FILE *f, const struct rep_machine *m);
+
+/* matrix.c */
+/* Fill @g for @m's shown endpoints; false when out of memory. */
+bool rep_grid_fill(struct rep_grid *g, const struct rep_machine *m,
+		   const struct dmasim_policy *policy);
+void rep_grid_free(struct rep_grid *g);
+/* The static matrix table of one policy (with nvidia-smi codes, hidden
+ * until the page's toggle asks for them). */
+void rep_matrix_html(FILE *f, const struct rep_machine *m,
+		     const struct rep_grid *g, unsigned pi);
+/* The diff of @b against @a: changed cells marked, and a summary. */
+void rep_diff_html(FILE *f, const struct rep_machine *m,
+		   const struct rep_grid *a, const struct rep_grid *b);
+/* The machine's data for the details panel, as a JSON script element:
+ * devices, endpoints and, per policy and cell, the reasoning and the
+ * P2P mapping's route.  Returns false when out of memory. */
+bool rep_details_json(FILE *f, const struct rep_machine *m,
+		      const struct rep_grid *grids, size_t ngrids);
+
+/* suite.c: run the suite at @path and write its results as a section;
+ * returns the number of failed cases, or -1 when it could not be loaded or
+ * run (the error is in the section and on stderr). */
+int rep_suite_html(FILE *f, const char *path, const struct dmasim_limits *lim,
+		   unsigned index);
+
+/* The page's stylesheet and script (report.css, report.js, embedded at
+ * build time by embed.cmake). */
+extern const char dmasim_report_css[];
+extern const char dmasim_report_js[];
+
+#endif
