@@ -4,6 +4,7 @@
 CLI_COMMAND("route", "route a device's memory request through the fabric, hop by hop", cmd_route)
 CLI_COMMAND("upstream", "the common upstream device of two devices, as a policy finds it", cmd_upstream)
 CLI_COMMAND("p2p", "the kernel's P2P decision: map type, distance, warnings", cmd_p2p)
+CLI_COMMAND("collect", "take a snapshot of this machine for import sysfs, as a tar archive", cmd_collect)
 CLI_COMMAND("import", "make a topology from an lspci dump or a sysfs tree", cmd_import)
 CLI_COMMAND("export", "write a topology as an lspci -xxxx dump", cmd_export)
 CLI_COMMAND("map", "dma_map_resource or a P2P mapping as a kernel makes it, verified through the fabric", cmd_map)

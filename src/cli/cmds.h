@@ -12,6 +12,7 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_audit(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_diff(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_collect(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_dot(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_report(const struct cli_ctx *cli, int argc, char **argv);
 #endif

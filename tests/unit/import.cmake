@@ -6,3 +6,6 @@ add_test(NAME import_corpus
                  $<TARGET_FILE:dmasim-cli> ${PROJECT_SOURCE_DIR}/tests/data/corpus)
 set_tests_properties(import_corpus PROPERTIES TIMEOUT 300 LABELS "unit;import"
                      FAIL_REGULAR_EXPRESSION "FAIL ")
+# `dmasim collect` and importing its tar archives (tests/collect.sh).
+add_test(NAME collect COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/../collect.sh $<TARGET_FILE:dmasim-cli>)
+set_tests_properties(collect PROPERTIES TIMEOUT 120 LABELS "golden;import" FAIL_REGULAR_EXPRESSION "FAIL ")
