@@ -1,6 +1,7 @@
 /* dmasim -- YAML documents with schema checks (src/load/ynode.h). */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,9 +428,58 @@ int dmasim__yv_err(const struct yctx *c, struct dmasim_pos pos, int code,
 				msg);
 }
 
+/* Optimal string alignment distance between @a and @b (an adjacent swap
+ * counts one edit); SIZE_MAX when either is longer than 63 bytes. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t d[64][64];
+
+	if (la > 63 || lb > 63)
+		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1], v = d[i - 1][j - 1] + cost;
+
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+/* The key of @keys closest to @s, when it is close enough to be a typo:
+ * one edit for keys of up to 4 characters, two for longer ones. */
+static const char *closest_key(const char *s, const char *const *keys)
+{
+	const char *best = NULL;
+	size_t bestd = SIZE_MAX, i;
+
+	for (i = 0; keys[i]; i++) {
+		size_t dist = edit_distance(s, keys[i]);
+		size_t max = strlen(keys[i]) <= 4 ? 1 : 2;
+
+		if (dist <= max && dist < bestd) {
+			best = keys[i];
+			bestd = dist;
+		}
+	}
+	return best;
+}
+
 int dmasim__yv_key(const struct yctx *c, const struct yval *k, const char *what,
 	   const char *const *keys, size_t *idx)
 {
+	const char *near;
 	char list[384];
 	size_t i, len = 0;
 
@@ -446,6 +496,10 @@ int dmasim__yv_key(const struct yctx *c, const struct yval *k, const char *what,
 	for (i = 0; keys[i] && len < sizeof(list); i++)
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
 					i ? ", " : "", keys[i]);
+	if ((near = closest_key(k->s, keys)) != NULL)
+		return dmasim__yv_err(c, k->pos, DMASIM_ESCHEMA,
+			      "unknown key '%s' in %s; did you mean '%s'? Expected one of: %s",
+			      k->s, what, near, list);
 	return dmasim__yv_err(c, k->pos, DMASIM_ESCHEMA,
 		      "unknown key '%s' in %s; expected one of: %s", k->s, what,
 		      list);

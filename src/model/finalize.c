@@ -514,12 +514,115 @@ static bool inside(const struct dmasim_window *w, uint64_t lo, uint64_t hi)
 	return w->present && lo >= w->base && hi <= w->limit;
 }
 
+/*
+ * A derived window is not what the user wrote: an error about it is
+ * reported at what it was derived from.  The witness of derived window
+ * @k of @d is the item below it (a BAR, or a window the file gave) for
+ * which @bad(lo, hi) holds on its 1 MiB-rounded range, as derive_windows
+ * widened it; the one written last in the file when there are several.
+ * Returns false when there is none.
+ */
+struct wpred {
+	uint64_t lo, hi;   /* the other range */
+	bool inside;       /* true: bad = not inside [lo, hi]; false: overlaps */
+};
+
+static bool wpred_bad(const struct wpred *p, uint64_t lo, uint64_t hi)
+{
+	lo &= ~(MIB - 1);
+	hi |= MIB - 1;
+	if (p->inside)
+		return lo < p->lo || hi > p->hi;
+	return lo <= p->hi && p->lo <= hi;
+}
+
+static bool pos_after(struct dmasim_pos a, struct dmasim_pos b)
+{
+	return a.line > b.line || (a.line == b.line && a.column > b.column);
+}
+
+static void witness_take(struct ival *best, bool *found, struct ival cand)
+{
+	if (!*found || pos_after(cand.pos, best->pos))
+		*best = cand;
+	*found = true;
+}
+
+static bool find_witness(const struct dmasim_topo *t,
+			 const struct dmasim_device *d, int k,
+			 const struct wpred *p, struct ival *out)
+{
+	bool found = false;
+	size_t j, b;
+	int kk;
+
+	for (j = 0; j < d->nchildren; j++) {
+		const struct dmasim_device *c = d->children[j];
+
+		for (b = 0; b < c->nbars; b++) {
+			const struct dmasim_bar *bar = &c->bars[b];
+			uint64_t hi = last_of(bar->bus, bar->size);
+
+			if (bar_kind_at(d, bar) == k && wpred_bad(p, bar->bus, hi))
+				witness_take(out, &found, (struct ival){
+					bar->bus, hi, c, (int)bar->index, 0, bar->pos });
+		}
+		for (kk = 0; kk < DMASIM_WIN_KIND_COUNT; kk++) {
+			const struct dmasim_window *w = &c->windows[kk];
+			struct ival sub;
+
+			if (!w->present || win_kind_at(d, kk) != k ||
+			    !wpred_bad(p, w->base, w->limit))
+				continue;
+			if (!w->derived)
+				witness_take(out, &found, (struct ival){
+					w->base, w->limit, c, -1, kk, w->pos });
+			else if (find_witness(t, c, kk, p, &sub))
+				witness_take(out, &found, sub);
+		}
+	}
+	return found;
+}
+
+static void describe(char *buf, size_t size, const struct ival *iv);
+
+/* Where to report that derived window @k of @d breaks @p: at its
+ * witness, or at the bridge when there is none. */
+static struct dmasim_pos derived_pos(const struct dmasim_topo *t,
+				     const struct dmasim_device *d, int k,
+				     const struct wpred *p)
+{
+	struct ival w;
+
+	return find_witness(t, d, k, p, &w) ? w.pos : d->pos;
+}
+
+/* Derived top-level window @k of @d is inside no host-bridge window: the
+ * item below it that leaves the host-bridge window holding its base (or
+ * its limit), or the bridge. */
+static struct dmasim_pos hb_derived_pos(const struct dmasim_topo *t,
+					const struct dmasim_device *d, int k,
+					const struct dmasim_window *dw)
+{
+	size_t w;
+
+	for (w = 0; w < d->hb->nwindows; w++) {
+		const struct dmasim_hb_window *hw = &d->hb->windows[w];
+		struct wpred p = { hw->bus, last_of(hw->bus, hw->size), true };
+
+		if ((dw->base >= p.lo && dw->base <= p.hi) ||
+		    (dw->limit >= p.lo && dw->limit <= p.hi))
+			return derived_pos(t, d, k, &p);
+	}
+	return d->pos;
+}
+
 /* Every BAR and window inside its parent's window of the right kind (and
  * so, by induction, inside every ancestor's); top-level windows inside a
  * host-bridge window. */
 static int check_containment(struct dmasim_topo *t, struct dmasim_error *err)
 {
-	char what[96];
+	char what[256];
 	size_t i, b, w;
 	int k;
 
@@ -540,9 +643,27 @@ static int check_containment(struct dmasim_topo *t, struct dmasim_error *err)
 				 dw->derived ? "derived " : "", win_words[k], devname(d));
 			if (p) {
 				int pk = win_kind_at(p, k);
-				if (!inside(&p->windows[pk], dw->base, dw->limit))
-					return outside(t, err, dw->derived ? d->pos : dw->pos,
-						       what, p, pk, dw->base, dw->limit);
+				struct wpred wp = { p->windows[pk].base,
+						    p->windows[pk].limit, true };
+				struct ival wi;
+
+				if (inside(&p->windows[pk], dw->base, dw->limit))
+					continue;
+				if (dw->derived && p->windows[pk].present &&
+				    find_witness(t, d, k, &wp, &wi)) {
+					char r1[48], r2[48];
+
+					describe(what, sizeof(what), &wi);
+					return dmasim__topo_err(t, err, DMASIM_ETOPO, wi.pos,
+						"%s %s is outside the %s window of %s %s; the window derived for %s, between them, covers it",
+						what, dmasim__range_str(r1, sizeof(r1), wi.lo, wi.hi),
+						win_words[pk], devname(p),
+						dmasim__range_str(r2, sizeof(r2), p->windows[pk].base,
+								  p->windows[pk].limit),
+						devname(d));
+				}
+				return outside(t, err, dw->derived ? d->pos : dw->pos,
+					       what, p, pk, dw->base, dw->limit);
 				continue;
 			}
 			for (w = 0; w < d->hb->nwindows; w++) {
@@ -553,8 +674,11 @@ static int check_containment(struct dmasim_topo *t, struct dmasim_error *err)
 			}
 			if (w == d->hb->nwindows) {
 				char r[48];
-				return dmasim__topo_err(t, err, DMASIM_ETOPO,
-					dw->derived ? d->pos : dw->pos,
+				struct dmasim_pos at = dw->pos;
+
+				if (dw->derived)
+					at = hb_derived_pos(t, d, k, dw);
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, at,
 					"%s %s is not inside any window of host bridge %s (bus addresses)",
 					what, dmasim__range_str(r, sizeof(r), dw->base, dw->limit),
 					d->hb->name);
@@ -584,6 +708,54 @@ static void describe(char *buf, size_t size, const struct ival *iv)
 	else
 		snprintf(buf, size, "the %s window of %s", win_words[iv->kind],
 			 devname(iv->dev));
+}
+
+static bool is_derived(const struct ival *iv)
+{
+	return iv->bar < 0 && iv->dev->windows[iv->kind].derived;
+}
+
+/*
+ * Sibling items @a and @c overlap and one of them is a derived window:
+ * report the items the user wrote that make them overlap (a BAR or given
+ * window below each derived one), at the one written last.  Derived
+ * windows are 1 MiB granular, so two BARs behind different bridges clash
+ * when they share a 1 MiB block even if they do not overlap.
+ */
+static int derived_overlap(struct dmasim_topo *t, struct dmasim_error *err,
+			   const struct ival *a, const struct ival *c)
+{
+	struct ival wa = *a, wc = *c, tmp;
+	struct wpred p = { a->lo, a->hi, false };
+	char r1[48], r2[48], d1[96], d2[96], why[192];
+	const struct dmasim_device *bridges[2] = { NULL, NULL };
+
+	if (is_derived(c) && find_witness(t, c->dev, c->kind, &p, &wc))
+		bridges[0] = c->dev;
+	p.lo = is_derived(c) ? wc.lo & ~(MIB - 1) : wc.lo;
+	p.hi = is_derived(c) ? wc.hi | (MIB - 1) : wc.hi;
+	if (is_derived(a) && find_witness(t, a->dev, a->kind, &p, &wa))
+		bridges[1] = a->dev;
+	if (pos_after(wa.pos, wc.pos)) {
+		tmp = wa;
+		wa = wc;
+		wc = tmp;
+	}
+	describe(d1, sizeof(d1), &wc);
+	describe(d2, sizeof(d2), &wa);
+	why[0] = '\0';
+	if (wc.lo > wa.hi || wa.lo > wc.hi)
+		snprintf(why, sizeof(why),
+			 ": they share a 1 MiB block, and the window%s derived for %s%s%s %s 1 MiB granular",
+			 bridges[0] && bridges[1] ? "s" : "",
+			 bridges[0] ? devname(bridges[0]) : devname(bridges[1]),
+			 bridges[0] && bridges[1] ? " and " : "",
+			 bridges[0] && bridges[1] ? devname(bridges[1]) : "",
+			 bridges[0] && bridges[1] ? "are" : "is");
+	return dmasim__topo_err(t, err, DMASIM_ETOPO, wc.pos,
+		"%s %s overlaps %s %s (line %u)%s",
+		d1, dmasim__range_str(r1, sizeof(r1), wc.lo, wc.hi),
+		d2, dmasim__range_str(r2, sizeof(r2), wa.lo, wa.hi), wa.pos.line, why);
 }
 
 /* What one bus decodes (sibling BARs and windows) must not overlap. */
@@ -625,6 +797,8 @@ static int check_sibling_overlap(struct dmasim_topo *t, struct dmasim_error *err
 			a = c;
 			c = tmp;
 		}
+		if (is_derived(a) || is_derived(c))
+			return derived_overlap(t, err, a, c);
 		describe(d1, sizeof(d1), c);
 		describe(d2, sizeof(d2), a);
 		return dmasim__topo_err(t, err, DMASIM_ETOPO, c->pos,

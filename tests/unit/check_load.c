@@ -179,7 +179,11 @@ static void expect_edit_fails(const char *from, const char *to, unsigned line,
 START_TEST(test_load_schema_errors)
 {
 	expect_edit_fails("arch: x86_64", "arch: vax", 2, 7, "'vax' is not a valid arch");
-	expect_edit_fails("arch: x86_64", "arhc: x86_64", 2, 1, "unknown key 'arhc'");
+	expect_edit_fails("arch: x86_64", "arhc: x86_64", 2, 1, "unknown key 'arhc' in the topology; did you mean 'arch'?");
+	expect_edit_fails("type: root-port", "tpye: root-port", 9, 9, "did you mean 'type'?");
+	expect_edit_fails("            name: ep", "            nmae: ep", 14, 13, "did you mean 'name'?");
+	/* Nothing close: no suggestion (issue 18 item 2). */
+	expect_edit_fails("arch: x86_64", "arch: x86_64\nzzzzzz: 1", 3, 1, "unknown key 'zzzzzz' in the topology; expected one of");
 	expect_edit_fails("arch: x86_64", "arch: x86_64\narch: arm64", 3, 1, "duplicate key 'arch'");
 	expect_edit_fails("dmasim: 1\n", "", 1, 1, "needs the key 'dmasim'");
 	expect_edit_fails("dmasim: 1", "dmasim: 2", 1, 9, "format version 2");
