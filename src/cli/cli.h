@@ -66,6 +66,12 @@ const char *cli_path_class(const struct dmasim_device *a, const struct dmasim_de
 #define CLI_PATH_CLASSES { "same-switch", "same-root-port", "same-pci-bridge", \
 			   "same-host-bridge", "across-host-bridges", "across-segments" }
 #define CLI_NPATH_CLASSES 6
+/* A route's hops, one line each after @indent (the port, the action, the
+ * address in and out, what happened), as 'dmasim route' prints them; and
+ * as the "hops" key of a JSON object (docs/json.md). */
+struct jw;
+void cli_print_hops(const struct dmasim_route *r, const char *indent);
+void cli_json_hops(struct jw *w, const struct dmasim_route *r);
 /* Progress of a long pair loop on stderr, only on a terminal and only
  * for large runs; call with done == total at the end to clear the line. */
 void cli_progress(const char *cmd, size_t done, size_t total);

@@ -215,3 +215,76 @@ const char *cli_path_class(const struct dmasim_device *a, const struct dmasim_de
 	default: return "same-switch";
 	}
 }
+
+static void port_label(char *buf, size_t size, const struct dmasim_hop *h)
+{
+	if (!h->dev)
+		snprintf(buf, size, "%s", h->hb ? h->hb->name : "?");
+	else if (strcmp(h->dev->name, h->dev->bdf) == 0)
+		snprintf(buf, size, "%s", h->dev->bdf);
+	else
+		snprintf(buf, size, "%s %s", h->dev->bdf, h->dev->name);
+}
+
+static const char *hop_text(const struct dmasim_route *r, size_t i)
+{
+	const struct dmasim_hop *h = &r->hops[i];
+
+	switch (h->action) {
+	case DMASIM_HOP_UP: return "forwarded upstream";
+	case DMASIM_HOP_ACS_REDIRECT: return "ACS Request Redirect: sent upstream";
+	case DMASIM_HOP_ACS_UF: return "own window, ACS Upstream Forwarding: sent upstream";
+	case DMASIM_HOP_SIBLING: return "routed to a peer on the same bus (peer-to-peer)";
+	case DMASIM_HOP_IOMMU: return "IOMMU: IOVA translated to CPU address";
+	case DMASIM_HOP_IDENTITY: return "no IOMMU translation: bus = CPU address";
+	case DMASIM_HOP_INBOUND: return "inbound dma_ranges: bus to CPU address";
+	case DMASIM_HOP_RC_P2P: return "root complex: host-bridge window, CPU to bus address";
+	case DMASIM_HOP_DOWN: return "window decodes it downward";
+	case DMASIM_HOP_BAR: return "claimed by a BAR";
+	case DMASIM_HOP_RAM: return "system RAM";
+	case DMASIM_HOP_FAULT:
+	default: return dmasim_fault_name(r->land.fault);
+	}
+}
+
+void cli_print_hops(const struct dmasim_route *r, const char *indent)
+{
+	char port[64];
+	size_t i;
+
+	for (i = 0; i < r->nhops; i++) {
+		const struct dmasim_hop *h = &r->hops[i];
+
+		port_label(port, sizeof(port), h);
+		printf("%s%-24s %-13s 0x%llx", indent, CLI_TEXT(port),
+		       dmasim_hop_action_name(h->action),
+		       (unsigned long long)h->addr);
+		if (h->addr_out != h->addr)
+			printf(" -> 0x%llx", (unsigned long long)h->addr_out);
+		printf("  %s\n", hop_text(r, i));
+	}
+}
+
+void cli_json_hops(struct jw *w, const struct dmasim_route *r)
+{
+	size_t i;
+
+	dmasim__jw_key(w, "hops");
+	dmasim__jw_arr_begin(w);
+	for (i = 0; i < r->nhops; i++) {
+		const struct dmasim_hop *h = &r->hops[i];
+
+		dmasim__jw_obj_begin(w);
+		dmasim__jw_kstr(w, "action", dmasim_hop_action_name(h->action));
+		if (h->dev) {
+			dmasim__jw_kstr(w, "bdf", h->dev->bdf);
+			dmasim__jw_kstr(w, "name", h->dev->name);
+		} else {
+			dmasim__jw_kstr(w, "host_bridge", h->hb ? h->hb->name : NULL);
+		}
+		dmasim__jw_khex(w, "addr", h->addr);
+		dmasim__jw_khex(w, "addr_out", h->addr_out);
+		dmasim__jw_obj_end(w);
+	}
+	dmasim__jw_arr_end(w);
+}

@@ -11,33 +11,49 @@
 
 static const char help[] =
 "NAME\n"
-"    dmasim audit - find pairs where a policy is unsound or conservative\n"
+"    dmasim audit - find pairs where a policy is unsound or conservative,\n"
+"    or IOMMU groups that the fabric does not isolate\n"
 "\n"
 "SYNOPSIS\n"
 "    dmasim audit [--policy NAME|FILE] [--all] [--json] TOPOLOGY\n"
+"    dmasim audit --isolation [--json] TOPOLOGY\n"
 "\n"
 "DESCRIPTION\n"
-"    For every endpoint that offers p2pmem (a provider) and every other\n"
-"    endpoint (a client), runs the policy's P2P decision, maps 4 KiB of the\n"
-"    provider's p2pmem for the client as that kernel would, and routes the\n"
-"    client's write through the fabric.  Lists the pairs that are\n"
+"    For every endpoint that offers p2pmem (the target; the kernel's p2pdma\n"
+"    'provider') and every other endpoint (the initiator; the kernel's\n"
+"    'client'), runs the policy's P2P decision, maps 4 KiB of the target's\n"
+"    p2pmem for the initiator as that kernel would, and routes the\n"
+"    initiator's write through the fabric.  Each line reads INITIATOR ->\n"
+"    TARGET, the way the data flows.  Lists the pairs that are\n"
 "\n"
 "        UNSOUND       allowed, and the write lands anywhere but the target\n"
 "        CONSERVATIVE  refused, while the hardware would route some address\n"
 "                      (the target's bus address, its CPU address, an IOVA\n"
-"                      of the client's IOMMU domain) to the target\n"
+"                      of the initiator's IOMMU domain) to the target\n"
 "\n"
-"    and ends with a summary line.  On a terminal, large runs show their\n"
-"    progress on stderr.\n"
+"    and ends with a summary line.\n"
+"\n"
+"    With --isolation, it checks the promise of the IOMMU groups instead\n"
+"    (pci_device_group() in drivers/iommu/iommu.c): for every endpoint and\n"
+"    every BAR of an endpoint in another IOMMU group, it routes a write from\n"
+"    the first to the start of that BAR (its bus address) with no IOMMU\n"
+"    mapping at all.  Where the write lands on the BAR without passing the\n"
+"    IOMMU (no translation hop), the groups are not isolated: the line says\n"
+"    BREACH, with the hops of the write.  The policy plays no part.\n"
+"\n"
+"    On a terminal, large runs show their progress on stderr.  Runs of more\n"
+"    pairs than --limit pairs allows are refused (docs/limits.md).\n"
 "\n"
 "OPTIONS\n"
-"    --policy P  a built-in policy or a policy file; default linux-6.12\n"
-"    --all       also list the sound pairs\n"
-"    --json      one JSON document\n"
-"    -h, --help  this text\n"
+"    --policy P   a built-in policy or a policy file; default linux-6.12\n"
+"    --all        also list the sound pairs\n"
+"    --isolation  check the IOMMU groups' isolation (see above)\n"
+"    --json       one JSON document (docs/json.md)\n"
+"    -h, --help   this text\n"
 "\n"
 "EXIT STATUS\n"
-"    0 nothing unsound; 1 at least one unsound pair; 2 bad input.\n";
+"    0 nothing unsound (--isolation: every group isolated); 1 at least one\n"
+"    unsound pair (--isolation: at least one breach); 2 bad input.\n";
 
 static void describe(char *buf, size_t size, const struct dmasim_pair_report *p)
 {
@@ -54,11 +70,137 @@ static void describe(char *buf, size_t size, const struct dmasim_pair_report *p)
 			 (unsigned long long)p->dma_addr, land);
 }
 
+/* True when the route passed the IOMMU (translated there, or let through
+ * untranslated by an identity domain). */
+static bool passed_iommu(const struct dmasim_route *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nhops; i++)
+		if (r->hops[i].action == DMASIM_HOP_IOMMU ||
+		    r->hops[i].action == DMASIM_HOP_IDENTITY)
+			return true;
+	return false;
+}
+
+/* One ordered pair of endpoints in different IOMMU groups: does a write
+ * from @ini reach a BAR of @tgt without the IOMMU?  The first BAR it does
+ * reach that way is in @out (and its index in @bar); false if none. */
+static bool breach(const struct dmasim_topo *t, const struct dmasim_device *ini,
+		   const struct dmasim_device *tgt, struct dmasim_route *out, size_t *bar)
+{
+	size_t b;
+
+	for (b = 0; b < tgt->nbars; b++) {
+		if (dmasim_route(t, NULL, ini, tgt->bars[b].bus, 4, true, out) != DMASIM_OK)
+			continue;
+		if (out->land.kind == DMASIM_LAND_BAR && out->land.dev == tgt &&
+		    !passed_iommu(out)) {
+			*bar = b;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int audit_isolation(const struct cli_ctx *cli, const char *file, bool json)
+{
+	const struct dmasim_device **eps;
+	struct dmasim_route *r = malloc(sizeof(*r));
+	struct dmasim_topo *t;
+	size_t n, i, j, bar, pairs = 0, found = 0;
+	struct jw w;
+	int rc;
+
+	if (!r)
+		return cli_usage("audit", "out of memory");
+	if ((rc = cli_load_topo(cli, file, &t))) {
+		free(r);
+		return rc;
+	}
+	n = cli_endpoints(t, &eps);
+	if ((rc = cli_check_pairs(cli, "audit", file, (uint64_t)n * (n ? n - 1 : 0)))) {
+		free(eps);
+		free(r);
+		dmasim_topo_destroy(t);
+		return rc;
+	}
+	if (json) {
+		dmasim__jw_init(&w, stdout, true);
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kint(&w, "format", 1);
+		dmasim__jw_kstr(&w, "command", "audit");
+		dmasim__jw_kstr(&w, "mode", "isolation");
+		dmasim__jw_kstr(&w, "topology", file);
+		dmasim__jw_key(&w, "breaches");
+		dmasim__jw_arr_begin(&w);
+	} else {
+		printf("isolation audit of %s: writes from one IOMMU group to a BAR of another\n"
+		       "that the fabric delivers without passing the IOMMU (INITIATOR -> TARGET)\n",
+		       CLI_TEXT(file));
+	}
+	for (i = 0; i < n; i++) {
+		cli_progress("audit", i * n, n * n);
+		for (j = 0; j < n; j++) {
+			const struct dmasim_device *ini = eps[i], *tgt = eps[j];
+			char land[160];
+
+			if (i == j || ini->iommu_group == DMASIM_NO_GROUP ||
+			    tgt->iommu_group == DMASIM_NO_GROUP ||
+			    ini->iommu_group == tgt->iommu_group)
+				continue;
+			pairs++;
+			if (!breach(t, ini, tgt, r, &bar))
+				continue;
+			found++;
+			dmasim_landing_snprintf(land, sizeof(land), &r->land);
+			if (json) {
+				dmasim__jw_obj_begin(&w);
+				dmasim__jw_kstr(&w, "initiator", ini->name);
+				dmasim__jw_kint(&w, "initiator_group", ini->iommu_group);
+				dmasim__jw_kstr(&w, "target", tgt->name);
+				dmasim__jw_kint(&w, "target_group", tgt->iommu_group);
+				dmasim__jw_kint(&w, "bar", tgt->bars[bar].index);
+				dmasim__jw_khex(&w, "addr", tgt->bars[bar].bus);
+				dmasim__jw_kstr(&w, "lands", land);
+				dmasim__jw_kstr(&w, "class", cli_path_class(ini, tgt));
+				cli_json_hops(&w, r);
+				dmasim__jw_obj_end(&w);
+			} else {
+				printf("BREACH %s (group %u) -> %s (group %u): write to 0x%llx lands on %s, %s, no IOMMU\n",
+				       CLI_TEXT(ini->name), ini->iommu_group, CLI_TEXT(tgt->name),
+				       tgt->iommu_group, (unsigned long long)tgt->bars[bar].bus,
+				       CLI_TEXT(land), cli_path_class(ini, tgt));
+				cli_print_hops(r, "    ");
+			}
+		}
+	}
+	cli_progress("audit", n * n, n * n);
+	if (json) {
+		dmasim__jw_arr_end(&w);
+		dmasim__jw_key(&w, "summary");
+		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kint(&w, "pairs", (long long)pairs);
+		dmasim__jw_kint(&w, "breaches", (long long)found);
+		dmasim__jw_obj_end(&w);
+		dmasim__jw_obj_end(&w);
+		dmasim__jw_end(&w);
+	} else {
+		printf("summary: %zu ordered pairs of endpoints in different IOMMU groups, %zu not isolated\n",
+		       pairs, found);
+	}
+	free(eps);
+	free(r);
+	dmasim_topo_destroy(t);
+	return found ? CLI_FAIL : CLI_OK;
+}
+
 int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "isolation", no_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -68,7 +210,7 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 	const struct dmasim_device **eps;
 	struct dmasim_policy policy;
 	struct dmasim_topo *t;
-	bool json = false, all = false;
+	bool json = false, all = false, isolation = false, policy_given = false;
 	struct jw w;
 	int c, rc;
 
@@ -76,9 +218,13 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 		switch (c) {
 		case 'p':
 			policy_name = optarg;
+			policy_given = true;
 			break;
 		case 'a':
 			all = true;
+			break;
+		case 'i':
+			isolation = true;
 			break;
 		case 'j':
 			json = true;
@@ -91,6 +237,11 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage("audit", "expected one TOPOLOGY");
+	if (isolation) {
+		if (policy_given || all)
+			return cli_usage("audit", "--isolation takes no --policy and no --all (the groups do not depend on a policy)");
+		return audit_isolation(cli, argv[optind], json);
+	}
 	if ((rc = cli_load_policy(cli, policy_name, &policy)) || (rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
 	n = cli_endpoints(t, &eps);
@@ -106,18 +257,24 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 	if (json) {
 		dmasim__jw_init(&w, stdout, true);
 		dmasim__jw_obj_begin(&w);
+		dmasim__jw_kint(&w, "format", 1);
+		dmasim__jw_kstr(&w, "command", "audit");
+		dmasim__jw_kstr(&w, "mode", "p2p");
 		dmasim__jw_kstr(&w, "topology", argv[optind]);
 		dmasim__jw_kstr(&w, "policy", policy.name);
 		dmasim__jw_key(&w, "pairs");
 		dmasim__jw_arr_begin(&w);
 	} else {
-		printf("audit of %s under %s\n", CLI_TEXT(argv[optind]), CLI_TEXT(policy.name));
+		printf("audit of %s under %s: INITIATOR -> TARGET, the initiator (p2pdma client)\n"
+		       "writing the target's p2pmem (p2pdma provider)\n",
+		       CLI_TEXT(argv[optind]), CLI_TEXT(policy.name));
 	}
 	for (i = 0; i < n; i++) {
 		cli_progress("audit", i * n, n * n);
 		if (!dmasim_dma_p2pmem_bar(eps[i]))
 			continue;
 		for (j = 0; j < n; j++) {
+			const struct dmasim_device *tgt = eps[i], *ini = eps[j];
 			struct dmasim_pair_report p;
 			struct dmasim_error err;
 			char buf[400];
@@ -125,7 +282,7 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 			if (i == j)
 				continue;
 			dmasim_error_init(&err);
-			if (dmasim_pair_report(t, &policy, eps[i], eps[j], &p, &err)) {
+			if (dmasim_pair_report(t, &policy, tgt, ini, &p, &err)) {
 				cli_print_error(&err);
 				continue;
 			}
@@ -134,8 +291,9 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 			describe(buf, sizeof(buf), &p);
 			if (json) {
 				dmasim__jw_obj_begin(&w);
-				dmasim__jw_kstr(&w, "provider", eps[i]->name);
-				dmasim__jw_kstr(&w, "client", eps[j]->name);
+				dmasim__jw_kstr(&w, "initiator", ini->name);
+				dmasim__jw_kstr(&w, "target", tgt->name);
+				dmasim__jw_kstr(&w, "class", cli_path_class(ini, tgt));
 				dmasim__jw_kstr(&w, "verdict", dmasim_verdict_name(p.verdict));
 				dmasim__jw_kstr(&w, "map_type", dmasim_map_type_name(p.map_type));
 				dmasim__jw_kint(&w, "distance", p.distance);
@@ -153,7 +311,7 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 				       p.verdict == DMASIM_VERDICT_UNSOUND ? "UNSOUND"
 				       : p.verdict == DMASIM_VERDICT_CONSERVATIVE ? "CONSERVATIVE"
 										  : "sound",
-				       CLI_TEXT(eps[i]->name), CLI_TEXT(eps[j]->name), CLI_TEXT(buf));
+				       CLI_TEXT(ini->name), CLI_TEXT(tgt->name), CLI_TEXT(buf));
 			}
 		}
 	}

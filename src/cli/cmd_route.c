@@ -51,58 +51,16 @@ static const char help[] =
 "EXAMPLE\n"
 "    dmasim route topologies/x86_64/skylake-plx.yaml gpu0 0x38400001000\n";
 
-static void port_label(char *buf, size_t size, const struct dmasim_hop *h)
-{
-	if (!h->dev)
-		snprintf(buf, size, "%s", h->hb ? h->hb->name : "?");
-	else if (strcmp(h->dev->name, h->dev->bdf) == 0)
-		snprintf(buf, size, "%s", h->dev->bdf);
-	else
-		snprintf(buf, size, "%s %s", h->dev->bdf, h->dev->name);
-}
-
-static const char *hop_text(const struct dmasim_route *r, size_t i)
-{
-	const struct dmasim_hop *h = &r->hops[i];
-
-	switch (h->action) {
-	case DMASIM_HOP_UP: return "forwarded upstream";
-	case DMASIM_HOP_ACS_REDIRECT: return "ACS Request Redirect: sent upstream";
-	case DMASIM_HOP_ACS_UF: return "own window, ACS Upstream Forwarding: sent upstream";
-	case DMASIM_HOP_SIBLING: return "routed to a peer on the same bus (peer-to-peer)";
-	case DMASIM_HOP_IOMMU: return "IOMMU: IOVA translated to CPU address";
-	case DMASIM_HOP_IDENTITY: return "no IOMMU translation: bus = CPU address";
-	case DMASIM_HOP_INBOUND: return "inbound dma_ranges: bus to CPU address";
-	case DMASIM_HOP_RC_P2P: return "root complex: host-bridge window, CPU to bus address";
-	case DMASIM_HOP_DOWN: return "window decodes it downward";
-	case DMASIM_HOP_BAR: return "claimed by a BAR";
-	case DMASIM_HOP_RAM: return "system RAM";
-	case DMASIM_HOP_FAULT:
-	default: return dmasim_fault_name(r->land.fault);
-	}
-}
-
 static void print_text(const struct dmasim_route *r)
 {
-	char land[160], port[64];
-	size_t i;
+	char land[160];
 
 	dmasim_landing_snprintf(land, sizeof(land), &r->land);
 	printf("lands: %s", CLI_TEXT(land));
 	if (r->land.has_cpu)
 		printf(" (cpu 0x%llx)", (unsigned long long)r->land.cpu);
 	putchar('\n');
-	for (i = 0; i < r->nhops; i++) {
-		const struct dmasim_hop *h = &r->hops[i];
-
-		port_label(port, sizeof(port), h);
-		printf("  %-24s %-13s 0x%llx", CLI_TEXT(port),
-		       dmasim_hop_action_name(h->action),
-		       (unsigned long long)h->addr);
-		if (h->addr_out != h->addr)
-			printf(" -> 0x%llx", (unsigned long long)h->addr_out);
-		printf("  %s\n", hop_text(r, i));
-	}
+	cli_print_hops(r, "  ");
 	if (r->land.kind == DMASIM_LAND_FAULT)
 		printf("why: %s\n", CLI_TEXT(r->why));
 }
@@ -113,7 +71,6 @@ static void print_json(const struct dmasim_route *r,
 {
 	char land[160];
 	struct jw w;
-	size_t i;
 
 	dmasim_landing_snprintf(land, sizeof(land), &r->land);
 	dmasim__jw_init(&w, stdout, true);
@@ -139,24 +96,7 @@ static void print_json(const struct dmasim_route *r,
 	dmasim__jw_kstr(&w, "fault", r->land.kind == DMASIM_LAND_FAULT
 			     ? dmasim_fault_name(r->land.fault) : NULL);
 	dmasim__jw_kstr(&w, "why", r->land.kind == DMASIM_LAND_FAULT ? r->why : NULL);
-	dmasim__jw_key(&w, "hops");
-	dmasim__jw_arr_begin(&w);
-	for (i = 0; i < r->nhops; i++) {
-		const struct dmasim_hop *h = &r->hops[i];
-
-		dmasim__jw_obj_begin(&w);
-		dmasim__jw_kstr(&w, "action", dmasim_hop_action_name(h->action));
-		if (h->dev) {
-			dmasim__jw_kstr(&w, "bdf", h->dev->bdf);
-			dmasim__jw_kstr(&w, "name", h->dev->name);
-		} else {
-			dmasim__jw_kstr(&w, "host_bridge", h->hb ? h->hb->name : NULL);
-		}
-		dmasim__jw_khex(&w, "addr", h->addr);
-		dmasim__jw_khex(&w, "addr_out", h->addr_out);
-		dmasim__jw_obj_end(&w);
-	}
-	dmasim__jw_arr_end(&w);
+	cli_json_hops(&w, r);
 	dmasim__jw_obj_end(&w);
 	dmasim__jw_end(&w);
 }
