@@ -17,7 +17,7 @@ add_test(NAME help_all COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/help_all.sh $<TARG
 set_tests_properties(help_all PROPERTIES TIMEOUT 60 LABELS golden)
 add_test(NAME install_pkgconfig
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/install/run.sh ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR})
-set_tests_properties(install_pkgconfig PROPERTIES TIMEOUT 120 LABELS install)
+set_tests_properties(install_pkgconfig PROPERTIES TIMEOUT 300 LABELS install)
 add_test(NAME symbols COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/symbols.sh
          $<TARGET_FILE:dmasim_static> $<TARGET_FILE:dmasim>)
 set_tests_properties(symbols PROPERTIES TIMEOUT 60 LABELS golden)
