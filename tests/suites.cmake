@@ -24,3 +24,6 @@ set_tests_properties(symbols PROPERTIES TIMEOUT 60 LABELS golden)
 add_test(NAME cli_pipes COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/pipes.sh $<TARGET_FILE:dmasim-cli>
                                    ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_pipes PROPERTIES TIMEOUT 60 LABELS golden)
+add_test(NAME suite_refs COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/suite_refs.sh $<TARGET_FILE:dmasim-cli>
+                                    ${PROJECT_SOURCE_DIR})
+set_tests_properties(suite_refs PROPERTIES TIMEOUT 120 LABELS golden)

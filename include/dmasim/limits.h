@@ -52,6 +52,9 @@ extern "C" {
  * @pairs:        ordered pairs of endpoints that one all-pairs command
  *                (audit, matrix, diff per topology) evaluates; beyond it
  *                the command refuses to start
+ * @allow_outside_refs: suites may name files outside their own directory
+ *                (`../x.yaml`, `/etc/x.yaml`); by default such a
+ *                reference is an error at its position
  */
 struct dmasim_limits {
 	uint64_t file_bytes;
@@ -62,6 +65,7 @@ struct dmasim_limits {
 	uint64_t alias_events;
 	bool no_file_refs;
 	uint64_t pairs;
+	bool allow_outside_refs;
 };
 
 /**
@@ -74,8 +78,8 @@ dmasim_limits_resolve(const struct dmasim_limits *lim);
 /**
  * dmasim_limits_set() - set one limit from "NAME=VALUE" text, as a
  * command line gives it: file-bytes, depth, devices, cases, windows,
- * alias-events, pairs (numbers as dmasim_parse_u64(): 64M, 0x1000) or
- * no-file-refs (0 or 1).
+ * alias-events, pairs (numbers as dmasim_parse_u64(): 64M, 0x1000),
+ * no-file-refs or allow-outside-refs (0 or 1).
  * Returns: DMASIM_OK, or DMASIM_EINVAL with @err naming the problem.
  */
 DMASIM_API int dmasim_limits_set(struct dmasim_limits *lim, const char *text,

@@ -18,7 +18,8 @@ static const char help[] =
 "    dmasim check - run regression suites\n"
 "\n"
 "SYNOPSIS\n"
-"    dmasim check [--junit FILE] [--json] [--quiet] PATH...\n"
+"    dmasim check [--junit FILE] [--json] [--quiet] [--allow-outside-refs]\n"
+"                 PATH...\n"
 "\n"
 "DESCRIPTION\n"
 "    Runs every suite named by PATH: a suite file, or a directory searched\n"
@@ -37,6 +38,10 @@ static const char help[] =
 "    --junit FILE  also write JUnit XML to FILE\n"
 "    --json        print one JSON document instead of TAP\n"
 "    -q, --quiet   TAP: print only failing cases and the plan\n"
+"    --allow-outside-refs\n"
+"                  let suites name topology and policy files outside their\n"
+"                  own directory (refused by default: a suite from elsewhere\n"
+"                  must not read ../../etc/passwd)\n"
 "    -h, --help    this text\n"
 "\n"
 "EXIT STATUS\n"
@@ -453,6 +458,7 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 		{ "junit", required_argument, NULL, 'J' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "allow-outside-refs", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -461,6 +467,7 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 	struct paths paths = { 0 };
 	struct suite_run *runs;
 	size_t i, failed = 0, bad = 0;
+	struct dmasim_limits lim = cli->limits;
 	struct stat st;
 	int c, status;
 
@@ -474,6 +481,9 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'O':
+			lim.allow_outside_refs = true;
 			break;
 		case 'h':
 			return cli_help(help);
@@ -514,7 +524,7 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 		if (progress)
 			fprintf(stderr, "\r[%zu/%zu] %-60.60s", i + 1, paths.n, s->path);
 		dmasim_error_init(&err);
-		if (dmasim_suite_load_file_limited(s->path, &cli->limits, &suite, &err) != DMASIM_OK) {
+		if (dmasim_suite_load_file_limited(s->path, &lim, &suite, &err) != DMASIM_OK) {
 			dmasim_error_snprintf(s->error, sizeof(s->error), &err);
 			if (!json)
 				fprintf(stderr, "%s\n", s->error);

@@ -15,7 +15,7 @@ static const char help[] =
 "    dmasim validate - check topology files against every load-time rule\n"
 "\n"
 "SYNOPSIS\n"
-"    dmasim validate [--json] FILE...\n"
+"    dmasim validate [--json] [--allow-outside-refs] FILE...\n"
 "\n"
 "DESCRIPTION\n"
 "    Loads each FILE as a dmasim topology (docs/topology.md) and checks the\n"
@@ -29,6 +29,8 @@ static const char help[] =
 "\n"
 "OPTIONS\n"
 "    --json      one JSON document: [{\"file\", \"valid\", \"error\"?...}]\n"
+"    --allow-outside-refs\n"
+"                a suite may name files outside its own directory\n"
 "    -h, --help  this text\n"
 "\n"
 "EXIT STATUS\n"
@@ -38,9 +40,11 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "allow-outside-refs", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct dmasim_limits lim = cli->limits;
 	bool json = false;
 	int c, i, status = CLI_OK;
 	struct jw w;
@@ -49,6 +53,9 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'O':
+			lim.allow_outside_refs = true;
 			break;
 		case 'h':
 			return cli_help(help);
@@ -75,9 +82,9 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 		dmasim_error_init(&err);
 		/* A pipe (/dev/stdin, <(...)) can be read once: into memory. */
 		if (stat(argv[i], &st) == 0 && S_ISFIFO(st.st_mode)) {
-			struct dmasim_limits lim = dmasim_limits_resolve(&cli->limits);
+			struct dmasim_limits rl = dmasim_limits_resolve(&lim);
 
-			dmasim__input_read(argv[i], lim.file_bytes, &text, &len, &err);
+			dmasim__input_read(argv[i], rl.file_bytes, &text, &len, &err);
 		}
 		suite_file = text ? dmasim_suite_is_suite_text(text, len)
 				  : !err.code && dmasim_suite_is_suite_file(argv[i]);
@@ -86,8 +93,8 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 		} else if (suite_file) {
 			struct dmasim_suite *suite = NULL;
 
-			if ((text ? dmasim_suite_load_string(text, len, argv[i], &cli->limits, &suite, &err)
-				  : dmasim_suite_load_file_limited(argv[i], &cli->limits, &suite, &err))
+			if ((text ? dmasim_suite_load_string(text, len, argv[i], &lim, &suite, &err)
+				  : dmasim_suite_load_file_limited(argv[i], &lim, &suite, &err))
 			    == DMASIM_OK) {
 				if (json) {
 					dmasim__jw_obj_begin(&w);
@@ -106,9 +113,9 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 				continue;
 			}
 		} else if (text) {
-			dmasim_topo_load_string_limited(text, len, argv[i], &cli->limits, &t, &err);
+			dmasim_topo_load_string_limited(text, len, argv[i], &lim, &t, &err);
 		} else {
-			dmasim_topo_load_file_limited(argv[i], &cli->limits, &t, &err);
+			dmasim_topo_load_file_limited(argv[i], &lim, &t, &err);
 		}
 		free(text);
 		if (err.code != DMASIM_OK) {

@@ -43,6 +43,8 @@ static void usage(FILE *f)
 	      "                      alias-events=1M (YAML alias expansion), no-file-refs=0\n"
 	      "                      (1: suites may name no topology or policy file)\n"
 	      "                      pairs=4M (endpoint pairs of one audit, matrix or diff)\n"
+	      "                      allow-outside-refs=0 (1: suites may name files outside\n"
+	      "                      their own directory)\n"
 	      "\n"
 	      "Exit status: 0 success, 1 an expectation failed or a DMA went wrong,\n"
 	      "2 bad input or usage (messages name file:line:column).\n"

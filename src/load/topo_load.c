@@ -700,6 +700,7 @@ static int load_device_value(struct loader *l, size_t self, int k, size_t hb,
 	struct dmasim_topo *t = l->t;
 	struct dmasim_device *d = &t->devs[self];
 	struct dmasim__devx *x = &t->devx[self];
+	char ex[DMASIM_YEXCERPT_SIZE];
 	const char *s;
 	uint64_t u;
 	bool more;
@@ -712,7 +713,7 @@ static int load_device_value(struct loader *l, size_t self, int k, size_t hb,
 		if (dmasim_parse_bdf(s, &d->segment, &d->bus, &d->devfn) != DMASIM_OK)
 			return dmasim__yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
 				      "'%s' is not a BDF; expected BB:DD.F or SSSS:BB:DD.F (hex, device <= 1f, function <= 7)",
-				      s);
+				      dmasim__yexcerpt(ex, s));
 		x->bdf_has_segment = l->ev.len == 12;
 		if (!x->bdf_has_segment)
 			d->segment = t->hbs[hb].segment;

@@ -355,6 +355,21 @@ struct dmasim_pos dmasim__ypos(const yaml_node_t *n)
 	return p;
 }
 
+const char *dmasim__yexcerpt(char buf[DMASIM_YEXCERPT_SIZE], const char *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; s[i] && i < DMASIM_YEXCERPT_CHARS; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch < 0x20 || ch >= 0x7f || ch == '\\' || ch == '\'')
+			n += (size_t)snprintf(buf + n, 5, "\\x%02x", ch);
+		else
+			buf[n++] = (char)ch;
+	}
+	memcpy(buf + n, s[i] ? "..." : "", s[i] ? 4 : 1);
+	return buf;
+}
+
 int dmasim__yerr(struct ydoc *y, const yaml_node_t *n, int code, const char *fmt, ...)
 {
 	struct dmasim_pos p = dmasim__ypos(n);
@@ -479,8 +494,8 @@ static const char *closest_key(const char *s, const char *const *keys)
 int dmasim__yv_key(const struct yctx *c, const struct yval *k, const char *what,
 	   const char *const *keys, size_t *idx)
 {
+	char list[384], ex[DMASIM_YEXCERPT_SIZE];
 	const char *near;
-	char list[384];
 	size_t i, len = 0;
 
 	if (k->kind != YK_SCALAR)
@@ -499,18 +514,20 @@ int dmasim__yv_key(const struct yctx *c, const struct yval *k, const char *what,
 	if ((near = closest_key(k->s, keys)) != NULL)
 		return dmasim__yv_err(c, k->pos, DMASIM_ESCHEMA,
 			      "unknown key '%s' in %s; did you mean '%s'? Expected one of: %s",
-			      k->s, what, near, list);
+			      dmasim__yexcerpt(ex, k->s), what, near, list);
 	return dmasim__yv_err(c, k->pos, DMASIM_ESCHEMA,
-		      "unknown key '%s' in %s; expected one of: %s", k->s, what,
-		      list);
+		      "unknown key '%s' in %s; expected one of: %s",
+		      dmasim__yexcerpt(ex, k->s), what, list);
 }
 
 int dmasim__yv_dup_key(const struct yctx *c, const struct yval *k, const char *what,
 	       unsigned first_line)
 {
+	char ex[DMASIM_YEXCERPT_SIZE];
+
 	return dmasim__yv_err(c, k->pos, DMASIM_ESCHEMA,
-		      "duplicate key '%s' in %s (first at line %u)", k->s, what,
-		      first_line);
+		      "duplicate key '%s' in %s (first at line %u)",
+		      dmasim__yexcerpt(ex, k->s), what, first_line);
 }
 
 int dmasim__yv_require(const struct yctx *c, struct dmasim_pos map, bool present,
@@ -558,6 +575,7 @@ int dmasim__yv_str(const struct yctx *c, const struct yval *v, const char *what,
 int dmasim__yv_u64_max(const struct yctx *c, const struct yval *v, const char *what,
 	       uint64_t max, uint64_t *out)
 {
+	char ex[DMASIM_YEXCERPT_SIZE];
 	uint64_t n;
 
 	if (v->kind != YK_SCALAR)
@@ -567,10 +585,11 @@ int dmasim__yv_u64_max(const struct yctx *c, const struct yval *v, const char *w
 	if (dmasim_parse_u64(v->s, &n) != DMASIM_OK)
 		return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA,
 			      "%s: '%s' is not a number (decimal or 0x-hex, optionally with K, M, G or T) that fits in 64 bits",
-			      what, v->s);
+			      what, dmasim__yexcerpt(ex, v->s));
 	if (n > max)
 		return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA,
-			      "%s: %s is larger than the maximum %llu", what, v->s,
+			      "%s: %s is larger than the maximum %llu", what,
+			      dmasim__yexcerpt(ex, v->s),
 			      (unsigned long long)max);
 	*out = n;
 	return DMASIM_OK;
@@ -593,7 +612,7 @@ int dmasim__yv_enum(const struct yctx *c, const struct yval *v, const char *what
 	    const char *const *names, size_t count, int *out)
 {
 	const char *s = v->kind == YK_SCALAR ? v->s : NULL;
-	char list[256];
+	char list[256], ex[DMASIM_YEXCERPT_SIZE];
 	size_t i, len = 0;
 
 	if (s)
@@ -612,7 +631,8 @@ int dmasim__yv_enum(const struct yctx *c, const struct yval *v, const char *what
 			      "expected one of %s for %s, found %s", list, what,
 			      dmasim__ykind_word(v->kind));
 	return dmasim__yv_err(c, v->pos, DMASIM_ESCHEMA,
-		      "'%s' is not a valid %s; expected one of: %s", s, what, list);
+		      "'%s' is not a valid %s; expected one of: %s",
+		      dmasim__yexcerpt(ex, s), what, list);
 }
 
 int dmasim__yv_range_check(const struct yctx *c, struct dmasim_pos map,

@@ -66,6 +66,17 @@ void dmasim__ydoc_fini(struct ydoc *y);
 yaml_node_t *dmasim__ydoc_root(struct ydoc *y);
 struct dmasim_pos dmasim__ypos(const yaml_node_t *n);
 
+/*
+ * A value as error messages quote it: at most DMASIM_YEXCERPT_CHARS bytes
+ * of @s, every byte outside printable ASCII (and the quote and backslash)
+ * as \xNN, "..." when cut.  Messages never copy more of a file than this,
+ * so a file that is no YAML of dmasim's (named by mistake or on purpose)
+ * is not echoed.  Returns @buf.
+ */
+#define DMASIM_YEXCERPT_CHARS 40
+#define DMASIM_YEXCERPT_SIZE (DMASIM_YEXCERPT_CHARS * 4 + 4)
+const char *dmasim__yexcerpt(char buf[DMASIM_YEXCERPT_SIZE], const char *s);
+
 /* Record an error at @n (or at no position when @n is NULL). */
 int dmasim__yerr(struct ydoc *y, const yaml_node_t *n, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -318,6 +318,7 @@ static int load_policy_node(struct ydoc *y, yaml_node_t *pn, const char *path,
 	yaml_node_t *v[K_N];
 	struct dmasim_policy p;
 	const struct dmasim_policy *base;
+	char ex[DMASIM_YEXCERPT_SIZE];
 	const char *s;
 	int rc, e;
 
@@ -329,7 +330,7 @@ static int load_policy_node(struct ydoc *y, yaml_node_t *pn, const char *path,
 	if (!base)
 		return dmasim__yerr(y, v[K_BASE], DMASIM_ESCHEMA,
 			    "'%s' is not a built-in policy; expected one of: seed-2018, linux-4.20, linux-5.15, linux-6.12",
-			    s);
+			    dmasim__yexcerpt(ex, s));
 	p = *base;
 	default_name(p.name, sizeof(p.name), path);
 	if (v[K_NAME]) {

@@ -3,6 +3,9 @@
  * (devices, targets, expected places) is resolved here, so a typo is a load
  * error at its file:line:column rather than a failed case.
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,29 +318,75 @@ static int load_case(struct sload *l, yaml_node_t *n, size_t index)
 	return load_expect(l, v[7], c);
 }
 
-/* Directory part of @path, with a trailing '/', or "" */
-static void dir_of(const char *path, char *buf, size_t size)
+/* The directory part of @path with its trailing '/' ("" for none), as a
+ * new string: no length is too long (a fixed buffer once fell back to ""
+ * and so to the current directory). */
+static char *dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	size_t n = slash ? (size_t)(slash - path) + 1 : 0;
 
-	if (n >= size)
-		n = 0;
-	memcpy(buf, path, n);
-	buf[n] = '\0';
+	return strndup(path, slash ? (size_t)(slash - path) + 1 : 0);
 }
 
-/* A file a suite names (@str, relative to the suite's directory @dir):
- * refused under no_file_refs. */
-static int file_ref(struct ydoc *y, yaml_node_t *n, const char *dir,
-		    const char *str, char *rel, size_t size)
+/* Is @real (a resolved path) @base or below it? */
+static bool below(const char *real, const char *base)
 {
+	size_t n = strlen(base);
+
+	while (n > 1 && base[n - 1] == '/')
+		n--;
+	if (strncmp(real, base, n) != 0)
+		return false;
+	return real[n] == '/' || real[n] == '\0' || (n == 1 && base[0] == '/');
+}
+
+/*
+ * A file a suite names (@str, the value of @what): relative to the
+ * suite's directory @dir unless absolute; *@out is the path to open (a
+ * new string, whatever its length).  Refused under no_file_refs, and,
+ * unless allow_outside_refs, when it resolves (symbolic links followed)
+ * outside the suite's directory: a suite from elsewhere cannot read
+ * /etc/passwd or the files of its neighbours' parents.
+ */
+static int file_ref(struct ydoc *y, yaml_node_t *n, const char *dir,
+		    const char *what, const char *str, char **out)
+{
+	char ex[DMASIM_YEXCERPT_SIZE];
+	size_t dl = str[0] == '/' ? 0 : strlen(dir);
+	char *rel, *real, *base;
+	bool inside;
+	int e;
+
+	*out = NULL;
 	if (y->lim.no_file_refs)
 		return dmasim__yerr(y, n, DMASIM_ELIMIT,
 			"this suite names the file '%s', and files may not be named here (no-file-refs is set)",
-			str);
-	snprintf(rel, size, "%s%s", str[0] == '/' ? "" : dir, str);
-	return DMASIM_OK;
+			dmasim__yexcerpt(ex, str));
+	if (!(rel = malloc(dl + strlen(str) + 1)))
+		return dmasim__yerr(y, n, DMASIM_ENOMEM, "out of memory");
+	memcpy(rel, dir, dl);
+	strcpy(rel + dl, str);
+	if (y->lim.allow_outside_refs) {
+		*out = rel;
+		return DMASIM_OK;
+	}
+	real = realpath(rel, NULL);
+	e = errno;
+	base = realpath(dir[0] ? dir : ".", NULL);
+	inside = real && base && below(real, base);
+	free(real);
+	free(base);
+	if (inside) {
+		*out = rel;
+		return DMASIM_OK;
+	}
+	free(rel);
+	if (!real)
+		return dmasim__yerr(y, n, DMASIM_EIO, "cannot read the %s '%s': %s", what,
+				    dmasim__yexcerpt(ex, str), strerror(e));
+	return dmasim__yerr(y, n, DMASIM_ELIMIT,
+		"the %s '%s' is outside the suite's directory; a suite names files below its own directory only (allow others with --allow-outside-refs)",
+		what, dmasim__yexcerpt(ex, str));
 }
 
 /* The suite in @y, loaded from @path (its directory resolves the files it
@@ -348,8 +397,8 @@ static int load_suite_doc(struct ydoc *y, const char *path,
 	static const char *const keys[] = { "dmasim", "topology", "policy", "cases", NULL };
 	struct dmasim_suite *s;
 	struct sload l;
-		yaml_node_t *root, *v[4];
-	char dir[1024], rel[2048];
+	yaml_node_t *root, *v[4];
+	char *dir = NULL, *rel = NULL;
 	const char *str;
 	uint64_t version;
 	size_t i;
@@ -364,7 +413,10 @@ static int load_suite_doc(struct ydoc *y, const char *path,
 	l.y = y;
 	l.s = s;
 	root = dmasim__ydoc_root(y);
-	dir_of(path, dir, sizeof(dir));
+	if (!(dir = dir_of(path))) {
+		rc = dmasim_error_set(err, DMASIM_ENOMEM, path, 0, 0, "out of memory");
+		goto fail;
+	}
 	if ((rc = dmasim__ymap(y, root, "the suite", keys, v)) ||
 	    (rc = dmasim__yrequire(y, root, v[0], "a suite", "dmasim")) ||
 	    (rc = dmasim__yu64(y, v[0], "dmasim (format version)", &version)))
@@ -382,7 +434,7 @@ static int load_suite_doc(struct ydoc *y, const char *path,
 		rc = dmasim__topo_load_node(y, v[1], path, &s->topo);
 	} else {
 		if ((rc = dmasim__ystr(y, v[1], "topology", &str)) ||
-		    (rc = file_ref(y, v[1], dir, str, rel, sizeof(rel))))
+		    (rc = file_ref(y, v[1], dir, "topology", str, &rel)))
 			goto fail;
 		rc = dmasim_topo_load_file_limited(rel, &y->lim, &s->topo, err);
 		if (rc == DMASIM_EIO) {
@@ -404,7 +456,8 @@ static int load_suite_doc(struct ydoc *y, const char *path,
 					  str);
 				goto fail;
 			}
-			if ((rc = file_ref(y, v[2], dir, str, rel, sizeof(rel))) ||
+			free(rel);
+			if ((rc = file_ref(y, v[2], dir, "policy", str, &rel)) ||
 			    (rc = dmasim_policy_load_limited(rel, &y->lim, &s->policy, err)))
 				goto fail;
 		}
@@ -430,10 +483,14 @@ static int load_suite_doc(struct ydoc *y, const char *path,
 		if ((rc = load_case(&l, dmasim__yseq_at(y, v[3], i), i)))
 			goto fail;
 	dmasim__ydoc_fini(y);
+	free(dir);
+	free(rel);
 	*out = s;
 	return DMASIM_OK;
 fail:
 	dmasim__ydoc_fini(y);
+	free(dir);
+	free(rel);
 	dmasim_suite_destroy(s);
 	return rc;
 }

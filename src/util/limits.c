@@ -27,12 +27,13 @@ static const struct limit_row limit_rows[] = {
 	ROW("alias-events", alias_events, DMASIM_LIMIT_ALIAS_EVENTS),
 	ROW("no-file-refs", no_file_refs, 0),
 	ROW("pairs", pairs, DMASIM_LIMIT_PAIRS),
+	ROW("allow-outside-refs", allow_outside_refs, 0),
 };
 #define NROWS (sizeof(limit_rows) / sizeof(limit_rows[0]))
 
 static const char *const limit_names[NROWS + 1] = {
 	"file-bytes", "depth", "devices", "cases", "windows", "alias-events",
-	"no-file-refs", "pairs", NULL,
+	"no-file-refs", "pairs", "allow-outside-refs", NULL,
 };
 
 static uint64_t get(const struct dmasim_limits *l, const struct limit_row *r)
@@ -92,7 +93,7 @@ int dmasim_limits_set(struct dmasim_limits *lim, const char *text,
 			break;
 	if (i == NROWS)
 		return dmasim_error_set(err, DMASIM_EINVAL, NULL, 0, 0,
-			"unknown limit '%.*s'; the limits are file-bytes, depth, devices, cases, windows, alias-events, no-file-refs and pairs",
+			"unknown limit '%.*s'; the limits are file-bytes, depth, devices, cases, windows, alias-events, no-file-refs, pairs and allow-outside-refs",
 			(int)(eq - text), text);
 	if (dmasim_parse_u64(eq + 1, &v) ||
 	    (limit_rows[i].width == 4 && v > UINT32_MAX) ||

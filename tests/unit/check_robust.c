@@ -88,7 +88,7 @@ START_TEST(test_limits_set_from_text)
 		snprintf(text, sizeof(text), "%s=1", names[i]);
 		ck_assert_msg(dmasim_limits_set(&l, text, NULL) == 0, "%s", text);
 	}
-	ck_assert_uint_eq(i, 8);
+	ck_assert_uint_eq(i, 9);
 	ck_assert_uint_eq(l.depth, 1);
 	ck_assert_uint_eq(l.alias_events, 1);
 
