@@ -29,7 +29,33 @@ enum dmasim_upstream_algo {
 enum dmasim_decision_algo {
 	DMASIM_DECIDE_SEED2018,   /**< pci_peer_traffic_supported (§1.2) */
 	DMASIM_DECIDE_LINUX_420,  /**< upstream_bridge_distance, no whitelist */
-	DMASIM_DECIDE_CALC,       /**< calc_map_type_and_dist (§2.4) */
+	DMASIM_DECIDE_CALC,       /**< calc_map_type_and_dist (§2.4); also the
+				       v5.4-v5.10 upstream_bridge_distance(),
+				       which returns the same map types */
+	/**
+	 * Not in any kernel: a proposed patch.  As DMASIM_DECIDE_CALC, but
+	 * two devices without a common upstream device on one host bridge
+	 * whose root complex routes peer-to-peer between its root ports
+	 * (topology root_complex.p2p: same-host-bridge or any), with no
+	 * ACS redirect on either chain, get BUS_ADDR with the chain lengths
+	 * as distance.
+	 */
+	DMASIM_DECIDE_CALC_RC_BUS_ADDR,
+	DMASIM_DECIDE_COUNT
+};
+
+/** How a whitelist entry's device ID is compared (__host_bridge_whitelist). */
+enum dmasim_wl_match {
+	DMASIM_WL_MATCH_EXACT,    /**< device == entry (unsigned short field) */
+	DMASIM_WL_MATCH_ANY_ID,   /**< ... or entry == PCI_ANY_ID (int field) */
+	DMASIM_WL_MATCH_COUNT
+};
+
+/** How the 32-bit-first IOVA attempt of iommu_dma_alloc_iova() is kept. */
+enum dmasim_iova_pci32 {
+	DMASIM_IOVA_PCI32_PER_CALL, /**< before v6.4: tried on every call */
+	DMASIM_IOVA_PCI32_STICKY,   /**< v6.4+: off after the first failure */
+	DMASIM_IOVA_PCI32_COUNT
 };
 
 /** Which device of a host bridge the whitelist looks at (§2.6). */
@@ -73,6 +99,10 @@ struct dmasim_policy {
 	enum dmasim_upstream_algo upstream;
 	enum dmasim_decision_algo decision;
 	enum dmasim_root_dev_rule root_dev;
+	enum dmasim_wl_match whitelist_match;
+	/** __host_bridge_whitelist() prints "Host bridge not in P2PDMA
+	 *  whitelist" when ACS redirects (v5.11+); false before. */
+	bool whitelist_warning;
 	struct dmasim_wl_entry whitelist[DMASIM_POLICY_MAX_WL];
 	size_t nwhitelist;
 	struct dmasim_cpu_rule cpu_rules[DMASIM_POLICY_MAX_CPU_RULES];
@@ -92,12 +122,17 @@ struct dmasim_policy {
 	 * 128 (v5.11+); a longer list is cut as the kernel's seq_buf cuts it.
 	 */
 	unsigned acs_list_size;
+	/** __alloc_and_insert_iova_range() retries once from the top of the
+	 *  range when the search from the cached node fails (v5.11+). */
+	bool iova_retry_from_top;
+	enum dmasim_iova_pci32 iova_pci32;
 };
 
 /** dmasim_policy_builtin() - a built-in row by name; NULL if unknown. */
 DMASIM_API const struct dmasim_policy *dmasim_policy_builtin(const char *name);
 
-/** dmasim_policy_builtin_names() - NULL-terminated list of names. */
+/** dmasim_policy_builtin_names() - NULL-terminated list of the rows'
+ *  names, oldest first (aliases such as "mainline" are not listed). */
 DMASIM_API const char *const *dmasim_policy_builtin_names(void);
 
 /** The default policy, linux-6.12. */

@@ -14,3 +14,4 @@ CLI_COMMAND("matrix", "the all-pairs P2P table of endpoints, like nvidia-smi top
 CLI_COMMAND("diff", "the pairs whose P2P decision changes between two policies", cmd_diff)
 CLI_COMMAND("dot", "draw a topology and a request's route as Graphviz DOT", cmd_dot)
 CLI_COMMAND("report", "a self-contained HTML report: fabric tree, P2P matrices, reasons, routes", cmd_report)
+CLI_COMMAND("policy", "list the built-in policies; print one as a policy file with its sources", cmd_policy)

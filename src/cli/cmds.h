@@ -15,4 +15,5 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_collect(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_dot(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_report(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_policy(const struct cli_ctx *cli, int argc, char **argv);
 #endif

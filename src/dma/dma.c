@@ -421,6 +421,7 @@ static struct dmasim__dma_group *group_get(struct dmasim_dma_ctx *c,
 		return g;
 	if (dmasim__iovad_init(&g->iovad, DMASIM__DMA_GRANULE, 1))
 		return NULL;
+	g->iovad.retry_from_top = c->policy.iova_retry_from_top;
 	g->inited = true;
 	/* "Check the domain allows at least some access to the device" */
 	for (i = 0; h->has_dma_ranges && i < h->ndma_ranges; i++) {
@@ -465,9 +466,12 @@ static uint64_t alloc_iova(struct dmasim_dma_ctx *c, struct dmasim__dma_group *g
 					      0xffffffffull >> DMASIM__DMA_SHIFT, false);
 		if (pfn)
 			return pfn << DMASIM__DMA_SHIFT;
-		c->pci32[dev->id] = false;
-		dmasim_log_printf(&r->log, "pci %s: Using %u-bit DMA addresses",
-				  dev->bdf, fls64_(dma_limit));
+		/* Before v6.4 the attempt is made again on every call. */
+		if (c->policy.iova_pci32 == DMASIM_IOVA_PCI32_STICKY) {
+			c->pci32[dev->id] = false;
+			dmasim_log_printf(&r->log, "pci %s: Using %u-bit DMA addresses",
+					  dev->bdf, fls64_(dma_limit));
+		}
 	}
 	pfn = dmasim__iova_alloc_fast(&g->iovad, pages,
 				      dma_limit >> DMASIM__DMA_SHIFT, true);

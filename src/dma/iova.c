@@ -118,6 +118,7 @@ int dmasim__iovad_init(struct dmasim__iovad *d, uint64_t granule,
 	if (insert_node(d, DMASIM__IOVA_ANCHOR, DMASIM__IOVA_ANCHOR))
 		return -1;
 	d->cached_lo = d->cached32_lo = DMASIM__IOVA_ANCHOR;
+	d->retry_from_top = true;
 	return 0;
 }
 
@@ -229,7 +230,8 @@ retry:
 	} while (ci >= 0 && newp <= d->nodes[ci].hi && newp >= low);
 
 	if (high < size || newp < low) {
-		if (low == d->start_pfn && retry_pfn < limit_pfn) {
+		if (d->retry_from_top && low == d->start_pfn &&
+		    retry_pfn < limit_pfn) {
 			/* Commit 4e89dce72521 (v5.11): retry once from the
 			 * real top, above the cached node. */
 			high = limit_pfn;

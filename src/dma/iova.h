@@ -51,6 +51,9 @@ struct dmasim__iovad {
 	uint64_t cached_lo, cached32_lo;
 	struct dmasim__iova_rcache rcaches[DMASIM__IOVA_RANGE_CACHE_MAX_SIZE];
 	bool oom; /* an internal allocation failed (reported as ENOMEM) */
+	/* Commit 4e89dce72521 (v5.11): retry once from the top (the
+	 * policy's iova_retry_from_top; set after init). */
+	bool retry_from_top;
 };
 
 /* init_iova_domain(); returns 0 or -1 on ENOMEM. */

@@ -255,8 +255,8 @@ static int64_t root_key(const struct dmasim_topo *t,
 	return root ? (int64_t)root->vendor << 16 | root->device_id : -1;
 }
 
-/* The first whitelist entry matching @key (PCI_ANY_ID matches any
- * device), or NULL. */
+/* The first whitelist entry matching @key (PCI_ANY_ID matches any device
+ * when the policy's whitelist_match is any-id), or NULL. */
 static const struct dmasim_wl_entry *wl_match(const struct dmasim_policy *p,
 					      int64_t key)
 {
@@ -265,9 +265,14 @@ static const struct dmasim_wl_entry *wl_match(const struct dmasim_policy *p,
 
 	if (key < 0)
 		return NULL;
+	/* The entry's device field: unsigned short before PCI_ANY_ID
+	 * support (-1 reads as 0xffff), int with it. */
+	bool any = p->whitelist_match == DMASIM_WL_MATCH_ANY_ID;
+
 	for (e = p->whitelist; e < end; e++)
 		if (e->vendor == vendor &&
-		    (e->device == -1 || (unsigned)e->device == device))
+		    ((any && e->device == -1) ||
+		     ((unsigned)e->device & 0xffff) == device))
 			return e;
 	return NULL;
 }
@@ -287,7 +292,8 @@ static bool hb_whitelisted(const struct dmasim_topo *t,
 		return false;
 	if (e)
 		return !(e->same_host_bridge_only && !same_host_bridge);
-	if (warn)
+	/* The warning came with the warn parameter in v5.11. */
+	if (warn && p->whitelist_warning)
 		PCI_WARN(log, dmasim__host_bridge_dev(t, hb, p->root_dev, naive),
 			 "Host bridge not in P2PDMA whitelist: %04x:%04x",
 			 (unsigned)(key >> 16), (unsigned)(key & 0xffff));
@@ -324,6 +330,32 @@ unsigned dmasim__thru_verdict(const struct dmasim_topo *t,
 					: DMASIM__THRU_SAME | DMASIM__THRU_ANY;
 }
 
+/* No device from @d up to the root bus redirects under @bits. */
+static bool chain_clear(const struct dmasim_device *d, unsigned bits)
+{
+	for (; d; d = d->parent)
+		if (dmasim__has_acs_redir(d, bits))
+			return false;
+	return true;
+}
+
+/*
+ * DMASIM_DECIDE_CALC_RC_BUS_ADDR, a proposed patch (no kernel has it):
+ * no common upstream device, one host bridge whose root complex routes
+ * peer-to-peer between its root ports, and no ACS redirect on either
+ * chain: the root complex turns the TLP around, so bus addresses work.
+ */
+static bool rc_routes_bus_addr(const struct dmasim_policy *p,
+			       const struct dmasim_device *provider,
+			       const struct dmasim_device *client)
+{
+	return p->decision == DMASIM_DECIDE_CALC_RC_BUS_ADDR &&
+	       provider->hb == client->hb &&
+	       provider->hb->rc_p2p != DMASIM_RC_P2P_NONE &&
+	       chain_clear(provider, p->acs_redirect_bits) &&
+	       chain_clear(client, p->acs_redirect_bits);
+}
+
 /* calc_map_type_and_dist() (§2.4). */
 static enum dmasim_map_type calc_map_type_and_dist(
 	const struct dmasim_topo *t, const struct dmasim_policy *p,
@@ -344,6 +376,8 @@ static enum dmasim_map_type calc_map_type_and_dist(
 				 "ACS redirect is set between the client and provider",
 				 log);
 		acs_redirects = true;
+	} else if (rc_routes_bus_addr(p, provider, client)) {
+		return DMASIM_MAP_BUS_ADDR;
 	}
 	/* map_through_host_bridge: */
 	if (!cpu_supports_p2pdma(t, p) &&
@@ -602,6 +636,7 @@ map_type_slow(const struct dmasim_topo *topo, const struct dmasim_policy *policy
 		map = d >= 0 ? DMASIM_MAP_BUS_ADDR : DMASIM_MAP_NOT_SUPPORTED;
 		break;
 	case DMASIM_DECIDE_CALC:
+	case DMASIM_DECIDE_CALC_RC_BUS_ADDR:
 	default:
 		map = calc_map_type_and_dist(topo, policy, provider, client, &d,
 					     verbose, naive, log);

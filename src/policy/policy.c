@@ -15,36 +15,63 @@
 #define ACS_REDIR (DMASIM_ACS_RR | DMASIM_ACS_CR | DMASIM_ACS_EC)
 #define ANY_ID (-1)
 
-/* drivers/pci/p2pdma.c pci_p2pdma_whitelist[], in table
- * order.  The v5.4-v5.8 AMD entries were replaced by cpu_supports_p2pdma
- * (≈ v5.9), so linux-5.15 has the Intel rows up to 2033/2020. */
-#define WL_INTEL_515                                                        \
+/* drivers/pci/p2pdma.c pci_p2pdma_whitelist[], in table order, per
+ * version (docs/policy.md cites the copies and commits). */
+/* v5.4 (494d63b0d5d0, "Whitelist some Intel host bridges"), with the
+ * v5.2 AMD Zen entry moved into the table. */
+#define WL_INTEL_OLD                                                        \
 	/* Intel Xeon E5/Core i7 */                                         \
 	{ 0x8086, 0x3c00, true }, { 0x8086, 0x3c01, true },                 \
 	/* Intel Xeon E7 v3/Xeon E5 v3/Core i7 */                           \
-	{ 0x8086, 0x2f00, true }, { 0x8086, 0x2f01, true },                 \
+	{ 0x8086, 0x2f00, true }, { 0x8086, 0x2f01, true }
+#define WL_54 { 0x1022, 0x1450, false }, WL_INTEL_OLD
+/* v5.10: Skylake-E (bc123a515cb7, 7b94b53db34f); the AMD entries gave
+ * way to cpu_supports_p2pdma(). */
+#define WL_INTEL_515                                                        \
+	WL_INTEL_OLD,                                                       \
 	/* Intel Skylake-E */                                               \
 	{ 0x8086, 0x2030, false }, { 0x8086, 0x2031, false },               \
 	{ 0x8086, 0x2032, false }, { 0x8086, 0x2033, false },               \
 	{ 0x8086, 0x2020, false }
-/* 3rd Gen Xeon Scalable, added ≈ v5.18 (M. Ruhl). */
+/* 3rd Gen Xeon Scalable, added v5.18. */
 #define WL_INTEL_618 WL_INTEL_515, { 0x8086, 0x09a2, false }
+/* The PCI tree after v6.18: Intel DSA/IAX/QAT, Google (PCI_ANY_ID),
+ * NVIDIA, Zhaoxin. */
+#define WL_NEXT                                                             \
+	WL_INTEL_618,                                                       \
+	{ 0x8086, 0x0b25, false }, { 0x8086, 0x0cfe, false },               \
+	{ 0x8086, 0x11fb, false }, { 0x8086, 0x1212, false },               \
+	{ 0x8086, 0x1216, false }, { 0x8086, 0x4940, false },               \
+	{ 0x8086, 0x4942, false }, { 0x8086, 0x4944, false },               \
+	{ 0x8086, 0x4946, false }, { 0x8086, 0x4948, false },               \
+	/* Google SoCs */                                                   \
+	{ 0x1ae0, ANY_ID, false },                                          \
+	/* Nvidia CPUs */                                                   \
+	{ 0x10de, 0x2f95, false }, { 0x10de, 0x2f96, false },               \
+	{ 0x10de, 0x2f97, false }, { 0x10de, 0x2f98, false },               \
+	/* Zhaoxin KX-6000/KH-40000/KX-6000G/KX-7000/KH-50000 */            \
+	{ 0x1d17, 0x1003, true }, { 0x1d17, 0x1005, true },                 \
+	{ 0x1d17, 0x1006, true }, { 0x1d17, 0x1007, true },                 \
+	{ 0x1d17, 0x1008, false }
 
-/* cpu_supports_p2pdma(): x86, AMD, family >= 0x17 (drivers/pci/p2pdma.c, v5.9+). */
+/* cpu_supports_p2pdma(): x86, AMD, family >= 0x17 (v5.10+). */
 #define CPU_AMD_ZEN { DMASIM_ARCH_X86_64, DMASIM_CPU_AMD, 0x17 }
 
 #define NWL(...) (sizeof((struct dmasim_wl_entry[]){ __VA_ARGS__ }) /     \
 		  sizeof(struct dmasim_wl_entry))
 
 /*
- * map_resource per IOMMU driver (kernel/dma/mapping.c dma_map_resource,
- * drivers/iommu/dma-iommu.c iommu_dma_map_resource, powerpc dma_iommu_ops): before v5.1
- * the x86 VT-d and AMD-Vi ops and powerpc's dma_iommu_ops had no
- * .map_resource (the physical address came back unchanged); arm64
- * dma-iommu always had one.  VT-d gained one ≈ v5.1, AMD-Vi has used
- * dma-iommu since v5.13; powerpc TCE ops never had one.
+ * map_resource per IOMMU driver: before v5.1 the x86 VT-d and AMD-Vi ops
+ * and powerpc's dma_iommu_ops had no .map_resource (the physical address
+ * came back unchanged); arm64 dma-iommu always had one.  VT-d gained one
+ * in v5.1 (intel_map_resource), AMD-Vi with its move to dma-iommu in
+ * v5.13; powerpc TCE ops never had one.
  */
 #define MAPRES_OLD { [DMASIM_IOMMU_INTEL_VTD] = false,                      \
+		     [DMASIM_IOMMU_AMD_VI] = false,                         \
+		     [DMASIM_IOMMU_SMMUV3] = true,                          \
+		     [DMASIM_IOMMU_PPC_TCE] = false }
+#define MAPRES_VTD { [DMASIM_IOMMU_INTEL_VTD] = true,                       \
 		     [DMASIM_IOMMU_AMD_VI] = false,                         \
 		     [DMASIM_IOMMU_SMMUV3] = true,                          \
 		     [DMASIM_IOMMU_PPC_TCE] = false }
@@ -53,16 +80,46 @@
 		     [DMASIM_IOMMU_SMMUV3] = true,                          \
 		     [DMASIM_IOMMU_PPC_TCE] = false }
 
+/* The rows v5.4 and later share: calc_map_type_and_dist() (or the
+ * v5.4-v5.10 upstream_bridge_distance() with the same map types). */
+#define ROW_CALC(nm)                                                        \
+	.name = nm, .base = nm,                                             \
+	.upstream = DMASIM_UPSTREAM_P2PDMA,                                 \
+	.decision = DMASIM_DECIDE_CALC,                                     \
+	.acs_redirect_bits = ACS_REDIR,                                     \
+	.missing_op_returns_phys = false,                                   \
+	.messages_420 = false
+
+/* The rows from v6.1 on: they differ in the whitelist, its matching and
+ * the IOVA 32-bit attempt. */
+#define ROW_NEW(nm, wl, match, pci32)                                       \
+	ROW_CALC(nm),                                                       \
+	.root_dev = DMASIM_ROOTDEV_FIRST_00_0_OR_RP,                        \
+	.whitelist_match = match,                                           \
+	.whitelist_warning = true,                                          \
+	.whitelist = { wl },                                                \
+	.nwhitelist = NWL(wl),                                              \
+	.cpu_rules = { CPU_AMD_ZEN },                                       \
+	.ncpu_rules = 1,                                                    \
+	.bus_offset_minus = false,                                          \
+	.map_resource_ram = DMASIM_RAM_ALLOWED,                             \
+	.iommu_has_map_resource = MAPRES_NEW,                               \
+	.acs_list_size = 128,                                               \
+	.iova_retry_from_top = true,                                        \
+	.iova_pci32 = pci32
+
 const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTINS] = {
 	{ .p = {
-		/* The 2018 proposal (not merged; patches 2/8 and 3/8): pci_find_common_upstream_dev
-		 * and pci_peer_traffic_supported; its host-bridge rule is
-		 * "the 00.0 device is AMD 1022:1450" (pci_get_slot). */
+		/* The 2018 proposal: pci_find_common_upstream_dev and
+		 * pci_peer_traffic_supported; its host-bridge rule is "the
+		 * 00.0 device is AMD 1022:1450" (pci_get_slot). */
 		.name = "seed-2018",
 		.base = "seed-2018",
 		.upstream = DMASIM_UPSTREAM_SEED2018,
 		.decision = DMASIM_DECIDE_SEED2018,
 		.root_dev = DMASIM_ROOTDEV_SLOT_00_0,
+		.whitelist_match = DMASIM_WL_MATCH_EXACT,
+		.whitelist_warning = false,
 		.whitelist = { { 0x1022, 0x1450, false } },
 		.nwhitelist = 1,
 		.ncpu_rules = 0,
@@ -73,14 +130,18 @@ const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTIN
 		.iommu_has_map_resource = MAPRES_OLD,
 		.messages_420 = true,
 		.acs_list_size = 4096,
+		.iova_retry_from_top = false,
+		.iova_pci32 = DMASIM_IOVA_PCI32_PER_CALL,
 	} },
 	{ .p = {
-		/* P2P-4.20: upstream_bridge_distance, no whitelist. */
+		/* v4.20: upstream_bridge_distance, no whitelist. */
 		.name = "linux-4.20",
 		.base = "linux-4.20",
 		.upstream = DMASIM_UPSTREAM_P2PDMA,
 		.decision = DMASIM_DECIDE_LINUX_420,
 		.root_dev = DMASIM_ROOTDEV_FIRST_IF_00_0, /* unused */
+		.whitelist_match = DMASIM_WL_MATCH_EXACT,
+		.whitelist_warning = false,
 		.nwhitelist = 0,
 		.ncpu_rules = 0,
 		.acs_redirect_bits = ACS_REDIR,
@@ -90,54 +151,88 @@ const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTIN
 		.iommu_has_map_resource = MAPRES_OLD,
 		.messages_420 = true,
 		.acs_list_size = 4096,
+		.iova_retry_from_top = false,
+		.iova_pci32 = DMASIM_IOVA_PCI32_PER_CALL,
 	} },
 	{ .p = {
-		/* P2P-5.1x: calc_map_type_and_dist, whitelist to 2033/2020,
-		 * AMD Zen rule, bus-offset sign bug, RAM refused. */
-		.name = "linux-5.15",
-		.base = "linux-5.15",
-		.upstream = DMASIM_UPSTREAM_P2PDMA,
-		.decision = DMASIM_DECIDE_CALC,
+		/* v5.4: map types, the first table (AMD 1450, Intel), no
+		 * whitelist warning, PAGE_SIZE ACS list, RAM refused. */
+		ROW_CALC("linux-5.4"),
 		.root_dev = DMASIM_ROOTDEV_FIRST_IF_00_0,
+		.whitelist_match = DMASIM_WL_MATCH_EXACT,
+		.whitelist_warning = false,
+		.whitelist = { WL_54 },
+		.nwhitelist = NWL(WL_54),
+		.ncpu_rules = 0,
+		.bus_offset_minus = true,
+		.map_resource_ram = DMASIM_RAM_REFUSED,
+		.iommu_has_map_resource = MAPRES_VTD,
+		.acs_list_size = 4096,
+		.iova_retry_from_top = false,
+		.iova_pci32 = DMASIM_IOVA_PCI32_PER_CALL,
+	} },
+	{ .p = {
+		/* v5.10: Skylake-E entries, AMD Zen by CPU family. */
+		ROW_CALC("linux-5.10"),
+		.root_dev = DMASIM_ROOTDEV_FIRST_IF_00_0,
+		.whitelist_match = DMASIM_WL_MATCH_EXACT,
+		.whitelist_warning = false,
 		.whitelist = { WL_INTEL_515 },
 		.nwhitelist = NWL(WL_INTEL_515),
 		.cpu_rules = { CPU_AMD_ZEN },
 		.ncpu_rules = 1,
-		.acs_redirect_bits = ACS_REDIR,
 		.bus_offset_minus = true,
 		.map_resource_ram = DMASIM_RAM_REFUSED,
-		.missing_op_returns_phys = false,
-		.iommu_has_map_resource = MAPRES_NEW,
-		.messages_420 = false,
-		.acs_list_size = 128,
+		.iommu_has_map_resource = MAPRES_VTD,
+		.acs_list_size = 4096,
+		.iova_retry_from_top = false,
+		.iova_pci32 = DMASIM_IOVA_PCI32_PER_CALL,
 	} },
 	{ .p = {
-		/* The default: as 5.15 plus 09a2, bus offset fixed (v5.16),
-		 * no RAM refusal (v5.16), and pci_host_bridge_dev() takes a
-		 * Root Port at any devfn (v5.19, 1af7c26c59eb). */
-		.name = "linux-6.12",
-		.base = "linux-6.12",
-		.upstream = DMASIM_UPSTREAM_P2PDMA,
-		.decision = DMASIM_DECIDE_CALC,
-		.root_dev = DMASIM_ROOTDEV_FIRST_00_0_OR_RP,
-		.whitelist = { WL_INTEL_618 },
-		.nwhitelist = NWL(WL_INTEL_618),
+		/* v5.15: calc_map_type_and_dist with the whitelist warning
+		 * and a 128-byte ACS list (v5.11), AMD-Vi map_resource
+		 * (v5.13), IOVA retry (v5.11); bus-offset sign bug. */
+		ROW_CALC("linux-5.15"),
+		.root_dev = DMASIM_ROOTDEV_FIRST_IF_00_0,
+		.whitelist_match = DMASIM_WL_MATCH_EXACT,
+		.whitelist_warning = true,
+		.whitelist = { WL_INTEL_515 },
+		.nwhitelist = NWL(WL_INTEL_515),
 		.cpu_rules = { CPU_AMD_ZEN },
 		.ncpu_rules = 1,
-		.acs_redirect_bits = ACS_REDIR,
-		.bus_offset_minus = false,
-		.map_resource_ram = DMASIM_RAM_ALLOWED,
-		.missing_op_returns_phys = false,
+		.bus_offset_minus = true,
+		.map_resource_ram = DMASIM_RAM_REFUSED,
 		.iommu_has_map_resource = MAPRES_NEW,
-		.messages_420 = false,
 		.acs_list_size = 128,
+		.iova_retry_from_top = true,
+		.iova_pci32 = DMASIM_IOVA_PCI32_PER_CALL,
 	} },
+	/* v6.1: bus offset fixed and no RAM refusal (v5.16), 09a2 (v5.18),
+	 * Root Port at any devfn (v5.19). */
+	{ .p = { ROW_NEW("linux-6.1", WL_INTEL_618, DMASIM_WL_MATCH_EXACT,
+			 DMASIM_IOVA_PCI32_PER_CALL) } },
+	/* v6.6: the 32-bit IOVA attempt is sticky (v6.4). */
+	{ .p = { ROW_NEW("linux-6.6", WL_INTEL_618, DMASIM_WL_MATCH_EXACT,
+			 DMASIM_IOVA_PCI32_STICKY) } },
+	/* The default. */
+	{ .p = { ROW_NEW("linux-6.12", WL_INTEL_618, DMASIM_WL_MATCH_EXACT,
+			 DMASIM_IOVA_PCI32_STICKY) } },
+	/* The PCI tree's p2pdma.c after v6.18 ("mainline"): the long
+	 * whitelist with PCI_ANY_ID, per-BAR providers. */
+	{ .p = { ROW_NEW("linux-6.19", WL_NEXT, DMASIM_WL_MATCH_ANY_ID,
+			 DMASIM_IOVA_PCI32_STICKY) } },
 };
 
 #define NBUILTINS DMASIM__NPOLICY_BUILTINS
 
 static const char *const builtin_names[NBUILTINS + 1] = {
-	"seed-2018", "linux-4.20", "linux-5.15", "linux-6.12", NULL,
+	"seed-2018", "linux-4.20", "linux-5.4", "linux-5.10", "linux-5.15",
+	"linux-6.1", "linux-6.6", "linux-6.12", "linux-6.19", NULL,
+};
+
+/* Other names of built-in rows. */
+static const struct { const char *alias, *name; } aliases[] = {
+	{ "mainline", "linux-6.19" },
 };
 
 const struct dmasim_policy *dmasim_policy_builtin(const char *name)
@@ -149,7 +244,26 @@ const struct dmasim_policy *dmasim_policy_builtin(const char *name)
 	for (i = 0; i < NBUILTINS; i++)
 		if (strcmp(dmasim__policy_builtins[i].p.name, name) == 0)
 			return &dmasim__policy_builtins[i].p;
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcmp(aliases[i].alias, name) == 0)
+			return dmasim_policy_builtin(aliases[i].name);
 	return NULL;
+}
+
+const char *dmasim__policy_alias_of(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcmp(aliases[i].name, name) == 0)
+			return aliases[i].alias;
+	return NULL;
+}
+
+const char *dmasim__policy_names_text(void)
+{
+	return "seed-2018, linux-4.20, linux-5.4, linux-5.10, linux-5.15, "
+	       "linux-6.1, linux-6.6, linux-6.12, linux-6.19 (mainline)";
 }
 
 const char *const *dmasim_policy_builtin_names(void)
@@ -165,6 +279,20 @@ const struct dmasim_policy *dmasim_policy_default(void)
 const char *const dmasim__root_dev_rule_names[3] = {
 	"slot-00.0", "first-if-00.0", "first-00.0-or-root-port",
 };
+const char *const dmasim__upstream_names[2] = { "p2pdma", "seed-2018" };
+const char *const dmasim__decision_names[DMASIM_DECIDE_COUNT] = {
+	"seed-2018", "upstream-distance", "calc-map-type",
+	"calc-map-type-rc-bus-addr",
+};
+const char *const dmasim__wl_match_names[DMASIM_WL_MATCH_COUNT] = {
+	"exact", "any-id",
+};
+const char *const dmasim__bus_offset_names[2] = { "plus", "minus" };
+const char *const dmasim__ram_rule_names[3] = { "allowed", "bug", "refused" };
+const char *const dmasim__missing_op_names[2] = { "error", "phys" };
+const char *const dmasim__iova_pci32_names[DMASIM_IOVA_PCI32_COUNT] = {
+	"per-call", "sticky",
+};
 
 /* ---- policy files ---------------------------------------------------- */
 
@@ -173,21 +301,30 @@ static const char *const wl_modes[] = { "extend", "replace" };
 static int load_whitelist(struct ydoc *y, yaml_node_t *n,
 			  struct dmasim_policy *p)
 {
-	static const char *const keys[] = { "mode", "entries", NULL };
+	static const char *const keys[] = { "mode", "entries", "match",
+					     "warning", NULL };
 	static const char *const ekeys[] = { "vendor", "device",
 					     "same_host_bridge", NULL };
-	yaml_node_t *v[2], *e[3];
-	int rc, mode = 0;
+	yaml_node_t *v[4], *e[3];
+	int rc, mode = 0, m;
 	size_t i, len;
 
 	if ((rc = dmasim__ymap(y, n, "whitelist", keys, v)) ||
-	    (rc = dmasim__yrequire(y, n, v[1], "whitelist", "entries")) ||
 	    (v[0] && (rc = dmasim__yenum(y, v[0], "whitelist mode", wl_modes, 2, &mode))) ||
-	    (rc = dmasim__yseq(y, v[1], "whitelist entries")))
+	    (v[1] && (rc = dmasim__yseq(y, v[1], "whitelist entries"))))
+		return rc;
+	if (v[2]) {
+		if ((rc = dmasim__yenum(y, v[2], "whitelist match", dmasim__wl_match_names,
+				DMASIM_WL_MATCH_COUNT, &m)))
+			return rc;
+		p->whitelist_match = (enum dmasim_wl_match)m;
+	}
+	if (v[3] && (rc = dmasim__ybool(y, v[3], "whitelist warning",
+					&p->whitelist_warning)))
 		return rc;
 	if (mode == 1)
 		p->nwhitelist = 0;
-	len = dmasim__yseq_len(v[1]);
+	len = v[1] ? dmasim__yseq_len(v[1]) : 0;
 	for (i = 0; i < len; i++) {
 		yaml_node_t *item = dmasim__yseq_at(y, v[1], i);
 		struct dmasim_wl_entry w = { 0, 0, false };
@@ -307,30 +444,113 @@ static void default_name(char *dst, size_t size, const char *path)
 	dst[len] = '\0';
 }
 
+/* An enum field: @names has @n entries. */
+static int load_enum(struct ydoc *y, yaml_node_t *n, const char *what,
+		     const char *const *names, int count, int *out)
+{
+	return n ? dmasim__yenum(y, n, what, names, count, out) : DMASIM_OK;
+}
+
+static int load_iommu_list(struct ydoc *y, yaml_node_t *n,
+			   struct dmasim_policy *p)
+{
+	bool has[DMASIM_IOMMU_TYPE_COUNT] = { false };
+	size_t i;
+	int rc, t;
+
+	if ((rc = dmasim__yseq(y, n, "map_resource iommu_ops")))
+		return rc;
+	for (i = 0; i < dmasim__yseq_len(n); i++) {
+		yaml_node_t *item = dmasim__yseq_at(y, n, i);
+		if ((rc = dmasim__yenum(y, item, "IOMMU type", dmasim__iommu_type_names,
+				DMASIM_IOMMU_TYPE_COUNT, &t)))
+			return rc;
+		if (has[t])
+			return dmasim__yerr(y, item, DMASIM_ESCHEMA,
+				    "IOMMU type '%s' is listed twice",
+				    dmasim__iommu_type_names[t]);
+		has[t] = true;
+	}
+	memcpy(p->iommu_has_map_resource, has, sizeof(has));
+	return DMASIM_OK;
+}
+
+/* map_resource: { ram, missing_op, iommu_ops }: dma_map_resource(). */
+static int load_map_resource(struct ydoc *y, yaml_node_t *n,
+			     struct dmasim_policy *p, bool *ram_given)
+{
+	static const char *const keys[] = { "ram", "missing_op", "iommu_ops", NULL };
+	yaml_node_t *v[3];
+	int rc, e;
+
+	if ((rc = dmasim__ymap(y, n, "map_resource", keys, v)))
+		return rc;
+	*ram_given = v[0] != NULL;
+	e = (int)p->map_resource_ram;
+	if ((rc = load_enum(y, v[0], "map_resource ram", dmasim__ram_rule_names, 3, &e)))
+		return rc;
+	p->map_resource_ram = (enum dmasim_ram_rule)e;
+	e = p->missing_op_returns_phys;
+	if ((rc = load_enum(y, v[1], "map_resource missing_op",
+			    dmasim__missing_op_names, 2, &e)))
+		return rc;
+	p->missing_op_returns_phys = e != 0;
+	return v[2] ? load_iommu_list(y, v[2], p) : DMASIM_OK;
+}
+
+/* iova: { retry_from_top, pci32 }: the IOVA allocator. */
+static int load_iova(struct ydoc *y, yaml_node_t *n, struct dmasim_policy *p)
+{
+	static const char *const keys[] = { "retry_from_top", "pci32", NULL };
+	yaml_node_t *v[2];
+	int rc, e;
+
+	if ((rc = dmasim__ymap(y, n, "iova", keys, v)) ||
+	    (v[0] && (rc = dmasim__ybool(y, v[0], "iova retry_from_top",
+					 &p->iova_retry_from_top))))
+		return rc;
+	e = (int)p->iova_pci32;
+	if ((rc = load_enum(y, v[1], "iova pci32", dmasim__iova_pci32_names,
+			    DMASIM_IOVA_PCI32_COUNT, &e)))
+		return rc;
+	p->iova_pci32 = (enum dmasim_iova_pci32)e;
+	return DMASIM_OK;
+}
+
+/* Keys of the policy mapping, in the order `dmasim policy show` prints
+ * them (map_resource_refuses_ram: the older spelling of map_resource.ram). */
+enum {
+	K_NAME, K_BASE, K_UPSTREAM, K_DECISION, K_ROOTDEV, K_WL, K_CPU, K_ACS,
+	K_ACSLIST, K_BUSOFF, K_MAPRES, K_IOVA, K_RAM, K_N
+};
+static const char *const policy_keys[K_N + 1] = {
+	"name", "base", "upstream", "decision", "root_device", "whitelist",
+	"cpu_rules", "acs_redirect_bits", "acs_list_size", "bus_offset",
+	"map_resource", "iova", "map_resource_refuses_ram", NULL,
+};
+
 static int load_policy_node(struct ydoc *y, yaml_node_t *pn, const char *path,
 			    struct dmasim_policy *out)
 {
-	enum { K_NAME, K_BASE, K_WL, K_CPU, K_ACS, K_RAM, K_ROOTDEV, K_N };
-	static const char *const keys[] = {
-		"name", "base", "whitelist", "cpu_rules", "acs_redirect_bits",
-		"map_resource_refuses_ram", "root_device", NULL,
-	};
 	yaml_node_t *v[K_N];
 	struct dmasim_policy p;
 	const struct dmasim_policy *base;
 	char ex[DMASIM_YEXCERPT_SIZE];
 	const char *s;
+	uint64_t u;
+	size_t i;
+	bool ram_given = false;
 	int rc, e;
 
-	if ((rc = dmasim__ymap(y, pn, "policy", keys, v)) ||
+	if ((rc = dmasim__ymap(y, pn, "policy", policy_keys, v)) ||
 	    (rc = dmasim__yrequire(y, pn, v[K_BASE], "policy", "base")) ||
 	    (rc = dmasim__ystr(y, v[K_BASE], "base", &s)))
 		return rc;
 	base = dmasim_policy_builtin(s);
 	if (!base)
 		return dmasim__yerr(y, v[K_BASE], DMASIM_ESCHEMA,
-			    "'%s' is not a built-in policy; expected one of: seed-2018, linux-4.20, linux-5.15, linux-6.12",
-			    dmasim__yexcerpt(ex, s));
+			    "'%s' is not a built-in policy; expected one of: %s",
+			    dmasim__yexcerpt(ex, s), dmasim__policy_names_text());
 	p = *base;
 	default_name(p.name, sizeof(p.name), path);
 	if (v[K_NAME]) {
@@ -342,24 +562,60 @@ static int load_policy_node(struct ydoc *y, yaml_node_t *pn, const char *path,
 				    sizeof(p.name) - 1);
 		strcpy(p.name, s);
 	}
+	e = (int)p.upstream;
+	if ((rc = load_enum(y, v[K_UPSTREAM], "upstream",
+			    dmasim__upstream_names, 2, &e)))
+		return rc;
+	p.upstream = (enum dmasim_upstream_algo)e;
+	e = (int)p.decision;
+	if ((rc = load_enum(y, v[K_DECISION], "decision", dmasim__decision_names,
+			    DMASIM_DECIDE_COUNT, &e)))
+		return rc;
+	p.decision = (enum dmasim_decision_algo)e;
+	p.messages_420 = p.decision == DMASIM_DECIDE_SEED2018 ||
+			 p.decision == DMASIM_DECIDE_LINUX_420;
+	e = (int)p.root_dev;
+	if ((rc = load_enum(y, v[K_ROOTDEV], "root_device",
+			    dmasim__root_dev_rule_names, 3, &e)))
+		return rc;
+	p.root_dev = (enum dmasim_root_dev_rule)e;
 	if (v[K_WL] && (rc = load_whitelist(y, v[K_WL], &p)))
 		return rc;
+	if (p.whitelist_match == DMASIM_WL_MATCH_EXACT)
+		for (i = 0; i < p.nwhitelist; i++)
+			if (p.whitelist[i].device == ANY_ID)
+				return dmasim__yerr(y, v[K_WL] ? v[K_WL] : pn, DMASIM_ESCHEMA,
+					    "a whitelist entry with device 'any' (PCI_ANY_ID) needs whitelist match: any-id");
 	if (v[K_CPU] && (rc = load_cpu_rules(y, v[K_CPU], &p)))
 		return rc;
 	if (v[K_ACS] && (rc = load_acs_bits(y, v[K_ACS], &p.acs_redirect_bits)))
 		return rc;
+	if (v[K_ACSLIST]) {
+		if ((rc = dmasim__yu64_max(y, v[K_ACSLIST], "acs_list_size", 4096, &u)))
+			return rc;
+		if (u == 0)
+			return dmasim__yerr(y, v[K_ACSLIST], DMASIM_ESCHEMA,
+				    "acs_list_size must be 1 to 4096 bytes");
+		p.acs_list_size = (unsigned)u;
+	}
+	e = p.bus_offset_minus;
+	if ((rc = load_enum(y, v[K_BUSOFF], "bus_offset", dmasim__bus_offset_names,
+			    2, &e)))
+		return rc;
+	p.bus_offset_minus = e != 0;
+	if (v[K_MAPRES] && (rc = load_map_resource(y, v[K_MAPRES], &p, &ram_given)))
+		return rc;
 	if (v[K_RAM]) {
 		bool refuses;
+		if (ram_given)
+			return dmasim__yerr(y, v[K_RAM], DMASIM_ESCHEMA,
+				    "give map_resource ram or map_resource_refuses_ram, not both");
 		if ((rc = dmasim__ybool(y, v[K_RAM], "map_resource_refuses_ram", &refuses)))
 			return rc;
 		p.map_resource_ram = refuses ? DMASIM_RAM_REFUSED : DMASIM_RAM_ALLOWED;
 	}
-	if (v[K_ROOTDEV]) {
-		if ((rc = dmasim__yenum(y, v[K_ROOTDEV], "root_device",
-				dmasim__root_dev_rule_names, 3, &e)))
-			return rc;
-		p.root_dev = (enum dmasim_root_dev_rule)e;
-	}
+	if (v[K_IOVA] && (rc = load_iova(y, v[K_IOVA], &p)))
+		return rc;
 	*out = p;
 	return DMASIM_OK;
 }
@@ -418,8 +674,8 @@ int dmasim_policy_load_limited(const char *name_or_path,
 		FILE *f = fopen(name_or_path, "rb");
 		if (!f)
 			return dmasim_error_set(err, DMASIM_ENOTFOUND, NULL, 0, 0,
-				"unknown policy '%s'; expected a policy file or one of: seed-2018, linux-4.20, linux-5.15, linux-6.12",
-				name_or_path);
+				"unknown policy '%s'; expected a policy file or one of: %s",
+				name_or_path, dmasim__policy_names_text());
 		fclose(f);
 	}
 	if ((rc = dmasim__ydoc_load_file(&y, name_or_path, lim, err)))

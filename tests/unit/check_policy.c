@@ -59,11 +59,14 @@ START_TEST(test_policy_builtin_names_and_default)
 		ck_assert_str_eq(dmasim_policy_builtin(names[n])->name, names[n]);
 		n++;
 	}
-	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(n, 9);
 	ck_assert_str_eq(names[0], "seed-2018");
-	ck_assert_str_eq(names[3], "linux-6.12");
+	ck_assert_str_eq(names[2], "linux-5.4");
+	ck_assert_str_eq(names[7], "linux-6.12");
+	ck_assert_str_eq(names[8], "linux-6.19");
 	ck_assert_str_eq(dmasim_policy_default()->name, "linux-6.12");
-	ck_assert_ptr_null(dmasim_policy_builtin("linux-5.10"));
+	ck_assert_ptr_eq(dmasim_policy_builtin("mainline"), dmasim_policy_builtin("linux-6.19"));
+	ck_assert_ptr_null(dmasim_policy_builtin("linux-5.11"));
 	ck_assert_ptr_null(dmasim_policy_builtin(NULL));
 }
 END_TEST
@@ -278,7 +281,7 @@ START_TEST(test_policy_load_unknown_name)
 	dmasim_error_init(&err);
 	ck_assert_int_eq(dmasim_policy_load("linux-9.9", &p, &err), DMASIM_ENOTFOUND);
 	ck_assert_str_eq(err.msg,
-		"unknown policy 'linux-9.9'; expected a policy file or one of: seed-2018, linux-4.20, linux-5.15, linux-6.12");
+		"unknown policy 'linux-9.9'; expected a policy file or one of: seed-2018, linux-4.20, linux-5.4, linux-5.10, linux-5.15, linux-6.1, linux-6.6, linux-6.12, linux-6.19 (mainline)");
 	dmasim_error_init(&err);
 	ck_assert_int_eq(dmasim_policy_load(POLICY_DATA "nosuch.yaml", &p, &err),
 			 DMASIM_EIO);
