@@ -3,3 +3,13 @@
 add_test(NAME cli_outputs COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/outputs.sh $<TARGET_FILE:dmasim-cli>
                                      $<TARGET_FILE:wf-check> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_outputs PROPERTIES TIMEOUT 120 LABELS golden)
+# Every command's JSON has the shape docs/json.md documents.
+add_executable(json-shape unit/json_shape.c)
+target_link_libraries(json-shape PRIVATE dmasim_flags)
+add_test(NAME json_shapes COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/json_shapes.sh $<TARGET_FILE:dmasim-cli>
+                                     $<TARGET_FILE:json-shape> ${PROJECT_SOURCE_DIR})
+set_tests_properties(json_shapes PROPERTIES TIMEOUT 120 LABELS golden)
+# The README's tour runs as written, without stray warnings.
+add_test(NAME readme_tour COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/readme_tour.sh $<TARGET_FILE:dmasim-cli>
+                                     ${PROJECT_SOURCE_DIR})
+set_tests_properties(readme_tour PROPERTIES TIMEOUT 120 LABELS golden)

@@ -101,6 +101,17 @@ for cmd in "show $dir/esc.yaml" "route $dir/esc.yaml nvme0 0x38000001000" \
 	fi
 done
 
+# --- paths are printed without '//' (a directory argument with a slash)
+mkdir -p "$dir/suites/sub"
+cp "$dir/t.yaml" "$dir/suites/sub/t.yaml"
+sed 's/^  - name: "evil.*/  - name: plain/; s/^  - name: "fails.*/  - name: plain too/' \
+	"$dir/evil.suite.yaml" > "$dir/suites/sub/s.suite.yaml"
+"$dmasim" check "$dir/suites/" >"$dir/out" 2>&1
+"$dmasim" check --json "$dir/suites/" >>"$dir/out" 2>&1
+if grep -q '//' "$dir/out"; then bad "a path with '//': $(grep '//' "$dir/out" | head -2)"
+elif ! grep -q "$dir/suites/sub/s.suite.yaml" "$dir/out"; then bad "check of a directory/: $(head -3 "$dir/out")"
+else ok; fi
+
 # --- D13: write errors on stdout and on the JUnit report
 if [ -w /dev/full ]; then
 	for cmd in "check $top/tests/data/scenario/pass.suite.yaml" "validate $dir/t.yaml" \

@@ -72,6 +72,11 @@ const char *cli_path_class(const struct dmasim_device *a, const struct dmasim_de
 struct jw;
 void cli_print_hops(const struct dmasim_route *r, const char *indent);
 void cli_json_hops(struct jw *w, const struct dmasim_route *r);
+/* Start a command's JSON document on stdout: an object whose first keys
+ * are "format" (CLI_JSON_FORMAT, raised when a key changes meaning or
+ * goes away) and "command" (docs/json.md). */
+#define CLI_JSON_FORMAT 1
+void cli_json_begin(struct jw *w, bool pretty, const char *command);
 /* Progress of a long pair loop on stderr, only on a terminal and only
  * for large runs; call with done == total at the end to clear the line. */
 void cli_progress(const char *cmd, size_t done, size_t total);

@@ -288,3 +288,11 @@ void cli_json_hops(struct jw *w, const struct dmasim_route *r)
 	}
 	dmasim__jw_arr_end(w);
 }
+
+void cli_json_begin(struct jw *w, bool pretty, const char *command)
+{
+	dmasim__jw_init(w, stdout, pretty);
+	dmasim__jw_obj_begin(w);
+	dmasim__jw_kint(w, "format", CLI_JSON_FORMAT);
+	dmasim__jw_kstr(w, "command", command);
+}

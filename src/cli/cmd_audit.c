@@ -126,10 +126,7 @@ static int audit_isolation(const struct cli_ctx *cli, const char *file, bool jso
 		return rc;
 	}
 	if (json) {
-		dmasim__jw_init(&w, stdout, true);
-		dmasim__jw_obj_begin(&w);
-		dmasim__jw_kint(&w, "format", 1);
-		dmasim__jw_kstr(&w, "command", "audit");
+		cli_json_begin(&w, true, "audit");
 		dmasim__jw_kstr(&w, "mode", "isolation");
 		dmasim__jw_kstr(&w, "topology", file);
 		dmasim__jw_key(&w, "breaches");
@@ -255,10 +252,7 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 	}
 	pairs = 0;
 	if (json) {
-		dmasim__jw_init(&w, stdout, true);
-		dmasim__jw_obj_begin(&w);
-		dmasim__jw_kint(&w, "format", 1);
-		dmasim__jw_kstr(&w, "command", "audit");
+		cli_json_begin(&w, true, "audit");
 		dmasim__jw_kstr(&w, "mode", "p2p");
 		dmasim__jw_kstr(&w, "topology", argv[optind]);
 		dmasim__jw_kstr(&w, "policy", policy.name);

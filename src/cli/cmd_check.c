@@ -141,7 +141,9 @@ static void walk(struct paths *p, const char *dir, const struct stat *dst)
 
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		/* "topologies/" + "x" is "topologies/x", not "topologies//x" */
+		snprintf(path, sizeof(path), "%s%s%s", dir,
+			 dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
 		if (stat(path, &st) != 0) {
 			if (yaml)
 				fprintf(stderr, "dmasim check: %s: %s\n", path, strerror(errno));
@@ -408,8 +410,7 @@ static void print_json(struct suite_run *runs, size_t nruns)
 	size_t i, j, passed = 0, failed = 0, bad = 0;
 	struct jw w;
 
-	dmasim__jw_init(&w, stdout, true);
-	dmasim__jw_obj_begin(&w);
+	cli_json_begin(&w, true, "check");
 	dmasim__jw_key(&w, "suites");
 	dmasim__jw_arr_begin(&w);
 	for (i = 0; i < nruns; i++) {

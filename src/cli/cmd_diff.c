@@ -490,10 +490,7 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 			return rc;
 	memset(total, 0, sizeof(total));
 	if (json) {
-		dmasim__jw_init(&w, stdout, true);
-		dmasim__jw_obj_begin(&w);
-		dmasim__jw_kint(&w, "format", 1);
-		dmasim__jw_kstr(&w, "command", "diff");
+		cli_json_begin(&w, true, "diff");
 		dmasim__jw_kstr(&w, "old", pol[0].name);
 		dmasim__jw_kstr(&w, "new", pol[1].name);
 		dmasim__jw_key(&w, "topologies");

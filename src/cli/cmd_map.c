@@ -187,10 +187,8 @@ static void print_json(const struct dmasim_policy *pol,
 	char buf[160];
 	const char *p, *nl;
 	struct jw w;
-	size_t i;
 
-	dmasim__jw_init(&w, stdout, true);
-	dmasim__jw_obj_begin(&w);
+	cli_json_begin(&w, true, "map");
 	dmasim__jw_kstr(&w, "policy", pol->name);
 	dmasim__jw_kstr(&w, "device", r->dev->name);
 	dmasim__jw_kstr(&w, "bdf", r->dev->bdf);
@@ -252,24 +250,7 @@ static void print_json(const struct dmasim_policy *pol,
 			dmasim__jw_null(&w);
 		dmasim__jw_kstr(&w, "route_why", r->route.land.kind == DMASIM_LAND_FAULT
 					 ? r->route.why : NULL);
-		dmasim__jw_key(&w, "hops");
-		dmasim__jw_arr_begin(&w);
-		for (i = 0; i < r->route.nhops; i++) {
-			const struct dmasim_hop *h = &r->route.hops[i];
-
-			dmasim__jw_obj_begin(&w);
-			dmasim__jw_kstr(&w, "action", dmasim_hop_action_name(h->action));
-			if (h->dev) {
-				dmasim__jw_kstr(&w, "bdf", h->dev->bdf);
-				dmasim__jw_kstr(&w, "name", h->dev->name);
-			} else {
-				dmasim__jw_kstr(&w, "host_bridge", h->hb ? h->hb->name : NULL);
-			}
-			dmasim__jw_khex(&w, "addr", h->addr);
-			dmasim__jw_khex(&w, "addr_out", h->addr_out);
-			dmasim__jw_obj_end(&w);
-		}
-		dmasim__jw_arr_end(&w);
+		cli_json_hops(&w, &r->route);
 	}
 	dmasim__jw_kstr(&w, "verdict", dmasim_dma_verdict_name(r->verdict));
 	dmasim__jw_kstr(&w, "fault", dmasim_fault_name(r->fault));

@@ -91,8 +91,7 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 	if (json) {
 		struct jw w;
 		int pass;
-		dmasim__jw_init(&w, stdout, false);
-		dmasim__jw_obj_begin(&w);
+		cli_json_begin(&w, false, "matrix");
 		dmasim__jw_kstr(&w, "topology", argv[optind]);
 		dmasim__jw_kstr(&w, "policy", policy.name);
 		dmasim__jw_key(&w, "endpoints");

@@ -185,8 +185,7 @@ int cmd_p2p(const struct cli_ctx *cli, int argc, char **argv)
 	if (json) {
 		struct jw w;
 
-		dmasim__jw_init(&w, stdout, true);
-		dmasim__jw_obj_begin(&w);
+		cli_json_begin(&w, true, "p2p");
 		dmasim__jw_kstr(&w, "policy", policy.name);
 		dmasim__jw_key(&w, "provider");
 		dmasim__jw_obj_begin(&w);

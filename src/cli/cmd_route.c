@@ -73,8 +73,7 @@ static void print_json(const struct dmasim_route *r,
 	struct jw w;
 
 	dmasim_landing_snprintf(land, sizeof(land), &r->land);
-	dmasim__jw_init(&w, stdout, true);
-	dmasim__jw_obj_begin(&w);
+	cli_json_begin(&w, true, "route");
 	dmasim__jw_kstr(&w, "from", from->name);
 	dmasim__jw_kstr(&w, "bdf", from->bdf);
 	dmasim__jw_khex(&w, "addr", addr);

@@ -215,8 +215,7 @@ static void show_json(const struct dmasim_machine *m)
 	struct jw w;
 	size_t i, j;
 
-	dmasim__jw_init(&w, stdout, true);
-	dmasim__jw_obj_begin(&w);
+	cli_json_begin(&w, true, "show");
 	dmasim__jw_kstr(&w, "name", m->name);
 	dmasim__jw_kstr(&w, "arch", dmasim_arch_name(m->arch));
 	if (m->has_cpu) {

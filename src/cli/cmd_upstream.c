@@ -122,8 +122,7 @@ int cmd_upstream(const struct cli_ctx *cli, int argc, char **argv)
 	if (json) {
 		struct jw w;
 
-		dmasim__jw_init(&w, stdout, true);
-		dmasim__jw_obj_begin(&w);
+		cli_json_begin(&w, true, "upstream");
 		dmasim__jw_kstr(&w, "policy", policy.name);
 		dmasim__jw_kstr(&w, "algorithm",
 			policy.upstream == DMASIM_UPSTREAM_SEED2018

@@ -66,7 +66,8 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage("validate", "no FILE given");
 	if (json) {
-		dmasim__jw_init(&w, stdout, true);
+		cli_json_begin(&w, true, "validate");
+		dmasim__jw_key(&w, "files");
 		dmasim__jw_arr_begin(&w);
 	}
 	for (i = optind; i < argc; i++) {
@@ -104,9 +105,9 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 					dmasim__jw_kint(&w, "cases", (long long)dmasim_suite_ncases(suite));
 					dmasim__jw_obj_end(&w);
 				} else {
-					printf("%s: ok (suite, %zu cases, policy %s)\n", argv[i],
+					printf("%s: ok (suite, %zu cases, policy %s)\n", CLI_TEXT(argv[i]),
 					       dmasim_suite_ncases(suite),
-					       dmasim_suite_policy(suite)->name);
+					       CLI_TEXT(dmasim_suite_policy(suite)->name));
 				}
 				dmasim_suite_destroy(suite);
 				free(text);
@@ -131,7 +132,7 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 				dmasim__jw_kstr(&w, "kind", dmasim_strerror(err.code));
 				dmasim__jw_obj_end(&w);
 			} else {
-				printf("%s\n", buf);
+				printf("%s\n", CLI_TEXT(buf));
 			}
 			continue;
 		}
@@ -147,7 +148,7 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 				dmasim__jw_obj_end(&w);
 			} else {
 				printf("%s: ok (%s, %zu host bridge%s, %zu device%s)\n",
-				       argv[i], dmasim_arch_name(m->arch),
+				       CLI_TEXT(argv[i]), dmasim_arch_name(m->arch),
 				       m->nhost_bridges, m->nhost_bridges == 1 ? "" : "s",
 				       m->ndevices, m->ndevices == 1 ? "" : "s");
 			}
@@ -156,6 +157,7 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 	}
 	if (json) {
 		dmasim__jw_arr_end(&w);
+		dmasim__jw_obj_end(&w);
 		dmasim__jw_end(&w);
 	}
 	return status;
