@@ -86,8 +86,9 @@ static void write_yaml(FILE *f, const struct dmasim_policy *p, int row)
 	fprintf(f, "    match: %s\n", dmasim__wl_match_names[p->whitelist_match]);
 	yaml_note2(f, "whitelist_warning", row);
 	fprintf(f, "    warning: %s\n", p->whitelist_warning ? "true" : "false");
+	fputs("    mode: replace\n", f);
 	yaml_note2(f, "whitelist", row);
-	fprintf(f, "    mode: replace\n    entries:%s\n", p->nwhitelist ? "" : " []");
+	fprintf(f, "    entries:%s\n", p->nwhitelist ? "" : " []");
 	for (i = 0; i < p->nwhitelist; i++)
 		fprintf(f, "      - { vendor: 0x%04x, device: %s, same_host_bridge: %s }\n",
 			p->whitelist[i].vendor,
