@@ -46,6 +46,9 @@ check check check --json tests/data/scenario/pass.suite.yaml tests/data/scenario
 	tests/data/scenario/bad-device.suite.yaml
 check diff diff --json --policy linux-4.20 --policy linux-6.12 $x/*.yaml $a/altra-smmu.yaml
 check audit audit --json --policy linux-5.15 tests/data/scenario/arm64-offset.yaml
+for p in $("$dmasim" policy list | awk '{ print $1 }') tests/data/policy/replace-any.yaml; do
+	check policy policy show --json "$p"
+done
 # The checker itself: it refuses a key the page does not list, a missing
 # key, a wrong type or value, and text that is not JSON.
 "$dmasim" route --json $x/skylake-plx.yaml gpu0 0x38400001000 >"$out" 2>/dev/null

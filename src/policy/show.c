@@ -151,7 +151,7 @@ static void write_json(FILE *f, const struct dmasim_policy *p, int row)
 	char buf[16];
 	size_t i;
 
-	fputs("{\n  \"format\": 1,\n  \"name\": ", f);
+	fputs("{\n  \"format\": 1,\n  \"command\": \"policy\",\n  \"name\": ", f);
 	json_str(f, p->name);
 	fputs(",\n  \"base\": ", f);
 	json_str(f, p->base);
