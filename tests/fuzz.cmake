@@ -37,3 +37,12 @@ if(DMASIM_VALGRIND AND NOT DMASIM_SANITIZE AND NOT DMASIM_FUZZ)
                          LABELS "memcheck;slow")
   endforeach()
 endif()
+
+# The command-line harness (fuzz/fuzz_cli.c) replays its inputs: every
+# command with typical and broken arguments.
+add_executable(replay_cli ${DMASIM_FUZZ_DIR}/fuzz_cli.c ${DMASIM_FUZZ_DIR}/replay.c unit/wellformed.c)
+target_include_directories(replay_cli PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_compile_definitions(replay_cli PRIVATE DMASIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+target_link_libraries(replay_cli PRIVATE dmasim_cli_obj dmasim_static dmasim_flags)
+add_test(NAME fuzz_regress_cli COMMAND replay_cli ${DMASIM_FUZZ_DIR}/regress/cli)
+set_tests_properties(fuzz_regress_cli PROPERTIES TIMEOUT 300 LABELS fuzz)

@@ -27,8 +27,8 @@ struct cli_cmd {
 };
 
 /* The whole command line (main.c): global options, then one command;
- * returns the exit status.  main() adds the check that stdout was
- * written (harnesses call this directly, stdout left open). */
+ * returns the exit status.  main() (cli_entry.c) adds the check that
+ * stdout was written; fuzz/fuzz_cli.c calls this directly. */
 int cli_main(int argc, char **argv);
 
 int cmd_validate(const struct cli_ctx *cli, int argc, char **argv);

@@ -8,14 +8,18 @@
 #include "cli/cli.h"
 #include "util/jw.h"
 
+/* Messages quote names from the command line and the files: escaped
+ * (cli_put_text), a terminal shows them and is not driven by them. */
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
 
-	fprintf(stderr, "dmasim %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "dmasim %s: ", cmd);
+	cli_put_text(stderr, buf);
 	fprintf(stderr, "\nTry 'dmasim %s --help'.\n", cmd);
 	return CLI_USAGE;
 }
@@ -25,7 +29,8 @@ void cli_print_error(const struct dmasim_error *err)
 	char buf[512];
 
 	dmasim_error_snprintf(buf, sizeof(buf), err);
-	fprintf(stderr, "%s\n", buf);
+	cli_put_text(stderr, buf);
+	fputc('\n', stderr);
 }
 
 int cli_load_topo(const struct cli_ctx *cli, const char *path,

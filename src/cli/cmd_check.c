@@ -111,6 +111,16 @@ static int add_path(struct paths *p, const char *path)
 	return 0;
 }
 
+static void paths_free(struct paths *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+	free(p->seen);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -496,8 +506,10 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 		return cli_usage("check", "no PATH given");
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
 		size_t before = paths.n;
-		if (stat(argv[i], &st) != 0)
+		if (stat(argv[i], &st) != 0) {
+			paths_free(&paths);
 			return cli_usage("check", "cannot read '%s'", argv[i]);
+		}
 		if (S_ISDIR(st.st_mode)) {
 			walk(&paths, argv[i], &st);
 			if (paths.n - before > 1)
@@ -510,11 +522,14 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 	}
 	if (paths.n == 0) {
 		fprintf(stderr, "dmasim check: no suite found (a suite is a .yaml file with 'cases:')\n");
+		paths_free(&paths);
 		return CLI_USAGE;
 	}
 	runs = calloc(paths.n, sizeof(*runs));
-	if (!runs)
+	if (!runs) {
+		paths_free(&paths);
 		return CLI_USAGE;
+	}
 	progress = isatty(STDERR_FILENO) && paths.n > 4;
 	for (i = 0; i < paths.n; i++) {
 		struct suite_run *s = &runs[i];
@@ -550,12 +565,9 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 	status = bad ? CLI_USAGE : failed ? CLI_FAIL : CLI_OK;
 	if (junit && write_junit(junit, runs, paths.n) != 0)
 		status = CLI_USAGE;
-	for (i = 0; i < paths.n; i++) {
+	for (i = 0; i < paths.n; i++)
 		free(runs[i].results);
-		free(paths.v[i]);
-	}
 	free(runs);
-	free(paths.v);
-	free(paths.seen);
+	paths_free(&paths);
 	return status;
 }

@@ -1,5 +1,4 @@
 /* dmasim -- the command-line tool: dispatch to one subcommand. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,30 +49,6 @@ static void usage(FILE *f)
 	      "2 bad input or usage (messages name file:line:column).\n"
 	      "Formats: see docs/ (topology, policy and suite YAML).\n", f);
 }
-
-#ifndef DMASIM_CLI_NO_MAIN
-/* Everything a command printed reached stdout, or say why not: a full
- * disk or a closed pipe must not pass for success (exit 2). */
-static int finish_stdout(int rc)
-{
-	int e = 0;
-
-	errno = 0;
-	if (fflush(stdout) != 0 || ferror(stdout))
-		e = errno ? errno : EIO;
-	if (fclose(stdout) != 0 && !e)
-		e = errno ? errno : EIO;
-	if (!e)
-		return rc;
-	fprintf(stderr, "dmasim: write error on standard output: %s\n", strerror(e));
-	return CLI_USAGE;
-}
-
-int main(int argc, char **argv)
-{
-	return finish_stdout(cli_main(argc, argv));
-}
-#endif
 
 int cli_main(int argc, char **argv)
 {
