@@ -89,7 +89,10 @@ sed 's/name: gpu0$/name: "gpu0\\e]0;pwned\\a"/' "$dir/t.yaml" > "$dir/esc.yaml"
 grep -q pwned "$dir/esc.yaml" || bad "test setup: no escaped name"
 for cmd in "show $dir/esc.yaml" "route $dir/esc.yaml nvme0 0x38000001000" \
 	   "matrix $dir/esc.yaml" "audit --all $dir/esc.yaml" \
-	   "diff --policy linux-4.20 --policy linux-6.12 $dir/esc.yaml"; do
+	   "diff --policy linux-4.20 --policy linux-6.12 $dir/esc.yaml" \
+	   "upstream $dir/esc.yaml 03:00.0 04:00.0" "p2p $dir/esc.yaml --provider nvme0 03:00.0" \
+	   "map $dir/esc.yaml nvme0 03:00.0.bar1+0x1000" "map --p2p $dir/esc.yaml 03:00.0 nvme0" \
+	   "route $dir/esc.yaml $(printf 'gpu0\033]0;pwned\007') 1"; do
 	# shellcheck disable=SC2086
 	"$dmasim" $cmd >"$dir/out" 2>&1
 	if LC_ALL=C grep -q "$(printf '[\033\007]')" "$dir/out"; then

@@ -124,10 +124,10 @@ static void print_text(const struct dmasim_policy *pol,
 
 	dmasim_landing_snprintf(want, sizeof(want), &r->target);
 	printf("policy %s: %s (%s) maps %s (cpu 0x%llx), %llu bytes, %s\n",
-	       pol->name, r->dev->name, r->dev->bdf, want, ull(r->phys),
+	       CLI_TEXT(pol->name), CLI_TEXT(r->dev->name), r->dev->bdf, CLI_TEXT(want), ull(r->phys),
 	       ull(r->size), dmasim_dma_dir_name(r->dir));
 	if (r->p2p) {
-		printf("p2p: provider %s, map type %s", r->provider->name,
+		printf("p2p: provider %s, map type %s", CLI_TEXT(r->provider->name),
 		       dmasim_map_type_name(r->map_type));
 		if (r->p2p_dist >= 0)
 			printf(", distance %d", r->p2p_dist);
@@ -158,7 +158,7 @@ static void print_text(const struct dmasim_policy *pol,
 		       ull(r->iova_alloc_len), prot);
 	}
 	dmasim_landing_snprintf(land, sizeof(land), &r->route.land);
-	printf("%s lands: %s", r->write ? "write" : "read", land);
+	printf("%s lands: %s", r->write ? "write" : "read", CLI_TEXT(land));
 	if (r->route.land.has_cpu)
 		printf(" (cpu 0x%llx)", ull(r->route.land.cpu));
 	putchar('\n');
@@ -166,7 +166,7 @@ static void print_text(const struct dmasim_policy *pol,
 		const struct dmasim_hop *h = &r->route.hops[i];
 
 		hop_port(port, sizeof(port), h);
-		printf("  %-24s %-13s 0x%llx", port, dmasim_hop_action_name(h->action),
+		printf("  %-24s %-13s 0x%llx", CLI_TEXT(port), dmasim_hop_action_name(h->action),
 		       ull(h->addr));
 		if (h->addr_out != h->addr)
 			printf(" -> 0x%llx", ull(h->addr_out));
@@ -176,9 +176,9 @@ static void print_text(const struct dmasim_policy *pol,
 	if (r->route.land.kind == DMASIM_LAND_FAULT && r->route.why[0])
 		printf("why: %s\n", r->route.why);
 	if (r->verdict == DMASIM_DMA_VERDICT_OK)
-		printf("verdict: ok (lands on %s)\n", want);
+		printf("verdict: ok (lands on %s)\n", CLI_TEXT(want));
 	else
-		printf("verdict: invalid-address (intended %s, lands %s)\n", want, land);
+		printf("verdict: invalid-address (intended %s, lands %s)\n", CLI_TEXT(want), CLI_TEXT(land));
 }
 
 static void print_json(const struct dmasim_policy *pol,

@@ -210,13 +210,13 @@ int cmd_p2p(const struct cli_ctx *cli, int argc, char **argv)
 		dmasim__jw_obj_end(&w);
 		dmasim__jw_end(&w);
 	} else {
-		printf("provider %s (%s), policy %s\n", prov->name, prov->bdf,
-		       policy.name);
+		printf("provider %s (%s), policy %s\n", CLI_TEXT(prov->name), prov->bdf,
+		       CLI_TEXT(policy.name));
 		if (!has_p2pmem(prov))
 			printf("note: %s has no p2pmem BAR; the kernel's distance functions do not check this, but pci_p2pmem_find_many() would never choose it\n",
 			       prov->name);
 		for (i = 0; i < n; i++)
-			printf("  %s (%s): %s, distance %d\n", clients[i]->name,
+			printf("  %s (%s): %s, distance %d\n", CLI_TEXT(clients[i]->name),
 			       clients[i]->bdf, dmasim_map_type_name(maps[i]),
 			       dists[i]);
 		printf("total distance: %d\n", total);

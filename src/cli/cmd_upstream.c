@@ -67,7 +67,7 @@ static void dev_text(const struct dmasim_device *d)
 	if (strcmp(d->name, d->bdf) == 0)
 		printf("%s (%s)", d->bdf, dmasim_dev_type_name(d->type));
 	else
-		printf("%s %s (%s)", d->bdf, d->name, dmasim_dev_type_name(d->type));
+		printf("%s %s (%s)", d->bdf, CLI_TEXT(d->name), dmasim_dev_type_name(d->type));
 }
 
 int cmd_upstream(const struct cli_ctx *cli, int argc, char **argv)
@@ -133,12 +133,12 @@ int cmd_upstream(const struct cli_ctx *cli, int argc, char **argv)
 		dmasim__jw_obj_end(&w);
 		dmasim__jw_end(&w);
 	} else {
-		printf("common upstream of %s and %s: ", a->name, b->name);
+		printf("common upstream of %s and %s: ", CLI_TEXT(a->name), CLI_TEXT(b->name));
 		if (u)
 			dev_text(u);
 		else
 			printf("none");
-		printf("\n  found by %s (policy %s)\n", algo, policy.name);
+		printf("\n  found by %s (policy %s)\n", algo, CLI_TEXT(policy.name));
 	}
 	dmasim_topo_destroy(t);
 	return u ? CLI_OK : CLI_FAIL;
