@@ -46,6 +46,9 @@ check check check --json tests/data/scenario/pass.suite.yaml tests/data/scenario
 	tests/data/scenario/bad-device.suite.yaml
 check diff diff --json --policy linux-4.20 --policy linux-6.12 $x/*.yaml $a/altra-smmu.yaml
 check audit audit --json --policy linux-5.15 tests/data/scenario/arm64-offset.yaml
+for p in seed-2018 linux-4.20 linux-5.15 linux-6.12 tests/data/policy/allow-amd-genoa.yaml; do
+	check policy policy show --json "$p"
+done
 for p in $("$dmasim" policy list | awk '{ print $1 }') tests/data/policy/replace-any.yaml; do
 	check policy policy show --json "$p"
 done
