@@ -136,5 +136,29 @@ else
 	bad "/dev/full is missing: the write-error checks cannot run"
 fi
 
+# --- progress on stderr for long all-pairs runs, on a terminal only:
+# 160 endpoints on one root bus (25 440 pairs) under script(1)
+{
+	printf 'dmasim: 1\narch: x86_64\nhost_bridges:\n  - name: hb0\n    buses: [0, 0x7f]\n'
+	printf '    windows: [ { kind: mem, cpu: 0xc0000000, bus: 0xc0000000, size: 512M } ]\n    devices:\n'
+	i=0
+	while [ $i -lt 160 ]; do
+		printf '      - { bdf: "00:%02x.%d", type: endpoint, bars: [ { index: 0, base: 0x%x, size: 1M } ] }\n' \
+			$((i / 8)) $((i % 8)) $((0xc0000000 + i * 0x100000))
+		i=$((i + 1))
+	done
+} > "$dir/big.yaml"
+"$dmasim" matrix "$dir/big.yaml" >/dev/null 2>"$dir/err" || bad "matrix of 160 endpoints: $(head -3 "$dir/err")"
+[ -s "$dir/err" ] && bad "matrix writes progress to stderr that is no terminal: $(head -c 200 "$dir/err")"
+if command -v script >/dev/null 2>&1; then
+	for cmd in matrix "diff --policy linux-4.20 --policy linux-6.12"; do
+		script -qec "$dmasim $cmd $dir/big.yaml >/dev/null" /dev/null >"$dir/tty" 2>&1 </dev/null
+		if grep -q "dmasim ${cmd%% *}: [0-9]* of 25[0-9]* pairs" "$dir/tty"; then ok; else
+			bad "$cmd on a terminal: no progress: $(head -c 300 "$dir/tty")"; fi
+	done
+else
+	bad "script(1) is missing: the progress checks cannot run"
+fi
+
 [ $fail = 0 ] && echo "outputs: all $n checks pass"
 exit $fail
