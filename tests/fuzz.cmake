@@ -46,3 +46,9 @@ target_compile_definitions(replay_cli PRIVATE DMASIM_SOURCE_DIR="${PROJECT_SOURC
 target_link_libraries(replay_cli PRIVATE dmasim_cli_obj dmasim_static dmasim_flags)
 add_test(NAME fuzz_regress_cli COMMAND replay_cli ${DMASIM_FUZZ_DIR}/regress/cli)
 set_tests_properties(fuzz_regress_cli PROPERTIES TIMEOUT 300 LABELS fuzz)
+if(DMASIM_VALGRIND AND NOT DMASIM_SANITIZE AND NOT DMASIM_FUZZ)
+  add_test(NAME memcheck_fuzz_regress_cli
+           COMMAND ${DMASIM_VALGRIND} -q --leak-check=full --errors-for-leak-kinds=all
+                   --error-exitcode=9 $<TARGET_FILE:replay_cli> ${DMASIM_FUZZ_DIR}/regress/cli)
+  set_tests_properties(memcheck_fuzz_regress_cli PROPERTIES TIMEOUT 600 LABELS "memcheck;slow")
+endif()
