@@ -101,7 +101,7 @@ struct dmasim_policy {
 	enum dmasim_root_dev_rule root_dev;
 	enum dmasim_wl_match whitelist_match;
 	/** __host_bridge_whitelist() prints "Host bridge not in P2PDMA
-	 *  whitelist" when ACS redirects (v5.11+); false before. */
+	 *  whitelist" when ACS redirects (after v5.10); false before. */
 	bool whitelist_warning;
 	struct dmasim_wl_entry whitelist[DMASIM_POLICY_MAX_WL];
 	size_t nwhitelist;
@@ -119,7 +119,7 @@ struct dmasim_policy {
 	/**
 	 * Size of the buffer that collects the ACS list for the
 	 * "pci=disable_acs_redir=" hint: 4096 (PAGE_SIZE, v4.20-v5.10) or
-	 * 128 (v5.11+); a longer list is cut as the kernel's seq_buf cuts it.
+	 * 128 (after v5.10); a longer list is cut as the kernel's seq_buf cuts it.
 	 */
 	unsigned acs_list_size;
 	/** __alloc_and_insert_iova_range() retries once from the top of the

@@ -292,7 +292,7 @@ static bool hb_whitelisted(const struct dmasim_topo *t,
 		return false;
 	if (e)
 		return !(e->same_host_bridge_only && !same_host_bridge);
-	/* The warning came with the warn parameter in v5.11. */
+	/* The warning came with the warn parameter after v5.10. */
 	if (warn && p->whitelist_warning)
 		PCI_WARN(log, dmasim__host_bridge_dev(t, hb, p->root_dev, naive),
 			 "Host bridge not in P2PDMA whitelist: %04x:%04x",

@@ -190,7 +190,7 @@ const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTIN
 	} },
 	{ .p = {
 		/* v5.15: calc_map_type_and_dist with the whitelist warning
-		 * and a 128-byte ACS list (v5.11), AMD-Vi map_resource
+		 * and a 128-byte ACS list (after v5.10), AMD-Vi map_resource
 		 * (v5.13), IOVA retry (v5.11); bus-offset sign bug. */
 		ROW_CALC("linux-5.15"),
 		.root_dev = DMASIM_ROOTDEV_FIRST_IF_00_0,

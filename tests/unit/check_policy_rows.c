@@ -171,10 +171,10 @@ END_TEST
 
 /* ---- linux-5.10 -> linux-5.15 ----------------------------------------- */
 
-START_TEST(test_v5_11_print_warning_host_bridge_not_in_whitelist)
+START_TEST(test_after_v5_10_print_warning_host_bridge_not_in_whitelist)
 {
 	/* "PCI/P2PDMA: Print a warning if the host bridge is not in the
-	 * whitelist" (v5.11): a/a1 below rp3, whose ACS RR redirects; the
+	 * whitelist" (between v5.10 and v5.15): a/a1 below rp3, whose ACS RR redirects; the
 	 * root device 8086:1234 is not listed.  Same verdict, one more line;
 	 * and the ACS list buffer went from PAGE_SIZE to 128 bytes. */
 	struct dmasim_topo *t = intel_root(0x8086, 0x1234);
@@ -586,7 +586,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_v5_1_dma_map_resource_ram_refused_and_vtd_map_resource);
 	tcase_add_test(tc, test_bc123a515cb7_v5_10_whitelist_skylake_e);
 	tcase_add_test(tc, test_v5_10_cpu_supports_p2pdma_amd_zen);
-	tcase_add_test(tc, test_v5_11_print_warning_host_bridge_not_in_whitelist);
+	tcase_add_test(tc, test_after_v5_10_print_warning_host_bridge_not_in_whitelist);
 	tcase_add_test(tc, test_be62dbf554c5_v5_13_amd_vi_map_resource_through_dma_iommu);
 	tcase_add_test(tc, test_4e89dce72521_v5_11_iova_retry_from_top);
 	tcase_add_test(tc, test_3a19407913e8_v5_16_bus_offset_sign);
