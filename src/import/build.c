@@ -448,14 +448,36 @@ static int add_iowin(struct imp *im, unsigned no, unsigned col, uint64_t lo,
  * top-level "System RAM" entries are RAM.  Any number of them (RAM up to
  * lim.windows), lines of any length; addresses must fit 64 bits, segment
  * and bus numbers 16 and 8 bits, and the windows and RAM must not
- * overlap, else an error at the line and column.
+ * overlap, else an error at the line and column.  On device-tree
+ * platforms the kernel names a host bridge's windows after its DT node
+ * ("pcie@10000000", of_pci_get_host_bridge_resources() in
+ * drivers/pci/of.c): a top-level entry named "pci@..." or "pcie@..." is a
+ * window of the host bridge whose buses hold its first child entry ("PCI
+ * Bus SSSS:BB" or a function "SSSS:BB:DD.F").
  */
+/* The segment and bus of an iomem name "SSSS:BB:DD.F" (a function). */
+static bool bdf_name(const char *p, size_t n, unsigned *seg, unsigned *bus)
+{
+	char buf[32];
+	unsigned d, f;
+	int end = 0;
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, p, n);
+	buf[n] = 0;
+	return sscanf(buf, "%4x:%2x:%2x.%1u%n", seg, bus, &d, &f, &end) == 4 &&
+	       (size_t)end == n;
+}
+
 int dmasim__imp_iomem_parse(struct imp *im, const char *text, size_t len,
 		    const char *name)
 {
 	struct iorange *ranges = NULL;
 	size_t at = 0, nranges = 0, capranges = 0;
 	unsigned no = 0, nonzero = 0, blocked = UINT32_MAX;
+	unsigned dt_no = 0, dt_c1 = 0;  /* a top-level "pcie@..." entry, or 0 */
+	uint64_t dt_lo = 0, dt_hi = 0;
 	int rc = DMASIM_OK;
 
 	im->iomem_file = name;
@@ -465,8 +487,8 @@ int dmasim__imp_iomem_parse(struct imp *im, const char *text, size_t len,
 		const char *s = text + at, *nl = memchr(s, '\n', len - at), *p, *why = NULL;
 		size_t n = nl ? (size_t)(nl - s) : len - at, ind = 0, k, used, col = 0;
 		uint64_t lo, hi;
-		unsigned depth, seg = 0, bus = 0, c1;
-		bool cfg, ram, win;
+		unsigned depth, seg = 0, bus = 0, c1, wno;
+		bool cfg, ram, win, below = false;
 		int pci;
 
 		no++;
@@ -522,17 +544,39 @@ int dmasim__imp_iomem_parse(struct imp *im, const char *text, size_t len,
 					      (unsigned)(k + col) + 1, "%s", why);
 			break;
 		}
-		win = pci && blocked == UINT32_MAX;
+		wno = no;
+		if (depth == 0) {
+			dt_no = 0;
+			if ((n >= 5 && memcmp(p, "pcie@", 5) == 0) ||
+			    (n >= 4 && memcmp(p, "pci@", 4) == 0)) {
+				dt_no = no;
+				dt_c1 = c1;
+				dt_lo = lo;
+				dt_hi = hi;
+				continue;
+			}
+		} else if (dt_no && depth == 1 && (pci || bdf_name(p, n, &seg, &bus))) {
+			/* The node's first child names its host bridge; the
+			 * buses inside are not host bridges of their own. */
+			below = true;
+			wno = dt_no;
+			c1 = dt_c1;
+			lo = dt_lo;
+			hi = dt_hi;
+			dt_no = 0;
+			blocked = 0;
+		}
+		win = (pci && blocked == UINT32_MAX) || below;
 		ram = !pci && depth == 0 && n >= 10 && memcmp(p, "System RAM", 10) == 0;
 		if ((pci || cfg) && blocked == UINT32_MAX)
 			blocked = depth;
-		if (win)
-			rc = add_iowin(im, no, c1, lo, hi, seg, bus);
+		if (win && (rc = add_iowin(im, wno, c1, lo, hi, seg, bus)) == DMASIM_OK)
+			im->iomem_win[im->niomem_win - 1].below = below;
 		else if (ram)
 			rc = add_ram(im, name, no, c1, lo, hi);
 		if (rc == DMASIM_OK && (win || ram)) {
 			if (grow(&ranges, &capranges, nranges + 1, sizeof(*ranges)))
-				ranges[nranges++] = (struct iorange){ lo, hi, no, c1, ram };
+				ranges[nranges++] = (struct iorange){ lo, hi, wno, c1, ram };
 			else
 				rc = nomem(im);
 		}
@@ -1253,7 +1297,9 @@ static int host_windows(struct imp *im)
 	for (i = 0; i < im->niomem_win; i++)
 		for (j = 0; j < im->nhb; j++)
 			if (im->hb[j].seg == im->iomem_win[i].seg &&
-			    im->hb[j].bus_first == im->iomem_win[i].bus) {
+			    (im->hb[j].bus_first == im->iomem_win[i].bus ||
+			     (im->iomem_win[i].below && im->hb[j].bus_first <= im->iomem_win[i].bus &&
+			      im->iomem_win[i].bus <= im->hb[j].bus_last))) {
 				const struct imp_iowin *x = &im->iomem_win[i];
 				struct imp_hbwin w = x->w;
 				w.bus = w.cpu - offset_in(bo, nbo, (int)j, w.cpu, w.cpu + w.size - 1);

@@ -117,6 +117,8 @@ struct imp_iowin {
 	struct imp_hbwin w;
 	uint16_t seg;
 	uint8_t bus;
+	bool below;  /* a DT node's window: @bus is a bus of the host bridge,
+			not necessarily its root bus */
 	unsigned line, col;
 };
 

@@ -265,8 +265,21 @@ static int read_function(struct imp *im, const char *dir, const char *name)
 		return rc;
 	join(path, sizeof(path), dir, name, "iommu_group");
 	{
+		/* A symbolic link in sysfs; a snapshot may hold its target as
+		 * the text of a plain file ("../../../kernel/iommu_groups/1"). */
 		char link[512];
-		if ((k = readlink(path, link, sizeof(link) - 1)) > 0) {
+		if ((k = readlink(path, link, sizeof(link) - 1)) <= 0) {
+			if ((rc = slurp(im, path, sizeof(link) - 1, &txt, NULL)))
+				return rc;
+			if (txt) {
+				k = (ssize_t)strcspn(txt, "\n");
+				if ((size_t)k >= sizeof(link))
+					k = sizeof(link) - 1;
+				memcpy(link, txt, (size_t)k);
+				free(txt);
+			}
+		}
+		if (k > 0) {
 			const char *base;
 			link[k] = '\0';
 			base = strrchr(link, '/');
