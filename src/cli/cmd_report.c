@@ -206,7 +206,7 @@ static bool machine_section(FILE *f, const struct report_args *a,
 		fprintf(f, "<p class=\"note\">The matrices show the first %zu of %zu endpoints "
 			"(--max-endpoints); <code>dmasim matrix</code> gives them all.</p>\n",
 			m->nshow, m->neps);
-	fprintf(f, "<div class=\"controls\"><input type=\"checkbox\" class=\"codes\" id=\"codes-%u\">"
+	fprintf(f, "<input type=\"checkbox\" class=\"codes\" id=\"codes-%u\"><div class=\"controls\">"
 		"<label for=\"codes-%u\">nvidia-smi codes</label> "
 		"<label class=\"js\">filter devices <input type=\"search\" class=\"filter\" "
 		"data-m=\"%u\" placeholder=\"name or BDF\"></label></div>\n",

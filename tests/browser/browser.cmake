@@ -5,3 +5,33 @@ add_test(NAME report_smoke
                  $<TARGET_FILE:dmasim-cli> ${PROJECT_SOURCE_DIR}
                  ${CMAKE_CURRENT_BINARY_DIR}/report_smoke)
 set_tests_properties(report_smoke PROPERTIES TIMEOUT 120 LABELS golden)
+find_program(DMASIM_CHROMIUM NAMES chromium chromium-browser)
+find_program(DMASIM_PYTHON3 NAMES python3)
+if(DMASIM_CHROMIUM AND DMASIM_PYTHON3)
+  set(_rb ${CMAKE_CURRENT_SOURCE_DIR}/browser/report_browser.py)
+  set(_work ${CMAKE_CURRENT_BINARY_DIR}/report_browser)
+  # keyboard, codes toggle, filter, tree highlight, suites, JavaScript off;
+  # its screenshot is the README's docs/report.png
+  add_test(NAME browser_report_features
+           COMMAND ${DMASIM_PYTHON3} ${_rb} $<TARGET_FILE:dmasim-cli> ${_work}/features
+                   features ${PROJECT_SOURCE_DIR} ${_work}/report.png)
+  set_tests_properties(browser_report_features PROPERTIES TIMEOUT 300 LABELS browser)
+  # every cell of every shipped topology against matrix/p2p/map/route --json
+  # (skylake-plx always; the others are slow: 15-30 s each)
+  file(GLOB _topos ${PROJECT_SOURCE_DIR}/topologies/*/*.yaml)
+  foreach(_t ${_topos})
+    if(_t MATCHES "\\.suite\\.yaml$")
+      continue()
+    endif()
+    get_filename_component(_n ${_t} NAME_WE)
+    add_test(NAME browser_report_cells_${_n}
+             COMMAND ${DMASIM_PYTHON3} ${_rb} $<TARGET_FILE:dmasim-cli> ${_work}/${_n} cells ${_t})
+    if(_n STREQUAL "skylake-plx")
+      set_tests_properties(browser_report_cells_${_n} PROPERTIES TIMEOUT 300 LABELS browser)
+    else()
+      set_tests_properties(browser_report_cells_${_n} PROPERTIES TIMEOUT 300 LABELS "browser;slow")
+    endif()
+  endforeach()
+else()
+  message(STATUS "chromium or python3 not found: the browser tests of dmasim report are not registered (apt-get install chromium)")
+endif()
