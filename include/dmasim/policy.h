@@ -90,6 +90,29 @@ enum dmasim_ram_rule {
 	DMASIM_RAM_REFUSED,  /**< v5.1-v5.15: WARN, DMA_MAPPING_ERROR */
 };
 
+/** How pci_enable_acs() applies the kernel command line to a port. */
+enum dmasim_acs_cmdline {
+	DMASIM_ACS_CMDLINE_NONE,          /**< no ACS parameter (before v4.19) */
+	/** pci_disable_acs_redir(): pci=disable_acs_redir= clears RR|CR|EC
+	 *  from the word the kernel enabled (v4.19-v6.10) */
+	DMASIM_ACS_CMDLINE_DISABLE_REDIR,
+	/** __pci_config_acs(): the word is rebuilt from the firmware value,
+	 *  (fw & ~mask) | (flags & mask), for disable_acs_redir= and the new
+	 *  pci=config_acs= (v6.11+) */
+	DMASIM_ACS_CMDLINE_CONFIG_ACS,
+	DMASIM_ACS_CMDLINE_COUNT
+};
+
+/** When a device-tree IOMMU asks for ACS (pci_request_acs()). */
+enum dmasim_acs_dt_request {
+	/** before the ports are enumerated, so pci_enable_acs() sees it */
+	DMASIM_ACS_DT_BEFORE_ENUMERATION,
+	/** from of_iommu_configure() at the first driver probe, after
+	 *  enumeration: the ports keep the firmware word */
+	DMASIM_ACS_DT_AT_FIRST_PROBE,
+	DMASIM_ACS_DT_COUNT
+};
+
 #define DMASIM_POLICY_MAX_WL 64
 #define DMASIM_POLICY_MAX_CPU_RULES 8
 
@@ -126,6 +149,10 @@ struct dmasim_policy {
 	 *  range when the search from the cached node fails (v5.11+). */
 	bool iova_retry_from_top;
 	enum dmasim_iova_pci32 iova_pci32;
+	/** ACS enable rules (pci_enable_acs(), drivers/pci/pci.c), for the
+	 *  derivation of ACS control words; no result reads them yet. */
+	enum dmasim_acs_cmdline acs_cmdline;
+	enum dmasim_acs_dt_request acs_dt_request;
 };
 
 /** dmasim_policy_builtin() - a built-in row by name; NULL if unknown. */

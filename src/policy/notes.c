@@ -55,6 +55,11 @@ static const struct dmasim__policy_note notes[] = {
 	{ "iova_retry_from_top", R_515, "__alloc_and_insert_iova_range(): retry once from the top, v5.11, commit 4e89dce72521" },
 	{ "iova_pci32", R_SEED, "drivers/iommu/dma-iommu.c iommu_dma_alloc_iova(): 32-bit IOVA first on every call" },
 	{ "iova_pci32", R_66, "iommu_dma_alloc_iova(): dev->iommu->pci_32bit_workaround, cleared on first failure, v6.4" },
+	{ "acs_cmdline", R_SEED, "no ACS kernel parameter (pci=disable_acs_redir= came in v4.19)" },
+	{ "acs_cmdline", R_420, "drivers/pci/pci.c pci_disable_acs_redir(): pci=disable_acs_redir= clears RR|CR|EC from the enabled word" },
+	{ "acs_cmdline", R_612, "drivers/pci/pci.c __pci_config_acs(): the word rebuilt from the firmware value, and pci=config_acs=, v6.11" },
+	{ "acs_dt_request", R_SEED, "pci_request_acs() from the SMMU driver's probe (drivers/iommu/arm-smmu-v3.c); taken to precede enumeration" },
+	{ "acs_dt_request", R_515, "drivers/iommu/of_iommu.c of_iommu_configure(): pci_request_acs() at the first driver probe, after enumeration (recorded on 6.12 arm64)" },
 };
 
 const char *dmasim__policy_note(const char *key, unsigned row)

@@ -92,7 +92,7 @@
 
 /* The rows from v6.1 on: they differ in the whitelist, its matching and
  * the IOVA 32-bit attempt. */
-#define ROW_NEW(nm, wl, match, pci32)                                       \
+#define ROW_NEW(nm, wl, match, pci32, cmdline)                              \
 	ROW_CALC(nm),                                                       \
 	.root_dev = DMASIM_ROOTDEV_FIRST_00_0_OR_RP,                        \
 	.whitelist_match = match,                                           \
@@ -106,7 +106,9 @@
 	.iommu_has_map_resource = MAPRES_NEW,                               \
 	.acs_list_size = 128,                                               \
 	.iova_retry_from_top = true,                                        \
-	.iova_pci32 = pci32
+	.iova_pci32 = pci32,                                                \
+	.acs_cmdline = cmdline,                                             \
+	.acs_dt_request = DMASIM_ACS_DT_AT_FIRST_PROBE
 
 const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTINS] = {
 	{ .p = {
@@ -132,6 +134,8 @@ const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTIN
 		.acs_list_size = 4096,
 		.iova_retry_from_top = false,
 		.iova_pci32 = DMASIM_IOVA_PCI32_PER_CALL,
+		.acs_cmdline = DMASIM_ACS_CMDLINE_NONE,
+		.acs_dt_request = DMASIM_ACS_DT_BEFORE_ENUMERATION,
 	} },
 	{ .p = {
 		/* v4.20: upstream_bridge_distance, no whitelist. */
@@ -153,6 +157,8 @@ const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTIN
 		.acs_list_size = 4096,
 		.iova_retry_from_top = false,
 		.iova_pci32 = DMASIM_IOVA_PCI32_PER_CALL,
+		.acs_cmdline = DMASIM_ACS_CMDLINE_DISABLE_REDIR,
+		.acs_dt_request = DMASIM_ACS_DT_BEFORE_ENUMERATION,
 	} },
 	{ .p = {
 		/* v5.4: map types, the first table (AMD 1450, Intel), no
@@ -170,6 +176,8 @@ const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTIN
 		.acs_list_size = 4096,
 		.iova_retry_from_top = false,
 		.iova_pci32 = DMASIM_IOVA_PCI32_PER_CALL,
+		.acs_cmdline = DMASIM_ACS_CMDLINE_DISABLE_REDIR,
+		.acs_dt_request = DMASIM_ACS_DT_BEFORE_ENUMERATION,
 	} },
 	{ .p = {
 		/* v5.10: Skylake-E entries, AMD Zen by CPU family. */
@@ -187,6 +195,8 @@ const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTIN
 		.acs_list_size = 4096,
 		.iova_retry_from_top = false,
 		.iova_pci32 = DMASIM_IOVA_PCI32_PER_CALL,
+		.acs_cmdline = DMASIM_ACS_CMDLINE_DISABLE_REDIR,
+		.acs_dt_request = DMASIM_ACS_DT_BEFORE_ENUMERATION,
 	} },
 	{ .p = {
 		/* v5.15: calc_map_type_and_dist with the whitelist warning
@@ -206,21 +216,23 @@ const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTIN
 		.acs_list_size = 128,
 		.iova_retry_from_top = true,
 		.iova_pci32 = DMASIM_IOVA_PCI32_PER_CALL,
+		.acs_cmdline = DMASIM_ACS_CMDLINE_DISABLE_REDIR,
+		.acs_dt_request = DMASIM_ACS_DT_AT_FIRST_PROBE,
 	} },
 	/* v6.1: bus offset fixed and no RAM refusal (v5.16), 09a2 (v5.18),
 	 * Root Port at any devfn (v5.19). */
 	{ .p = { ROW_NEW("linux-6.1", WL_INTEL_618, DMASIM_WL_MATCH_EXACT,
-			 DMASIM_IOVA_PCI32_PER_CALL) } },
+			 DMASIM_IOVA_PCI32_PER_CALL, DMASIM_ACS_CMDLINE_DISABLE_REDIR) } },
 	/* v6.6: the 32-bit IOVA attempt is sticky (v6.4). */
 	{ .p = { ROW_NEW("linux-6.6", WL_INTEL_618, DMASIM_WL_MATCH_EXACT,
-			 DMASIM_IOVA_PCI32_STICKY) } },
-	/* The default. */
+			 DMASIM_IOVA_PCI32_STICKY, DMASIM_ACS_CMDLINE_DISABLE_REDIR) } },
+	/* The default: pci=config_acs= and __pci_config_acs() (v6.11). */
 	{ .p = { ROW_NEW("linux-6.12", WL_INTEL_618, DMASIM_WL_MATCH_EXACT,
-			 DMASIM_IOVA_PCI32_STICKY) } },
+			 DMASIM_IOVA_PCI32_STICKY, DMASIM_ACS_CMDLINE_CONFIG_ACS) } },
 	/* The PCI tree's p2pdma.c after v6.18 ("mainline"): the long
 	 * whitelist with PCI_ANY_ID, per-BAR providers. */
 	{ .p = { ROW_NEW("linux-6.19", WL_NEXT, DMASIM_WL_MATCH_ANY_ID,
-			 DMASIM_IOVA_PCI32_STICKY) } },
+			 DMASIM_IOVA_PCI32_STICKY, DMASIM_ACS_CMDLINE_CONFIG_ACS) } },
 };
 
 #define NBUILTINS DMASIM__NPOLICY_BUILTINS
@@ -292,6 +304,12 @@ const char *const dmasim__ram_rule_names[3] = { "allowed", "bug", "refused" };
 const char *const dmasim__missing_op_names[2] = { "error", "phys" };
 const char *const dmasim__iova_pci32_names[DMASIM_IOVA_PCI32_COUNT] = {
 	"per-call", "sticky",
+};
+const char *const dmasim__acs_cmdline_names[DMASIM_ACS_CMDLINE_COUNT] = {
+	"none", "disable-redir", "config-acs",
+};
+const char *const dmasim__acs_dt_request_names[DMASIM_ACS_DT_COUNT] = {
+	"before-enumeration", "at-first-probe",
 };
 
 /* ---- policy files ---------------------------------------------------- */
@@ -517,16 +535,38 @@ static int load_iova(struct ydoc *y, yaml_node_t *n, struct dmasim_policy *p)
 	return DMASIM_OK;
 }
 
+/* acs: { cmdline, dt_request }: pci_enable_acs()'s rules. */
+static int load_acs(struct ydoc *y, yaml_node_t *n, struct dmasim_policy *p)
+{
+	static const char *const keys[] = { "cmdline", "dt_request", NULL };
+	yaml_node_t *v[2];
+	int rc, e;
+
+	if ((rc = dmasim__ymap(y, n, "acs", keys, v)))
+		return rc;
+	e = (int)p->acs_cmdline;
+	if ((rc = load_enum(y, v[0], "acs cmdline", dmasim__acs_cmdline_names,
+			    DMASIM_ACS_CMDLINE_COUNT, &e)))
+		return rc;
+	p->acs_cmdline = (enum dmasim_acs_cmdline)e;
+	e = (int)p->acs_dt_request;
+	if ((rc = load_enum(y, v[1], "acs dt_request", dmasim__acs_dt_request_names,
+			    DMASIM_ACS_DT_COUNT, &e)))
+		return rc;
+	p->acs_dt_request = (enum dmasim_acs_dt_request)e;
+	return DMASIM_OK;
+}
+
 /* Keys of the policy mapping, in the order `dmasim policy show` prints
  * them (map_resource_refuses_ram: the older spelling of map_resource.ram). */
 enum {
 	K_NAME, K_BASE, K_UPSTREAM, K_DECISION, K_ROOTDEV, K_WL, K_CPU, K_ACS,
-	K_ACSLIST, K_BUSOFF, K_MAPRES, K_IOVA, K_RAM, K_N
+	K_ACSLIST, K_BUSOFF, K_MAPRES, K_IOVA, K_ACSEN, K_RAM, K_N
 };
 static const char *const policy_keys[K_N + 1] = {
 	"name", "base", "upstream", "decision", "root_device", "whitelist",
 	"cpu_rules", "acs_redirect_bits", "acs_list_size", "bus_offset",
-	"map_resource", "iova", "map_resource_refuses_ram", NULL,
+	"map_resource", "iova", "acs", "map_resource_refuses_ram", NULL,
 };
 
 static int load_policy_node(struct ydoc *y, yaml_node_t *pn, const char *path,
@@ -615,6 +655,8 @@ static int load_policy_node(struct ydoc *y, yaml_node_t *pn, const char *path,
 		p.map_resource_ram = refuses ? DMASIM_RAM_REFUSED : DMASIM_RAM_ALLOWED;
 	}
 	if (v[K_IOVA] && (rc = load_iova(y, v[K_IOVA], &p)))
+		return rc;
+	if (v[K_ACSEN] && (rc = load_acs(y, v[K_ACSEN], &p)))
 		return rc;
 	*out = p;
 	return DMASIM_OK;

@@ -20,6 +20,8 @@ extern const char *const dmasim__bus_offset_names[2];
 extern const char *const dmasim__ram_rule_names[3];
 extern const char *const dmasim__missing_op_names[2];
 extern const char *const dmasim__iova_pci32_names[DMASIM_IOVA_PCI32_COUNT];
+extern const char *const dmasim__acs_cmdline_names[DMASIM_ACS_CMDLINE_COUNT];
+extern const char *const dmasim__acs_dt_request_names[DMASIM_ACS_DT_COUNT];
 
 /*
  * The built-in rows (dmasim_policy_builtin_names(), oldest first), the

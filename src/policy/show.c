@@ -122,6 +122,11 @@ static void write_yaml(FILE *f, const struct dmasim_policy *p, int row)
 	fprintf(f, "    retry_from_top: %s\n", p->iova_retry_from_top ? "true" : "false");
 	yaml_note2(f, "iova_pci32", row);
 	fprintf(f, "    pci32: %s\n", dmasim__iova_pci32_names[p->iova_pci32]);
+	fputs("  acs:\n", f);
+	yaml_note2(f, "acs_cmdline", row);
+	fprintf(f, "    cmdline: %s\n", dmasim__acs_cmdline_names[p->acs_cmdline]);
+	yaml_note2(f, "acs_dt_request", row);
+	fprintf(f, "    dt_request: %s\n", dmasim__acs_dt_request_names[p->acs_dt_request]);
 }
 
 static void json_str(FILE *f, const char *s)
@@ -145,7 +150,7 @@ static void write_json(FILE *f, const struct dmasim_policy *p, int row)
 		"whitelist_warning", "whitelist", "cpu_rules", "acs_redirect_bits",
 		"acs_list_size", "bus_offset", "map_resource_ram",
 		"missing_map_resource", "iommu_map_resource", "iova_retry_from_top",
-		"iova_pci32",
+		"iova_pci32", "acs_cmdline", "acs_dt_request",
 	};
 	const char *sep = "";
 	char buf[16];
@@ -182,9 +187,12 @@ static void write_json(FILE *f, const struct dmasim_policy *p, int row)
 		dmasim__ram_rule_names[p->map_resource_ram],
 		dmasim__missing_op_names[p->missing_op_returns_phys]);
 	list_iommus(f, p, true);
-	fprintf(f, "},\n    \"iova\": {\"retry_from_top\": %s, \"pci32\": \"%s\"}\n  },\n  \"sources\": {",
+	fprintf(f, "},\n    \"iova\": {\"retry_from_top\": %s, \"pci32\": \"%s\"},\n",
 		p->iova_retry_from_top ? "true" : "false",
 		dmasim__iova_pci32_names[p->iova_pci32]);
+	fprintf(f, "    \"acs\": {\"cmdline\": \"%s\", \"dt_request\": \"%s\"}\n  },\n  \"sources\": {",
+		dmasim__acs_cmdline_names[p->acs_cmdline],
+		dmasim__acs_dt_request_names[p->acs_dt_request]);
 	for (i = 0; row >= 0 && i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const char *n = dmasim__policy_note(keys[i], (unsigned)row);
 		if (!n)

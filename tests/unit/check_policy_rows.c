@@ -341,6 +341,23 @@ START_TEST(test_v6_4_iova_pci32_workaround_sticky)
 }
 END_TEST
 
+/* ---- linux-6.6 -> linux-6.12 ------------------------------------------ */
+
+START_TEST(test_v6_11_pci_config_acs_rebuilds_from_firmware)
+{
+	/* drivers/pci/pci.c pci_enable_acs(): 6.1 (Debian linux-source-6.1)
+	 * calls pci_disable_acs_redir() on the enabled word; 6.12
+	 * (linux-source-6.12) __pci_config_acs() from caps.fw_ctrl, with
+	 * pci=config_acs= ("PCI: Extend ACS configurability", v6.11).  Both
+	 * request ACS on device-tree machines from of_iommu_configure(). */
+	ck_assert_int_eq(pol("linux-6.6")->acs_cmdline, DMASIM_ACS_CMDLINE_DISABLE_REDIR);
+	ck_assert_int_eq(pol("linux-6.12")->acs_cmdline, DMASIM_ACS_CMDLINE_CONFIG_ACS);
+	ck_assert_int_eq(pol("linux-6.1")->acs_dt_request, DMASIM_ACS_DT_AT_FIRST_PROBE);
+	ck_assert_int_eq(pol("linux-6.12")->acs_dt_request, DMASIM_ACS_DT_AT_FIRST_PROBE);
+	ck_assert_int_eq(pol("seed-2018")->acs_cmdline, DMASIM_ACS_CMDLINE_NONE);
+}
+END_TEST
+
 /* ---- linux-6.12 -> linux-6.19 ----------------------------------------- */
 
 START_TEST(test_v6_19_whitelist_pci_any_id_google_and_accelerators)
@@ -422,6 +439,8 @@ static void assert_same_policy(const struct dmasim_policy *a,
 	ck_assert_uint_eq(a->acs_list_size, b->acs_list_size);
 	ck_assert_int_eq(a->iova_retry_from_top, b->iova_retry_from_top);
 	ck_assert_int_eq(a->iova_pci32, b->iova_pci32);
+	ck_assert_int_eq(a->acs_cmdline, b->acs_cmdline);
+	ck_assert_int_eq(a->acs_dt_request, b->acs_dt_request);
 }
 
 /* `dmasim policy show NAME` loaded back. */
@@ -594,6 +613,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_v5_18_whitelist_3rd_gen_xeon_09a2);
 	tcase_add_test(tc, test_1af7c26c59eb_v5_19_root_port_at_any_devfn);
 	tcase_add_test(tc, test_v6_4_iova_pci32_workaround_sticky);
+	tcase_add_test(tc, test_v6_11_pci_config_acs_rebuilds_from_firmware);
 	tcase_add_test(tc, test_v6_19_whitelist_pci_any_id_google_and_accelerators);
 	tcase_add_test(tc, test_whitelist_match_exact_treats_ffff_literally);
 	suite_add_tcase(s, tc);
