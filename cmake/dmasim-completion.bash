@@ -7,8 +7,8 @@
 #   options         the OPTIONS lines of 'dmasim COMMAND --help'
 #   arguments       the SYNOPSIS of 'dmasim COMMAND --help' (TOPOLOGY, FILE,
 #                   DEVICE, CLIENT, ... say what each position holds)
-#   policy names    'dmasim policy list' when the tool has it, else the
-#                   built-in policies its --help lists
+#   policy names    'dmasim policy list' (names and aliases), or with older
+#                   tools the built-in policies 'dmasim p2p --help' lists
 #   device names    'dmasim show --json TOPOLOGY' of the topology on the line
 #   --limit NAMEs   the 'Global options' of 'dmasim --help'
 
@@ -71,7 +71,8 @@ _dmasim_policies()
 {
     local list
     list=$("$_dmasim_prog" policy list 2>/dev/null) &&
-        awk '$1 ~ /^[a-z0-9][a-z0-9._-]*$/ { print $1 }' <<<"$list" && return
+        awk '$1 ~ /^[a-z0-9][a-z0-9._-]*$/ { print $1
+                 for (i = 2; i < NF; i++) if ($i == "alias") print $(i + 1) }' <<<"$list" && return
     # Older tools: the list in "a built-in policy (seed-2018, ...; the default)".
     _dmasim_help p2p | tr '\n' ' ' | tr -s ' ' |
         sed -n 's/.*built-in polic[a-z]* (\([^)]*\)).*/\1/p' |
@@ -262,6 +263,7 @@ _dmasim()
             slot=${slots[-1]}
         fi
         case ${slot%...} in
+        NAME\|FILE | POLICY) kind=policy ;;
         TOPOLOGY | FILE | PATH | ROOT | OUT | FILE\|-) kind=file ;;
         DEVICE | CLIENT | PROVIDER | A | B) kind=device ;;
         [a-z]*)

@@ -62,5 +62,7 @@ echo "find_package: $out"
 
 # The installed completion completes for the installed tool.
 bash "$src/tests/install/completion.sh" "$prefix/share/bash-completion/completions/dmasim" \
-	"$dmasim" "$src" | grep -v '^ok:'
+	"$dmasim" "$src" >"$work/completion.log" 2>&1 ||
+	{ cat "$work/completion.log"; fail "bash completion of the installed tool"; }
+grep -v '^ok:' "$work/completion.log"
 echo "installed in $prefix and used"

@@ -54,10 +54,16 @@ expect "dmasim --limit depth=9 rou" "route"
 expect "dmasim route $topo gpu0 0x0 --w" "--write"
 expect "dmasim check --j" "--json --junit"
 # Built-in policy names, read from the tool.
-policies=$( (dmasim policy list 2>/dev/null || true) | awk '$1 ~ /^[a-z0-9][a-z0-9._-]*$/ { print $1 }' | sort | tr '\n' ' ' | sed 's/ *$//')
+policies=$( (dmasim policy list 2>/dev/null || true) | awk '$1 ~ /^[a-z0-9][a-z0-9._-]*$/ { print $1
+	for (i = 2; i < NF; i++) if ($i == "alias") print $(i + 1) }' | sort | tr '\n' ' ' | sed 's/ *$//')
 [[ -n $policies ]] || policies="linux-4.20 linux-5.15 linux-6.12 seed-2018"
 expect "dmasim p2p $topo --policy " "$policies"
-expect "dmasim matrix --policy linux-6" "linux-6.12"
+expect "dmasim matrix --policy linux-6.1" "$(tr ' ' '\n' <<<"$policies" | grep '^linux-6\.1' | tr '\n' ' ' | sed 's/ *$//')"
+expect "dmasim policy " "list show"
+expect "dmasim policy show seed" "seed-2018"
+# An alias of 'dmasim policy list' ('linux-6.19  alias mainline') too.
+alias=$(dmasim policy list | awk '{ for (i = 2; i < NF; i++) if ($i == "alias") { print $(i + 1); exit } }')
+[[ -n $alias ]] && expect "dmasim p2p $topo --policy $alias" "$alias"
 # Devices of the topology on the line: by slot and by option.
 expect "dmasim route $topo g" "gpu0 gpu1"
 expect "dmasim p2p $topo --provider nv" "nvme0"
