@@ -12,6 +12,7 @@
 
 #include "load/topo_load.h"
 #include "load/ynode.h"
+#include "policy/policy_int.h"
 #include "scenario/scenario_int.h"
 #include "util/input.h"
 
@@ -452,8 +453,8 @@ static int load_suite_doc(struct ydoc *y, const char *path,
 		} else {
 			if (!strchr(str, '/') && !strstr(str, ".yaml")) {
 				rc = dmasim__yerr(y, v[2], DMASIM_ESCHEMA,
-					  "'%s' is neither a built-in policy (seed-2018, linux-4.20, linux-5.15, linux-6.12) nor a policy file",
-					  str);
+					  "'%s' is neither a built-in policy (%s) nor a policy file",
+					  str, dmasim__policy_names_text());
 				goto fail;
 			}
 			free(rel);
