@@ -50,7 +50,7 @@ static const char help[] =
 "                         (default: linux-6.12)\n"
 "    --suite S            a suite file, repeatable\n"
 "    --max-endpoints N    endpoints per matrix, the first N in tree order\n"
-"                         (default 64; the tree always shows every device)\n"
+"                         (default 32; the tree always shows every device)\n"
 "    -h, --help           this text\n"
 "\n"
 "EXIT STATUS\n"
@@ -83,7 +83,7 @@ static int parse(int argc, char **argv, struct report_args *a)
 	int c, rc;
 
 	memset(a, 0, sizeof(*a));
-	a->max_eps = 64;
+	a->max_eps = 32;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {

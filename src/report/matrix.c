@@ -245,13 +245,14 @@ static void json_hops(struct jw *w, const struct dmasim_route *r)
 	for (i = 0; i < r->nhops; i++) {
 		const struct dmasim_hop *h = &r->hops[i];
 
-		dmasim__jw_obj_begin(w);
-		dmasim__jw_kstr(w, "a", dmasim_hop_action_name(h->action));
-		dmasim__jw_kint(w, "d", h->dev ? (long long)h->dev->id : -1);
-		dmasim__jw_kint(w, "h", !h->dev && h->hb ? (long long)h->hb->id : -1);
-		dmasim__jw_khex(w, "in", h->addr);
-		dmasim__jw_khex(w, "out", h->addr_out);
-		dmasim__jw_obj_end(w);
+		/* [action, device id or -1, host bridge id or -1, address, after] */
+		dmasim__jw_arr_begin(w);
+		dmasim__jw_str(w, dmasim_hop_action_name(h->action));
+		dmasim__jw_int(w, h->dev ? (long long)h->dev->id : -1);
+		dmasim__jw_int(w, !h->dev && h->hb ? (long long)h->hb->id : -1);
+		dmasim__jw_hex(w, h->addr);
+		dmasim__jw_hex(w, h->addr_out);
+		dmasim__jw_arr_end(w);
 	}
 	dmasim__jw_arr_end(w);
 }

@@ -46,7 +46,7 @@
     var nodeId = function (d) { return 't' + m + '-d' + d; };
     on[nodeId(client)] = true;
     (cell.hops || []).forEach(function (h) {
-      on[h.d >= 0 ? nodeId(h.d) : 't' + m + '-h' + h.h] = true;
+      on[h[1] >= 0 ? nodeId(h[1]) : 't' + m + '-h' + h[2]] = true;
     });
     Object.keys(on).forEach(function (id) {
       var n = document.getElementById(id);
@@ -137,17 +137,18 @@
       t.appendChild(el('thead')).appendChild(head);
       var body = el('tbody');
       cell.hops.forEach(function (h, k) {
+        /* [action, device id or -1, host bridge id or -1, address, after] */
         var tr = el('tr');
-        tr.dataset.action = h.a;
-        tr.dataset.addr = h['in'];
-        tr.dataset.addrOut = h.out;
-        if (h.d >= 0) { tr.dataset.bdf = D.devs[h.d][0]; tr.dataset.name = D.devs[h.d][1]; }
-        else tr.dataset.hostBridge = h.h >= 0 ? D.hbs[h.h] : '';
+        tr.dataset.action = h[0];
+        tr.dataset.addr = h[3];
+        tr.dataset.addrOut = h[4];
+        if (h[1] >= 0) { tr.dataset.bdf = D.devs[h[1]][0]; tr.dataset.name = D.devs[h[1]][1]; }
+        else tr.dataset.hostBridge = h[2] >= 0 ? D.hbs[h[2]] : '';
         tr.appendChild(el('td', String(k + 1)));
-        tr.appendChild(el('td', h.d >= 0 ? devText(D, h.d) : 'root complex ' + D.hbs[h.h]));
-        tr.appendChild(el('td', h.a));
-        tr.appendChild(el('td', h['in']));
-        tr.appendChild(el('td', h.out === h['in'] ? '' : h.out));
+        tr.appendChild(el('td', h[1] >= 0 ? devText(D, h[1]) : 'root complex ' + D.hbs[h[2]]));
+        tr.appendChild(el('td', h[0]));
+        tr.appendChild(el('td', h[3]));
+        tr.appendChild(el('td', h[4] === h[3] ? '' : h[4]));
         body.appendChild(tr);
       });
       t.appendChild(body);
