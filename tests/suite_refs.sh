@@ -100,5 +100,58 @@ suite in/esc.suite.yaml esc.yaml
 out=$("$dmasim" check in/esc.suite.yaml 2>&1)
 check "D17: control characters escaped" 2 "unknown key '\\x1b[31mred\\x07'" "$out" $?
 
+# D3: a FIFO named *.yaml in the tree does not block `check DIR`.
+mkdir fifo
+cp "$plx" fifo/t.yaml
+suite fifo/a.suite.yaml t.yaml
+mkfifo fifo/b.yaml
+out=$(timeout 20 "$dmasim" check fifo 2>&1)
+check "D3: a FIFO in the tree" 0 "fifo/b.yaml: not a regular file; not read" "$out" $?
+check "D3: the suite next to the FIFO runs" 0 "ok 1 - a.suite.yaml" "$out" 0
+
+# D9: --policy NAME does not open a FIFO named NAME to see whether it is a file.
+mkfifo linux-7.0
+out=$(timeout 20 "$dmasim" p2p --policy linux-7.0 "$plx" --provider gpu0 nvme0 2>&1)
+check "D9: --policy naming a FIFO" 2 "unknown policy 'linux-7.0'" "$out" $?
+cp "$top/tests/data/policy/rr-only.yaml" rr-only
+out=$(timeout 20 "$dmasim" p2p --policy rr-only "$plx" --provider gpu0 nvme0 2>&1)
+check "D9: --policy naming a regular file" 0 "policy rr-only" "$out" $?
+
+# D4: a tree 2,100 levels deep is walked without recursion (it overflowed the stack).
+mkdir deep
+cp "$plx" deep/t.yaml
+suite deep/a.suite.yaml t.yaml
+(cd deep && perl -e 'for (1 .. 2100) { mkdir "d" or die "mkdir: $!"; chdir "d" or die "chdir: $!" }')
+out=$(timeout 60 "$dmasim" check deep 2>&1)
+check "D4: a deep tree" 0 "ok 1 - a.suite.yaml" "$out" $?
+check "D4: what is too deep to name is said" 0 "File name too long" "$out" 0
+
+# D14: "no suite found" frees what the walk kept (a leak under ASan).
+mkdir empty
+out=$("$dmasim" check empty 2>&1)
+check "D14: no suite found" 2 "no suite found" "$out" $?
+
+# Issue 17 item 4: files are told apart by their top-level keys.
+mkdir kinds
+cp "$plx" kinds/t.yaml
+suite kinds/a.suite.yaml t.yaml
+printf 'dmasim: 1\npolicy:\n  base: linux-6.12\n  name: mine\n' > kinds/p.yaml
+out=$("$dmasim" check kinds 2>&1)
+check "item 4: a policy file in a suites folder" 0 "ok 1 - a.suite.yaml" "$out" $?
+absent "item 4: a policy file is no suite" "p.yaml" "$out"
+out=$("$dmasim" validate kinds/p.yaml kinds/t.yaml kinds/a.suite.yaml 2>&1)
+check "item 4: validate a policy" 0 "kinds/p.yaml: ok (policy mine)" "$out" $?
+check "item 4: validate a topology" 0 "kinds/t.yaml: ok (x86_64" "$out" 0
+check "item 4: validate a suite" 0 "kinds/a.suite.yaml: ok (suite, 1 cases" "$out" 0
+out=$("$dmasim" validate --json kinds/p.yaml 2>&1)
+check "item 4: validate --json a policy" 0 '"kind": "policy"' "$out" $?
+out=$(cat kinds/p.yaml | "$dmasim" validate /dev/stdin 2>&1)
+check "item 4: a policy from a pipe" 0 "/dev/stdin: ok (policy" "$out" $?
+printf 'dmasim: 1\npolicy:\n  base: linux-9.99\n' > kinds/bad-policy.yaml
+out=$("$dmasim" validate kinds/bad-policy.yaml 2>&1)
+check "item 4: a broken policy is reported as a policy" 2 "bad-policy.yaml:3:9: error: 'linux-9.99' is not a built-in policy" "$out" $?
+out=$("$dmasim" check kinds/p.yaml 2>&1)
+check "item 4: check names a policy file" 2 "kinds/p.yaml: a policy file, not a suite" "$out" $?
+
 [ $fail = 0 ] && echo "suite_refs: all $n checks pass"
 exit $fail

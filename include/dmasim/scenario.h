@@ -48,8 +48,33 @@ DMASIM_API int dmasim_suite_load_string(const char *text, size_t len,
 					struct dmasim_error *err);
 DMASIM_API void dmasim_suite_destroy(struct dmasim_suite *suite);
 
-/** dmasim_suite_is_suite_file() - true when @path holds a suite (has
- *  `cases:`); false for a topology or anything unreadable. */
+/**
+ * enum dmasim_file_kind - what a dmasim YAML file holds, told by its first
+ * telling top-level key (docs/suite.md, "Telling files apart").
+ * @DMASIM_FILE_SUITE:    `cases`, `topology`, `policies`, or `policy` with
+ *                        a name as its value
+ * @DMASIM_FILE_TOPOLOGY: `arch`, `host_bridges`, `cpu`, `ram`, `msi` or
+ *                        `iommus`
+ * @DMASIM_FILE_POLICY:   `policy` with a mapping as its value
+ * @DMASIM_FILE_UNKNOWN:  none of those, or not readable as YAML
+ */
+enum dmasim_file_kind {
+	DMASIM_FILE_UNKNOWN,
+	DMASIM_FILE_SUITE,
+	DMASIM_FILE_TOPOLOGY,
+	DMASIM_FILE_POLICY,
+};
+
+/** dmasim_file_kind_of() - the kind of the regular file @path (anything
+ *  else, a FIFO included, is not opened: DMASIM_FILE_UNKNOWN). */
+DMASIM_API enum dmasim_file_kind dmasim_file_kind_of(const char *path);
+/** dmasim_file_kind_of_text() - the same for a text in memory. */
+DMASIM_API enum dmasim_file_kind dmasim_file_kind_of_text(const char *text, size_t len);
+/** "unknown", "suite", "topology", "policy". */
+DMASIM_API const char *dmasim_file_kind_name(enum dmasim_file_kind kind);
+
+/** dmasim_suite_is_suite_file() - true when @path is a regular file that
+ *  holds a suite (dmasim_file_kind_of()). */
 DMASIM_API bool dmasim_suite_is_suite_file(const char *path);
 /** dmasim_suite_is_suite_text() - the same for a text in memory (a pipe's
  *  contents, which cannot be read twice). */

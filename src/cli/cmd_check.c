@@ -23,10 +23,13 @@ static const char help[] =
 "\n"
 "DESCRIPTION\n"
 "    Runs every suite named by PATH: a suite file, or a directory searched\n"
-"    recursively for *.yaml files that are suites (they have 'cases:';\n"
-"    topology files next to them are skipped).  Each suite loads its\n"
-"    topology and policy, then runs its cases in order, sharing IOMMU state\n"
-"    (mappings stay until an 'unmap' case gives them back).  A case passes\n"
+"    recursively for *.yaml files that are suites.  Files are told apart\n"
+"    by their top-level keys (docs/suite.md): topology and policy files\n"
+"    next to the suites are skipped, and only regular files are opened.\n"
+"    Each suite loads its topology and policy, then runs its cases in\n"
+"    order, sharing IOMMU state (mappings stay until an 'unmap' case gives\n"
+"    them back).  A suite that names several policies runs once under\n"
+"    each, from a fresh IOMMU state.  A case passes\n"
 "    when every key of its 'expect' holds; keys left out are not checked.\n"
 "    A failing case prints what was expected and what came out.\n"
 "\n"
@@ -126,45 +129,96 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collect suite files below @dir (already stat'ed into @st), recursively;
- * what cannot be read is said on stderr, not skipped in silence. */
-static void walk(struct paths *p, const char *dir, const struct stat *dst)
+static char *join(const char *dir, const char *name)
 {
+	size_t a = strlen(dir), b = strlen(name);
+	char *p = malloc(a + b + 2);
+
+	/* "topologies/" + "x" is "topologies/x", not "topologies//x" */
+	if (a && dir[a - 1] == '/')
+		a--;
+	if (p) {
+		memcpy(p, dir, a);
+		p[a] = '/';
+		memcpy(p + a + 1, name, b + 1);
+	}
+	return p;
+}
+
+/*
+ * Collect the suite files below @root (already stat'ed into @rst).  No
+ * recursion: the directories still to read wait on a heap stack, so a
+ * tree of any depth costs no stack (one 2,100 levels deep once overflowed
+ * it), and paths of any length are built.  Files are told apart by their
+ * content (dmasim_file_kind_of()): topologies and policies next to the
+ * suites are no suites and are left alone.  Only regular files are
+ * opened: a FIFO named x.yaml would block the walk.  What cannot be read
+ * is said on stderr, not skipped in silence.
+ */
+static void walk(struct paths *p, const char *root, const struct stat *rst)
+{
+	char **stack = NULL, **grown, *dir, *path;
+	size_t n = 0, cap = 0;
 	struct dirent *e;
-	DIR *d;
-	char path[4096];
 	struct stat st;
+	DIR *d;
 
-	if (!first_visit(p, dst)) {
+	if (!first_visit(p, rst)) {
 		fprintf(stderr, "dmasim check: %s: a directory already walked (through a symbolic link); not again\n",
-			dir);
+			root);
 		return;
 	}
-	if (!(d = opendir(dir))) {
-		fprintf(stderr, "dmasim check: %s: cannot read this directory: %s\n", dir,
-			strerror(errno));
+	if (!(dir = strdup(root)))
 		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		bool yaml = len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0;
+	for (;;) {
+		if (!(d = opendir(dir)))
+			fprintf(stderr, "dmasim check: %s: cannot read this directory: %s\n", dir,
+				strerror(errno));
+		while (d && (e = readdir(d)) != NULL) {
+			size_t len = strlen(e->d_name);
+			bool yaml = len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0;
 
-		if (e->d_name[0] == '.')
-			continue;
-		/* "topologies/" + "x" is "topologies/x", not "topologies//x" */
-		snprintf(path, sizeof(path), "%s%s%s", dir,
-			 dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
-		if (stat(path, &st) != 0) {
-			if (yaml)
-				fprintf(stderr, "dmasim check: %s: %s\n", path, strerror(errno));
-			continue;
+			if (e->d_name[0] == '.' || !(path = join(dir, e->d_name)))
+				continue;
+			if (stat(path, &st) != 0) {
+				/* (a directory whose path grew too long, too) */
+				if (yaml || e->d_type == DT_DIR)
+					fprintf(stderr, "dmasim check: %s: %s\n", path, strerror(errno));
+			} else if (S_ISDIR(st.st_mode)) {
+				if (!first_visit(p, &st)) {
+					fprintf(stderr, "dmasim check: %s: a directory already walked (through a symbolic link); not again\n",
+						path);
+				} else {
+					if (n == cap) {
+						size_t ncap = cap ? 2 * cap : 16;
+						if (!(grown = realloc(stack, ncap * sizeof(*stack)))) {
+							fprintf(stderr, "dmasim check: %s: out of memory; not walked\n",
+								path);
+							free(path);
+							continue;
+						}
+						stack = grown;
+						cap = ncap;
+					}
+					stack[n++] = path;
+					path = NULL;
+				}
+			} else if (yaml && !S_ISREG(st.st_mode)) {
+				fprintf(stderr, "dmasim check: %s: not a regular file; not read\n", path);
+			} else if (yaml && dmasim_file_kind_of(path) == DMASIM_FILE_SUITE &&
+				   first_visit(p, &st)) {
+				add_path(p, path);
+			}
+			free(path);
 		}
-		if (S_ISDIR(st.st_mode))
-			walk(p, path, &st);
-		else if (yaml && dmasim_suite_is_suite_file(path) && first_visit(p, &st))
-			add_path(p, path);
+		if (d)
+			closedir(d);
+		free(dir);
+		if (!n)
+			break;
+		dir = stack[--n];
 	}
-	closedir(d);
+	free(stack);
 }
 
 static void on_case(const struct dmasim_case_result *r, void *arg)
@@ -474,7 +528,7 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *junit = NULL;
-	bool json = false, quiet = false, progress;
+	bool json = false, quiet = false, progress, named_other = false;
 	struct paths paths = { 0 };
 	struct suite_run *runs;
 	size_t i, failed = 0, bad = 0;
@@ -506,11 +560,20 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 		return cli_usage("check", "no PATH given");
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
 		size_t before = paths.n;
+		enum dmasim_file_kind kind;
+
 		if (stat(argv[i], &st) != 0) {
 			paths_free(&paths);
 			return cli_usage("check", "cannot read '%s'", argv[i]);
 		}
-		if (S_ISDIR(st.st_mode)) {
+		kind = S_ISREG(st.st_mode) ? dmasim_file_kind_of(argv[i]) : DMASIM_FILE_SUITE;
+		if (kind == DMASIM_FILE_TOPOLOGY || kind == DMASIM_FILE_POLICY) {
+			/* Named on purpose, yet no suite: say so (dmasim validate
+			 * checks such files). */
+			fprintf(stderr, "dmasim check: %s: a %s file, not a suite (check it with 'dmasim validate')\n",
+				argv[i], dmasim_file_kind_name(kind));
+			named_other = true;
+		} else if (S_ISDIR(st.st_mode)) {
 			walk(&paths, argv[i], &st);
 			if (paths.n - before > 1)
 				qsort(paths.v + before, paths.n - before, sizeof(*paths.v), cmp_str);
@@ -520,8 +583,9 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 			fprintf(stderr, "dmasim check: %s: named twice; checked once\n", argv[i]);
 		}
 	}
-	if (paths.n == 0) {
-		fprintf(stderr, "dmasim check: no suite found (a suite is a .yaml file with 'cases:')\n");
+	if (paths.n == 0 || named_other) {
+		if (paths.n == 0)
+			fprintf(stderr, "dmasim check: no suite found (a suite is a .yaml file with 'cases:')\n");
 		paths_free(&paths);
 		return CLI_USAGE;
 	}

@@ -24,7 +24,9 @@ static const char help[] =
 "    kind, sibling windows that do not overlap, ranges that do not wrap, and\n"
 "    references (iommu names) that resolve.  A suite file (one with 'cases:')\n"
 "    is checked with its topology, its policy and every case's devices,\n"
-"    targets and expectations.  Prints one line per file: 'ok'\n"
+"    targets and expectations.  A policy file (one whose 'policy:' is a\n"
+"    mapping) is checked as a policy.  The kind of a file is told by its\n"
+"    top-level keys (docs/suite.md).  Prints one line per file: 'ok'\n"
 "    with a summary, or the error as FILE:LINE:COLUMN: error: MESSAGE.\n"
 "\n"
 "OPTIONS\n"
@@ -78,7 +80,7 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 		struct stat st;
 		char *text = NULL;
 		size_t len = 0;
-		bool suite_file;
+		enum dmasim_file_kind kind;
 
 		dmasim_error_init(&err);
 		/* A pipe (/dev/stdin, <(...)) can be read once: into memory. */
@@ -87,11 +89,29 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 
 			dmasim__input_read(argv[i], rl.file_bytes, &text, &len, &err);
 		}
-		suite_file = text ? dmasim_suite_is_suite_text(text, len)
-				  : !err.code && dmasim_suite_is_suite_file(argv[i]);
+		kind = text ? dmasim_file_kind_of_text(text, len)
+			    : err.code ? DMASIM_FILE_UNKNOWN : dmasim_file_kind_of(argv[i]);
 		if (err.code) {
 			/* the pipe could not be read: reported below */
-		} else if (suite_file) {
+		} else if (kind == DMASIM_FILE_POLICY) {
+			struct dmasim_policy pol;
+
+			if ((text ? dmasim_policy_load_string(text, len, argv[i], &lim, &pol, &err)
+				  : dmasim_policy_load_limited(argv[i], &lim, &pol, &err)) == DMASIM_OK) {
+				if (json) {
+					dmasim__jw_obj_begin(&w);
+					dmasim__jw_kstr(&w, "file", argv[i]);
+					dmasim__jw_kbool(&w, "valid", true);
+					dmasim__jw_kstr(&w, "kind", "policy");
+					dmasim__jw_kstr(&w, "policy", pol.name);
+					dmasim__jw_obj_end(&w);
+				} else {
+					printf("%s: ok (policy %s)\n", argv[i], pol.name);
+				}
+				free(text);
+				continue;
+			}
+		} else if (kind == DMASIM_FILE_SUITE) {
 			struct dmasim_suite *suite = NULL;
 
 			if ((text ? dmasim_suite_load_string(text, len, argv[i], &lim, &suite, &err)

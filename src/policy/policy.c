@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dmasim/policy.h"
 #include "load/ynode.h"
@@ -713,12 +714,15 @@ int dmasim_policy_load_limited(const char *name_or_path,
 		return DMASIM_OK;
 	}
 	if (!looks_like_path(name_or_path)) {
-		FILE *f = fopen(name_or_path, "rb");
-		if (!f)
+		/* A bare name is a file only when a regular file of that name
+		 * exists; it is not opened to find out (a FIFO would block). */
+		struct stat st;
+		char ex[DMASIM_YEXCERPT_SIZE];
+
+		if (stat(name_or_path, &st) != 0 || !S_ISREG(st.st_mode))
 			return dmasim_error_set(err, DMASIM_ENOTFOUND, NULL, 0, 0,
 				"unknown policy '%s'; expected a policy file or one of: %s",
-				name_or_path, dmasim__policy_names_text());
-		fclose(f);
+				dmasim__yexcerpt(ex, name_or_path), dmasim__policy_names_text());
 	}
 	if ((rc = dmasim__ydoc_load_file(&y, name_or_path, lim, err)))
 		return rc;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "load/topo_load.h"
 #include "load/ynode.h"
@@ -549,34 +550,40 @@ void dmasim_suite_destroy(struct dmasim_suite *s)
 
 /*
  * Decide from the first top-level key that tells them apart, reading YAML
- * events only until then: `cases`, `topology` and `policy` are suite keys,
- * `arch`, `host_bridges`, `cpu`, `ram`, `msi` and `iommus` topology keys.
- * A topology of any size is recognised after a few events.
+ * events only until then: `cases`, `topology` and `policies` are suite
+ * keys; `policy` is a suite's when its value is a name and a policy
+ * file's when it is a mapping; `arch`, `host_bridges`, `cpu`, `ram`, `msi`
+ * and `iommus` are topology keys.  A file of any size is recognised after
+ * a few events.
  */
-static int suite_key(const char *k)
+static enum dmasim_file_kind key_kind(const char *k)
 {
-	static const char *const suite[] = { "cases", "topology", "policy" };
+	static const char *const suite[] = { "cases", "topology", "policies" };
 	static const char *const topo[] = { "arch", "host_bridges", "cpu", "ram",
 					    "msi", "iommus" };
 	size_t i;
 
 	for (i = 0; i < sizeof(suite) / sizeof(suite[0]); i++)
 		if (strcmp(k, suite[i]) == 0)
-			return 1;
+			return DMASIM_FILE_SUITE;
 	for (i = 0; i < sizeof(topo) / sizeof(topo[0]); i++)
 		if (strcmp(k, topo[i]) == 0)
-			return 0;
-	return -1;
+			return DMASIM_FILE_TOPOLOGY;
+	return DMASIM_FILE_UNKNOWN;
 }
 
-/* The verdict of the first top-level key that tells (suite_key()). */
-static bool sniff(yaml_parser_t *parser)
+/* The kind the first telling top-level key gives (key_kind()). */
+static enum dmasim_file_kind sniff(yaml_parser_t *parser)
 {
+	enum dmasim_file_kind kind = DMASIM_FILE_UNKNOWN;
 	yaml_event_t ev;
-	int depth = 0, verdict = -1;
-	bool want_key = false, done = false;
+	int depth = 0;
+	bool want_key = false, done = false, policy_key = false;
 
-	while (!done && verdict < 0 && yaml_parser_parse(parser, &ev)) {
+	while (!done && kind == DMASIM_FILE_UNKNOWN && yaml_parser_parse(parser, &ev)) {
+		if (policy_key && depth == 1)
+			kind = ev.type == YAML_MAPPING_START_EVENT ? DMASIM_FILE_POLICY
+								   : DMASIM_FILE_SUITE;
 		switch (ev.type) {
 		case YAML_MAPPING_START_EVENT:
 		case YAML_SEQUENCE_START_EVENT:
@@ -593,8 +600,11 @@ static bool sniff(yaml_parser_t *parser)
 			done = depth == 0;
 			break;
 		case YAML_SCALAR_EVENT:
-			if (depth == 1 && want_key)
-				verdict = suite_key((const char *)ev.data.scalar.value);
+			if (depth == 1 && want_key) {
+				const char *k = (const char *)ev.data.scalar.value;
+				policy_key = strcmp(k, "policy") == 0;
+				kind = key_kind(k);
+			}
 			if (depth == 1)
 				want_key = !want_key;
 			break;
@@ -610,7 +620,7 @@ static bool sniff(yaml_parser_t *parser)
 		}
 		yaml_event_delete(&ev);
 	}
-	return verdict == 1;
+	return kind;
 }
 
 /* libyaml reads a file through this: brackets too deep stop it before
@@ -628,40 +638,61 @@ static int sniff_read(void *data, unsigned char *buf, size_t size, size_t *n)
 	return !ferror(sf->f) && dmasim__yflow_feed(&sf->flow, (const char *)buf, *n);
 }
 
-bool dmasim_suite_is_suite_file(const char *path)
+enum dmasim_file_kind dmasim_file_kind_of(const char *path)
 {
+	enum dmasim_file_kind kind;
 	struct sniff_file sf;
 	yaml_parser_t parser;
-	bool suite;
+	struct stat st;
 
-	/* Devices, sockets and directories are no suites (and are not opened). */
-	if (dmasim__input_open(path, UINT64_MAX, &sf.f, NULL))
-		return false;
+	/* Only regular files: a FIFO would block (a pipe's text is sniffed
+	 * with dmasim_file_kind_of_text() once read), and devices, sockets
+	 * and directories are not opened at all. */
+	if (!path || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    dmasim__input_open(path, UINT64_MAX, &sf.f, NULL))
+		return DMASIM_FILE_UNKNOWN;
 	if (!yaml_parser_initialize(&parser)) {
 		fclose(sf.f);
-		return false;
+		return DMASIM_FILE_UNKNOWN;
 	}
 	dmasim__yflow_init(&sf.flow, DMASIM_LIMIT_DEPTH);
 	yaml_parser_set_input(&parser, sniff_read, &sf);
-	suite = sniff(&parser);
+	kind = sniff(&parser);
 	yaml_parser_delete(&parser);
 	fclose(sf.f);
-	return suite;
+	return kind;
+}
+
+enum dmasim_file_kind dmasim_file_kind_of_text(const char *text, size_t len)
+{
+	enum dmasim_file_kind kind;
+	yaml_parser_t parser;
+	struct yflow flow;
+
+	dmasim__yflow_init(&flow, DMASIM_LIMIT_DEPTH);
+	if (!text || !dmasim__yflow_feed(&flow, text, len) || !yaml_parser_initialize(&parser))
+		return DMASIM_FILE_UNKNOWN;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	kind = sniff(&parser);
+	yaml_parser_delete(&parser);
+	return kind;
+}
+
+bool dmasim_suite_is_suite_file(const char *path)
+{
+	return dmasim_file_kind_of(path) == DMASIM_FILE_SUITE;
 }
 
 bool dmasim_suite_is_suite_text(const char *text, size_t len)
 {
-	yaml_parser_t parser;
-	struct yflow flow;
-	bool suite;
+	return dmasim_file_kind_of_text(text, len) == DMASIM_FILE_SUITE;
+}
 
-	dmasim__yflow_init(&flow, DMASIM_LIMIT_DEPTH);
-	if (!text || !dmasim__yflow_feed(&flow, text, len) || !yaml_parser_initialize(&parser))
-		return false;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	suite = sniff(&parser);
-	yaml_parser_delete(&parser);
-	return suite;
+const char *dmasim_file_kind_name(enum dmasim_file_kind kind)
+{
+	static const char *const names[] = { "unknown", "suite", "topology", "policy" };
+
+	return (unsigned)kind < 4 ? names[kind] : "unknown";
 }
 
 size_t dmasim_suite_ncases(const struct dmasim_suite *s) { return s->ncases; }
