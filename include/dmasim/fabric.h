@@ -51,6 +51,8 @@ enum dmasim_hop_action {
 	DMASIM_HOP_BAR,             /**< a BAR claims it */
 	DMASIM_HOP_RAM,             /**< system RAM takes it */
 	DMASIM_HOP_FAULT,           /**< it stops here with the route's fault */
+	DMASIM_HOP_INTER_SOCKET,    /**< crosses the link between CPU sockets
+				     *   (hop->hb: the ingress host bridge) */
 	DMASIM_HOP_ACTION_COUNT
 };
 

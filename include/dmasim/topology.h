@@ -213,7 +213,15 @@ struct dmasim_device {
 	unsigned depth;                   /**< 0 on the root bus */
 	unsigned subtree_end;             /**< one past the last descendant id */
 	struct dmasim_pos pos;
+	/** PCI class code (base, sub, prog-if); DMASIM_CLASS_UNKNOWN when the
+	 *  file does not say. */
+	uint32_t class_code;
 };
+
+/** dmasim_device.class_code when the file gives none. */
+#define DMASIM_CLASS_UNKNOWN 0xffffffffu
+/** Base class and subclass of a host bridge function (PCI_CLASS_BRIDGE_HOST). */
+#define DMASIM_CLASS_BRIDGE_HOST 0x0600u
 
 struct dmasim_host_bridge {
 	unsigned id;
@@ -230,6 +238,8 @@ struct dmasim_host_bridge {
 	const struct dmasim_device *const *devices; /**< on the root bus */
 	size_t ndevices;
 	struct dmasim_pos pos;
+	int socket;                       /**< CPU package; -1 when unknown */
+	int numa_node;                    /**< NUMA node; -1 when unknown */
 };
 
 struct dmasim_machine {
@@ -250,6 +260,10 @@ struct dmasim_machine {
 	size_t ndevices;
 	unsigned max_depth;
 	unsigned niommu_groups;           /**< groups are 0..niommu_groups-1 */
+	/** Whether the link between CPU sockets forwards peer-to-peer
+	 *  requests (`inter_socket: { p2p: forward | block }`, default
+	 *  forward); see docs/fabric.md. */
+	bool inter_socket_p2p;
 };
 
 /** An opaque loaded topology (model plus load-time indexes). */
@@ -292,6 +306,37 @@ DMASIM_API bool dmasim_device_is_multifunction(const struct dmasim_device *dev);
  */
 DMASIM_API bool dmasim_device_is_ancestor(const struct dmasim_device *a,
 					  const struct dmasim_device *d);
+
+/**
+ * dmasim_device_is_host_bridge_function() - true when @dev's class code
+ * says it is a host bridge (class 0x0600), such as the 00:00.0 function
+ * of most x86 machines.
+ */
+DMASIM_API bool
+dmasim_device_is_host_bridge_function(const struct dmasim_device *dev);
+
+/**
+ * dmasim_hb_crosses_sockets() - true when @a and @b are known to sit on
+ * different CPU sockets: both have a `socket` and they differ, or, when
+ * either lacks one, both have a `numa_node` and they differ (a NUMA node
+ * is then taken for a socket).  A request between them crosses the
+ * inter-socket link.
+ */
+DMASIM_API bool dmasim_hb_crosses_sockets(const struct dmasim_host_bridge *a,
+					  const struct dmasim_host_bridge *b);
+
+/**
+ * dmasim_device_link_code() - the connection between two functions in the
+ * codes of `nvidia-smi topo -m`: "X" (the same function), "PIX" (at most
+ * one PCIe bridge between them; a switch counts once), "PXB" (several
+ * bridges, no host bridge), "PHB" (through their host bridge), "NODE"
+ * (between host bridges of one NUMA node, or where that is not known),
+ * "SYS" (between NUMA nodes: both host bridges have a `numa_node` and they
+ * differ, or, when either lacks one, dmasim_hb_crosses_sockets()).  A
+ * static string.
+ */
+DMASIM_API const char *dmasim_device_link_code(const struct dmasim_device *a,
+					       const struct dmasim_device *b);
 
 /** dmasim_hb_window_offset() - cpu - bus of @w (mod 2^64). */
 static inline uint64_t

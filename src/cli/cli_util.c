@@ -247,6 +247,7 @@ static const char *hop_text(const struct dmasim_route *r, size_t i)
 	case DMASIM_HOP_DOWN: return "window decodes it downward";
 	case DMASIM_HOP_BAR: return "claimed by a BAR";
 	case DMASIM_HOP_RAM: return "system RAM";
+	case DMASIM_HOP_INTER_SOCKET: return "inter-socket link to the target's socket";
 	case DMASIM_HOP_FAULT:
 	default: return dmasim_fault_name(r->land.fault);
 	}

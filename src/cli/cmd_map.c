@@ -87,6 +87,7 @@ static const char *hop_text(enum dmasim_hop_action a)
 	case DMASIM_HOP_DOWN: return "window decodes it downward";
 	case DMASIM_HOP_BAR: return "claimed by a BAR";
 	case DMASIM_HOP_RAM: return "system RAM";
+	case DMASIM_HOP_INTER_SOCKET: return "inter-socket link";
 	case DMASIM_HOP_FAULT:
 	default: return "stops here";
 	}

@@ -48,6 +48,7 @@ static const char *const hop_names[DMASIM_HOP_ACTION_COUNT] = {
 	[DMASIM_HOP_BAR] = "bar",
 	[DMASIM_HOP_RAM] = "ram",
 	[DMASIM_HOP_FAULT] = "fault",
+	[DMASIM_HOP_INTER_SOCKET] = "inter-socket",
 };
 
 const char *dmasim_fault_name(enum dmasim_fault f)
@@ -371,6 +372,18 @@ static void land_cpu(struct rctx *c, uint64_t cpu,
 				      dmasim_rc_p2p_name(in->rc_p2p), t->name,
 				      dmasim_rc_p2p_name(t->rc_p2p));
 			return;
+		}
+		/* Host bridges on different sockets: the request crosses the
+		 * inter-socket link (UPI, xGMI...), which forwards P2P or
+		 * drops it as the machine's inter_socket.p2p says. */
+		if (!same && dmasim_hb_crosses_sockets(in, t)) {
+			if (!c->m->inter_socket_p2p) {
+				fault(c, DMASIM_FAULT_RC_P2P_BLOCKED, NULL, in, cpu,
+				      "CPU address 0x%llx is in a window of host bridge %s on another socket; the inter-socket link does not forward P2P (inter_socket: { p2p: block })",
+				      ull(cpu), t->name);
+				return;
+			}
+			hop(c, DMASIM_HOP_INTER_SOCKET, NULL, in, cpu, cpu);
 		}
 	}
 	bus = cpu - dmasim_hb_window_offset(e->win);

@@ -92,7 +92,7 @@ static int next(struct loader *l)
 
 /* ---- mappings and lists ---------------------------------------------- */
 
-#define MAXKEYS 16
+#define MAXKEYS 24
 #define LAST INT_MAX
 
 /*
@@ -555,13 +555,13 @@ static int load_bar(struct loader *l, size_t first)
 enum {
 	K_BDF, K_TYPE, K_NAME, K_VENDOR, K_DEVICE, K_ACS, K_WINDOWS, K_CHILDREN,
 	K_DMA_MASK, K_BUS_DMA_LIMIT, K_IOMMU_DOMAIN, K_P2PMEM, K_BARS,
-	K_SECONDARY, K_SUBORDINATE, K_NKEYS
+	K_SECONDARY, K_SUBORDINATE, K_CLASS, K_NKEYS
 };
 
 static const char *const device_keys[] = {
 	"bdf", "type", "name", "vendor", "device", "acs", "windows",
 	"children", "dma_mask", "bus_dma_limit", "iommu_domain",
-	"p2pmem", "bars", "secondary", "subordinate", NULL
+	"p2pmem", "bars", "secondary", "subordinate", "class", NULL
 };
 /* The order of a device's checks: bdf and type required, type, bdf, name,
  * vendor, device, acs, dma_mask, bus_dma_limit, iommu_domain, "endpoints
@@ -572,6 +572,7 @@ static const unsigned char device_rank[K_NKEYS] = {
 	[K_ACS] = 7, [K_DMA_MASK] = 8, [K_BUS_DMA_LIMIT] = 9,
 	[K_IOMMU_DOMAIN] = 10, [K_WINDOWS] = 12, [K_SECONDARY] = 13,
 	[K_SUBORDINATE] = 14, [K_BARS] = 15, [K_P2PMEM] = 16, [K_CHILDREN] = 17,
+	[K_CLASS] = 18,
 };
 #define R_ENDPOINT 11
 #define R_P2PMEM 16
@@ -796,11 +797,16 @@ static int load_device_value(struct loader *l, size_t self, int k, size_t hb,
 		d->secondary = (uint8_t)u;
 		x->has_secondary = true;
 		return DMASIM_OK;
-	default: /* K_SUBORDINATE */
+	case K_SUBORDINATE:
 		if ((rc = u64v(l, "subordinate bus", 0xff, &u)))
 			return rc;
 		d->subordinate = (uint8_t)u;
 		x->has_subordinate = true;
+		return DMASIM_OK;
+	default: /* K_CLASS: base class, subclass, programming interface */
+		if ((rc = u64v(l, "class (24-bit class code)", 0xffffff, &u)))
+			return rc;
+		d->class_code = (uint32_t)u;
 		return DMASIM_OK;
 	}
 }
@@ -838,6 +844,7 @@ static int load_device(struct loader *l, size_t hb, uint32_t parent,
 	d->vendor = 0xffff;
 	d->device_id = 0xffff;
 	d->type = DMASIM_DEV_ENDPOINT;
+	d->class_code = DMASIM_CLASS_UNKNOWN;
 	p2p.n = 0;
 	for (;;) {
 		if ((rc = map_next(l, &m, &k)))
@@ -1102,8 +1109,8 @@ static int resolve_iommu(struct loader *l, const struct iommu_ref *r)
 /* The order of a host bridge's checks: name required, then its values in
  * key order (the iommu name resolved with its value). */
 enum { H_NAME, H_SEGMENT, H_BUSES, H_IOMMU, H_RC, H_WINDOWS, H_DMA_RANGES,
-       H_DEVICES };
-static const unsigned char hb_rank[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+       H_DEVICES, H_SOCKET, H_NUMA };
+static const unsigned char hb_rank[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 
 /* Host bridge @hb failed at the check of rank @rank (its first failure:
  * the list of host bridges stops there). */
@@ -1244,6 +1251,12 @@ static int load_host_bridge_value(struct loader *l, size_t self, int k,
 		t->hbs[self].has_dma_ranges = true;
 		return check_dma_ranges(l, hx->dr_first, hx->ndr);
 	}
+	case H_SOCKET:
+	case H_NUMA:
+		if ((rc = u64v(l, k == H_SOCKET ? "socket" : "numa_node", 4095, &u)))
+			return rc;
+		*(k == H_SOCKET ? &h->socket : &h->numa_node) = (int)u;
+		return DMASIM_OK;
 	default: /* H_DEVICES */
 		return load_device_list(l, self, DMASIM__NOPARENT, 0);
 	}
@@ -1253,7 +1266,8 @@ static int load_host_bridge(struct loader *l)
 {
 	static const char *const keys[] = { "name", "segment", "buses", "iommu",
 					    "root_complex", "windows",
-					    "dma_ranges", "devices", NULL };
+					    "dma_ranges", "devices", "socket",
+					    "numa_node", NULL };
 	struct dmasim_topo *t = l->t;
 	struct dmasim_host_bridge *h;
 	struct dmasim__hbx *hx;
@@ -1280,6 +1294,8 @@ static int load_host_bridge(struct loader *l)
 	h->bus_first = 0;
 	h->bus_last = 0xff;
 	h->rc_p2p = DMASIM_RC_P2P_NONE;
+	h->socket = -1;
+	h->numa_node = -1;
 	h->name = "";
 	ref.hb = self;
 	dev_first = t->ndevs;
@@ -1438,8 +1454,36 @@ static int load_iommu(struct loader *l)
 /* The order of the root's checks: dmasim required, its value, arch and
  * host_bridges required, arch, name, cpu, ram, msi, iommus, host_bridges
  * (and host bridges' iommu names that had to wait for 'iommus'). */
-enum { R_DMASIM, R_NAME, R_ARCH, R_CPU, R_RAM, R_MSI, R_IOMMUS, R_HBS };
-static const unsigned char root_rank[] = { 1, 5, 4, 6, 7, 8, 9, 10 };
+enum { R_DMASIM, R_NAME, R_ARCH, R_CPU, R_RAM, R_MSI, R_IOMMUS, R_HBS,
+       R_INTER_SOCKET };
+static const unsigned char root_rank[] = { 1, 5, 4, 6, 7, 8, 9, 10, 11 };
+
+/* inter_socket: { p2p: forward | block } */
+static int load_inter_socket(struct loader *l)
+{
+	static const char *const keys[] = { "p2p", NULL };
+	static const unsigned char rank[] = { 1 };
+	static const char *const words[] = { "block", "forward" };
+	struct mapr m;
+	int rc, k, e;
+
+	if ((rc = map_begin(l, &m, "inter_socket", keys, rank)))
+		return rc;
+	for (;;) {
+		if ((rc = map_next(l, &m, &k)))
+			return rc;
+		if (k < 0)
+			break;
+		rc = dmasim__yv_enum(l->c, &l->ev, "inter_socket p2p", words, 2, &e);
+		if (!rc)
+			l->t->m.inter_socket_p2p = e == 1;
+		if ((rc = value_done(l, &m, k, rc)))
+			return rc;
+	}
+	if ((rc = require(l, &m, 0, "inter_socket")))
+		return rc;
+	return kept_before(l, &m, LAST);
+}
 
 static int load_root_value(struct loader *l, int k)
 {
@@ -1513,6 +1557,8 @@ static int load_root_value(struct loader *l, int k)
 		}
 		l->iommus_read = true;
 		return DMASIM_OK;
+	case R_INTER_SOCKET:
+		return load_inter_socket(l);
 	default: /* R_HBS */
 		if ((rc = dmasim__yv_seq(l->c, &l->ev, "host_bridges")))
 			return rc;
@@ -1534,7 +1580,8 @@ static int load_root_value(struct loader *l, int k)
 static int load_root(struct loader *l)
 {
 	static const char *const keys[] = { "dmasim", "name", "arch", "cpu", "ram",
-					    "msi", "iommus", "host_bridges", NULL };
+					    "msi", "iommus", "host_bridges",
+					    "inter_socket", NULL };
 	struct mapr m;
 	int rc, k;
 
@@ -1542,6 +1589,7 @@ static int load_root(struct loader *l)
 	    (rc = map_begin(l, &m, "the topology", keys, root_rank)))
 		return rc;
 	l->t->m.cpu_vendor = DMASIM_CPU_OTHER;
+	l->t->m.inter_socket_p2p = true;
 	for (;;) {
 		if ((rc = map_next(l, &m, &k)))
 			return rc;

@@ -248,3 +248,55 @@ const char *dmasim__range_str(char *buf, size_t size, uint64_t base,
 		 (unsigned long long)last);
 	return buf;
 }
+
+bool dmasim_device_is_host_bridge_function(const struct dmasim_device *dev)
+{
+	return dev->class_code != DMASIM_CLASS_UNKNOWN &&
+	       (dev->class_code >> 8) == DMASIM_CLASS_BRIDGE_HOST;
+}
+
+bool dmasim_hb_crosses_sockets(const struct dmasim_host_bridge *a,
+			       const struct dmasim_host_bridge *b)
+{
+	if (a->socket >= 0 && b->socket >= 0)
+		return a->socket != b->socket;
+	return a->numa_node >= 0 && b->numa_node >= 0 && a->numa_node != b->numa_node;
+}
+
+/* The bridge a port stands for in nvidia-smi's count: a switch's
+ * downstream ports are the switch, i.e. its upstream port. */
+static const struct dmasim_device *smi_unit(const struct dmasim_device *d)
+{
+	return d->type == DMASIM_DEV_SWITCH_DOWNSTREAM && d->parent ? d->parent : d;
+}
+
+const char *dmasim_device_link_code(const struct dmasim_device *a,
+				    const struct dmasim_device *b)
+{
+	const struct dmasim_device *top, *p, *first = NULL;
+	int side;
+
+	if (a == b)
+		return "X";
+	if (a->hb != b->hb) {
+		if (a->hb->numa_node >= 0 && b->hb->numa_node >= 0)
+			return a->hb->numa_node != b->hb->numa_node ? "SYS" : "NODE";
+		return dmasim_hb_crosses_sockets(a->hb, b->hb) ? "SYS" : "NODE";
+	}
+	/* The lowest bridge above both, if any. */
+	for (top = a->parent; top && !dmasim_device_is_ancestor(top, b); top = top->parent)
+		;
+	if (!top)
+		return "PHB";
+	/* PIX when every bridge on both paths up to it is one unit. */
+	for (side = 0; side < 2; side++)
+		for (p = (side ? b : a)->parent; p; p = p->parent) {
+			if (!first)
+				first = smi_unit(p);
+			else if (smi_unit(p) != first)
+				return "PXB";
+			if (p == top)
+				break;
+		}
+	return "PIX";
+}

@@ -849,6 +849,57 @@ START_TEST(test_rc_p2p_across_host_bridges_needs_both_any)
 }
 END_TEST
 
+/* Issue 18 item 1: a route between host bridges on different sockets
+ * crosses the inter-socket link, shown as a hop at the ingress host
+ * bridge; within a socket there is no such hop (docs/fabric.md). */
+START_TEST(test_route_across_sockets_shows_the_inter_socket_hop)
+{
+	struct dmasim_topo *t = tu_load_file(FAB "two_sockets.yaml");
+	struct dmasim_route r;
+
+	ck_assert(dmasim_topo_machine(t)->inter_socket_p2p);
+	rt(t, NULL, "gpu0", 0xe0000010, 4, true, &r);
+	assert_lands(&r, "gpu3.bar0 + 0x10");
+	assert_path(&r, "dsp0:up usp0:up rp0:up hb0:identity hb0:inter-socket hb2:rc-p2p rp2:down gpu3:bar");
+	/* The hop is at hb0, so a suite's 'via' is unchanged. */
+	assert_via(&r, "02:00.0 01:00.0 00:01.0 hb0 hb2 80:01.0");
+	rt(t, NULL, "gpu0", 0xd0000010, 4, true, &r);
+	assert_lands(&r, "gpu2.bar0 + 0x10");
+	assert_path(&r, "dsp0:up usp0:up rp0:up hb0:identity hb1:rc-p2p rp1:down gpu2:bar");
+	rt(t, NULL, "gpu3", 0xc1000000, 4, true, &r);
+	assert_lands(&r, "nic0.bar0");
+	assert_path(&r, "rp2:up hb2:identity hb2:inter-socket hb0:rc-p2p rp3:down nic0:bar");
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
+/* inter_socket: { p2p: block } drops P2P between sockets, and only there. */
+START_TEST(test_inter_socket_block_drops_p2p_between_sockets)
+{
+	char *text = tu_read_file(DMASIM_TEST_DATA "/" FAB "two_sockets.yaml", NULL), *buf;
+	struct dmasim_topo *t;
+	struct dmasim_route r;
+	size_t len = strlen(text) + 64;
+
+	buf = malloc(len);
+	ck_assert_ptr_nonnull(buf);
+	snprintf(buf, len, "%sinter_socket: { p2p: block }\n", text);
+	t = tu_load(buf);
+	ck_assert(!dmasim_topo_machine(t)->inter_socket_p2p);
+	rt(t, NULL, "gpu0", 0xe0000010, 4, true, &r);
+	assert_lands(&r, "rc-p2p-blocked");
+	ck_assert_msg(strstr(r.why, "inter-socket link does not forward P2P"), "why: %s", r.why);
+	rt(t, NULL, "gpu0", 0xd0000010, 4, true, &r);
+	assert_lands(&r, "gpu2.bar0 + 0x10");
+	/* DMA to RAM does not take the P2P rule. */
+	rt(t, NULL, "gpu3", 0x1000, 4, true, &r);
+	assert_lands(&r, "ram 0x1000");
+	dmasim_topo_destroy(t);
+	free(buf);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_arm64_offset_cpu_address_routes_to_bus_address)
 {
 	struct dmasim_topo *t = tu_load_file(FAB "arm64_window_offset.yaml");
@@ -1360,6 +1411,8 @@ static Suite *fabric_suite(void)
 	tcase_add_test(tc, test_rc_p2p_same_host_bridge_allows_within_only);
 	tcase_add_test(tc, test_rc_p2p_any_routes_across_host_bridges);
 	tcase_add_test(tc, test_rc_p2p_across_host_bridges_needs_both_any);
+	tcase_add_test(tc, test_route_across_sockets_shows_the_inter_socket_hop);
+	tcase_add_test(tc, test_inter_socket_block_drops_p2p_between_sockets);
 	tcase_add_test(tc, test_arm64_offset_cpu_address_routes_to_bus_address);
 	tcase_add_test(tc, test_inbound_dma_ranges_translate_bus_to_cpu);
 	tcase_add_test(tc, test_outside_inbound_window);

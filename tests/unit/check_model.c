@@ -99,6 +99,51 @@ START_TEST(test_model_first_clash_is_reported)
 }
 END_TEST
 
+/* Issue 18 item 1: sockets, NUMA nodes and class codes are read; the
+ * nvidia-smi codes follow the tree and the sockets. */
+START_TEST(test_model_sockets_numa_and_link_codes)
+{
+	struct dmasim_topo *t = tu_load_file(DMASIM_TEST_DATA "/fabric/two_sockets.yaml");
+	const struct dmasim_machine *m = dmasim_topo_machine(t);
+	const struct dmasim_device *gpu0 = tu_dev(t, "gpu0");
+
+	ck_assert_int_eq(m->host_bridges[0].socket, 0);
+	ck_assert_int_eq(m->host_bridges[2].socket, 1);
+	ck_assert_int_eq(m->host_bridges[2].numa_node, 1);
+	ck_assert(!dmasim_hb_crosses_sockets(&m->host_bridges[0], &m->host_bridges[1]));
+	ck_assert(dmasim_hb_crosses_sockets(&m->host_bridges[0], &m->host_bridges[2]));
+	ck_assert_uint_eq(gpu0->class_code, 0x030200);
+	ck_assert_uint_eq(tu_dev(t, "gpu1")->class_code, DMASIM_CLASS_UNKNOWN);
+	ck_assert(dmasim_device_is_host_bridge_function(tu_dev(t, "host0")));
+	ck_assert(!dmasim_device_is_host_bridge_function(gpu0));
+	ck_assert_str_eq(dmasim_device_link_code(gpu0, gpu0), "X");
+	ck_assert_str_eq(dmasim_device_link_code(gpu0, tu_dev(t, "gpu1")), "PIX");
+	ck_assert_str_eq(dmasim_device_link_code(gpu0, tu_dev(t, "gpu4")), "PXB");
+	ck_assert_str_eq(dmasim_device_link_code(tu_dev(t, "gpu4"), gpu0), "PXB");
+	ck_assert_str_eq(dmasim_device_link_code(gpu0, tu_dev(t, "nic0")), "PHB");
+	ck_assert_str_eq(dmasim_device_link_code(gpu0, tu_dev(t, "gpu2")), "NODE");
+	ck_assert_str_eq(dmasim_device_link_code(gpu0, tu_dev(t, "gpu3")), "SYS");
+	dmasim_topo_destroy(t);
+
+	/* Without sockets or NUMA nodes another host bridge is NODE; a NUMA
+	 * node stands for the socket when no socket is given. */
+	t = tu_load_file(DMASIM_TEST_DATA "/fabric/rc_p2p_any.yaml");
+	m = dmasim_topo_machine(t);
+	ck_assert_int_eq(m->host_bridges[0].socket, -1);
+	ck_assert_int_eq(m->host_bridges[0].numa_node, -1);
+	ck_assert_str_eq(dmasim_device_link_code(tu_dev(t, "gpu0"), tu_dev(t, "nic0")), "NODE");
+	ck_assert_str_eq(dmasim_device_link_code(tu_dev(t, "gpu0"), tu_dev(t, "gpu0b")), "PIX");
+	dmasim_topo_destroy(t);
+	t = tu_load("dmasim: 1\narch: x86_64\nhost_bridges:\n"
+		    "  - { name: a, numa_node: 0, buses: [0, 0x7f], devices: [ { bdf: 00:01.0, type: endpoint, name: e0 } ] }\n"
+		    "  - { name: b, numa_node: 1, socket: 0, buses: [0x80, 0xff], devices: [ { bdf: 80:01.0, type: endpoint, name: e1 } ] }\n");
+	m = dmasim_topo_machine(t);
+	ck_assert(dmasim_hb_crosses_sockets(&m->host_bridges[0], &m->host_bridges[1]));
+	ck_assert_str_eq(dmasim_device_link_code(tu_dev(t, "e0"), tu_dev(t, "e1")), "SYS");
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
 /* Unnamed devices are named by their BDF; lookups by both work. */
 START_TEST(test_model_unnamed_devices_and_lookups)
 {
@@ -146,6 +191,7 @@ static Suite *model_suite(void)
 
 	tcase_add_test(tc, test_model_links_and_preorder);
 	tcase_add_test(tc, test_model_derived_windows_cover_children);
+	tcase_add_test(tc, test_model_sockets_numa_and_link_codes);
 	tcase_add_test(tc, test_model_iommu_groups_follow_acs);
 	tcase_add_test(tc, test_model_first_clash_is_reported);
 	tcase_add_test(tc, test_model_unnamed_devices_and_lookups);
