@@ -204,6 +204,43 @@ static void write_json(FILE *f, const struct dmasim_policy *p, int row)
 	fputs(*sep ? "\n  }\n}\n" : "}\n}\n", f);
 }
 
+/* Field by field (the structs' padding and the bytes after the names'
+ * NULs are not compared). */
+static bool same_policy(const struct dmasim_policy *a, const struct dmasim_policy *b)
+{
+	size_t i;
+
+	if (strcmp(a->name, b->name) || strcmp(a->base, b->base) ||
+	    a->upstream != b->upstream || a->decision != b->decision ||
+	    a->root_dev != b->root_dev || a->whitelist_match != b->whitelist_match ||
+	    a->whitelist_warning != b->whitelist_warning ||
+	    a->nwhitelist != b->nwhitelist || a->ncpu_rules != b->ncpu_rules ||
+	    a->acs_redirect_bits != b->acs_redirect_bits ||
+	    a->bus_offset_minus != b->bus_offset_minus ||
+	    a->map_resource_ram != b->map_resource_ram ||
+	    a->missing_op_returns_phys != b->missing_op_returns_phys ||
+	    a->messages_420 != b->messages_420 ||
+	    a->acs_list_size != b->acs_list_size ||
+	    a->iova_retry_from_top != b->iova_retry_from_top ||
+	    a->iova_pci32 != b->iova_pci32 || a->acs_cmdline != b->acs_cmdline ||
+	    a->acs_dt_request != b->acs_dt_request)
+		return false;
+	for (i = 0; i < DMASIM_IOMMU_TYPE_COUNT; i++)
+		if (a->iommu_has_map_resource[i] != b->iommu_has_map_resource[i])
+			return false;
+	for (i = 0; i < a->nwhitelist; i++)
+		if (a->whitelist[i].vendor != b->whitelist[i].vendor ||
+		    a->whitelist[i].device != b->whitelist[i].device ||
+		    a->whitelist[i].same_host_bridge_only != b->whitelist[i].same_host_bridge_only)
+			return false;
+	for (i = 0; i < a->ncpu_rules; i++)
+		if (a->cpu_rules[i].arch != b->cpu_rules[i].arch ||
+		    a->cpu_rules[i].vendor != b->cpu_rules[i].vendor ||
+		    a->cpu_rules[i].min_family != b->cpu_rules[i].min_family)
+			return false;
+	return true;
+}
+
 void dmasim__policy_write(FILE *f, const struct dmasim_policy *p, bool json)
 {
 	const char *const *names = dmasim_policy_builtin_names();
@@ -212,8 +249,7 @@ void dmasim__policy_write(FILE *f, const struct dmasim_policy *p, bool json)
 
 	/* Notes only for a row itself (not a file that kept its name). */
 	for (i = 0; b && names[i]; i++)
-		if (strcmp(names[i], b->name) == 0 &&
-		    memcmp(b, p, sizeof(*p)) == 0)
+		if (strcmp(names[i], b->name) == 0 && same_policy(b, p))
 			row = i;
 	if (json)
 		write_json(f, p, row);
