@@ -29,6 +29,14 @@ s=$src/topologies/x86_64/skylake-plx.suite.yaml
 "$dmasim" report "$src/topologies/x86_64/skylake-plx.yaml" --suite "$s" -o "$work/suite.html" ||
 	{ echo "FAIL: report --suite exits $?"; fail=1; }
 grep -q "skylake-plx.suite.yaml:[0-9]" "$work/suite.html" || { echo "FAIL: no case file:line"; fail=1; }
+# nvidia-smi codes: PIX below one switch, PXB across two, X on the diagonal
+"$dmasim" report "$src/tests/data/fabric/switch_below_switch.yaml" -o "$work/sbs.html" ||
+	{ echo "FAIL: report switch_below_switch exits $?"; fail=1; }
+codes=$(grep -o 'class="s">[A-Z]*<' "$work/sbs.html" | sed 's/class="s">//; s/<//' | tr '\n' ' ')
+want="X PIX PIX PXB PIX X PIX PXB PIX PIX X PXB PXB PXB PXB X "
+[ "$codes" = "$want" ] || { echo "FAIL: codes '$codes', expected '$want'"; fail=1; }
+# NODE across host bridges (two stacks, no NUMA nodes in the model)
+grep -q 'class="s">NODE<' "$work/skylake-2stack.html" || { echo "FAIL: no NODE across host bridges"; fail=1; }
 # usage errors exit 2
 for args in "" "$src/topologies/x86_64/skylake-plx.yaml" \
 	"-o $work/x.html" "-o $work/x.html /nonexistent.yaml" \
