@@ -13,7 +13,9 @@ set(replay_policy ${DMASIM_TEST_DATA}/policy)
 set(replay_suite  ${DMASIM_TOPOLOGIES} ${DMASIM_TEST_DATA}/scenario)
 set(replay_lspci  ${DMASIM_TEST_DATA}/import)
 set(replay_route  ${DMASIM_TOPOLOGIES})
-foreach(h topo policy suite lspci route)
+set(replay_sysfs)   # images: fuzz/regress/sysfs (fuzz/sysfs-pack makes them)
+file(MAKE_DIRECTORY ${DMASIM_FUZZ_CORPUS}/sysfs)   # no long-run corpus yet
+foreach(h topo policy suite lspci route sysfs)
   add_executable(replay_${h} ${DMASIM_FUZZ_DIR}/fuzz_${h}.c ${DMASIM_FUZZ_DIR}/replay.c)
   target_include_directories(replay_${h} PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_compile_definitions(replay_${h} PRIVATE DMASIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
@@ -28,7 +30,7 @@ endforeach()
 # them (an uninstrumented build only; skips without valgrind).
 find_program(DMASIM_VALGRIND valgrind)
 if(DMASIM_VALGRIND AND NOT DMASIM_SANITIZE AND NOT DMASIM_FUZZ)
-  foreach(h topo policy suite lspci route)
+  foreach(h topo policy suite lspci route sysfs)
     add_test(NAME memcheck_fuzz_regress_${h}
              COMMAND ${DMASIM_VALGRIND} -q --leak-check=full --errors-for-leak-kinds=all
                      --error-exitcode=9 $<TARGET_FILE:replay_${h}>

@@ -586,7 +586,8 @@ int dmasim__imp_iomem_parse(struct imp *im, const char *text, size_t len,
 		im->nram = 0;
 		im->niomem_win = 0;
 	} else if (rc == DMASIM_OK && (rc = iomem_disjoint(im, name, ranges, nranges)) == DMASIM_OK) {
-		qsort(im->iomem_win, im->niomem_win, sizeof(*im->iomem_win), cmp_iowin);
+		if (im->niomem_win)
+			qsort(im->iomem_win, im->niomem_win, sizeof(*im->iomem_win), cmp_iowin);
 		im->ram_given = im->nram > 0;
 	}
 	free(ranges);
