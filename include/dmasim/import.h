@@ -41,6 +41,10 @@ extern "C" {
  * @name: the machine's name in the YAML (borrowed; NULL: derived from
  *        the input's name)
  * @no_comments: leave out the lspci-style names and "inferred" comments
+ * @p2pmem: which endpoint BARs to mark as p2pmem, as if their drivers
+ *        had published them (pci_p2pdma_add_resource()): none (the
+ *        default: the input cannot tell), every prefetchable memory BAR,
+ *        or every memory BAR; marked '# assumed' in the YAML
  * @limits: bounds on the input (NULL: the defaults of limits.h): a dump
  *        or iomem text longer than file_bytes and more functions than
  *        devices fail with DMASIM_ELIMIT
@@ -54,6 +58,11 @@ struct dmasim_import_opts {
 	const char *name;
 	bool no_comments;
 	const struct dmasim_limits *limits;
+	enum dmasim_import_p2pmem {
+		DMASIM_IMPORT_P2PMEM_NONE,
+		DMASIM_IMPORT_P2PMEM_PREFETCHABLE,
+		DMASIM_IMPORT_P2PMEM_ALL_MEM,
+	} p2pmem;
 };
 
 /**

@@ -51,6 +51,11 @@ static const char help[] =
 "                    host-bridge windows, 'System RAM' entries RAM\n"
 "    --name N        the machine's name (default: 'imported from FILE')\n"
 "    --no-comments   leave out the comments\n"
+"    --p2pmem WHICH  mark endpoint BARs as p2pmem, as if their drivers had\n"
+"                    published them: none (default; an input cannot tell),\n"
+"                    prefetchable (every prefetchable memory BAR) or all-mem\n"
+"                    (every memory BAR); marked '# assumed' in the YAML, so\n"
+"                    that 'audit' has pairs to check on an imported machine\n"
 "    -o OUT          write the YAML to OUT instead of standard output\n"
 "    -h, --help      this text\n"
 "\n"
@@ -181,6 +186,7 @@ int cmd_import(const struct cli_ctx *cli, int argc, char **argv)
 		{ "iomem", required_argument, NULL, 'i' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "no-comments", no_argument, NULL, 'c' },
+		{ "p2pmem", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -214,6 +220,17 @@ int cmd_import(const struct cli_ctx *cli, int argc, char **argv)
 			break;
 		case 'c':
 			opts.no_comments = true;
+			break;
+		case 'p':
+			if (strcmp(optarg, "none") == 0)
+				opts.p2pmem = DMASIM_IMPORT_P2PMEM_NONE;
+			else if (strcmp(optarg, "prefetchable") == 0)
+				opts.p2pmem = DMASIM_IMPORT_P2PMEM_PREFETCHABLE;
+			else if (strcmp(optarg, "all-mem") == 0)
+				opts.p2pmem = DMASIM_IMPORT_P2PMEM_ALL_MEM;
+			else
+				return cli_usage("import", "--p2pmem takes none, prefetchable or all-mem, not '%s'",
+						 optarg);
 			break;
 		case 'o':
 			out = optarg;

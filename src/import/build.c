@@ -267,6 +267,27 @@ int dmasim__imp_new_dev(struct imp *im, uint16_t seg, uint8_t bus, uint8_t devfn
 }
 
 
+/* The function at @seg:@bus:@devfn once im->dev is sorted, or NULL. */
+const struct imp_dev *dmasim__imp_find_sorted(const struct imp *im, uint16_t seg,
+					      uint8_t bus, uint8_t devfn)
+{
+	uint32_t k = (uint32_t)seg << 16 | (uint32_t)bus << 8 | devfn;
+	size_t a = 0, z = im->ndev;
+
+	while (a < z) {
+		size_t m = a + (z - a) / 2;
+		const struct imp_dev *d = &im->dev[m];
+		uint32_t km = (uint32_t)d->seg << 16 | (uint32_t)d->bus << 8 | d->devfn;
+		if (km == k)
+			return d;
+		if (km < k)
+			a = m + 1;
+		else
+			z = m;
+	}
+	return NULL;
+}
+
 static const char *bdf(const struct imp_dev *d, char *buf, size_t size)
 {
 	snprintf(buf, size, "%04x:%02x:%02x.%x", d->seg, d->bus, d->devfn >> 3,
@@ -1537,6 +1558,56 @@ static void describe(const struct imp_dev *d, char *buf, size_t n)
 			 d->vendor, d->device);
 }
 
+/* BAR @bi of @d is p2pmem by --p2pmem: an endpoint's memory BAR, and
+ * with "prefetchable" only a prefetchable one (also when it is decoded
+ * through the non-prefetchable window). */
+static bool assume_p2pmem(const struct imp *im, const struct imp_dev *d, int bi)
+{
+	const struct imp_bar *b = &d->bars[bi];
+
+	if (d->type != DMASIM_DEV_ENDPOINT || !b->present)
+		return false;
+	switch (im->opts.p2pmem) {
+	case DMASIM_IMPORT_P2PMEM_PREFETCHABLE:
+		return b->pref || b->pref_dropped;
+	case DMASIM_IMPORT_P2PMEM_ALL_MEM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* What the root complex of host bridge @h does with P2P between its root
+ * ports and to other host bridges: the hardware, as far as it is known
+ * for the CPU.  Sets *@why to the reason; always an inference. */
+static const char *rc_p2p(const struct imp *im, const struct imp_hb *h, const char **why)
+{
+	/* pci_p2pdma_whitelist[] (drivers/pci/p2pdma.c, Linux 6.12): the host
+	 * bridges Intel lists; the flag REQ_SAME_HOST_BRIDGE on the older ones. */
+	static const struct { uint16_t device; bool same; } intel[] = {
+		{ 0x3c00, true }, { 0x3c01, true }, { 0x2f00, true }, { 0x2f01, true },
+		{ 0x2030, false }, { 0x2031, false }, { 0x2032, false }, { 0x2033, false },
+		{ 0x2020, false }, { 0x09a2, false },
+	};
+	const struct imp_dev *hd = dmasim__imp_find_sorted(im, h->seg, h->bus_first, 0);
+	size_t i;
+
+	if (im->has_cpu && im->cpu_vendor == DMASIM_CPU_AMD && im->cpu_family >= 0x17) {
+		*why = "inferred: AMD Zen (family 0x17 and later) routes P2P between root complexes, as cpu_supports_p2pdma() (drivers/pci/p2pdma.c) assumes";
+		return "any";
+	}
+	if (hd && hd->vendor == 0x8086)
+		for (i = 0; i < sizeof(intel) / sizeof(intel[0]); i++)
+			if (hd->device == intel[i].device) {
+				*why = intel[i].same
+					? "inferred: an Intel host bridge that pci_p2pdma_whitelist[] (drivers/pci/p2pdma.c) lists for P2P within one host bridge"
+					: "inferred: an Intel host bridge that pci_p2pdma_whitelist[] (drivers/pci/p2pdma.c) lists for P2P across host bridges";
+				return intel[i].same ? "same-host-bridge" : "any";
+			}
+	*why = "inferred: nothing is known about this root complex's P2P routing; none assumed";
+	return "none";
+}
+
 static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 			int ind)
 {
@@ -1594,18 +1665,24 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 	for (bi = 0; bi < 6; bi++) {
 		if (d->bars[bi].present)
 			nbars++;
-		if (d->bars[bi].present && d->bars[bi].p2pmem)
+		if (d->bars[bi].present && (d->bars[bi].p2pmem || assume_p2pmem(im, d, bi)))
 			p2p = true;
 	}
 	if (p2p) {
 		int first = 1;
 		dmasim__sb_printf(o, "%*sp2pmem: [", ind, "");
+		bool assumed = false;
 		for (bi = 0; bi < 6; bi++)
-			if (d->bars[bi].present && d->bars[bi].p2pmem) {
+			if (d->bars[bi].present && (d->bars[bi].p2pmem || assume_p2pmem(im, d, bi))) {
 				dmasim__sb_printf(o, "%s%d", first ? "" : ", ", bi);
+				assumed |= !d->bars[bi].p2pmem;
 				first = 0;
 			}
-		dmasim__sb_printf(o, "]\n");
+		dmasim__sb_printf(o, "]");
+		if (assumed)
+			comment(im, o, "assumed (--p2pmem %s): the input does not say which BARs a driver publishes",
+				im->opts.p2pmem == DMASIM_IMPORT_P2PMEM_ALL_MEM ? "all-mem" : "prefetchable");
+		dmasim__sb_putc(o, '\n');
 	}
 	if (nbars)
 		dmasim__sb_printf(o, "%*sbars:\n", ind, "");
@@ -1756,6 +1833,12 @@ static void emit(struct imp *im, struct sb *o)
 			  h->seg, h->bus_first, h->bus_last);
 		comment(im, o, "inferred: up to the next root bus");
 		dmasim__sb_putc(o, '\n');
+		{
+			const char *why, *p2p = rc_p2p(im, h, &why);
+			dmasim__sb_printf(o, "    root_complex: { p2p: %s }", p2p);
+			comment(im, o, "%s", why);
+			dmasim__sb_putc(o, '\n');
+		}
 		if (h->has_iommu)
 			dmasim__sb_printf(o, "    iommu: iommu0\n");
 		for (w = 0; w < h->nwin; w++)

@@ -209,6 +209,10 @@ void dmasim__imp_printable(char *s);
 const struct imp_dev *dmasim__imp_find_bdf(const struct imp *im, uint16_t seg,
 					   uint8_t bus, uint8_t devfn);
 
+/* The same after dmasim__imp_finish() sorted the functions; O(log n). */
+const struct imp_dev *dmasim__imp_find_sorted(const struct imp *im, uint16_t seg,
+					      uint8_t bus, uint8_t devfn);
+
 int dmasim__imp_iomem_parse(struct imp *im, const char *text, size_t len,
 		    const char *name);
 /* Build the tree, infer, check and write the YAML. */

@@ -819,6 +819,95 @@ START_TEST(test_import_sysfs_bad_values)
 }
 END_TEST
 
+/* Issue 18 item 6: --p2pmem marks endpoint BARs as p2pmem (prefetchable
+ * ones, or all memory BARs), never a bridge's, and says it assumed it. */
+START_TEST(test_import_p2pmem_assumed)
+{
+	struct dmasim_import_opts o = { 0 };
+	size_t len, i, np = 0, nall = 0, npref = 0;
+	char *text = tu_read_file(DMASIM_TEST_DATA "/import/small.dump", &len), *yaml;
+	struct dmasim_topo *t;
+	const struct dmasim_machine *m;
+
+	o.p2pmem = DMASIM_IMPORT_P2PMEM_PREFETCHABLE;
+	t = import_dump(text, len, &o, &yaml);
+	ck_assert_ptr_nonnull(strstr(yaml, "# assumed (--p2pmem prefetchable)"));
+	m = dmasim_topo_machine(t);
+	for (i = 0; i < m->ndevices; i++) {
+		const struct dmasim_device *d = &m->devices[i];
+		size_t b;
+		for (b = 0; b < d->nbars; b++) {
+			bool ep = d->type == DMASIM_DEV_ENDPOINT;
+			nall += ep;
+			npref += ep && d->bars[b].pref;
+			np += d->bars[b].p2pmem;
+			ck_assert_msg(d->bars[b].p2pmem == (ep && d->bars[b].pref),
+				      "BAR %u of %s", d->bars[b].index, d->bdf);
+		}
+	}
+	ck_assert_uint_gt(np, 0);
+	ck_assert_uint_eq(np, npref);
+	dmasim_topo_destroy(t);
+	dmasim_import_free(yaml);
+	o.p2pmem = DMASIM_IMPORT_P2PMEM_ALL_MEM;
+	t = import_dump(text, len, &o, NULL);
+	m = dmasim_topo_machine(t);
+	for (i = 0, np = 0; i < m->ndevices; i++) {
+		size_t b;
+		for (b = 0; b < m->devices[i].nbars; b++)
+			np += m->devices[i].bars[b].p2pmem;
+	}
+	ck_assert_uint_eq(np, nall);
+	ck_assert_uint_gt(nall, npref);
+	dmasim_topo_destroy(t);
+	t = import_dump(text, len, NULL, NULL);   /* the default: none */
+	m = dmasim_topo_machine(t);
+	for (i = 0; i < m->ndevices; i++) {
+		size_t b;
+		for (b = 0; b < m->devices[i].nbars; b++)
+			ck_assert(!m->devices[i].bars[b].p2pmem);
+	}
+	dmasim_topo_destroy(t);
+	free(text);
+}
+END_TEST
+
+/* Issue 18 item 3: the root complex's P2P routing is inferred from the CPU
+ * (AMD family 0x17+: any) or from pci_p2pdma_whitelist[]'s Intel host
+ * bridges, else none, and always marked inferred. */
+START_TEST(test_import_rc_p2p_inferred)
+{
+	char root[] = "/tmp/dmasim-rc-XXXXXX", path[1200], *yaml = NULL;
+	static const char amd[] = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\n";
+	static const char old[] = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 21\n";
+	size_t len, ylen;
+	char *text = tu_read_file(DMASIM_TEST_DATA "/import/small.dump", &len);
+	struct dmasim_error err;
+	struct dmasim_topo *t;
+
+	/* small.dump's 00:00.0 is Intel 8086:2020 (Skylake-E): any */
+	t = import_dump(text, len, NULL, &yaml);
+	ck_assert_int_eq(dmasim_topo_machine(t)->host_bridges[0].rc_p2p, DMASIM_RC_P2P_ANY);
+	ck_assert_ptr_nonnull(strstr(yaml, "root_complex: { p2p: any }  # inferred: an Intel host bridge"));
+	dmasim_topo_destroy(t);
+	dmasim_import_free(yaml);
+	free(text);
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	mini_sysfs(root);
+	snprintf(path, sizeof(path), "%s/proc", root);
+	put_file(path, "cpuinfo", amd, strlen(amd));
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_import_sysfs(root, NULL, &yaml, &ylen, &err), DMASIM_OK);
+	ck_assert_ptr_nonnull(strstr(yaml, "root_complex: { p2p: any }  # inferred: AMD Zen"));
+	dmasim_import_free(yaml);
+	put_file(path, "cpuinfo", old, strlen(old));
+	ck_assert_int_eq(dmasim_import_sysfs(root, NULL, &yaml, &ylen, &err), DMASIM_OK);
+	ck_assert_ptr_nonnull(strstr(yaml, "root_complex: { p2p: none }  # inferred: nothing is known"));
+	dmasim_import_free(yaml);
+	rm_rf(root);
+}
+END_TEST
+
 static Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -837,6 +926,8 @@ static Suite *import_suite(void)
 	tcase_add_test(tc, test_import_record_is_compact);
 	tcase_add_test(tc, test_import_sysfs_refuses_fifos_and_devices);
 	tcase_add_test(tc, test_import_sysfs_bad_values);
+	tcase_add_test(tc, test_import_p2pmem_assumed);
+	tcase_add_test(tc, test_import_rc_p2p_inferred);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Scale");
 	tcase_set_timeout(tc, 20);
