@@ -45,6 +45,12 @@ extern "C" {
  *        had published them (pci_p2pdma_add_resource()): none (the
  *        default: the input cannot tell), every prefetchable memory BAR,
  *        or every memory BAR; marked '# assumed' in the YAML
+ * @groups_report, @groups_differences: when @groups_report is set, an
+ *        import whose input names IOMMU groups (sysfs iommu_group links)
+ *        compares them with the groups dmasim computes for the result and
+ *        sets *@groups_report to one line per difference ("" when they
+ *        agree; NULL when the input has no groups; free it with
+ *        dmasim_import_free()) and *@groups_differences to their number
  * @limits: bounds on the input (NULL: the defaults of limits.h): a dump
  *        or iomem text longer than file_bytes and more functions than
  *        devices fail with DMASIM_ELIMIT
@@ -63,6 +69,8 @@ struct dmasim_import_opts {
 		DMASIM_IMPORT_P2PMEM_PREFETCHABLE,
 		DMASIM_IMPORT_P2PMEM_ALL_MEM,
 	} p2pmem;
+	char **groups_report;
+	size_t *groups_differences;
 };
 
 /**

@@ -1915,6 +1915,10 @@ int dmasim__imp_finish(struct imp *im, char **yaml, size_t *yaml_len)
 		free(o.s);
 		return nomem(im);
 	}
+	if (im->opts.groups_report && (rc = dmasim__imp_compare_groups(im, o.s, o.len))) {
+		free(o.s);
+		return rc;
+	}
 	*yaml = o.s;
 	*yaml_len = o.len;
 	return DMASIM_OK;

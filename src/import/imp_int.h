@@ -213,6 +213,10 @@ const struct imp_dev *dmasim__imp_find_bdf(const struct imp *im, uint16_t seg,
 const struct imp_dev *dmasim__imp_find_sorted(const struct imp *im, uint16_t seg,
 					      uint8_t bus, uint8_t devfn);
 
+/* groups.c: load @yaml and compare its IOMMU groups with the kernel's
+ * (im->dev[].iommu_group) into *im->opts.groups_report. */
+int dmasim__imp_compare_groups(struct imp *im, const char *yaml, size_t len);
+
 int dmasim__imp_iomem_parse(struct imp *im, const char *text, size_t len,
 		    const char *name);
 /* Build the tree, infer, check and write the YAML. */

@@ -4,6 +4,7 @@ list(APPEND DMASIM_SOURCES
   import/lspci_read.c
   import/build.c
   import/sysfs_read.c
+  import/groups.c
   import/export.c
 )
 list(APPEND DMASIM_CLI_SOURCES

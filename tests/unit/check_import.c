@@ -908,6 +908,52 @@ START_TEST(test_import_rc_p2p_inferred)
 }
 END_TEST
 
+/* Issue 18 item 3: the kernel's iommu_group links against the groups
+ * dmasim computes.  The root port has no ACS, so pci_device_group() puts
+ * the endpoint below it in the port's group: kernel groups 7 and 7 agree,
+ * 7 and 8 are one difference, and a function the kernel gives no group
+ * while dmasim does is one more. */
+START_TEST(test_import_sysfs_compares_iommu_groups)
+{
+	char root[] = "/tmp/dmasim-grp-XXXXXX", path[1300], *yaml = NULL, *report = NULL;
+	struct dmasim_import_opts o = { 0 };
+	struct dmasim_error err;
+	size_t ylen, ndiff = 99;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	mini_sysfs(root);
+	mkdirs(root, "sys/kernel/iommu_groups/7/");
+	mkdirs(root, "sys/kernel/iommu_groups/8/");
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/0000:00:00.0/iommu_group", root);
+	ck_assert_int_eq(symlink("../../../kernel/iommu_groups/7", path), 0);
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/0000:01:00.0/iommu_group", root);
+	ck_assert_int_eq(symlink("../../../kernel/iommu_groups/7", path), 0);
+	o.groups_report = &report;
+	o.groups_differences = &ndiff;
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_import_sysfs(root, &o, &yaml, &ylen, &err), DMASIM_OK);
+	ck_assert_ptr_nonnull(report);
+	ck_assert_str_eq(report, "");
+	ck_assert_uint_eq(ndiff, 0);
+	dmasim_import_free(report);
+	dmasim_import_free(yaml);
+	unlink(path);
+	ck_assert_int_eq(symlink("../../../kernel/iommu_groups/8", path), 0);
+	ck_assert_int_eq(dmasim_import_sysfs(root, &o, &yaml, &ylen, &err), DMASIM_OK);
+	ck_assert_uint_eq(ndiff, 1);
+	ck_assert_ptr_nonnull(strstr(report, "holds functions the kernel keeps apart: 0000:00:00.0 (kernel group 7), 0000:01:00.0 (kernel group 8)"));
+	dmasim_import_free(report);
+	dmasim_import_free(yaml);
+	unlink(path);   /* no group for the endpoint: dmasim still has one */
+	ck_assert_int_eq(dmasim_import_sysfs(root, &o, &yaml, &ylen, &err), DMASIM_OK);
+	ck_assert_uint_eq(ndiff, 1);
+	ck_assert_ptr_nonnull(strstr(report, "0000:01:00.0: dmasim puts it in IOMMU group"));
+	dmasim_import_free(report);
+	dmasim_import_free(yaml);
+	rm_rf(root);
+}
+END_TEST
+
 static Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -928,6 +974,7 @@ static Suite *import_suite(void)
 	tcase_add_test(tc, test_import_sysfs_bad_values);
 	tcase_add_test(tc, test_import_p2pmem_assumed);
 	tcase_add_test(tc, test_import_rc_p2p_inferred);
+	tcase_add_test(tc, test_import_sysfs_compares_iommu_groups);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Scale");
 	tcase_set_timeout(tc, 20);
