@@ -1,5 +1,6 @@
 /* dmasim matrix -- the all-pairs P2P table of endpoints (like nvidia-smi topo -m). */
 #define _GNU_SOURCE
+#include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,8 @@ static const char help[] =
 "    dmasim matrix - the kernel's P2P decision for every pair of endpoints\n"
 "\n"
 "SYNOPSIS\n"
-"    dmasim matrix [--policy NAME|FILE] [--json] TOPOLOGY\n"
+"    dmasim matrix [--policy NAME|FILE] [--style kernel|nvidia]\n"
+"                  [--devices GLOB,...] [--all] [--json] TOPOLOGY\n"
 "\n"
 "DESCRIPTION\n"
 "    Prints a table like 'nvidia-smi topo -m': one row per provider, one\n"
@@ -29,7 +31,19 @@ static const char help[] =
 "OPTIONS\n"
 "    --policy P  a built-in policy ('dmasim policy list'; default\n"
 "                linux-6.12) or a policy file\n"
+"    --style S   kernel (default): the kernel's view alone; nvidia: each\n"
+"                cell also gives the code 'nvidia-smi topo -m' would print\n"
+"                for the pair, as CODE/KERNEL (e.g. PIX/BUS4, SYS/NS):\n"
+"                X the same device, PIX at most one bridge (a switch counts\n"
+"                once), PXB several bridges, PHB through the host bridge,\n"
+"                NODE between host bridges of one NUMA node (or unknown),\n"
+"                SYS across NUMA nodes or sockets (docs/topology.md)\n"
+"    --devices G rows and columns only for the endpoints whose name or BDF\n"
+"                matches one of the comma-separated globs G (fnmatch)\n"
+"    --all       keep host-bridge functions (class 0x0600), which are\n"
+"                left out by default\n"
 "    --json      {\"endpoints\": [...], \"map_type\": [[...]], \"distance\": [[...]]}\n"
+"                and, with --style nvidia, \"link\": [[...]] (the codes)\n"
 "    -h, --help  this text\n"
 "\n"
 "EXIT STATUS\n"
@@ -45,11 +59,49 @@ static void cell(char *buf, size_t size, enum dmasim_map_type t, int dist)
 		snprintf(buf, size, "%s%d", t == DMASIM_MAP_BUS_ADDR ? "BUS" : "HB", dist);
 }
 
+/* Does @d's name or BDF match one of the comma-separated @globs? */
+static bool picked(const struct dmasim_device *d, const char *globs)
+{
+	char g[256];
+	const char *p = globs, *e;
+
+	for (; *p; p = *e ? e + 1 : e) {
+		size_t len;
+
+		e = strchr(p, ',');
+		if (!e)
+			e = p + strlen(p);
+		len = (size_t)(e - p) < sizeof(g) - 1 ? (size_t)(e - p) : sizeof(g) - 1;
+		memcpy(g, p, len);
+		g[len] = '\0';
+		if (len && (fnmatch(g, d->name, 0) == 0 || fnmatch(g, d->bdf, 0) == 0 ||
+			    fnmatch(g, d->bdf + 5, 0) == 0))
+			return true;
+	}
+	return false;
+}
+
+/* Keep the endpoints the options ask for, in order; returns how many. */
+static size_t pick_endpoints(const struct dmasim_device **eps, size_t n,
+			     const char *globs, bool all)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if ((all || !dmasim_device_is_host_bridge_function(eps[i])) &&
+		    (!globs || picked(eps[i], globs)))
+			eps[k++] = eps[i];
+	return k;
+}
+
 int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "style", required_argument, NULL, 's' },
+		{ "devices", required_argument, NULL, 'd' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -57,7 +109,8 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 	const struct dmasim_device **eps;
 	struct dmasim_policy policy;
 	struct dmasim_topo *t;
-	bool json = false;
+	bool json = false, nvidia = false, all = false;
+	const char *globs = NULL;
 	size_t n, i, j, width = 6;
 	int c, rc, dist;
 
@@ -69,6 +122,17 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 's':
+			if (strcmp(optarg, "nvidia") != 0 && strcmp(optarg, "kernel") != 0)
+				return cli_usage("matrix", "--style is kernel or nvidia");
+			nvidia = strcmp(optarg, "nvidia") == 0;
+			break;
+		case 'd':
+			globs = optarg;
+			break;
+		case 'a':
+			all = true;
+			break;
 		case 'h':
 			return cli_help(help);
 		default:
@@ -79,12 +143,21 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 		return cli_usage("matrix", "expected one TOPOLOGY");
 	if ((rc = cli_load_policy(cli, policy_name, &policy)) || (rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
-	n = cli_endpoints(t, &eps);
+	n = pick_endpoints(eps, cli_endpoints(t, &eps), globs, all);
+	if (globs && n == 0) {
+		fprintf(stderr, "dmasim matrix: --devices %s matches no endpoint of %s\n",
+			CLI_TEXT(globs), CLI_TEXT(argv[optind]));
+		free(eps);
+		dmasim_topo_destroy(t);
+		return CLI_USAGE;
+	}
 	if ((rc = cli_check_pairs(cli, "matrix", argv[optind], (uint64_t)n * n))) {
 		free(eps);
 		dmasim_topo_destroy(t);
 		return rc;
 	}
+	if (nvidia)
+		width = 11;   /* "NODE/HB255" and a space */
 	for (i = 0; i < n; i++)
 		if (strlen(CLI_TEXT(eps[i]->name)) + 2 > width)
 			width = strlen(CLI_TEXT(eps[i]->name)) + 2;
@@ -99,8 +172,8 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 		for (i = 0; i < n; i++)
 			dmasim__jw_str(&w, eps[i]->name);
 		dmasim__jw_arr_end(&w);
-		for (pass = 0; pass < 2; pass++) {
-			dmasim__jw_key(&w, pass ? "distance" : "map_type");
+		for (pass = 0; pass < (nvidia ? 3 : 2); pass++) {
+			dmasim__jw_key(&w, pass == 2 ? "link" : pass ? "distance" : "map_type");
 			dmasim__jw_arr_begin(&w);
 			for (i = 0; i < n; i++) {
 				cli_progress("matrix", (pass * n + i) * n, 2 * n * n);
@@ -108,7 +181,9 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 				for (j = 0; j < n; j++) {
 					enum dmasim_map_type mt = dmasim_p2p_map_type(
 						t, &policy, eps[i], eps[j], &dist, 0, NULL);
-					if (pass)
+					if (pass == 2)
+						dmasim__jw_str(&w, dmasim_device_link_code(eps[i], eps[j]));
+					else if (pass)
 						dmasim__jw_int(&w, dist);
 					else
 						dmasim__jw_str(&w, dmasim_map_type_name(mt));
@@ -134,7 +209,15 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 				enum dmasim_map_type mt = dmasim_p2p_map_type(
 					t, &policy, eps[i], eps[j], &dist, 0, NULL);
 				cell(buf, sizeof(buf), mt, dist);
-				printf("%-*s", (int)width, buf);
+				if (nvidia) {
+					char both[48];
+
+					snprintf(both, sizeof(both), "%s/%s",
+						 dmasim_device_link_code(eps[i], eps[j]), buf);
+					printf("%-*s", (int)width, both);
+				} else {
+					printf("%-*s", (int)width, buf);
+				}
 			}
 			putchar('\n');
 		}
@@ -142,6 +225,10 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 		       "  BUSn = bus_addr: peer-to-peer through a switch, kernel distance n\n"
 		       "  HBn  = thru_host_bridge: through the root complex, kernel distance n\n"
 		       "  NS   = not_supported: the kernel refuses peer-to-peer DMA\n");
+		if (nvidia)
+			printf("  before the '/', nvidia-smi's code: X self, PIX at most one bridge,\n"
+			       "  PXB several bridges, PHB through the host bridge, NODE between host\n"
+			       "  bridges of one NUMA node, SYS across NUMA nodes or sockets\n");
 	}
 	cli_progress("matrix", n * n, n * n);
 	free(eps);
