@@ -153,5 +153,14 @@ check "item 4: a broken policy is reported as a policy" 2 "bad-policy.yaml:3:9: 
 out=$("$dmasim" check kinds/p.yaml 2>&1)
 check "item 4: check names a policy file" 2 "kinds/p.yaml: a policy file, not a suite" "$out" $?
 
+# D19: aliases in a suite are bounded by --limit alias-events, as in a
+# topology (one anchored case and 300,000 `- *c` once loaded every copy).
+{ printf 'dmasim: 1\ntopology: t.yaml\ncases:\n  - &c { upstream: [nvme0, nvme0], expect: { bridge: nvme0 } }\n'
+  yes '  - *c' | head -n 300000; } > kinds/alias.suite.yaml
+out=$(timeout 60 "$dmasim" check kinds/alias.suite.yaml 2>&1)
+check "D19: aliases beyond the limit" 2 "error: case 116516: the cases expand through aliases to more than" "$out" $?
+out=$(timeout 120 "$dmasim" --limit alias-events=16M check --quiet kinds/alias.suite.yaml 2>&1)
+check "D19: aliases within a raised limit" 0 "1..300001" "$out" $?
+
 [ $fail = 0 ] && echo "suite_refs: all $n checks pass"
 exit $fail

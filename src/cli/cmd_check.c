@@ -55,13 +55,45 @@ static const char help[] =
 "    dmasim check topologies/\n"
 "    dmasim check --junit report.xml topologies/x86_64\n";
 
+/* One case's outcome as kept until the report: the text of a passing
+ * case is not kept (a suite of a million cases once held 2.7 KB each). */
+struct case_rec {
+	char *name;
+	const char *kind;
+	unsigned line;
+	bool passed;
+	char *failures, *got, *log;      /* "" for a passing case */
+};
+
 struct suite_run {
 	char *path;
 	char error[600];                 /* load error, or "" */
 	char policy[64];
-	struct dmasim_case_result *results;
+	struct case_rec *results;
 	size_t n, cap, failed;
 };
+
+static char no_text[1];
+
+static void rec_free(struct case_rec *r)
+{
+	free(r->name);
+	if (r->failures != no_text)
+		free(r->failures);
+	if (r->got != no_text)
+		free(r->got);
+	if (r->log != no_text)
+		free(r->log);
+}
+
+static void run_free(struct suite_run *s)
+{
+	size_t j;
+
+	for (j = 0; j < s->n; j++)
+		rec_free(&s->results[j]);
+	free(s->results);
+}
 
 /* Files and directories met so far, by device and inode: a directory
  * reached again through a symbolic link is not walked twice (nor forever,
@@ -225,17 +257,34 @@ static void on_case(const struct dmasim_case_result *r, void *arg)
 {
 	struct suite_run *s = arg;
 
+	struct case_rec *c;
+
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct dmasim_case_result *v = realloc(s->results, cap * sizeof(*v));
+		struct case_rec *v = realloc(s->results, cap * sizeof(*v));
 		if (!v)
-			return;
+			goto oom;
 		s->results = v;
 		s->cap = cap;
 	}
-	s->results[s->n++] = *r;
+	c = &s->results[s->n];
+	c->kind = r->kind;
+	c->line = r->line;
+	c->passed = r->passed;
+	c->failures = c->got = c->log = no_text;
+	if (!(c->name = strdup(r->name)) ||
+	    (!r->passed && (!(c->failures = strdup(r->failures)) || !(c->got = strdup(r->got)) ||
+			    !(c->log = strdup(r->log))))) {
+		rec_free(c);
+		goto oom;
+	}
+	s->n++;
 	if (!r->passed)
 		s->failed++;
+	return;
+oom:
+	snprintf(s->error, sizeof(s->error), "%s: out of memory keeping the results of case %zu",
+		 s->path, r->index + 1);
 }
 
 static const char *base_name(const char *path)
@@ -326,7 +375,7 @@ static void print_tap(struct suite_run *runs, size_t nruns, bool quiet)
 			printf(", %zu case%s)\n", s->n, s->n == 1 ? "" : "s");
 		}
 		for (j = 0; j < s->n; j++) {
-			const struct dmasim_case_result *r = &s->results[j];
+			const struct case_rec *r = &s->results[j];
 			n++;
 			if (r->passed) {
 				if (!quiet)
@@ -417,7 +466,7 @@ static int write_junit(const char *file, struct suite_run *runs, size_t nruns)
 			fprintf(f, "\"/></testcase>\n");
 		}
 		for (j = 0; j < s->n && !s->error[0]; j++) {
-			const struct dmasim_case_result *r = &s->results[j];
+			const struct case_rec *r = &s->results[j];
 			fprintf(f, "    <testcase classname=\"");
 			xml_escape(f, s->path);
 			fprintf(f, "\" name=\"");
@@ -491,7 +540,7 @@ static void print_json(struct suite_run *runs, size_t nruns)
 		dmasim__jw_key(&w, "cases");
 		dmasim__jw_arr_begin(&w);
 		for (j = 0; j < s->n; j++) {
-			const struct dmasim_case_result *r = &s->results[j];
+			const struct case_rec *r = &s->results[j];
 			dmasim__jw_obj_begin(&w);
 			dmasim__jw_kstr(&w, "name", r->name);
 			dmasim__jw_kstr(&w, "kind", r->kind);
@@ -616,6 +665,8 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 		if (dmasim_suite_run(suite, on_case, s, NULL, &err) != DMASIM_OK) {
 			dmasim_error_snprintf(s->error, sizeof(s->error), &err);
 			bad++;
+		} else if (s->error[0]) {
+			bad++;   /* out of memory keeping the results (on_case) */
 		}
 		failed += s->failed;
 		dmasim_suite_destroy(suite);
@@ -630,7 +681,7 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 	if (junit && write_junit(junit, runs, paths.n) != 0)
 		status = CLI_USAGE;
 	for (i = 0; i < paths.n; i++)
-		free(runs[i].results);
+		run_free(&runs[i]);
 	free(runs);
 	paths_free(&paths);
 	return status;

@@ -46,9 +46,9 @@ struct expect {
 	uint64_t dma_addr;
 	struct spec lands;
 	enum dmasim_fault error;
-	const char *via[CASE_MAX_VIA];       /* BDF text or host bridge name */
+	const char **via;                    /* BDF text or host bridge name */
 	size_t nvia;
-	const char *warnings[CASE_MAX_WARN];
+	const char **warnings;
 	size_t nwarnings;
 	enum dmasim_verdict verdict;
 };
@@ -59,7 +59,7 @@ struct scase {
 	struct dmasim_pos pos;
 	const struct dmasim_device *dev;     /* upstream A, map/unmap device, route from, p2p provider */
 	const struct dmasim_device *peer;    /* upstream B, p2p_map client */
-	const struct dmasim_device *clients[CASE_MAX_CLIENTS];
+	const struct dmasim_device **clients; /* lists are allocated as long as they are */
 	size_t nclients;
 	struct spec target;                  /* map_resource */
 	uint64_t size;

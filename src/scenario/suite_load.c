@@ -56,6 +56,21 @@ static const char *keep(struct sload *l, const char *str)
 	return c;
 }
 
+/* @n zeroed elements of @size, freed with the suite (as kept strings are). */
+static void *keep_array(struct sload *l, size_t n, size_t size)
+{
+	char **v = realloc(l->s->strs, (l->s->nstrs + 1) * sizeof(*v));
+	void *a;
+
+	if (!v)
+		return NULL;
+	l->s->strs = v;
+	a = calloc(n ? n : 1, size);
+	if (a)
+		v[l->s->nstrs++] = a;
+	return a;
+}
+
 static int device_ref(struct sload *l, yaml_node_t *n, const char *what,
 		      const struct dmasim_device **out)
 {
@@ -152,6 +167,8 @@ static int load_expect(struct sload *l, yaml_node_t *n, struct scase *c)
 		if (dmasim__yseq_len(v[6]) > CASE_MAX_VIA)
 			return dmasim__yerr(l->y, v[6], DMASIM_ESCHEMA, "via lists more than %d hops",
 				    CASE_MAX_VIA);
+		if (!(e->via = keep_array(l, dmasim__yseq_len(v[6]), sizeof(*e->via))))
+			return dmasim__yerr(l->y, v[6], DMASIM_ENOMEM, "out of memory");
 		for (i = 0; i < dmasim__yseq_len(v[6]); i++) {
 			yaml_node_t *item = dmasim__yseq_at(l->y, v[6], i);
 			const struct dmasim_device *d;
@@ -171,6 +188,8 @@ static int load_expect(struct sload *l, yaml_node_t *n, struct scase *c)
 		if (dmasim__yseq_len(v[7]) > CASE_MAX_WARN)
 			return dmasim__yerr(l->y, v[7], DMASIM_ESCHEMA, "more than %d warnings",
 				    CASE_MAX_WARN);
+		if (!(e->warnings = keep_array(l, dmasim__yseq_len(v[7]), sizeof(*e->warnings))))
+			return dmasim__yerr(l->y, v[7], DMASIM_ENOMEM, "out of memory");
 		for (i = 0; i < dmasim__yseq_len(v[7]); i++) {
 			if ((rc = dmasim__ystr(l->y, dmasim__yseq_at(l->y, v[7], i), "a warning", &s)))
 				return rc;
@@ -220,6 +239,8 @@ static int load_op(struct sload *l, yaml_node_t *n, struct scase *c)
 		if (dmasim__yseq_len(v[1]) == 0 || dmasim__yseq_len(v[1]) > CASE_MAX_CLIENTS)
 			return dmasim__yerr(l->y, v[1], DMASIM_ESCHEMA,
 				    "clients lists 1 to %d devices", CASE_MAX_CLIENTS);
+		if (!(c->clients = keep_array(l, dmasim__yseq_len(v[1]), sizeof(*c->clients))))
+			return dmasim__yerr(l->y, v[1], DMASIM_ENOMEM, "out of memory");
 		for (i = 0; i < dmasim__yseq_len(v[1]); i++)
 			if ((rc = device_ref(l, dmasim__yseq_at(l->y, v[1], i), "client", &c->clients[i])))
 				return rc;
@@ -391,6 +412,60 @@ static int file_ref(struct ydoc *y, yaml_node_t *n, const char *dir,
 		what, dmasim__yexcerpt(ex, str));
 }
 
+/*
+ * Nodes a walk of @n visits with aliases followed, at most @cap + 1.
+ * libyaml's document shares an aliased node, but every case that names it
+ * is loaded again: a suite of one anchored case and a million `- *c` once
+ * cost gigabytes.  @memo (one entry per node, 0 = not yet counted) keeps
+ * the walk linear in the file.
+ */
+static uint64_t expanded(struct ydoc *y, yaml_node_t *n, uint64_t *memo, uint64_t cap)
+{
+	size_t idx = (size_t)(n - y->doc.nodes.start), i;
+	uint64_t total = 1;
+
+	if (memo[idx])
+		return memo[idx];
+	if (n->type == YAML_SEQUENCE_NODE) {
+		for (i = 0; i < dmasim__yseq_len(n) && total <= cap; i++)
+			total += expanded(y, dmasim__yseq_at(y, n, i), memo, cap);
+	} else if (n->type == YAML_MAPPING_NODE) {
+		yaml_node_pair_t *p;
+
+		for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top && total <= cap; p++)
+			total += expanded(y, yaml_document_get_node(&y->doc, p->key), memo, cap) +
+				 expanded(y, yaml_document_get_node(&y->doc, p->value), memo, cap);
+	}
+	if (total > cap)
+		total = cap + 1;
+	return memo[idx] = total;
+}
+
+/* The cases @cases expand to no more nodes than alias-events allows
+ * beyond four per node of the file, as in topologies. */
+static int check_aliases(struct ydoc *y, yaml_node_t *cases)
+{
+	size_t nnodes = (size_t)(y->doc.nodes.top - y->doc.nodes.start), i;
+	uint64_t cap = y->lim.alias_events + 4 * (uint64_t)nnodes, total = 0;
+	uint64_t *memo = calloc(nnodes + 1, sizeof(*memo));
+
+	if (!memo)
+		return dmasim__yerr(y, cases, DMASIM_ENOMEM, "out of memory");
+	for (i = 0; i < dmasim__yseq_len(cases); i++) {
+		yaml_node_t *c = dmasim__yseq_at(y, cases, i);
+
+		total += expanded(y, c, memo, cap);
+		if (total > cap) {
+			free(memo);
+			return dmasim__yerr(y, c, DMASIM_ELIMIT,
+				"case %zu: the cases expand through aliases to more than %llu YAML nodes; refusing to follow them (raise the limit with --limit alias-events=N)",
+				i + 1, (unsigned long long)cap);
+		}
+	}
+	free(memo);
+	return DMASIM_OK;
+}
+
 /* The suite in @y, loaded from @path (its directory resolves the files it
  * names); frees @y. */
 static int load_suite_doc(struct ydoc *y, const char *path,
@@ -466,7 +541,7 @@ static int load_suite_doc(struct ydoc *y, const char *path,
 	} else {
 		s->policy = *dmasim_policy_default();
 	}
-	if ((rc = dmasim__yseq(y, v[3], "cases")))
+	if ((rc = dmasim__yseq(y, v[3], "cases")) || (rc = check_aliases(y, v[3])))
 		goto fail;
 	s->ncases = dmasim__yseq_len(v[3]);
 	if (s->ncases > y->lim.cases) {
