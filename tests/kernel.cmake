@@ -18,3 +18,7 @@ add_test(NAME import_dt_windows
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/import_dt_windows.sh $<TARGET_FILE:dmasim-cli>
                  ${DMASIM_TEST_DATA}/kernel/linux-6.12-arm64/arm-smmu)
 set_tests_properties(import_dt_windows PROPERTIES TIMEOUT 60 LABELS golden)
+# `ctrl: auto` ACS words under each policy (docs/policy.md, pci_enable_acs()).
+add_test(NAME acs_auto
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/acs_auto.sh $<TARGET_FILE:dmasim-cli> ${DMASIM_TEST_DATA}/acs)
+set_tests_properties(acs_auto PROPERTIES TIMEOUT 60 LABELS golden)

@@ -145,12 +145,13 @@ struct dmasim_policy {
 	 * 128 (after v5.10); a longer list is cut as the kernel's seq_buf cuts it.
 	 */
 	unsigned acs_list_size;
+	bool acs_tb_noats;
 	/** __alloc_and_insert_iova_range() retries once from the top of the
 	 *  range when the search from the cached node fails (v5.11+). */
 	bool iova_retry_from_top;
 	enum dmasim_iova_pci32 iova_pci32;
 	/** ACS enable rules (pci_enable_acs(), drivers/pci/pci.c), for the
-	 *  derivation of ACS control words; no result reads them yet. */
+	 *  derivation of `ctrl: auto` ACS words (src/kernel/acs_setup.c). */
 	enum dmasim_acs_cmdline acs_cmdline;
 	enum dmasim_acs_dt_request acs_dt_request;
 };

@@ -190,6 +190,16 @@ struct dmasim_device {
 	 */
 	uint32_t acs_egress;
 	bool has_acs_egress;
+	/**
+	 * `ctrl: auto`: acs_ctrl is derived from @acs_fw (the word firmware
+	 * left) as the policy's pci_enable_acs() sets it (docs/policy.md);
+	 * dmasim_topo_apply_policy() derives it again for another policy.
+	 */
+	bool acs_auto;
+	uint16_t acs_fw;
+	/** pci_dev->external_facing (firmware marks the port); devices below
+	 *  such a port are untrusted. */
+	bool external_facing;
 
 	/** Bridges only: windows in bus addresses, indexed by win_kind. */
 	struct dmasim_window windows[DMASIM_WIN_KIND_COUNT];
@@ -264,6 +274,11 @@ struct dmasim_machine {
 	 *  requests (`inter_socket: { p2p: forward | block }`, default
 	 *  forward); see docs/fabric.md. */
 	bool inter_socket_p2p;
+	/** The kernel's situation for `ctrl: auto` ACS words (`kernel:`):
+	 *  its command line ("" when none), and whether an IOMMU requested
+	 *  ACS before enumeration (-1: as the policy says for the IOMMUs). */
+	const char *kernel_cmdline;
+	int acs_requested;
 };
 
 /** An opaque loaded topology (model plus load-time indexes). */
@@ -359,6 +374,20 @@ DMASIM_API const char *dmasim_win_kind_name(enum dmasim_win_kind k);
  * "-" when none.  Returns the would-be length.
  */
 DMASIM_API int dmasim_acs_snprintf(char *buf, size_t size, unsigned bits);
+
+struct dmasim_policy;
+struct dmasim_error;
+/**
+ * dmasim_topo_apply_policy() - derive the `ctrl: auto` ACS words as
+ * @policy's kernel sets them (pci_enable_acs(), drivers/pci/pci.c) and
+ * the IOMMU groups and P2P indexes that follow from them.  Loading does
+ * this for the default policy; a topology without `auto` words is left
+ * as it is.  NULL @policy: the default.
+ * Returns: DMASIM_OK, or an error for a command line it cannot parse.
+ */
+DMASIM_API int dmasim_topo_apply_policy(struct dmasim_topo *topo,
+					const struct dmasim_policy *policy,
+					struct dmasim_error *err);
 
 #ifdef __cplusplus
 }

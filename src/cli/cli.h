@@ -99,5 +99,8 @@ int cli_help(const char *help);
  * or print why not; returns CLI_OK or CLI_USAGE. */
 int cli_load_policy(const struct cli_ctx *cli, const char *what,
 		    struct dmasim_policy *out);
+/* `ctrl: auto` ACS words and what follows from them, as @policy's kernel
+ * sets them (dmasim_topo_apply_policy); prints the error. */
+int cli_apply_policy(struct dmasim_topo *t, const struct dmasim_policy *policy);
 
 #endif

@@ -302,3 +302,15 @@ void cli_json_begin(struct jw *w, bool pretty, const char *command)
 	dmasim__jw_kint(w, "format", CLI_JSON_FORMAT);
 	dmasim__jw_kstr(w, "command", command);
 }
+
+int cli_apply_policy(struct dmasim_topo *t, const struct dmasim_policy *policy)
+{
+	struct dmasim_error err;
+
+	dmasim_error_init(&err);
+	if (dmasim_topo_apply_policy(t, policy, &err) != DMASIM_OK) {
+		cli_print_error(&err);
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}

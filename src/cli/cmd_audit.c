@@ -241,6 +241,10 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 	}
 	if ((rc = cli_load_policy(cli, policy_name, &policy)) || (rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
+	if ((rc = cli_apply_policy(t, &policy))) {
+		dmasim_topo_destroy(t);
+		return rc;
+	}
 	n = cli_endpoints(t, &eps);
 	for (i = 0; i < n; i++)
 		if (dmasim_dma_p2pmem_bar(eps[i]))

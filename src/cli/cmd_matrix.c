@@ -143,6 +143,10 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 		return cli_usage("matrix", "expected one TOPOLOGY");
 	if ((rc = cli_load_policy(cli, policy_name, &policy)) || (rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
+	if ((rc = cli_apply_policy(t, &policy))) {
+		dmasim_topo_destroy(t);
+		return rc;
+	}
 	n = pick_endpoints(eps, cli_endpoints(t, &eps), globs, all);
 	if (globs && n == 0) {
 		fprintf(stderr, "dmasim matrix: --devices %s matches no endpoint of %s\n",

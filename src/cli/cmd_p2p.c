@@ -154,6 +154,10 @@ int cmd_p2p(const struct cli_ctx *cli, int argc, char **argv)
 		return rc;
 	if ((rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
+	if ((rc = cli_apply_policy(t, &policy))) {
+		dmasim_topo_destroy(t);
+		return rc;
+	}
 	rc = CLI_USAGE;
 	n = (size_t)(argc - optind - 1);
 	clients = calloc(n, sizeof(*clients));

@@ -12,7 +12,7 @@ static const char help[] =
 "    dmasim show - print a topology as a tree\n"
 "\n"
 "SYNOPSIS\n"
-"    dmasim show [--json] FILE\n"
+"    dmasim show [--json] [--policy NAME|FILE] FILE\n"
 "\n"
 "DESCRIPTION\n"
 "    Prints the machine (arch, CPU, RAM, MSI region, IOMMUs), then each host\n"
@@ -24,6 +24,10 @@ static const char help[] =
 "\n"
 "OPTIONS\n"
 "    --json      the same as one JSON document\n"
+"    --policy P  derive 'ctrl: auto' ACS words (and the IOMMU groups) as\n"
+"                policy P's kernel sets them (default linux-6.12); an auto\n"
+"                word shows '(auto: firmware ..., kernel set ..., kernel\n"
+"                cleared ...)'\n"
 "    -h, --help  this text\n"
 "\n"
 "EXIT STATUS\n"
@@ -53,6 +57,22 @@ static void show_device(const struct dmasim_device *d, const char *prefix,
 		printf(" acs=%s", acs);
 		if (d->has_acs_egress)
 			printf(" egress=0x%x", d->acs_egress);
+		if (d->acs_auto) {
+			/* `ctrl: auto`: which bits the kernel's pci_enable_acs() set
+			 * or cleared on top of the firmware word. */
+			unsigned on = d->acs_ctrl & ~d->acs_fw, off = d->acs_fw & ~d->acs_ctrl;
+			dmasim_acs_snprintf(acs, sizeof(acs), d->acs_fw);
+			printf(" (auto: firmware %s", acs);
+			if (on) {
+				dmasim_acs_snprintf(acs, sizeof(acs), on);
+				printf(", kernel set %s", acs);
+			}
+			if (off) {
+				dmasim_acs_snprintf(acs, sizeof(acs), off);
+				printf(", kernel cleared %s", acs);
+			}
+			printf(")");
+		}
 	}
 	if (d->iommu_group != DMASIM_NO_GROUP)
 		printf(" group=%u %s", d->iommu_group, dmasim_domain_type_name(d->domain));
@@ -163,6 +183,15 @@ static void json_device(struct jw *w, const struct dmasim_device *d)
 		dmasim__jw_kstr(w, "ctrl", acs);
 		if (d->has_acs_egress)
 			dmasim__jw_khex(w, "egress", d->acs_egress);
+		if (d->acs_auto) {
+			dmasim__jw_kstr(w, "ctrl_source", "auto");
+			dmasim_acs_snprintf(acs, sizeof(acs), d->acs_fw);
+			dmasim__jw_kstr(w, "firmware", acs);
+			dmasim_acs_snprintf(acs, sizeof(acs), d->acs_ctrl & ~d->acs_fw);
+			dmasim__jw_kstr(w, "kernel_set", acs);
+			dmasim_acs_snprintf(acs, sizeof(acs), d->acs_fw & ~d->acs_ctrl);
+			dmasim__jw_kstr(w, "kernel_cleared", acs);
+		}
 		dmasim__jw_obj_end(w);
 	}
 	dmasim__jw_kstr(w, "iommu_domain", dmasim_domain_type_name(d->domain));
@@ -292,9 +321,12 @@ int cmd_show(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "policy", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct dmasim_policy policy;
+	const char *policy_arg = NULL;
 	struct dmasim_topo *t;
 	bool json = false;
 	int c, rc;
@@ -304,6 +336,9 @@ int cmd_show(const struct cli_ctx *cli, int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'p':
+			policy_arg = optarg;
+			break;
 		case 'h':
 			return cli_help(help);
 		default:
@@ -312,8 +347,14 @@ int cmd_show(const struct cli_ctx *cli, int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage("show", "expected exactly one FILE");
+	if ((rc = cli_load_policy(cli, policy_arg, &policy)))
+		return rc;
 	if ((rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
+	if ((rc = cli_apply_policy(t, &policy))) {
+		dmasim_topo_destroy(t);
+		return rc;
+	}
 	if (json)
 		show_json(dmasim_topo_machine(t));
 	else

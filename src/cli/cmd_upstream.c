@@ -110,6 +110,10 @@ int cmd_upstream(const struct cli_ctx *cli, int argc, char **argv)
 		return rc;
 	if ((rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
+	if ((rc = cli_apply_policy(t, &policy))) {
+		dmasim_topo_destroy(t);
+		return rc;
+	}
 	a = cli_find_device(t, "upstream", argv[optind + 1]);
 	b = a ? cli_find_device(t, "upstream", argv[optind + 2]) : NULL;
 	if (!a || !b) {

@@ -345,9 +345,11 @@ static int acs_bits(struct loader *l, const char *what, uint16_t *out)
 
 static int load_acs(struct loader *l, size_t self)
 {
-	/* ctrl, then cap, then their agreement, then egress. */
-	static const char *const keys[] = { "cap", "ctrl", "egress", NULL };
-	static const unsigned char rank[] = { 1, 0, 3 };
+	/* ctrl, then cap, then their agreement, then egress, firmware and
+	 * external_facing (`ctrl: auto`, docs/topology.md). */
+	static const char *const keys[] = { "cap", "ctrl", "egress", "firmware",
+					    "external_facing", NULL };
+	static const unsigned char rank[] = { 1, 0, 3, 4, 5 };
 	struct dmasim_device *d = &l->t->devs[self];
 	uint16_t cap = 0, ctrl = 0;
 	uint64_t egress;
@@ -364,8 +366,15 @@ static int load_acs(struct loader *l, size_t self)
 			break;
 		if (k == 0)
 			rc = acs_bits(l, "acs cap", &cap);
+		else if (k == 1 && l->ev.kind == YK_SCALAR && l->ev.s &&
+			 strcmp(l->ev.s, "auto") == 0)
+			d->acs_auto = true;
 		else if (k == 1)
 			rc = acs_bits(l, "acs ctrl", &ctrl);
+		else if (k == 3)
+			rc = acs_bits(l, "acs firmware", &d->acs_fw);
+		else if (k == 4)
+			rc = dmasim__yv_bool(l->c, &l->ev, "external_facing", &d->external_facing);
 		else if (!(rc = u64v(l, "acs egress vector", UINT32_MAX, &egress))) {
 			d->acs_egress = (uint32_t)egress;
 			d->has_acs_egress = true;
@@ -374,10 +383,16 @@ static int load_acs(struct loader *l, size_t self)
 			return rc;
 	}
 	d->has_acs = true;
-	d->acs_ctrl = ctrl;
-	d->acs_cap = has(&m, 0) ? cap : ctrl;
+	d->acs_ctrl = d->acs_auto ? d->acs_fw : ctrl;
+	d->acs_cap = has(&m, 0) ? cap : d->acs_ctrl;
 	if ((rc = kept_before(l, &m, 2)))
 		return rc;
+	if (d->acs_auto && !has(&m, 0))
+		return dmasim__yv_err(l->c, m.at[1], DMASIM_ESCHEMA,
+			      "'ctrl: auto' needs the ACS capability ('cap')");
+	if (has(&m, 3) && !d->acs_auto)
+		return dmasim__yv_err(l->c, m.at[3], DMASIM_ESCHEMA,
+			      "'firmware' is the word 'ctrl: auto' starts from; give it only with 'ctrl: auto'");
 	if (d->acs_ctrl & ~d->acs_cap) {
 		dmasim_acs_snprintf(names, sizeof(names), d->acs_ctrl & ~d->acs_cap);
 		return dmasim__yv_err(l->c, m.at[1], DMASIM_ESCHEMA,
@@ -1455,8 +1470,38 @@ static int load_iommu(struct loader *l)
  * host_bridges required, arch, name, cpu, ram, msi, iommus, host_bridges
  * (and host bridges' iommu names that had to wait for 'iommus'). */
 enum { R_DMASIM, R_NAME, R_ARCH, R_CPU, R_RAM, R_MSI, R_IOMMUS, R_HBS,
-       R_INTER_SOCKET };
-static const unsigned char root_rank[] = { 1, 5, 4, 6, 7, 8, 9, 10, 11 };
+       R_INTER_SOCKET, R_KERNEL };
+static const unsigned char root_rank[] = { 1, 5, 4, 6, 7, 8, 9, 10, 11, 12 };
+
+/* kernel: { cmdline: "...", acs_requested: bool }, the situation of
+ * `ctrl: auto` ACS words (docs/topology.md). */
+static int load_kernel(struct loader *l)
+{
+	static const char *const keys[] = { "cmdline", "acs_requested", NULL };
+	static const unsigned char rank[] = { 0, 1 };
+	struct dmasim_topo *t = l->t;
+	struct mapr m;
+	const char *s;
+	bool b;
+	int rc, k;
+
+	if ((rc = map_begin(l, &m, "kernel", keys, rank)))
+		return rc;
+	for (;;) {
+		if ((rc = map_next(l, &m, &k)))
+			return rc;
+		if (k < 0)
+			break;
+		if (k == 0 && !(rc = dmasim__yv_str(l->c, &l->ev, "cmdline", &s)) &&
+		    !(t->m.kernel_cmdline = dmasim__topo_strndup(t, s, l->ev.len)))
+			return nomem(l);
+		if (k == 1 && !(rc = dmasim__yv_bool(l->c, &l->ev, "acs_requested", &b)))
+			t->m.acs_requested = b;
+		if ((rc = value_done(l, &m, k, rc)))
+			return rc;
+	}
+	return kept_before(l, &m, LAST);
+}
 
 /* inter_socket: { p2p: forward | block } */
 static int load_inter_socket(struct loader *l)
@@ -1517,6 +1562,8 @@ static int load_root_value(struct loader *l, int k)
 		return DMASIM_OK;
 	case R_CPU:
 		return load_cpu(l);
+	case R_KERNEL:
+		return load_kernel(l);
 	case R_RAM:
 		if ((rc = dmasim__yv_seq(l->c, &l->ev, "ram")))
 			return rc;
@@ -1581,7 +1628,7 @@ static int load_root(struct loader *l)
 {
 	static const char *const keys[] = { "dmasim", "name", "arch", "cpu", "ram",
 					    "msi", "iommus", "host_bridges",
-					    "inter_socket", NULL };
+					    "inter_socket", "kernel", NULL };
 	struct mapr m;
 	int rc, k;
 
@@ -1590,6 +1637,8 @@ static int load_root(struct loader *l)
 		return rc;
 	l->t->m.cpu_vendor = DMASIM_CPU_OTHER;
 	l->t->m.inter_socket_p2p = true;
+	l->t->m.acs_requested = -1;
+	l->t->m.kernel_cmdline = "";
 	for (;;) {
 		if ((rc = map_next(l, &m, &k)))
 			return rc;

@@ -975,27 +975,17 @@ static bool acs_path_enabled(const struct dmasim_device *d, unsigned flags)
  * parent bridge's group unless ACS isolates the path from it up; else join
  * a sibling function of a multi-function device that lacks ACS; else a new
  * group.  Groups are only given where an IOMMU translates. */
-static int set_domains_and_groups(struct dmasim_topo *t, struct dmasim_error *err)
+void dmasim__topo_assign_groups(struct dmasim_topo *t)
 {
 	size_t i, j;
 
 	t->m.niommu_groups = 0;
 	for (i = 0; i < t->ndevs; i++) {
 		struct dmasim_device *d = &t->devs[i];
-		const struct dmasim_iommu *mmu = d->hb->iommu;
 
-		if (!mmu) {
-			if (t->devx[i].has_domain)
-				return dmasim__topo_err(t, err, DMASIM_ETOPO, d->pos,
-					"%s sets iommu_domain but its host bridge %s has no iommu",
-					devname(d), d->hb->name);
-			d->domain = DMASIM_DOMAIN_NONE;
-			d->iommu_group = DMASIM_NO_GROUP;
-			continue;
-		}
-		if (!t->devx[i].has_domain)
-			d->domain = mmu->default_domain;
 		d->iommu_group = DMASIM_NO_GROUP;
+		if (!d->hb->iommu)
+			continue;
 		if (d->parent && !acs_path_enabled(d->parent, REQ_ACS_FLAGS))
 			d->iommu_group = d->parent->iommu_group;
 		if (d->iommu_group == DMASIM_NO_GROUP && dmasim_device_is_multifunction(d) &&
@@ -1014,6 +1004,27 @@ static int set_domains_and_groups(struct dmasim_topo *t, struct dmasim_error *er
 		if (d->iommu_group == DMASIM_NO_GROUP)
 			d->iommu_group = t->m.niommu_groups++;
 	}
+}
+
+static int set_domains_and_groups(struct dmasim_topo *t, struct dmasim_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < t->ndevs; i++) {
+		struct dmasim_device *d = &t->devs[i];
+		const struct dmasim_iommu *mmu = d->hb->iommu;
+
+		if (!mmu) {
+			if (t->devx[i].has_domain)
+				return dmasim__topo_err(t, err, DMASIM_ETOPO, d->pos,
+					"%s sets iommu_domain but its host bridge %s has no iommu",
+					devname(d), d->hb->name);
+			d->domain = DMASIM_DOMAIN_NONE;
+		} else if (!t->devx[i].has_domain) {
+			d->domain = mmu->default_domain;
+		}
+	}
+	dmasim__topo_assign_groups(t);
 	/* One group, one domain: its members must agree on the domain type. */
 	for (i = 0; i < t->ndevs; i++) {
 		const struct dmasim_device *d = &t->devs[i], *p = d->parent;
@@ -1281,7 +1292,8 @@ int dmasim__topo_finalize(struct dmasim_topo *t, struct dmasim_error *err)
 	    (rc = for_each_sibling_list(t, err, check_sibling_overlap)))
 		return rc;
 	set_dma_limits(t);
-	if ((rc = set_domains_and_groups(t, err)))
+	if ((rc = dmasim__acs_derive(t, NULL, err)) ||
+	    (rc = set_domains_and_groups(t, err)))
 		return rc;
 	/* The build-time side array is not needed any more. */
 	free(t->devx);

@@ -108,6 +108,14 @@ const char *dmasim__topo_strndup(struct dmasim_topo *topo, const char *s,
 /* finalize.c: links, derived data, load-time rules, indexes. */
 int dmasim__topo_finalize(struct dmasim_topo *topo, struct dmasim_error *err);
 
+/* finalize.c: the IOMMU groups from the ACS words (pci_device_group). */
+void dmasim__topo_assign_groups(struct dmasim_topo *topo);
+/* kernel/acs_setup.c: the `ctrl: auto` ACS words under @policy (NULL:
+ * the default), before the groups are assigned. */
+struct dmasim_policy;
+int dmasim__acs_derive(struct dmasim_topo *topo, const struct dmasim_policy *policy,
+		       struct dmasim_error *err);
+
 /* Index builders of other layers, called at the end of finalize. */
 int dmasim__decode_index_build(struct dmasim_topo *topo,
 			       struct dmasim_error *err);

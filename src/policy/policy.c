@@ -109,6 +109,7 @@
 	.iova_retry_from_top = true,                                        \
 	.iova_pci32 = pci32,                                                \
 	.acs_cmdline = cmdline,                                             \
+	.acs_tb_noats = true,                                               \
 	.acs_dt_request = DMASIM_ACS_DT_AT_FIRST_PROBE
 
 const struct dmasim__policy_slot dmasim__policy_builtins[DMASIM__NPOLICY_BUILTINS] = {

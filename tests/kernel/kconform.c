@@ -21,7 +21,9 @@
  *    groups nothing.  A function without a group in the kernel (group -1:
  *    on device-tree platforms the IOMMU attaches at driver probe, and
  *    nothing probed it) has no kernel group to compare with.
- * --acs-only checks the functions and ACS control words only.
+ * --acs-only checks the functions and ACS control words only.  The
+ * topology's `ctrl: auto` words are derived under POLICY first
+ * (dmasim_topo_apply_policy()).
  * Every difference is printed; the exit status is 1 when there is one.
  */
 #include <stdarg.h>
@@ -284,6 +286,14 @@ int main(int argc, char **argv)
 	s.t = t;
 	if (!(s.pol = dmasim_policy_builtin(argv[3]))) {
 		fprintf(stderr, "kconform: no built-in policy '%s'\n", argv[3]);
+		dmasim_topo_destroy(t);
+		return 2;
+	}
+	/* `ctrl: auto` ACS words as this kernel sets them. */
+	if (dmasim_topo_apply_policy(t, s.pol, &err) != DMASIM_OK) {
+		char buf[512];
+		dmasim_error_snprintf(buf, sizeof(buf), &err);
+		fprintf(stderr, "%s\n", buf);
 		dmasim_topo_destroy(t);
 		return 2;
 	}
