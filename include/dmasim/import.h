@@ -107,6 +107,23 @@ DMASIM_API int dmasim_import_sysfs(const char *root,
 				   struct dmasim_error *err);
 
 /**
+ * dmasim_import_hwloc() - topology YAML from an hwloc XML file
+ * (`lstopo --of xml`, hwloc 1.x or 2.x).
+ * @text, @len, @file, @opts, @yaml, @yaml_len: as for dmasim_import_lspci()
+ * hwloc records BDFs, IDs, class, bus ranges, link speeds and NUMA
+ * placement, but no BARs, windows or capabilities: those are inferred and
+ * marked as for a 64-byte dump (docs/import.md, "hwloc XML").
+ * Returns: DMASIM_OK, DMASIM_ESYNTAX (malformed XML, an internal DTD
+ * subset, attributes hwloc never writes), DMASIM_EIO (no PCI function),
+ * DMASIM_ELIMIT, or the errors of dmasim_import_lspci().
+ */
+DMASIM_API int dmasim_import_hwloc(const char *text, size_t len,
+				   const char *file,
+				   const struct dmasim_import_opts *opts,
+				   char **yaml, size_t *yaml_len,
+				   struct dmasim_error *err);
+
+/**
  * dmasim_export_lspci() - a topology as an `lspci -xxxx` dump.
  * @topo: borrowed
  * @text, @text_len: set to the dump (caller frees with
@@ -121,6 +138,17 @@ DMASIM_API int dmasim_import_sysfs(const char *root,
 DMASIM_API int dmasim_export_lspci(const struct dmasim_topo *topo,
 				   char **text, size_t *text_len,
 				   struct dmasim_error *err);
+
+/**
+ * dmasim_export_hwloc() - a topology as hwloc XML (2.x format) that
+ * `lstopo -i FILE.xml --whole-io` draws and dmasim_import_hwloc() reads
+ * back: host bridges with their bus ranges, bridges with their secondary
+ * and subordinate buses, every function with its BDF and IDs.  hwloc has
+ * no place for BARs, windows or ACS; they are not written.
+ * @topo, @text, @text_len, @err: as for dmasim_export_lspci()
+ */
+DMASIM_API int dmasim_export_hwloc(const struct dmasim_topo *topo, char **text,
+				   size_t *text_len, struct dmasim_error *err);
 
 /** dmasim_import_free() - free text returned by this header; NULL is ok. */
 DMASIM_API void dmasim_import_free(char *text);

@@ -1,4 +1,4 @@
-/* dmasim export -- a topology as an lspci -xxxx dump. */
+/* dmasim export -- a topology as an lspci -xxxx dump or as hwloc XML. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +14,7 @@ static const char help[] =
 "\n"
 "SYNOPSIS\n"
 "    dmasim export lspci TOPOLOGY [-o OUT]\n"
+"    dmasim export hwloc TOPOLOGY [-o OUT]\n"
 "\n"
 "DESCRIPTION\n"
 "    'lspci' writes the topology as an 'lspci -xxxx' dump: 4096 bytes of\n"
@@ -24,6 +25,11 @@ static const char help[] =
 "    BAR sizes and p2pmem BARs (which config space cannot show).\n"
 "    'lspci -F OUT -vvv' decodes it; 'dmasim import lspci OUT' reads it back\n"
 "    (docs/import.md).\n"
+"\n"
+"    'hwloc' writes hwloc XML (2.x format) that 'lstopo -i OUT --whole-io'\n"
+"    draws and 'dmasim import hwloc OUT' reads back: host bridges with their\n"
+"    bus ranges, bridges with their buses, every function with its BDF, IDs\n"
+"    and name.  hwloc has no place for BARs, windows or ACS.\n"
 "\n"
 "OPTIONS\n"
 "    -o OUT      write to OUT instead of standard output\n"
@@ -61,13 +67,14 @@ int cmd_export(const struct cli_ctx *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2)
-		return cli_usage("export", "expected 'lspci TOPOLOGY'");
-	if (strcmp(argv[optind], "lspci") != 0)
-		return cli_usage("export", "unknown format '%s' (lspci)", argv[optind]);
+		return cli_usage("export", "expected 'lspci TOPOLOGY' or 'hwloc TOPOLOGY'");
+	if (strcmp(argv[optind], "lspci") != 0 && strcmp(argv[optind], "hwloc") != 0)
+		return cli_usage("export", "unknown format '%s' (lspci or hwloc)", argv[optind]);
 	if (cli_load_topo(cli, argv[optind + 1], &topo) != CLI_OK)
 		return CLI_USAGE;
 	dmasim_error_init(&err);
-	if (dmasim_export_lspci(topo, &text, &len, &err) != DMASIM_OK) {
+	if ((strcmp(argv[optind], "lspci") == 0 ? dmasim_export_lspci : dmasim_export_hwloc)(
+		    topo, &text, &len, &err) != DMASIM_OK) {
 		cli_print_error(&err);
 		dmasim_topo_destroy(topo);
 		return CLI_USAGE;

@@ -18,6 +18,8 @@ static const char help[] =
 "SYNOPSIS\n"
 "    dmasim import lspci FILE|- [--arch A] [--iomem FILE] [--name N]\n"
 "                               [--no-comments] [--p2pmem WHICH] [-o OUT]\n"
+"    dmasim import hwloc FILE.xml|- [--arch A] [--iomem FILE] [--name N]\n"
+"                               [--no-comments] [--p2pmem WHICH] [-o OUT]\n"
 "    dmasim import sysfs [ROOT] [--arch A] [--iomem FILE] [--name N]\n"
 "                               [--no-comments] [--p2pmem WHICH] [-o OUT]\n"
 "\n"
@@ -37,6 +39,12 @@ static const char help[] =
 "    readable.  ROOT may be an extracted snapshot of those files, or a tar\n"
 "    archive of them as 'dmasim collect' writes it (read without following\n"
 "    links out of it; see docs/import.md, \"Snapshots\").\n"
+"\n"
+"    'hwloc' reads the XML that 'lstopo --of xml' writes (hwloc 1.x or\n"
+"    2.x): BDFs, IDs, class, bridges' bus ranges, link speeds and each host\n"
+"    bridge's NUMA node and package.  hwloc records no BARs, windows or\n"
+"    capabilities, so port types and windows are inferred as for a 64-byte\n"
+"    dump.  '-' reads standard input.\n"
 "\n"
 "    What the input cannot tell (BAR sizes in a dump, host-bridge windows,\n"
 "    RAM, the architecture) is inferred by the rules of docs/import.md and\n"
@@ -246,16 +254,16 @@ int cmd_import(const struct cli_ctx *cli, int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return cli_usage("import", "expected 'lspci FILE' or 'sysfs [ROOT]'");
+		return cli_usage("import", "expected 'lspci FILE', 'hwloc FILE.xml' or 'sysfs [ROOT]'");
 	kind = argv[optind++];
-	if (strcmp(kind, "lspci") == 0) {
+	if (strcmp(kind, "lspci") == 0 || strcmp(kind, "hwloc") == 0) {
 		if (argc - optind != 1)
-			return cli_usage("import", "'import lspci' takes one FILE (or - for standard input)");
+			return cli_usage("import", "'import %s' takes one FILE (or - for standard input)", kind);
 	} else if (strcmp(kind, "sysfs") == 0) {
 		if (argc - optind > 1)
 			return cli_usage("import", "'import sysfs' takes at most one ROOT");
 	} else {
-		return cli_usage("import", "unknown source '%s' (lspci or sysfs)", kind);
+		return cli_usage("import", "unknown source '%s' (lspci, hwloc or sysfs)", kind);
 	}
 	src = optind < argc ? argv[optind] : NULL;
 	if (iomem) {
@@ -265,13 +273,13 @@ int cmd_import(const struct cli_ctx *cli, int argc, char **argv)
 		opts.iomem_name = iomem;
 	}
 	dmasim_error_init(&err);
-	if (strcmp(kind, "lspci") == 0) {
+	if (strcmp(kind, "lspci") == 0 || strcmp(kind, "hwloc") == 0) {
 		if (!(text = read_path(src, lim.file_bytes, &len))) {
 			free(iomem_text);
 			return CLI_USAGE;
 		}
-		rc = dmasim_import_lspci(text, len, strcmp(src, "-") ? src : "<stdin>",
-					 &opts, &yaml, &ylen, &err);
+		rc = (strcmp(kind, "lspci") == 0 ? dmasim_import_lspci : dmasim_import_hwloc)(
+			text, len, strcmp(src, "-") ? src : "<stdin>", &opts, &yaml, &ylen, &err);
 	} else if ((opts.groups_report = &groups) && (opts.groups_differences = &ndiff) &&
 		   src && tar_is_archive(src)) {
 		rc = import_tarball(src, &lim, &opts, &yaml, &ylen, &err);

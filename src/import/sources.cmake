@@ -5,6 +5,8 @@ list(APPEND DMASIM_SOURCES
   import/build.c
   import/sysfs_read.c
   import/groups.c
+  import/hwloc_read.c
+  import/hwloc_write.c
   import/export.c
 )
 list(APPEND DMASIM_CLI_SOURCES
