@@ -80,7 +80,7 @@ expect "dmasim route $topo gpu0 " ""
 expect "dmasim map $topo gpu0 0x0 --dir " "bidirectional from_device to_device"
 expect "dmasim import lspci x --arch " "arm64 ppc64 riscv64 x86_64"
 # Sub-forms and files.
-expect "dmasim import " "lspci sysfs"
+expect "dmasim import " "hwloc lspci sysfs"
 expect "dmasim validate topologies/x86_64/skylake-plx.y" "$topo"
 expect "dmasim check --junit topologies/x86_64/skylake-plx.y" "$topo"
 
