@@ -147,7 +147,8 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 		dmasim_topo_destroy(t);
 		return rc;
 	}
-	n = pick_endpoints(eps, cli_endpoints(t, &eps), globs, all);
+	n = cli_endpoints(t, &eps);   /* sets eps: read it only afterwards */
+	n = pick_endpoints(eps, n, globs, all);
 	if (globs && n == 0) {
 		fprintf(stderr, "dmasim matrix: --devices %s matches no endpoint of %s\n",
 			CLI_TEXT(globs), CLI_TEXT(argv[optind]));
