@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dmasim/import.h"
+#include "dmasim/load.h"
 #include "import/imp_int.h"
 #include "util/input.h"
 #include "model/names.h"
@@ -1893,6 +1894,32 @@ void dmasim__imp_dev_done(struct imp *im, struct imp_dev *d)
 	d->cfg = NULL;
 }
 
+/*
+ * The YAML must load: input whose facts contradict each other (a BAR whose
+ * CPU address no inferred window can hold, say) is rejected here, naming
+ * the input, instead of being written as a topology that does not load
+ * (issue 15, D10).  Frees @o on failure.
+ */
+static int loads(struct imp *im, struct sb *o)
+{
+	struct dmasim_topo *t = NULL;
+	struct dmasim_error e;
+	int rc;
+
+	dmasim_error_init(&e);
+	rc = dmasim_topo_load_string_limited(o->s, o->len, "<imported>", im->opts.limits, &t, &e);
+	dmasim_topo_destroy(t);
+	if (rc == DMASIM_OK)
+		return DMASIM_OK;
+	free(o->s);
+	o->s = NULL;
+	if (rc == DMASIM_ENOMEM || rc == DMASIM_ELIMIT)
+		return dmasim_error_set(im->err, rc, im->file, 0, 0, "%s", e.msg);
+	return dmasim_error_set(im->err, DMASIM_ETOPO, im->file, 0, 0,
+		"the input contradicts itself: the machine it describes breaks a topology rule "
+		"(line %u of the YAML it would give): %s", e.line, e.msg);
+}
+
 int dmasim__imp_finish(struct imp *im, char **yaml, size_t *yaml_len)
 {
 	struct sb o = { 0 };
@@ -1915,6 +1942,8 @@ int dmasim__imp_finish(struct imp *im, char **yaml, size_t *yaml_len)
 		free(o.s);
 		return nomem(im);
 	}
+	if ((rc = loads(im, &o)))
+		return rc;
 	if (im->opts.groups_report && (rc = dmasim__imp_compare_groups(im, o.s, o.len))) {
 		free(o.s);
 		return rc;
