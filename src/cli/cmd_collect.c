@@ -130,6 +130,25 @@ static const char *full(struct collect *c, const char *rel)
 	return c->path;
 }
 
+/* Is every address in /proc/iomem text @t 0 (what a reader without root
+ * sees)? */
+static bool iomem_hidden(const char *t, size_t len)
+{
+	const char *p;
+	bool hidden = len > 0;
+
+	for (p = t; p < t + len && hidden; p++) {
+		if (*p == ':') {
+			/* skip the name up to the end of the line */
+			while (p < t + len && *p != '\n')
+				p++;
+		} else if (*p != '0' && *p != '-' && *p != ' ' && *p != '\n') {
+			hidden = false;
+		}
+	}
+	return hidden;
+}
+
 /* Add ROOT/@rel if it exists; returns whether it did. */
 static bool add_file(struct collect *c, const char *rel)
 {
@@ -138,6 +157,8 @@ static bool add_file(struct collect *c, const char *rel)
 
 	if (!buf)
 		return false;
+	if (strcmp(rel, "proc/iomem") == 0)
+		c->iomem_zero = iomem_hidden(buf, len);
 	if (tar_add_file(&c->tw, rel, buf, len))
 		fprintf(stderr, "dmasim collect: the name %s is too long for the archive\n", rel);
 	else
@@ -303,28 +324,6 @@ static void collect_iommu(struct collect *c)
 	free_list(u, n);
 }
 
-/* Is every address in /proc/iomem 0 (what a reader without root sees)? */
-static bool iomem_hidden(struct collect *c)
-{
-	size_t len = 0;
-	char *t = slurp(c, full(c, "proc/iomem"), &len), *p;
-	bool hidden = len > 0;
-
-	if (!t)
-		return false;
-	for (p = t; p < t + len && hidden; p++) {
-		if (*p == ':') {
-			/* skip the name up to the end of the line */
-			while (p < t + len && *p != '\n')
-				p++;
-		} else if (*p != '0' && *p != '-' && *p != ' ' && *p != '\n') {
-			hidden = false;
-		}
-	}
-	free(t);
-	return hidden;
-}
-
 int cmd_collect(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -384,7 +383,6 @@ int cmd_collect(const struct cli_ctx *cli, int argc, char **argv)
 	add_dirs(&c, "proc/sys/kernel");
 	for (i = 0; i < sizeof(procfiles) / sizeof(procfiles[0]); i++)
 		add_file(&c, procfiles[i]);
-	c.iomem_zero = iomem_hidden(&c);
 	if (tar_finish(&c.tw) || (out && fclose(f) != 0)) {
 		fprintf(stderr, "dmasim collect: cannot write %s: %s\n", out ? out : "standard output",
 			strerror(c.tw.failed ? c.tw.err_no : errno));

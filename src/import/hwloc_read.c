@@ -40,7 +40,7 @@ struct frame {
 
 struct xr {
 	struct imp *im;
-	const char *s, *end, *p;
+	const char *end, *p;
 	unsigned line;
 	const char *bol;    /* start of the current line */
 	struct frame *st;
@@ -465,7 +465,7 @@ int dmasim_import_hwloc(const char *text, size_t len, const char *file,
 	dmasim__imp_init(&im, file ? file : "<hwloc>", opts, err, "hwloc");
 	memset(&x, 0, sizeof(x));
 	x.im = &im;
-	x.s = x.p = x.bol = text;
+	x.p = x.bol = text;
 	x.end = text + len;
 	x.line = 1;
 	if (len > im.lim.file_bytes)
