@@ -22,3 +22,8 @@ set_tests_properties(import_dt_windows PROPERTIES TIMEOUT 60 LABELS golden)
 add_test(NAME acs_auto
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/acs_auto.sh $<TARGET_FILE:dmasim-cli> ${DMASIM_TEST_DATA}/acs)
 set_tests_properties(acs_auto PROPERTIES TIMEOUT 60 LABELS golden)
+# What the importers read instead of guessing: host-bridge numa_node,
+# device class (docs/import.md).
+add_test(NAME import_honest
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/import_honest.sh $<TARGET_FILE:dmasim-cli> ${DMASIM_TEST_DATA})
+set_tests_properties(import_honest PROPERTIES TIMEOUT 120 LABELS golden)

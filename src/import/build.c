@@ -253,6 +253,7 @@ int dmasim__imp_new_dev(struct imp *im, uint16_t seg, uint8_t bus, uint8_t devfn
 	d = &im->dev[im->ndev++];
 	memset(d, 0, sizeof(*d));
 	d->iommu_group = IMP_NONE;
+	d->numa_node = d->package = IMP_NONE;
 	d->parent = d->first_child = d->next_sibling = IMP_NONE;
 	memset(im->cfg, 0xff, sizeof(im->cfg));
 	d->cfg = im->cfg;
@@ -1628,6 +1629,7 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 	dmasim__sb_putc(o, '\n');
 	dmasim__sb_printf(o, "%*svendor: 0x%04x\n", ind, "", d->vendor);
 	dmasim__sb_printf(o, "%*sdevice: 0x%04x\n", ind, "", d->device);
+	dmasim__sb_printf(o, "%*sclass: 0x%06x\n", ind, "", (unsigned)(d->class_code & 0xffffff));
 	if (d->has_acs) {
 		dmasim__sb_printf(o, "%*sacs: { cap: ", ind, "");
 		acs_list(o, d->acs_cap);
@@ -1778,6 +1780,59 @@ static void yaml_quoted(struct sb *o, const char *s)
 	dmasim__sb_putc(o, '"');
 }
 
+/* The NUMA node (@pkg false) or package (@pkg true) of host bridge @hb:
+ * what its functions say, the root bus's first (every function inherits
+ * its bus's node in pci_device_add(), drivers/pci/probe.c, unless root
+ * rewrote one through sysfs).  IMP_NONE when none says; *@other is a
+ * function that says otherwise, or NULL. */
+static int hb_place(const struct imp *im, size_t hb, bool pkg,
+		    const struct imp_dev **other)
+{
+	int v = IMP_NONE, pass;
+	size_t i;
+
+	*other = NULL;
+	for (pass = 0; pass < 2 && v == IMP_NONE; pass++)
+		for (i = 0; i < im->ndev && v == IMP_NONE; i++) {
+			const struct imp_dev *d = &im->dev[i];
+			int x = pkg ? d->package : d->numa_node;
+			if (d->hb == (int)hb && (pass || d->parent == IMP_NONE))
+				v = x;
+		}
+	for (i = 0; i < im->ndev && v != IMP_NONE && !*other; i++) {
+		const struct imp_dev *d = &im->dev[i];
+		int x = pkg ? d->package : d->numa_node;
+		if (d->hb == (int)hb && x != IMP_NONE && x != v)
+			*other = d;
+	}
+	return v;
+}
+
+/* "    numa_node: N" or "    socket: N" of host bridge @hb, when known. */
+static void emit_place(struct imp *im, struct sb *o, size_t hb, bool pkg)
+{
+	const char *key = pkg ? "socket" : "numa_node";
+	const struct imp_dev *other;
+	int v = hb_place(im, hb, pkg, &other);
+	char b1[16];
+
+	if (v == IMP_NONE)
+		return;
+	if (v > 4095) {
+		if (!im->opts.no_comments)
+			dmasim__sb_printf(o, "    # %s %d: above 4095, which the format holds; left out\n",
+					  key, v);
+		return;
+	}
+	dmasim__sb_printf(o, "    %s: %d", key, v);
+	if (other)
+		comment(im, o, "from %s; %s says %d (the root bus's functions decide)", im->source,
+			bdf(other, b1, sizeof(b1)), pkg ? other->package : other->numa_node);
+	else
+		comment(im, o, "from %s", im->source);
+	dmasim__sb_putc(o, '\n');
+}
+
 static void emit(struct imp *im, struct sb *o)
 {
 	static const char *const cpu_names[] = { "intel", "amd", "arm", "ibm", "other" };
@@ -1840,6 +1895,8 @@ static void emit(struct imp *im, struct sb *o)
 			comment(im, o, "%s", why);
 			dmasim__sb_putc(o, '\n');
 		}
+		emit_place(im, o, i, true);
+		emit_place(im, o, i, false);
 		if (h->has_iommu)
 			dmasim__sb_printf(o, "    iommu: iommu0\n");
 		for (w = 0; w < h->nwin; w++)

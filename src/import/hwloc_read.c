@@ -301,6 +301,9 @@ static void end_element(struct xr *x)
 	d = &x->im->dev[f->dev];
 	node = nearest(x, has_node);
 	pkg = nearest(x, is_package);
+	/* build.c writes them as the host bridge's numa_node and socket */
+	d->numa_node = node ? node->node : IMP_NONE;
+	d->package = pkg ? pkg->package : IMP_NONE;
 	/* "Vendor Device; link 0.25 GB/s; NUMA node 0, package 0 (hwloc)":
 	 * the model's place for the NUMA node is the host bridge
 	 * (docs/topology.md), the rest has no key. */

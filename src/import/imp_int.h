@@ -68,6 +68,8 @@ struct imp_dev {
 	bool has_res;          /* sysfs resource read */
 	uint64_t res_start[6], res_end[6];
 	int iommu_group;       /* sysfs group number or IMP_NONE */
+	int numa_node;         /* sysfs numa_node or hwloc's NUMA node, or IMP_NONE */
+	int package;           /* hwloc's package (socket), or IMP_NONE */
 
 	/* decoded by dmasim__imp_decode() */
 	uint16_t vendor, device;

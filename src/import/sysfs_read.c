@@ -215,6 +215,35 @@ static int check_resources(struct imp *im, const struct imp_dev *d, const char *
 	return DMASIM_OK;
 }
 
+/* sysfs `numa_node`: the node the kernel gives the function
+ * (numa_node_show(), drivers/pci/pci-sysfs.c: dev_to_node(), -1 when
+ * unknown).  Absent: unknown. */
+static int read_numa_node(struct imp *im, struct imp_dev *d, const char *path)
+{
+	char *txt, *s;
+	long v = 0;
+	int rc;
+
+	if ((rc = slurp(im, path, 64, &txt, NULL)) || !txt)
+		return rc;
+	s = txt;
+	if (strcmp(s, "-1\n") == 0 || strcmp(s, "-1") == 0) {
+		free(txt);
+		return DMASIM_OK;
+	}
+	while (*s >= '0' && *s <= '9' && v <= 4095)
+		v = v * 10 + (*s++ - '0');
+	if (s == txt || v > 4095 || (*s && strcmp(s, "\n") != 0)) {
+		unsigned col = (unsigned)(s - txt) + 1;
+		free(txt);
+		return dmasim_error_set(im->err, DMASIM_ESYNTAX, path, 1, col,
+			"expected a NUMA node number 0-4095, or -1 (unknown), as the kernel writes it");
+	}
+	free(txt);
+	d->numa_node = (int)v;
+	return DMASIM_OK;
+}
+
 static int read_function(struct imp *im, const char *dir, const char *name)
 {
 	unsigned seg, bus, dev, fn;
@@ -262,6 +291,9 @@ static int read_function(struct imp *im, const char *dir, const char *name)
 	}
 	dmasim__imp_dev_done(im, d);
 	if ((rc = check_resources(im, d, path)))
+		return rc;
+	join(path, sizeof(path), dir, name, "numa_node");
+	if ((rc = read_numa_node(im, d, path)))
 		return rc;
 	join(path, sizeof(path), dir, name, "iommu_group");
 	{
