@@ -4,7 +4,9 @@
 #
 # 1. a host bridge's numa_node from sysfs numa_node files (-1: left out),
 #    and from hwloc's NUMA node and package;
-# 2. every device's class, so `matrix` leaves the host-bridge function out.
+# 2. every device's class, so `matrix` leaves the host-bridge function out;
+# 3. one IOMMU per unit of /sys/class/iommu, each host bridge attached to
+#    the unit that serves its functions, and `collect` archiving the units.
 #
 # The recordings in tests/data/kernel hold no numa_node files and no
 # /sys/class/iommu, so snapshots are built here from a copy of one.
@@ -80,5 +82,59 @@ if grep -q '0000:00:00.0' "$tmp/m"; then bad "matrix lists the host-bridge funct
 else ok "matrix leaves out the host-bridge function"; fi
 "$DMASIM" matrix --all "$tmp/r.yaml" > "$tmp/m" 2>&1
 grep -q '0000:00:00.0' "$tmp/m" && ok "matrix --all keeps it" || bad "matrix --all lost 0000:00:00.0"
+
+# 3. one IOMMU per unit of /sys/class/iommu: dmar0 serves 00:05.0 alone (as
+#    an integrated GPU's unit does), dmar1 the rest of root bus 00, dmar2
+#    root bus 40 (whose groups are identity); a platform device is not ours
+snap
+U=$tmp/s/sys/class/iommu
+mkdir -p "$U/dmar0/devices" "$U/dmar1/devices" "$U/dmar2/devices"
+for f in "$tmp/s/$DEV"/*; do
+	b=${f##*/}
+	case $b in 0000:00:05.0) u=dmar0;; 0000:4*) u=dmar2;; *) u=dmar1;; esac
+	ln -s "../../../../devices/pci0000:00/$b" "$U/$u/devices/$b"
+done
+ln -s ../../../../devices/platform/INT3F0D:00 "$U/dmar2/devices/INT3F0D:00"
+for g in $(sed 's|.*/||' "$tmp/s/$DEV"/0000:4*/iommu_group); do
+	echo identity > "$tmp/s/sys/kernel/iommu_groups/$g/type"
+done
+if "$DMASIM" import sysfs "$tmp/s" -o "$tmp/u.yaml" 2> "$tmp/err"; then
+	[ "$(grep -c '^  - name: dmar[0-2]  # sys/class/iommu/dmar[0-2]: ' "$tmp/u.yaml")" = 3 ] &&
+	! grep -q 'name: iommu0' "$tmp/u.yaml" && ok "one IOMMU per unit (dmar0, dmar1, dmar2), no iommu0" 		|| bad "units: $(grep -n 'name: ' "$tmp/u.yaml" | head -5)"
+	grep -q 'dmar1: 20 PCI functions' "$tmp/u.yaml" && grep -q 'dmar2: 10 PCI functions' "$tmp/u.yaml" 		&& ok "the functions each unit lists are counted (the platform device is not)" 		|| bad "counts: $(grep -n 'sys/class/iommu' "$tmp/u.yaml")"
+	[ "$(hbkey "$tmp/u.yaml" hb0 iommu)/$(hbkey "$tmp/u.yaml" hb1 iommu)" = dmar1/dmar2 ] 		&& ok "each host bridge is attached to the unit serving its functions" 		|| bad "attachment: $(grep -n '    iommu:' "$tmp/u.yaml")"
+	awk '/name: dmar2/ { u = 1 } u && /default_domain:/ { print $2; exit }' "$tmp/u.yaml" | grep -qx identity 		&& ok "a unit's default domain is its groups' type" || bad "dmar2 domain"
+	grep -q '# IOMMU unit dmar0 serves it; the format attaches one IOMMU per host bridge, and this one has dmar1' "$tmp/u.yaml" 		&& ok "the function another unit serves says so" || bad "no comment at 00:05.0"
+	"$DMASIM" show "$tmp/u.yaml" 2>&1 | grep -q 'dmar2' && ok "the imported units load" || bad "show"
+	# collect archives the units' links; the archive imports the same
+	if "$DMASIM" collect -q --root "$tmp/s" -o "$tmp/u.tar" 2> "$tmp/err" &&
+	   "$DMASIM" import sysfs "$tmp/u.tar" -o "$tmp/t.yaml" 2>> "$tmp/err"; then
+		grep -v '^#\|^name:' "$tmp/u.yaml" > "$tmp/a"; grep -v '^#\|^name:' "$tmp/t.yaml" > "$tmp/b"
+		cmp -s "$tmp/a" "$tmp/b" && ok "collect archives sys/class/iommu/*/devices/*: the archive imports the same" 			|| bad "archive differs: $(diff "$tmp/a" "$tmp/b" | head -4 | tr '\n' ' ')"
+	else
+		bad "collect/import: $(cat "$tmp/err")"
+	fi
+else
+	bad "import with units: $(cat "$tmp/err")"
+fi
+ln -s "../../../../devices/pci0000:00/0000:00:01.0" "$U/dmar0/devices/0000:00:01.0"
+"$DMASIM" import sysfs "$tmp/s" > /dev/null 2> "$tmp/err"
+[ $? = 2 ] && grep -q 'dmar1/devices/0000:00:01.0: error: IOMMU unit dmar0 lists this function too' "$tmp/err" \
+	&& ok "a function two units list is refused (exit 2)" || bad "two units: $(cat "$tmp/err")"
+rm "$U/dmar0/devices/0000:00:01.0"
+mkdir "$U/bad name"
+"$DMASIM" import sysfs "$tmp/s" > /dev/null 2> "$tmp/err"
+[ $? = 2 ] && grep -q "not an IOMMU unit's name" "$tmp/err" && ok "a unit name the kernel cannot write is refused" \
+	|| bad "bad unit name: $(cat "$tmp/err")"
+rm -r "$U/bad name"
+mkdir "$U/dmar3"
+"$DMASIM" import sysfs "$tmp/s" -o "$tmp/u.yaml" 2> "$tmp/err" && grep -q 'dmar3: 0 PCI functions' "$tmp/u.yaml" \
+	&& ok "a unit without PCI functions is still written" || bad "dmar3: $(cat "$tmp/err")"
+# no PCI function in any unit: the single iommu0 as before
+rm -rf "$U"/dmar*/devices/*
+"$DMASIM" import sysfs "$tmp/s" -o "$tmp/u.yaml" 2> "$tmp/err"
+grep -q '^  - name: iommu0' "$tmp/u.yaml" && [ "$(hbkey "$tmp/u.yaml" hb1 iommu)" = iommu0 ] \
+	&& ok "units that list no function: one iommu0 for every grouped host bridge" || bad "fallback: $(cat "$tmp/err")"
+grep -q '^  - name: iommu0' "$tmp/r.yaml" && ok "no sys/class/iommu: iommu0" || bad "recording lost iommu0"
 
 [ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }

@@ -117,6 +117,9 @@ void dmasim__imp_fini(struct imp *im)
 	free(im->bdf_slot);
 	free(im->ram);
 	free(im->iomem_win);
+	free(im->unit);
+	im->unit = NULL;
+	im->nunit = 0;
 	im->dev = NULL;
 	im->bdf_slot = NULL;
 	im->ram = NULL;
@@ -253,7 +256,7 @@ int dmasim__imp_new_dev(struct imp *im, uint16_t seg, uint8_t bus, uint8_t devfn
 	d = &im->dev[im->ndev++];
 	memset(d, 0, sizeof(*d));
 	d->iommu_group = IMP_NONE;
-	d->numa_node = d->package = IMP_NONE;
+	d->numa_node = d->package = d->unit = IMP_NONE;
 	d->parent = d->first_child = d->next_sibling = IMP_NONE;
 	memset(im->cfg, 0xff, sizeof(im->cfg));
 	d->cfg = im->cfg;
@@ -771,6 +774,7 @@ static int link_tree(struct imp *im)
 			h->seg = d->seg;
 			h->bus_first = d->bus;
 			h->first_dev = (int)i;
+			h->unit = IMP_NONE;
 		}
 		d->hb = (int)im->nhb - 1;
 	}
@@ -1643,6 +1647,15 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 	}
 	if (d->iommu_group != IMP_NONE && !im->opts.no_comments)
 		dmasim__sb_printf(o, "%*s# sysfs iommu_group %d\n", ind, "", d->iommu_group);
+	if (d->unit != im->hb[d->hb].unit && !im->opts.no_comments) {
+		if (d->unit == IMP_NONE)
+			dmasim__sb_printf(o, "%*s# no IOMMU unit in sys/class/iommu lists it\n", ind, "");
+		else
+			dmasim__sb_printf(o, "%*s# IOMMU unit %s serves it; the format attaches one IOMMU per host bridge, and this one has %s\n",
+					  ind, "", im->unit[d->unit].name,
+					  im->hb[d->hb].unit == IMP_NONE ? "none"
+					  : im->unit[im->hb[d->hb].unit].name);
+	}
 	if (d->bridge) {
 		bool any = d->win[0].present || d->win[1].present;
 		dmasim__sb_printf(o, "%*ssecondary: 0x%02x\n", ind, "", d->secondary);
@@ -1870,7 +1883,20 @@ static void emit(struct imp *im, struct sb *o)
 				  (unsigned long long)im->ram[i].base,
 				  size_str(sz, sizeof(sz), im->ram[i].size));
 	}
-	if (im->iommu_type != IMP_NONE) {
+	if (im->nunit) {
+		dmasim__sb_printf(o, "iommus:\n");
+		for (i = 0; i < im->nunit; i++) {
+			const struct imp_unit *u = &im->unit[i];
+			dmasim__sb_printf(o, "  - name: %s", u->name);
+			comment(im, o, "sys/class/iommu/%s: %zu PCI function%s", u->name, u->nfn,
+				u->nfn == 1 ? "" : "s");
+			dmasim__sb_printf(o, "\n    type: %s\n    address_bits: 48",
+					  dmasim__iommu_type_names[u->type]);
+			comment(im, o, "inferred");
+			dmasim__sb_printf(o, "\n    default_domain: %s\n",
+					  dmasim__domain_type_names[u->domain]);
+		}
+	} else if (im->iommu_type != IMP_NONE) {
 		dmasim__sb_printf(o, "iommus:\n  - name: iommu0\n    type: %s\n",
 			  dmasim__iommu_type_names[im->iommu_type]);
 		dmasim__sb_printf(o, "    address_bits: 48");
@@ -1897,7 +1923,9 @@ static void emit(struct imp *im, struct sb *o)
 		}
 		emit_place(im, o, i, true);
 		emit_place(im, o, i, false);
-		if (h->has_iommu)
+		if (h->unit != IMP_NONE)
+			dmasim__sb_printf(o, "    iommu: %s\n", im->unit[h->unit].name);
+		else if (h->has_iommu)
 			dmasim__sb_printf(o, "    iommu: iommu0\n");
 		for (w = 0; w < h->nwin; w++)
 			inferred |= h->win[w].inferred;
@@ -1977,6 +2005,26 @@ static int loads(struct imp *im, struct sb *o)
 		"(line %u of the YAML it would give): %s", e.line, e.msg);
 }
 
+/* Each host bridge gets the IOMMU unit that lists most of its functions
+ * (the lowest such unit on a tie): the topology attaches IOMMUs per host
+ * bridge, so a function another unit serves keeps a comment (emit_device). */
+static void attach_units(struct imp *im)
+{
+	size_t h, i, u;
+
+	for (h = 0; h < im->nhb; h++) {
+		size_t best = 0, bestn = 0;
+		for (u = 0; u < im->nunit; u++) {
+			size_t n = 0;
+			for (i = 0; i < im->ndev; i++)
+				n += im->dev[i].hb == (int)h && im->dev[i].unit == (int)u;
+			if (n > bestn)
+				best = u, bestn = n;
+		}
+		im->hb[h].unit = bestn ? (int)best : IMP_NONE;
+	}
+}
+
 int dmasim__imp_finish(struct imp *im, char **yaml, size_t *yaml_len)
 {
 	struct sb o = { 0 };
@@ -1987,9 +2035,12 @@ int dmasim__imp_finish(struct imp *im, char **yaml, size_t *yaml_len)
 	if ((rc = link_tree(im)))
 		return rc;
 	assign_types(im);
-	for (i = 0; i < im->ndev; i++)
-		if (im->iommu_type != IMP_NONE && im->dev[i].iommu_group != IMP_NONE)
-			im->hb[im->dev[i].hb].has_iommu = true;
+	if (im->nunit)
+		attach_units(im);
+	else
+		for (i = 0; i < im->ndev; i++)
+			if (im->iommu_type != IMP_NONE && im->dev[i].iommu_group != IMP_NONE)
+				im->hb[im->dev[i].hb].has_iommu = true;
 	if ((rc = settle_all(im)) || (rc = host_windows(im)) || (rc = infer_ram(im)))
 		return rc;
 	if (im->oom)

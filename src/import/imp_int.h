@@ -70,6 +70,8 @@ struct imp_dev {
 	int iommu_group;       /* sysfs group number or IMP_NONE */
 	int numa_node;         /* sysfs numa_node or hwloc's NUMA node, or IMP_NONE */
 	int package;           /* hwloc's package (socket), or IMP_NONE */
+	int unit;              /* index in im->unit of the IOMMU unit whose
+				  sysfs devices/ lists it, or IMP_NONE */
 
 	/* decoded by dmasim__imp_decode() */
 	uint16_t vendor, device;
@@ -107,7 +109,16 @@ struct imp_hb {
 		bool inferred;
 	} *win;                /* malloc'd, at most lim.windows */
 	size_t nwin, capwin;
-	bool has_iommu;
+	bool has_iommu;        /* iommu0 (no units in /sys/class/iommu) */
+	int unit;              /* the IOMMU unit attached, or IMP_NONE */
+};
+
+/* One IOMMU unit of /sys/class/iommu (dmar0, ivhd0, smmu3.0x...). */
+struct imp_unit {
+	const char *name;      /* im's pool */
+	int type;              /* enum dmasim_iommu_type */
+	int domain;            /* enum dmasim_domain_type */
+	size_t nfn;            /* PCI functions it lists */
 };
 
 struct imp_range {
@@ -160,6 +171,8 @@ struct imp {
 	unsigned cpu_family;
 	int iommu_type;          /* IMP_NONE or enum dmasim_iommu_type */
 	int iommu_domain;        /* enum dmasim_domain_type */
+	struct imp_unit *unit;   /* malloc'd; none: one iommu0 when grouped */
+	size_t nunit;
 };
 
 /* A growable text buffer; after an allocation failure it stays failed. */

@@ -215,6 +215,19 @@ static int check_resources(struct imp *im, const struct imp_dev *d, const char *
 	return DMASIM_OK;
 }
 
+/* @name is a PCI function as sysfs names it: SSSS:BB:DD.F in lower-case
+ * hex, device 00-1f, function 0-7. */
+static bool sysfs_bdf(const char *name, unsigned *seg, unsigned *bus, unsigned *dev,
+		      unsigned *fn)
+{
+	char canon[16];
+
+	if (sscanf(name, "%4x:%2x:%2x.%1x", seg, bus, dev, fn) != 4 || *dev > 0x1f || *fn > 7)
+		return false;
+	snprintf(canon, sizeof(canon), "%04x:%02x:%02x.%x", *seg, *bus, *dev, *fn);
+	return strcmp(canon, name) == 0;
+}
+
 /* sysfs `numa_node`: the node the kernel gives the function
  * (numa_node_show(), drivers/pci/pci-sysfs.c: dev_to_node(), -1 when
  * unknown).  Absent: unknown. */
@@ -247,17 +260,14 @@ static int read_numa_node(struct imp *im, struct imp_dev *d, const char *path)
 static int read_function(struct imp *im, const char *dir, const char *name)
 {
 	unsigned seg, bus, dev, fn;
-	char path[1024], canon[16], *txt;
+	char path[1024], *txt;
 	const struct imp_dev *o;
 	struct imp_dev *d;
 	size_t n;
 	int rc;
 	ssize_t k;
 
-	if (sscanf(name, "%4x:%2x:%2x.%1x", &seg, &bus, &dev, &fn) != 4 ||
-	    dev > 0x1f || fn > 7 ||
-	    (snprintf(canon, sizeof(canon), "%04x:%02x:%02x.%x", seg, bus, dev, fn),
-	     strcmp(canon, name) != 0)) {
+	if (!sysfs_bdf(name, &seg, &bus, &dev, &fn)) {
 		join(path, sizeof(path), dir, name, NULL);
 		return dmasim_error_set(im->err, DMASIM_EIO, path, 0, 0,
 			"not a PCI function's name as sysfs writes it (SSSS:BB:DD.F in lower-case hex, device 00-1f, function 0-7)");
@@ -391,11 +401,140 @@ static int read_cpuinfo(struct imp *im, const char *root)
 	return DMASIM_OK;
 }
 
+/* The IOMMU type a unit's name says (dmar* intel-vtd, ivhd* amd-vi, a
+ * name with smmu smmuv3), or IMP_NONE. */
+static int unit_type(const char *name)
+{
+	if (strncmp(name, "dmar", 4) == 0)
+		return DMASIM_IOMMU_INTEL_VTD;
+	if (strncmp(name, "ivhd", 4) == 0)
+		return DMASIM_IOMMU_AMD_VI;
+	if (strstr(name, "smmu"))
+		return DMASIM_IOMMU_SMMUV3;
+	return IMP_NONE;
+}
+
+static int no_dot(const struct dirent *e)
+{
+	return e->d_name[0] != '.';
+}
+
+/* The domain type in sys/kernel/iommu_groups/@group/type into *@dom. */
+static int group_domain(struct imp *im, const char *root, int group, int *dom)
+{
+	char path[1024], *txt;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s%ssys/kernel/iommu_groups/%d/type", root,
+		 root[strlen(root) - 1] == '/' ? "" : "/", group);
+	if ((rc = slurp(im, path, 4096, &txt, NULL)) || !txt)
+		return rc;
+	if (strncmp(txt, "identity", 8) == 0)
+		*dom = DMASIM_DOMAIN_IDENTITY;
+	else if (strncmp(txt, "blocked", 7) == 0)
+		*dom = DMASIM_DOMAIN_BLOCKED;
+	free(txt);
+	return DMASIM_OK;
+}
+
+/* One unit of sys/class/iommu: the PCI functions its devices/ lists (by
+ * name: the entries are links to the devices, never followed).  Entries
+ * that are not PCI functions (platform devices behind an SMMU) and
+ * functions not in sys/bus/pci/devices are not ours. */
+static int read_unit(struct imp *im, const char *root, const char *dir, const char *name,
+		     int fallback)
+{
+	char path[1024];
+	struct dirent **v = NULL;
+	struct imp_unit *u, *nu;
+	int n, i, rc = DMASIM_OK, group = IMP_NONE;
+	size_t k;
+
+	join(path, sizeof(path), dir, name, NULL);
+	for (k = 0; name[k]; k++)
+		if (!((name[k] >= 'a' && name[k] <= 'z') || (name[k] >= 'A' && name[k] <= 'Z') ||
+		      (name[k] >= '0' && name[k] <= '9') || strchr("._:-", name[k])))
+			break;
+	if (name[k] || k > 63)
+		return dmasim_error_set(im->err, DMASIM_EIO, path, 0, 0,
+			"not an IOMMU unit's name as the kernel writes them (letters, digits and ._:-, at most 63)");
+	if (im->nunit >= im->lim.windows)
+		return dmasim_error_set(im->err, DMASIM_ELIMIT, path, 0, 0,
+			"more than %u IOMMU units (raise the limit with --limit windows=N)",
+			(unsigned)im->lim.windows);
+	if (!(nu = realloc(im->unit, (im->nunit + 1) * sizeof(*nu))))
+		return dmasim_error_set(im->err, DMASIM_ENOMEM, path, 0, 0, "out of memory");
+	im->unit = nu;
+	u = &im->unit[im->nunit++];
+	u->name = dmasim__imp_str(im, "%s", name);
+	u->type = unit_type(name) != IMP_NONE ? unit_type(name) : fallback;
+	u->domain = DMASIM_DOMAIN_DMA;
+	u->nfn = 0;
+	join(path, sizeof(path), dir, name, "devices");
+	if ((n = scandir(path, &v, no_dot, alphasort)) < 0)
+		return DMASIM_OK;
+	for (i = 0; i < n; i++) {
+		unsigned seg, bus, dev, fn;
+		struct imp_dev *d;
+
+		if (rc || !sysfs_bdf(v[i]->d_name, &seg, &bus, &dev, &fn) ||
+		    !(d = (struct imp_dev *)dmasim__imp_find_bdf(im, (uint16_t)seg, (uint8_t)bus,
+								 (uint8_t)(dev << 3 | fn))))
+			continue;
+		if (d->unit != IMP_NONE) {
+			char p2[1300];
+			snprintf(p2, sizeof(p2), "%s/%s", path, v[i]->d_name);
+			rc = dmasim_error_set(im->err, DMASIM_EIO, p2, 0, 0,
+				"IOMMU unit %s lists this function too; one unit serves a function",
+				im->unit[d->unit].name);
+			continue;
+		}
+		d->unit = (int)(im->nunit - 1);
+		im->unit[im->nunit - 1].nfn++;
+		if (group == IMP_NONE)
+			group = d->iommu_group;
+	}
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	if (rc == DMASIM_OK && group != IMP_NONE)
+		rc = group_domain(im, root, group, &im->unit[im->nunit - 1].domain);
+	return rc;
+}
+
+/* The units of sys/class/iommu, when it lists PCI functions: one IOMMU
+ * each (emit() in build.c).  Otherwise none are kept. */
+static int read_units(struct imp *im, const char *root, int fallback)
+{
+	char dir[1024];
+	struct dirent **v = NULL;
+	int n, i, rc = DMASIM_OK;
+	size_t fns = 0, k;
+
+	join(dir, sizeof(dir), root, "sys/class/iommu", NULL);
+	if ((n = scandir(dir, &v, no_dot, alphasort)) < 0)
+		return DMASIM_OK;
+	for (i = 0; i < n; i++) {
+		if (rc == DMASIM_OK)
+			rc = read_unit(im, root, dir, v[i]->d_name, fallback);
+		free(v[i]);
+	}
+	free(v);
+	for (k = 0; k < im->nunit; k++)
+		fns += im->unit[k].nfn;
+	if (rc == DMASIM_OK && fns == 0) {
+		for (k = 0; k < im->ndev; k++)
+			im->dev[k].unit = IMP_NONE;
+		im->nunit = 0;
+	}
+	return rc;
+}
+
 /* An IOMMU when sysfs put devices in groups: its type from
  * /sys/class/iommu, else from the architecture and CPU vendor. */
 static int read_iommu(struct imp *im, const char *root)
 {
-	char path[1024], *txt;
+	char path[1024];
 	struct dirent *e;
 	int group = IMP_NONE, rc;
 	size_t i;
@@ -423,6 +562,8 @@ static int read_iommu(struct imp *im, const char *root)
 		im->iommu_type = DMASIM_IOMMU_SMMUV3;
 		break;
 	}
+	if ((rc = read_units(im, root, im->iommu_type)) || im->nunit)
+		return rc;
 	join(path, sizeof(path), root, "sys/class/iommu", NULL);
 	if ((dir = opendir(path))) {
 		while ((e = readdir(dir))) {
@@ -436,18 +577,7 @@ static int read_iommu(struct imp *im, const char *root)
 		closedir(dir);
 	}
 	im->iommu_domain = DMASIM_DOMAIN_DMA;
-	snprintf(path, sizeof(path), "%s%ssys/kernel/iommu_groups/%d/type", root,
-		 root[strlen(root) - 1] == '/' ? "" : "/", group);
-	if ((rc = slurp(im, path, 4096, &txt, NULL)))
-		return rc;
-	if (txt) {
-		if (strncmp(txt, "identity", 8) == 0)
-			im->iommu_domain = DMASIM_DOMAIN_IDENTITY;
-		else if (strncmp(txt, "blocked", 7) == 0)
-			im->iommu_domain = DMASIM_DOMAIN_BLOCKED;
-		free(txt);
-	}
-	return DMASIM_OK;
+	return group_domain(im, root, group, &im->iommu_domain);
 }
 
 int dmasim_import_sysfs(const char *root, const struct dmasim_import_opts *opts,
