@@ -50,6 +50,12 @@ check check check --json tests/data/scenario/pass.suite.yaml tests/data/scenario
 	tests/data/scenario/bad-device.suite.yaml
 check diff diff --json --policy linux-4.20 --policy linux-6.12 $x/*.yaml $a/altra-smmu.yaml
 check audit audit --json --policy linux-5.15 tests/data/scenario/arm64-offset.yaml
+# --assume-p2pmem on a machine imported from a kernel's sysfs (no p2pmem)
+imp=$(mktemp)
+"$dmasim" import sysfs tests/data/kernel/linux-6.12/sw-vtd-intel -o "$imp" 2>/dev/null
+check audit audit --json --all --assume-p2pmem "$imp"
+check audit audit --json --assume-p2pmem=all-mem "$imp"
+rm -f "$imp"
 for p in seed-2018 linux-4.20 linux-5.15 linux-6.12 tests/data/policy/allow-amd-genoa.yaml; do
 	check policy policy show --json "$p"
 done

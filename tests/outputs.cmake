@@ -13,3 +13,7 @@ set_tests_properties(json_shapes PROPERTIES TIMEOUT 120 LABELS golden)
 add_test(NAME readme_tour COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/readme_tour.sh $<TARGET_FILE:dmasim-cli>
                                      ${PROJECT_SOURCE_DIR})
 set_tests_properties(readme_tour PROPERTIES TIMEOUT 120 LABELS golden)
+# audit --assume-p2pmem on an imported machine (issue 18).
+add_test(NAME audit_assume COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/audit_assume.sh $<TARGET_FILE:dmasim-cli>
+                                      ${PROJECT_SOURCE_DIR})
+set_tests_properties(audit_assume PROPERTIES TIMEOUT 60 LABELS golden)

@@ -159,6 +159,8 @@ struct dmasim_bar {
 	bool pref;
 	unsigned bits;           /**< 32 or 64 */
 	bool p2pmem;             /**< offered as p2pdma memory */
+	/** p2pmem only by dmasim_topo_assume_p2pmem(), not by the file */
+	bool p2pmem_assumed;
 	struct dmasim_pos pos;
 };
 
@@ -388,6 +390,32 @@ struct dmasim_error;
 DMASIM_API int dmasim_topo_apply_policy(struct dmasim_topo *topo,
 					const struct dmasim_policy *policy,
 					struct dmasim_error *err);
+
+/** Which BARs dmasim_topo_assume_p2pmem() publishes. */
+enum dmasim_p2pmem_assumption {
+	DMASIM_ASSUME_P2PMEM_PREFETCHABLE, /**< every prefetchable BAR */
+	DMASIM_ASSUME_P2PMEM_ALL_MEM,      /**< every (memory) BAR */
+	DMASIM_ASSUME_P2PMEM_COUNT
+};
+
+/**
+ * dmasim_topo_assume_p2pmem() - treat BARs as published p2pmem, as if the
+ * driver of every endpoint that publishes none had called
+ * pci_p2pdma_add_resource() (drivers/pci/p2pdma.c) for each of its
+ * prefetchable BARs (@which PREFETCHABLE) or each of its BARs (ALL_MEM;
+ * every BAR dmasim models is a memory BAR, the only kind the kernel
+ * accepts there).  Endpoints whose file already names p2pmem BARs keep
+ * exactly those: their driver has chosen, and a BAR added in front of
+ * them would change which one is mapped.  Each BAR marked gets both
+ * @p2pmem and @p2pmem_assumed set; the file is not touched.  Calling it
+ * again marks nothing new for endpoints it has already marked.
+ * Returns: the number of BARs marked by this call.
+ */
+DMASIM_API size_t dmasim_topo_assume_p2pmem(struct dmasim_topo *topo,
+					    enum dmasim_p2pmem_assumption which);
+
+/** "prefetchable" or "all-mem"; NULL for a value out of range. */
+DMASIM_API const char *dmasim_p2pmem_assumption_name(enum dmasim_p2pmem_assumption which);
 
 #ifdef __cplusplus
 }

@@ -15,7 +15,8 @@ static const char help[] =
 "    or IOMMU groups that the fabric does not isolate\n"
 "\n"
 "SYNOPSIS\n"
-"    dmasim audit [--policy NAME|FILE] [--all] [--json] TOPOLOGY\n"
+"    dmasim audit [--policy NAME|FILE] [--all] [--assume-p2pmem[=WHICH]]\n"
+"                 [--json] TOPOLOGY\n"
 "    dmasim audit --isolation [--json] TOPOLOGY\n"
 "\n"
 "DESCRIPTION\n"
@@ -33,6 +34,15 @@ static const char help[] =
 "\n"
 "    and ends with a summary line.\n"
 "\n"
+"    An imported machine names no p2pmem BARs (the input does not say which\n"
+"    BARs a driver publishes), so it has no pairs to check.  With\n"
+"    --assume-p2pmem, every endpoint that publishes no p2pmem is audited as\n"
+"    if its driver published its prefetchable BARs (WHICH prefetchable, the\n"
+"    default) or all its memory BARs (WHICH all-mem); endpoints that do\n"
+"    publish keep their own BARs.  The topology file is not changed.  The\n"
+"    output says so in a line of its own after the first, and marks each\n"
+"    pair whose target publishes only by this assumption [assumed].\n"
+"\n"
 "    With --isolation, it checks the promise of the IOMMU groups instead\n"
 "    (pci_device_group() in drivers/iommu/iommu.c): for every endpoint and\n"
 "    every BAR of an endpoint in another IOMMU group, it routes a write from\n"
@@ -47,6 +57,9 @@ static const char help[] =
 "OPTIONS\n"
 "    --policy P   a built-in policy or a policy file; default linux-6.12\n"
 "    --all        also list the sound pairs\n"
+"    --assume-p2pmem, --assume-p2pmem=WHICH\n"
+"                 prefetchable (the default) or all-mem: treat these BARs of\n"
+"                 endpoints that publish no p2pmem as published (see above)\n"
 "    --isolation  check the IOMMU groups' isolation (see above)\n"
 "    --json       one JSON document (docs/json.md)\n"
 "    -h, --help   this text\n"
@@ -54,6 +67,20 @@ static const char help[] =
 "EXIT STATUS\n"
 "    0 nothing unsound (--isolation: every group isolated); 1 at least one\n"
 "    unsound pair (--isolation: at least one breach); 2 bad input.\n";
+
+/* The value of --assume-p2pmem[=WHICH]: an enum dmasim_p2pmem_assumption,
+ * or -1 for a value it does not know. */
+static int p2pmem_assumption(const char *arg)
+{
+	int i;
+
+	if (!arg)
+		return DMASIM_ASSUME_P2PMEM_PREFETCHABLE;
+	for (i = 0; i < DMASIM_ASSUME_P2PMEM_COUNT; i++)
+		if (strcmp(arg, dmasim_p2pmem_assumption_name((enum dmasim_p2pmem_assumption)i)) == 0)
+			return i;
+	return -1;
+}
 
 static void describe(char *buf, size_t size, const struct dmasim_pair_report *p)
 {
@@ -198,6 +225,7 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 		{ "policy", required_argument, NULL, 'p' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "isolation", no_argument, NULL, 'i' },
+		{ "assume-p2pmem", optional_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -208,6 +236,8 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 	struct dmasim_policy policy;
 	struct dmasim_topo *t;
 	bool json = false, all = false, isolation = false, policy_given = false;
+	int assume = -1; /* enum dmasim_p2pmem_assumption, or -1: none */
+	size_t assumed_bars = 0, assumed_pairs = 0;
 	struct jw w;
 	int c, rc;
 
@@ -223,6 +253,11 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 		case 'i':
 			isolation = true;
 			break;
+		case 'P':
+			if ((assume = p2pmem_assumption(optarg)) < 0)
+				return cli_usage("audit", "--assume-p2pmem takes prefetchable or all-mem (--assume-p2pmem=WHICH), not '%s'",
+						 optarg);
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -235,8 +270,8 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 	if (optind + 1 != argc)
 		return cli_usage("audit", "expected one TOPOLOGY");
 	if (isolation) {
-		if (policy_given || all)
-			return cli_usage("audit", "--isolation takes no --policy and no --all (the groups do not depend on a policy)");
+		if (policy_given || all || assume >= 0)
+			return cli_usage("audit", "--isolation takes no --policy, --all or --assume-p2pmem (the groups depend on neither a policy nor p2pmem)");
 		return audit_isolation(cli, argv[optind], json);
 	}
 	if ((rc = cli_load_policy(cli, policy_name, &policy)) || (rc = cli_load_topo(cli, argv[optind], &t)))
@@ -245,6 +280,8 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 		dmasim_topo_destroy(t);
 		return rc;
 	}
+	if (assume >= 0)
+		assumed_bars = dmasim_topo_assume_p2pmem(t, (enum dmasim_p2pmem_assumption)assume);
 	n = cli_endpoints(t, &eps);
 	for (i = 0; i < n; i++)
 		if (dmasim_dma_p2pmem_bar(eps[i]))
@@ -260,12 +297,23 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 		dmasim__jw_kstr(&w, "mode", "p2p");
 		dmasim__jw_kstr(&w, "topology", argv[optind]);
 		dmasim__jw_kstr(&w, "policy", policy.name);
+		if (assume >= 0) {
+			dmasim__jw_key(&w, "assume_p2pmem");
+			dmasim__jw_obj_begin(&w);
+			dmasim__jw_kstr(&w, "which", dmasim_p2pmem_assumption_name((enum dmasim_p2pmem_assumption)assume));
+			dmasim__jw_kint(&w, "bars", (long long)assumed_bars);
+			dmasim__jw_obj_end(&w);
+		}
 		dmasim__jw_key(&w, "pairs");
 		dmasim__jw_arr_begin(&w);
 	} else {
 		printf("audit of %s under %s: INITIATOR -> TARGET, the initiator (p2pdma client)\n"
 		       "writing the target's p2pmem (p2pdma provider)\n",
 		       CLI_TEXT(argv[optind]), CLI_TEXT(policy.name));
+		if (assume >= 0)
+			printf("assumed p2pmem (--assume-p2pmem=%s): %zu BARs of endpoints that publish none\n"
+			       "treated as published; pairs marked [assumed] exist only by this assumption\n",
+			       dmasim_p2pmem_assumption_name((enum dmasim_p2pmem_assumption)assume), assumed_bars);
 	}
 	for (i = 0; i < n; i++) {
 		cli_progress("audit", i * n, n * n);
@@ -276,6 +324,7 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 			struct dmasim_pair_report p;
 			struct dmasim_error err;
 			char buf[400];
+			bool assumed;
 
 			if (i == j)
 				continue;
@@ -286,6 +335,8 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 			}
 			pairs++;
 			counts[p.verdict]++;
+			assumed = dmasim_dma_p2pmem_bar(tgt)->p2pmem_assumed;
+			assumed_pairs += assumed;
 			describe(buf, sizeof(buf), &p);
 			if (json) {
 				dmasim__jw_obj_begin(&w);
@@ -303,13 +354,16 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 					dmasim_landing_snprintf(land, sizeof(land), &p.landed);
 					dmasim__jw_kstr(&w, "lands", land);
 				}
+				if (assume >= 0)
+					dmasim__jw_kbool(&w, "assumed", assumed);
 				dmasim__jw_obj_end(&w);
 			} else if (all || p.verdict != DMASIM_VERDICT_SOUND) {
-				printf("%-12s %s -> %s: %s\n",
+				printf("%-12s %s -> %s: %s%s\n",
 				       p.verdict == DMASIM_VERDICT_UNSOUND ? "UNSOUND"
 				       : p.verdict == DMASIM_VERDICT_CONSERVATIVE ? "CONSERVATIVE"
 										  : "sound",
-				       CLI_TEXT(ini->name), CLI_TEXT(tgt->name), CLI_TEXT(buf));
+				       CLI_TEXT(ini->name), CLI_TEXT(tgt->name), CLI_TEXT(buf),
+				       assumed ? " [assumed]" : "");
 			}
 		}
 	}
@@ -321,6 +375,8 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 		dmasim__jw_kint(&w, "pairs", (long long)pairs);
 		for (i = 0; i < DMASIM_VERDICT_COUNT; i++)
 			dmasim__jw_kint(&w, dmasim_verdict_name((enum dmasim_verdict)i), (long long)counts[i]);
+		if (assume >= 0)
+			dmasim__jw_kint(&w, "assumed", (long long)assumed_pairs);
 		dmasim__jw_obj_end(&w);
 		dmasim__jw_obj_end(&w);
 		dmasim__jw_end(&w);
@@ -328,6 +384,8 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 		printf("summary: %zu pairs: %zu sound, %zu unsound, %zu conservative\n", pairs,
 		       counts[DMASIM_VERDICT_SOUND], counts[DMASIM_VERDICT_UNSOUND],
 		       counts[DMASIM_VERDICT_CONSERVATIVE]);
+		if (assume >= 0)
+			printf("assumed: %zu of the %zu pairs exist only by --assume-p2pmem\n", assumed_pairs, pairs);
 	}
 	free(eps);
 	dmasim_topo_destroy(t);

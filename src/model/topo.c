@@ -300,3 +300,47 @@ const char *dmasim_device_link_code(const struct dmasim_device *a,
 		}
 	return "PIX";
 }
+
+/* The BARs an endpoint's driver would hand to pci_p2pdma_add_resource()
+ * (drivers/pci/p2pdma.c, Linux 6.12), which refuses all but memory BARs;
+ * which of those a driver publishes is its own choice, hence @which. */
+size_t dmasim_topo_assume_p2pmem(struct dmasim_topo *t, enum dmasim_p2pmem_assumption which)
+{
+	size_t i, b, marked = 0;
+
+	if (!t || (unsigned)which >= DMASIM_ASSUME_P2PMEM_COUNT)
+		return 0;
+	for (i = 0; i < t->ndevs; i++) {
+		const struct dmasim_device *d = &t->devs[i];
+		struct dmasim_bar *bars;
+		bool published = false;
+
+		if (d->type != DMASIM_DEV_ENDPOINT || !d->nbars)
+			continue;
+		bars = &t->bars[d->bars - t->bars];
+		for (b = 0; b < d->nbars; b++)
+			published |= bars[b].p2pmem;
+		if (published)
+			continue;
+		for (b = 0; b < d->nbars; b++) {
+			if (which == DMASIM_ASSUME_P2PMEM_PREFETCHABLE && !bars[b].pref)
+				continue;
+			bars[b].p2pmem = true;
+			bars[b].p2pmem_assumed = true;
+			marked++;
+		}
+	}
+	return marked;
+}
+
+const char *dmasim_p2pmem_assumption_name(enum dmasim_p2pmem_assumption which)
+{
+	switch (which) {
+	case DMASIM_ASSUME_P2PMEM_PREFETCHABLE:
+		return "prefetchable";
+	case DMASIM_ASSUME_P2PMEM_ALL_MEM:
+		return "all-mem";
+	default:
+		return NULL;
+	}
+}

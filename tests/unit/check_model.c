@@ -184,6 +184,42 @@ START_TEST(test_model_multifunction_is_a_shared_slot)
 }
 END_TEST
 
+/* dmasim_topo_assume_p2pmem(): the BARs pci_p2pdma_add_resource()
+ * (drivers/pci/p2pdma.c) would take, on endpoints that publish none. */
+START_TEST(test_model_assume_p2pmem)
+{
+	struct dmasim_topo *t = tu_load_file(DMASIM_TOPOLOGIES "/x86_64/skylake-plx.yaml");
+	const struct dmasim_device *gpu0 = tu_dev(t, "gpu0"), *nvme0 = tu_dev(t, "nvme0");
+	const struct dmasim_device *nic0 = tu_dev(t, "nic0");
+
+	ck_assert_ptr_null(dmasim_dma_p2pmem_bar(gpu0));
+	ck_assert_uint_eq(dmasim_topo_assume_p2pmem(t, DMASIM_ASSUME_P2PMEM_PREFETCHABLE), 3);
+	ck_assert(!dmasim_device_find_bar(gpu0, 0)->p2pmem);
+	ck_assert(dmasim_device_find_bar(gpu0, 1)->p2pmem);
+	ck_assert(dmasim_device_find_bar(gpu0, 1)->p2pmem_assumed);
+	ck_assert_ptr_eq(dmasim_dma_p2pmem_bar(gpu0), dmasim_device_find_bar(gpu0, 1));
+	ck_assert(dmasim_device_find_bar(nic0, 0)->p2pmem_assumed);
+	/* nvme0 publishes BAR 4 itself: it keeps exactly that */
+	ck_assert(!dmasim_device_find_bar(nvme0, 0)->p2pmem);
+	ck_assert(dmasim_device_find_bar(nvme0, 4)->p2pmem);
+	ck_assert(!dmasim_device_find_bar(nvme0, 4)->p2pmem_assumed);
+	ck_assert_uint_eq(dmasim_topo_assume_p2pmem(t, DMASIM_ASSUME_P2PMEM_PREFETCHABLE), 0);
+	ck_assert_uint_eq(dmasim_topo_assume_p2pmem(t, DMASIM_ASSUME_P2PMEM_COUNT), 0);
+	dmasim_topo_destroy(t);
+
+	t = tu_load_file(DMASIM_TOPOLOGIES "/x86_64/skylake-plx.yaml");
+	gpu0 = tu_dev(t, "gpu0");
+	ck_assert_uint_eq(dmasim_topo_assume_p2pmem(t, DMASIM_ASSUME_P2PMEM_ALL_MEM), 5);
+	ck_assert(dmasim_device_find_bar(gpu0, 0)->p2pmem_assumed);
+	ck_assert_ptr_eq(dmasim_dma_p2pmem_bar(gpu0), dmasim_device_find_bar(gpu0, 0));
+	ck_assert(!dmasim_device_find_bar(tu_dev(t, "nvme0"), 0)->p2pmem);
+	ck_assert_str_eq(dmasim_p2pmem_assumption_name(DMASIM_ASSUME_P2PMEM_ALL_MEM), "all-mem");
+	ck_assert_str_eq(dmasim_p2pmem_assumption_name(DMASIM_ASSUME_P2PMEM_PREFETCHABLE), "prefetchable");
+	ck_assert_ptr_null(dmasim_p2pmem_assumption_name(DMASIM_ASSUME_P2PMEM_COUNT));
+	dmasim_topo_destroy(t);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -196,6 +232,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_model_first_clash_is_reported);
 	tcase_add_test(tc, test_model_unnamed_devices_and_lookups);
 	tcase_add_test(tc, test_model_multifunction_is_a_shared_slot);
+	tcase_add_test(tc, test_model_assume_p2pmem);
 	suite_add_tcase(s, tc);
 	return s;
 }
