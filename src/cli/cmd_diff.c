@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/fleet.h"
 #include "dmasim/scenario.h"
 #include "util/jw.h"
 
@@ -16,10 +17,18 @@ static const char help[] =
 "    dmasim diff - every pair whose decision changes between two policies\n"
 "\n"
 "SYNOPSIS\n"
-"    dmasim diff --policy OLD --policy NEW [--json] TOPOLOGY...\n"
+"    dmasim diff --policy OLD --policy NEW [--json] [--shard K/N] [--progress]\n"
+"                MACHINE...\n"
 "\n"
 "DESCRIPTION\n"
-"    For each TOPOLOGY and every ordered pair of endpoints, an initiator and\n"
+"    A MACHINE is a topology file, a sysfs snapshot directory (one holding\n"
+"    sys/bus/pci/devices) or a tar archive of one as 'dmasim collect' writes\n"
+"    it (imported as 'dmasim import sysfs' does), or a directory: every\n"
+"    machine below it, in the byte order of the paths.  This answers the\n"
+"    question asked before a kernel upgrade: which machines, and which pairs\n"
+"    of devices on them, change verdict (docs/fleet.md)?\n"
+"\n"
+"    For each machine and every ordered pair of endpoints, an initiator and\n"
 "    a target, computes the map type and distance under policy OLD and under\n"
 "    policy NEW.  The initiator is the device that performs the DMA (the\n"
 "    kernel's p2pdma 'client'); the target owns the memory it writes (the\n"
@@ -38,21 +47,32 @@ static const char help[] =
 "        across-host-bridges  different host bridges of one PCI segment\n"
 "        across-segments      different PCI segments\n"
 "\n"
-"    and ends with the same summary over all topologies.  A cell is the map\n"
+"    and ends with the same summary over all machines.  A cell is the map\n"
 "    type as 'dmasim matrix' writes it (BUSn, HBn, NS) and, where the\n"
 "    target offers p2pmem, the verdict.  Suite files among the TOPOLOGY\n"
 "    arguments are skipped and counted at the end (so that\n"
 "    topologies/x86_64/*.yaml works).  On a terminal, large runs show their\n"
 "    progress on stderr.\n"
 "\n"
+"    When a directory is walked or --shard is given, a table follows: one\n"
+"    line per machine (pairs, pairs that change) and a total.  A machine\n"
+"    that does not load is in the table with its error (and on stderr); the\n"
+"    run goes on, and ends with exit status 2.\n"
+"\n"
 "OPTIONS\n"
 "    --policy P  given twice, OLD then NEW: a built-in policy or a policy file\n"
 "    --json      one JSON document with the same grouping (docs/json.md)\n"
+"    --shard K/N only shard K of N (K from 1 to N): machine i of the whole\n"
+"                sorted list (from 0) belongs to shard i % N + 1; 'dmasim\n"
+"                merge' joins the shards' JSON documents (docs/fleet.md)\n"
+"    --progress  \"[I/N] MACHINE\" on stderr before each machine (default:\n"
+"                only when stderr is a terminal)\n"
 "    -h, --help  this text\n"
 "\n"
 "EXIT STATUS\n"
-"    0 compared (whether or not anything changed); 2 bad input, or more\n"
-"    pairs in one topology than --limit pairs allows.\n";
+"    0 compared (whether or not anything changed); 2 bad usage, a machine\n"
+"    that does not load, or more pairs in one machine than --limit pairs\n"
+"    allows.\n";
 
 /* One pair's answer under one policy, small (millions may be kept). */
 struct state {
@@ -184,6 +204,7 @@ static int cmp_change(const void *a, const void *b)
 /* One topology's diff, kept until it is printed. */
 struct topo_diff {
 	const char *file;
+	size_t index;   /* in the whole list of machines */
 	const struct dmasim_device **eps;
 	size_t n, pairs;
 	struct change *c;
@@ -400,6 +421,7 @@ static void print_json_topo(struct jw *w, const struct topo_diff *d)
 
 	dmasim__jw_obj_begin(w);
 	dmasim__jw_kstr(w, "file", d->file);
+	dmasim__jw_kint(w, "index", (long long)d->index);
 	dmasim__jw_kint(w, "pairs", (long long)d->pairs);
 	dmasim__jw_kint(w, "changed", (long long)d->nc);
 	dmasim__jw_key(w, "initiators");
@@ -449,19 +471,26 @@ static int add_classes(struct class_sum *total, const struct class_sum *cls)
 	return 0;
 }
 
+static const char *const diff_cols[] = { "pairs", "changed" };
+
 int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 's' },
+		{ "progress", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *names[2] = { NULL, NULL };
 	struct class_sum total[CLI_NPATH_CLASSES];
 	struct dmasim_policy pol[2];
-	size_t npol = 0, changed = 0, pairs = 0, skipped = 0, k;
-	bool json = false;
+	size_t npol = 0, changed = 0, pairs = 0, k, mi, failed = 0;
+	bool json = false, progress = false;
+	unsigned shard_k = 0, shard_n = 0;
+	struct cli_fleet_row *rows;
+	struct cli_fleet fleet;
 	struct jw w;
 	int c, rc = CLI_OK;
 
@@ -475,6 +504,13 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 's':
+			if (cli_parse_shard("diff", optarg, &shard_k, &shard_n))
+				return CLI_USAGE;
+			break;
+		case 'P':
+			progress = true;
+			break;
 		case 'h':
 			return cli_help(help);
 		default:
@@ -484,10 +520,18 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 	if (npol != 2)
 		return cli_usage("diff", "give two policies: --policy OLD --policy NEW");
 	if (optind >= argc)
-		return cli_usage("diff", "no TOPOLOGY given");
+		return cli_usage("diff", "no MACHINE given");
 	for (k = 0; k < 2; k++)
 		if ((rc = cli_load_policy(cli, names[k], &pol[k])))
 			return rc;
+	if ((rc = cli_fleet_expand("diff", argv + optind, (size_t)(argc - optind), shard_k,
+				   shard_n, &fleet)))
+		return rc;
+	if (!(rows = calloc(fleet.n ? fleet.n : 1, sizeof(*rows)))) {
+		cli_fleet_free(&fleet);
+		return cli_usage("diff", "out of memory");
+	}
+	progress = cli_fleet_progress_on(progress, fleet.n);
 	memset(total, 0, sizeof(total));
 	if (json) {
 		cli_json_begin(&w, true, "diff");
@@ -502,18 +546,25 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 		       "and distance as 'dmasim matrix' shows them (BUSn, HBn, NS) and, where the\n"
 		       "target offers p2pmem, the verdict on 4 KiB mapped and written; OLD -> NEW.\n");
 	}
-	for (; optind < argc && rc == CLI_OK; optind++) {
+	for (mi = 0; mi < fleet.n && rc == CLI_OK; mi++) {
+		struct cli_fleet_row *row = &rows[mi];
+		struct dmasim_error err;
 		struct dmasim_topo *t;
 		struct topo_diff d;
 
-		if (dmasim_suite_is_suite_file(argv[optind])) {
-			skipped++;
+		row->file = fleet.path[mi];
+		row->index = fleet.index[mi];
+		cli_fleet_progress(progress, mi + 1, fleet.n, row->file);
+		if (cli_load_machine(cli, row->file, &t, &err) != DMASIM_OK) {
+			cli_fleet_progress(progress, fleet.n + 1, fleet.n, NULL);
+			cli_print_error(&err);
+			dmasim_error_snprintf(row->error, sizeof(row->error), &err);
+			failed++;
 			continue;
 		}
-		if ((rc = cli_load_topo(cli, argv[optind], &t)))
-			break;
 		memset(&d, 0, sizeof(d));
-		d.file = argv[optind];
+		d.file = row->file;
+		d.index = row->index;
 		if ((rc = compute(cli, t, pol, &d)) == CLI_OK) {
 			if (json)
 				print_json_topo(&w, &d);
@@ -521,12 +572,15 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 				print_text(&d);
 			pairs += d.pairs;
 			changed += d.nc;
+			row->v[0] = d.pairs;
+			row->v[1] = d.nc;
 			if (add_classes(total, d.cls))
 				rc = cli_usage("diff", "out of memory");
 		}
 		topo_diff_free(&d);
 		dmasim_topo_destroy(t);
 	}
+	cli_fleet_progress(progress, fleet.n + 1, fleet.n, NULL);
 	for (k = 0; k < CLI_NPATH_CLASSES; k++)
 		if (total[k].nt > 1)
 			qsort(total[k].t, total[k].nt, sizeof(*total[k].t), cmp_transition);
@@ -536,19 +590,30 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 			json_classes(&w, total);
 			dmasim__jw_kint(&w, "pairs", (long long)pairs);
 			dmasim__jw_kint(&w, "changed", (long long)changed);
-			dmasim__jw_kint(&w, "skipped_suites", (long long)skipped);
+			cli_fleet_json_rows(&w, rows, fleet.n, diff_cols, 2);
+			cli_fleet_json_info(&w, &fleet);
 			dmasim__jw_obj_end(&w);
 			dmasim__jw_end(&w);
 		} else {
 			printf("\nall topologies by path class:\n");
 			print_classes(total, "  ");
 			printf("%zu of %zu pairs change\n", changed, pairs);
-			if (skipped)
-				printf("(%zu suite file%s among the arguments skipped)\n", skipped,
-				       skipped == 1 ? "" : "s");
+			if (fleet.walked || fleet.shard_n)
+				cli_fleet_table(rows, fleet.n, diff_cols, 2, 1, "change");
+			if (fleet.shard_n)
+				printf("(shard %u/%u: %zu of %zu machines)\n", fleet.shard_k,
+				       fleet.shard_n, fleet.n, fleet.total);
+			if (fleet.skipped)
+				printf("(%zu file%s below the directories %s no machine)\n", fleet.skipped,
+				       fleet.skipped == 1 ? "" : "s", fleet.skipped == 1 ? "is" : "are");
+			if (fleet.suites)
+				printf("(%zu suite file%s among the arguments skipped)\n", fleet.suites,
+				       fleet.suites == 1 ? "" : "s");
 		}
 	}
 	for (k = 0; k < CLI_NPATH_CLASSES; k++)
 		free(total[k].t);
-	return rc;
+	free(rows);
+	cli_fleet_free(&fleet);
+	return rc != CLI_OK ? rc : failed ? CLI_USAGE : CLI_OK;
 }

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "dmasim/import.h"
+#include "cli/fleet.h"
 #include "cli/tar.h"
 #include "util/input.h"
 
@@ -120,65 +121,6 @@ static char *read_path(const char *path, uint64_t max, size_t *len)
 	return buf;
 }
 
-/* The YAML's header comment names the directory read; name the archive
- * instead of its temporary copy. */
-static int name_archive(char **yaml, size_t *ylen, const char *dir, const char *tarball)
-{
-	char *at = strstr(*yaml, dir), *eol = strchr(*yaml, '\n'), *nb;
-	size_t dl = strlen(dir), tl = strlen(tarball), pre;
-
-	if (!at || (eol && eol < at))
-		return DMASIM_OK;   /* not in the first line: leave it */
-	pre = (size_t)(at - *yaml);
-	if (!(nb = malloc(*ylen - dl + tl + 1)))
-		return DMASIM_ENOMEM;
-	memcpy(nb, *yaml, pre);
-	memcpy(nb + pre, tarball, tl);
-	memcpy(nb + pre + tl, at + dl, *ylen - pre - dl + 1);
-	dmasim_import_free(*yaml);
-	*yaml = nb;   /* dmasim_import_free() is free(): the caller's release fits */
-	*ylen = *ylen - dl + tl;
-	return DMASIM_OK;
-}
-
-/* `import sysfs FILE.tar`: unpack into a new temporary directory, import
- * that, remove it.  The machine is named after the archive. */
-static int import_tarball(const char *tarball, const struct dmasim_limits *lim,
-			  struct dmasim_import_opts *opts, char **yaml, size_t *ylen,
-			  struct dmasim_error *err)
-{
-	const char *tmp = getenv("TMPDIR");
-	char dir[4096], name[4200];
-	int rc;
-
-	snprintf(dir, sizeof(dir), "%s/dmasim-import-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir))
-		return dmasim_error_set(err, DMASIM_EIO, dir, 0, 0,
-					"cannot make a temporary directory: %s", strerror(errno));
-	rc = tar_extract(tarball, dir, lim->file_bytes, (uint64_t)lim->devices * 16 + 4096, err);
-	if (rc == DMASIM_OK) {
-		if (!opts->name) {
-			snprintf(name, sizeof(name), "imported from %s", tarball);
-			opts->name = name;
-		}
-		rc = dmasim_import_sysfs(dir, opts, yaml, ylen, err);
-		if (rc && err && strncmp(err->file, dir, strlen(dir)) == 0) {
-			/* name the archive's member, not the temporary copy */
-			char member[sizeof(err->file)];
-			snprintf(member, sizeof(member), "%s", err->file + strlen(dir) + 1);
-			if (snprintf(err->file, sizeof(err->file), "%s(%s)", tarball, member) >=
-			    (int)sizeof(err->file))
-				snprintf(err->file, sizeof(err->file), "%s", member);
-		}
-		if (opts->name == name)
-			opts->name = NULL;
-		if (rc == DMASIM_OK)
-			rc = name_archive(yaml, ylen, dir, tarball);
-	}
-	rm_tree(dir);
-	return rc;
-}
-
 static int parse_arch(const char *s, enum dmasim_arch *out)
 {
 	int a;
@@ -282,7 +224,7 @@ int cmd_import(const struct cli_ctx *cli, int argc, char **argv)
 			text, len, strcmp(src, "-") ? src : "<stdin>", &opts, &yaml, &ylen, &err);
 	} else if ((opts.groups_report = &groups) && (opts.groups_differences = &ndiff) &&
 		   src && tar_is_archive(src)) {
-		rc = import_tarball(src, &lim, &opts, &yaml, &ylen, &err);
+		rc = cli_import_tarball(src, &lim, &opts, &yaml, &ylen, &err);
 	} else {
 		rc = dmasim_import_sysfs(src, &opts, &yaml, &ylen, &err);
 	}

@@ -1,0 +1,5 @@
+# Fleets (docs/fleet.md): diff and audit over directories of machines,
+# --shard, and merging the shards' JSON.
+add_test(NAME fleet COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/fleet.sh $<TARGET_FILE:dmasim-cli>
+                              ${PROJECT_SOURCE_DIR})
+set_tests_properties(fleet PROPERTIES TIMEOUT 300 LABELS golden)
