@@ -17,3 +17,7 @@ set_tests_properties(readme_tour PROPERTIES TIMEOUT 120 LABELS golden)
 add_test(NAME audit_assume COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/audit_assume.sh $<TARGET_FILE:dmasim-cli>
                                       ${PROJECT_SOURCE_DIR})
 set_tests_properties(audit_assume PROPERTIES TIMEOUT 60 LABELS golden)
+# dot escapes names in labels: hostile names render through Graphviz (issue 15).
+add_test(NAME dot_escape COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/dot_escape.sh $<TARGET_FILE:dmasim-cli>
+                                    ${PROJECT_SOURCE_DIR})
+set_tests_properties(dot_escape PROPERTIES TIMEOUT 60 LABELS golden)

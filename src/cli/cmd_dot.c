@@ -54,6 +54,37 @@ static const char help[] =
 #define C_RC "#e66101"
 #define C_FAULT "#d7191c"
 
+/* @s (a name from the input) as the inside of a DOT double-quoted string
+ * that Graphviz shows as cli_text() prints it: control characters and
+ * bytes that are not UTF-8 as \xNN, '"' and '\' escaped (so no name ends
+ * the string or becomes an escString such as \N or \l), '&' as &amp;
+ * (Graphviz reads entities in plain labels).  '<', '>', '{', '}' and '|'
+ * need nothing in a quoted label of a non-record shape, the only kind
+ * drawn here.  Truncated with "..." when it does not fit @size. */
+static const char *dot_text(char *buf, size_t size, const char *s)
+{
+	char plain[CLI_TEXT_MAX];
+	size_t len = 0, i;
+
+	cli_text(plain, sizeof(plain), s ? s : "");
+	for (i = 0; plain[i]; i++) {
+		const char *put = plain[i] == '"' ? "\\\"" : plain[i] == '\\' ? "\\\\"
+				: plain[i] == '&' ? "&amp;" : NULL;
+		size_t n = put ? strlen(put) : 1;
+
+		if (len + n + 4 > size) {
+			memcpy(buf + len, "...", 4);
+			return buf;
+		}
+		memcpy(buf + len, put ? put : &plain[i], n);
+		len += n;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+#define DOT_TEXT_MAX (5 * CLI_TEXT_MAX)
+#define DOT_TEXT(s) dot_text((char[DOT_TEXT_MAX]){ 0 }, DOT_TEXT_MAX, (s))
+
 static void node_id(char *buf, size_t n, const struct dmasim_device *d,
 		    const struct dmasim_host_bridge *h)
 {
@@ -113,8 +144,8 @@ static void draw_machine(const struct dmasim_machine *m, const bool *on_route,
 				(unsigned long long)h->windows[j].bus,
 				(unsigned long long)h->windows[j].size);
 		printf("  hb%zu [label=\"%s (root complex)\\nsegment %04x buses %02x-%02x%s%s%s\", shape=box3d%s%s%s];\n",
-		       i, h->name, h->segment, h->bus_first, h->bus_last,
-		       h->iommu ? "\\niommu " : "", h->iommu ? h->iommu->name : "", win,
+		       i, DOT_TEXT(h->name), h->segment, h->bus_first, h->bus_last,
+		       h->iommu ? "\\niommu " : "", h->iommu ? DOT_TEXT(h->iommu->name) : "", win,
 		       on_route[m->ndevices + i] ? ", penwidth=3, color=\"" : "",
 		       on_route[m->ndevices + i] ? colour : "",
 		       on_route[m->ndevices + i] ? "\"" : "");
@@ -131,7 +162,7 @@ static void draw_machine(const struct dmasim_machine *m, const bool *on_route,
 		if (d->has_acs)
 			dmasim_acs_snprintf(acs, sizeof(acs), d->acs_ctrl);
 		printf("  d%zu [label=\"%s\\n%s %s [%04x:%04x]%s%s%s%s\", tooltip=\"%s%s%s\"",
-		       i, d->name, d->bdf + 5, dmasim_dev_type_name(d->type), d->vendor,
+		       i, DOT_TEXT(d->name), d->bdf + 5, dmasim_dev_type_name(d->type), d->vendor,
 		       d->device_id, rr ? "\\nACS RR (" : "", rr ? acs : "", rr ? ")" : "",
 		       win, d->bdf, win, bars);
 		if (d->type == DMASIM_DEV_ENDPOINT)
@@ -302,12 +333,9 @@ int cmd_dot(const struct cli_ctx *cli, int argc, char **argv)
 	printf("digraph dmasim {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n"
 	       "  edge [fontname=\"Helvetica\", fontsize=9];\n");
 	if (from) {
-		printf("  labelloc=t;\n  label=\"");
-		for (i = 0; title[i]; i++)
-			printf(title[i] == '"' ? "\\%c" : "%c", title[i]);
-		printf("\";\n  fontcolor=\"%s\";\n", colour);
+		printf("  labelloc=t;\n  label=\"%s\";\n  fontcolor=\"%s\";\n", DOT_TEXT(title), colour);
 	} else {
-		printf("  labelloc=t;\n  label=\"%s\";\n", m->name && m->name[0] ? m->name : m->file);
+		printf("  labelloc=t;\n  label=\"%s\";\n", DOT_TEXT(m->name && m->name[0] ? m->name : m->file));
 	}
 	draw_machine(m, on_route, colour);
 	if (from) {
