@@ -137,4 +137,26 @@ grep -q '^  - name: iommu0' "$tmp/u.yaml" && [ "$(hbkey "$tmp/u.yaml" hb1 iommu)
 	&& ok "units that list no function: one iommu0 for every grouped host bridge" || bad "fallback: $(cat "$tmp/err")"
 grep -q '^  - name: iommu0' "$tmp/r.yaml" && ok "no sys/class/iommu: iommu0" || bad "recording lost iommu0"
 
+# 4. inferred values reach the loader and show (text and JSON)
+"$DMASIM" import sysfs "$DATA/kernel/linux-6.12/pxb-vtd-epyc" -o "$tmp/e.yaml" 2> /dev/null
+"$DMASIM" show "$tmp/e.yaml" > "$tmp/show" 2>&1
+grep -q '^hb0: .*root complex p2p any (inferred: buses, root_complex)$' "$tmp/show" \
+	&& ok "show: the host bridge's guessed keys are marked" || bad "show hb0: $(grep '^hb0' "$tmp/show")"
+grep -q '^iommu iommu0: amd-vi.* (inferred: type, address_bits)$' "$tmp/show" \
+	&& ok "show: an IOMMU type taken from the CPU vendor is marked" || bad "show iommu: $(grep '^iommu' "$tmp/show")"
+"$DMASIM" show --json "$tmp/e.yaml" | tr -d ' \n' > "$tmp/json"
+grep -q '"rc_p2p":"any","inferred":\["buses","root_complex"\]' "$tmp/json" \
+	&& ok "show --json: the host bridge's inferred list" || bad "show --json has no inferred list"
+"$DMASIM" import lspci "$DATA/import/small.dump" -o "$tmp/l.yaml" 2> /dev/null
+grep -q '^inferred: \[arch, ram\]$' "$tmp/l.yaml" &&
+grep -q 'size: 257M, inferred: \[kind, cpu, bus, size\] }' "$tmp/l.yaml" &&
+grep -q 'size: 16K, pref: false, bits: 32, inferred: \[size\] }' "$tmp/l.yaml" \
+	&& ok "lspci: arch, RAM, windows and BAR sizes are marked inferred" \
+	|| bad "lspci marks: $(grep -c 'inferred: \[' "$tmp/l.yaml")"
+"$DMASIM" show "$tmp/l.yaml" | grep -q 'bus 0xc0000000 offset 0x0 (inferred: kind, cpu, bus, size)$' \
+	&& ok "show: an inferred host-bridge window is marked" || bad "show window"
+"$DMASIM" import sysfs "$REC" --arch x86_64 --no-comments -o "$tmp/nc.yaml" 2> /dev/null
+grep -q '^    inferred: \[buses, root_complex\]$' "$tmp/nc.yaml" && ! grep -q '#' "$tmp/nc.yaml" \
+	&& ok "--no-comments keeps the inferred keys" || bad "--no-comments lost the inferred keys"
+
 [ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }

@@ -11,8 +11,8 @@ ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 export ASAN_OPTIONS
 cd "$top" || exit 2
 doc=docs/json.md
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+out=$(mktemp) imp=$(mktemp)
+trap 'rm -f "$out" "$imp"' EXIT
 fail=0 n=0
 # check NAME ARGS...: run dmasim ARGS (any exit status), check shape NAME
 check() {
@@ -41,6 +41,9 @@ check route route --json $x/skylake-plx.yaml gpu0 0x38400001000
 check route route --json $x/skylake-plx.yaml nvme0 0x38000001000
 check route route --json $x/skylake-plx.yaml nic0 0x0
 check upstream upstream --json $x/skylake-plx.yaml gpu0 nvme0
+# an imported machine: objects with "inferred" lists (docs/topology.md)
+"$dmasim" import lspci tests/data/import/small.dump -o "$imp" 2>/dev/null
+check show show --json "$imp"
 check upstream upstream --json $x/skylake-plx.yaml gpu0 nic0
 check p2p p2p --json $x/skylake-plx.yaml --provider nvme0 gpu0 nic0 --verbose
 check map map --json $a/altra-smmu.yaml nic1 gpu0.bar2+0x1000

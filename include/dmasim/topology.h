@@ -109,6 +109,21 @@ enum dmasim_win_kind {
 /** The deepest tree the loader accepts (root bus = depth 0). */
 #define DMASIM_MAX_DEPTH 64
 
+/**
+ * struct dmasim_inferred - the keys of one mapping of the topology file
+ * that it marks `inferred: [key, ...]` (docs/topology.md): values an
+ * importer guessed rather than read, such as a host bridge's
+ * `root_complex` or an inferred window's `cpu`, `bus` and `size`.
+ * @mask:  bit i set when @keys[i] is marked; 0 when nothing is
+ * @keys:  the NULL-terminated keys of that kind of mapping (static
+ *         storage); NULL when @mask is 0
+ * Read it with dmasim_inferred_has() and dmasim_inferred_snprintf().
+ */
+struct dmasim_inferred {
+	uint32_t mask;
+	const char *const *keys;
+};
+
 /** A range [base, base + size - 1]; size is never 0. */
 struct dmasim_range {
 	uint64_t base;
@@ -122,6 +137,7 @@ struct dmasim_hb_window {
 	dmasim_bus_addr_t bus;
 	uint64_t size;
 	struct dmasim_pos pos;
+	struct dmasim_inferred inferred;  /**< e.g. cpu, bus, size */
 };
 
 /** An inbound range (dma-ranges): bus -> CPU. */
@@ -141,6 +157,7 @@ struct dmasim_iommu {
 	const struct dmasim_range *reserved; /**< extra IOVA holes */
 	size_t nreserved;
 	struct dmasim_pos pos;
+	struct dmasim_inferred inferred;  /**< e.g. address_bits */
 };
 
 /** A bridge window in bus addresses, [base, limit] inclusive. */
@@ -162,6 +179,7 @@ struct dmasim_bar {
 	/** p2pmem only by dmasim_topo_assume_p2pmem(), not by the file */
 	bool p2pmem_assumed;
 	struct dmasim_pos pos;
+	struct dmasim_inferred inferred; /**< e.g. size */
 };
 
 struct dmasim_host_bridge;
@@ -228,6 +246,7 @@ struct dmasim_device {
 	/** PCI class code (base, sub, prog-if); DMASIM_CLASS_UNKNOWN when the
 	 *  file does not say. */
 	uint32_t class_code;
+	struct dmasim_inferred inferred; /**< e.g. type, p2pmem */
 };
 
 /** dmasim_device.class_code when the file gives none. */
@@ -252,6 +271,7 @@ struct dmasim_host_bridge {
 	struct dmasim_pos pos;
 	int socket;                       /**< CPU package; -1 when unknown */
 	int numa_node;                    /**< NUMA node; -1 when unknown */
+	struct dmasim_inferred inferred;  /**< e.g. buses, root_complex */
 };
 
 struct dmasim_machine {
@@ -281,6 +301,7 @@ struct dmasim_machine {
 	 *  ACS before enumeration (-1: as the policy says for the IOMMUs). */
 	const char *kernel_cmdline;
 	int acs_requested;
+	struct dmasim_inferred inferred;  /**< top-level keys: e.g. arch, ram */
 };
 
 /** An opaque loaded topology (model plus load-time indexes). */
@@ -354,6 +375,17 @@ DMASIM_API bool dmasim_hb_crosses_sockets(const struct dmasim_host_bridge *a,
  */
 DMASIM_API const char *dmasim_device_link_code(const struct dmasim_device *a,
 					       const struct dmasim_device *b);
+
+/** dmasim_inferred_has() - whether @inf marks @key ("root_complex"). */
+DMASIM_API bool dmasim_inferred_has(const struct dmasim_inferred *inf, const char *key);
+
+/**
+ * dmasim_inferred_snprintf() - the marked keys of @inf in key order,
+ * comma-separated ("buses, root_complex"); "" when none.  Returns the
+ * would-be length, as snprintf does.
+ */
+DMASIM_API int dmasim_inferred_snprintf(char *buf, size_t size,
+					const struct dmasim_inferred *inf);
 
 /** dmasim_hb_window_offset() - cpu - bus of @w (mod 2^64). */
 static inline uint64_t

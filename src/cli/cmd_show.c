@@ -30,6 +30,10 @@ static const char help[] =
 "                cleared ...)'\n"
 "    -h, --help  this text\n"
 "\n"
+"    A value the file marks 'inferred: [...]' (an importer guessed it, see\n"
+"    docs/topology.md) is followed by '(inferred: KEY, ...)' on its line, and\n"
+"    its object gets an \"inferred\" list in --json.\n"
+"\n"
 "EXIT STATUS\n"
 "    0 shown; 2 the file is invalid (FILE:LINE:COLUMN: error: ...).\n";
 
@@ -37,6 +41,32 @@ static void print_range(const char *label, uint64_t lo, uint64_t hi)
 {
 	printf("%s[0x%llx-0x%llx]", label, (unsigned long long)lo,
 	       (unsigned long long)hi);
+}
+
+/* " (inferred: buses, root_complex)" when @inf marks anything. */
+static void print_inferred(const struct dmasim_inferred *inf)
+{
+	char buf[256];
+
+	if (!inf->mask)
+		return;
+	dmasim_inferred_snprintf(buf, sizeof(buf), inf);
+	printf(" (inferred: %s)", buf);
+}
+
+/* "inferred": [keys] when @inf marks anything. */
+static void json_inferred(struct jw *w, const struct dmasim_inferred *inf)
+{
+	size_t i;
+
+	if (!inf->mask)
+		return;
+	dmasim__jw_key(w, "inferred");
+	dmasim__jw_arr_begin(w);
+	for (i = 0; inf->keys[i] && i < 32; i++)
+		if (inf->mask >> i & 1u)
+			dmasim__jw_str(w, inf->keys[i]);
+	dmasim__jw_arr_end(w);
 }
 
 static void show_device(const struct dmasim_device *d, const char *prefix,
@@ -80,6 +110,7 @@ static void show_device(const struct dmasim_device *d, const char *prefix,
 		printf(" dma_mask=%u", d->dma_mask_bits);
 	if (d->bus_dma_limit)
 		printf(" bus_dma_limit=0x%llx", (unsigned long long)d->bus_dma_limit);
+	print_inferred(&d->inferred);
 	putchar('\n');
 	snprintf(sub, sizeof(sub), "%s%s ", prefix, last ? " " : "|");
 	if (dmasim_device_is_bridge(d)) {
@@ -98,8 +129,10 @@ static void show_device(const struct dmasim_device *d, const char *prefix,
 		const struct dmasim_bar *b = &d->bars[i];
 		printf("%s    BAR %u ", sub, b->index);
 		print_range("cpu ", b->cpu, b->cpu + b->size - 1);
-		printf(" bus 0x%llx %u-bit%s%s\n", (unsigned long long)b->bus,
+		printf(" bus 0x%llx %u-bit%s%s", (unsigned long long)b->bus,
 		       b->bits, b->pref ? " pref" : "", b->p2pmem ? " p2pmem" : "");
+		print_inferred(&b->inferred);
+		putchar('\n');
 	}
 	for (i = 0; i < d->nchildren; i++)
 		show_device(d->children[i], sub, i + 1 == d->nchildren);
@@ -113,7 +146,9 @@ static void show_text(const struct dmasim_machine *m)
 	if (m->has_cpu)
 		printf(", cpu %s family 0x%x", dmasim_cpu_vendor_name(m->cpu_vendor),
 		       m->cpu_family);
-	printf(")\n");
+	printf(")");
+	print_inferred(&m->inferred);
+	putchar('\n');
 	for (i = 0; i < m->nram; i++)
 		print_range(i ? " " : "ram ", m->ram[i].base,
 			    m->ram[i].base + m->ram[i].size - 1);
@@ -129,19 +164,24 @@ static void show_text(const struct dmasim_machine *m)
 		for (j = 0; j < u->nreserved; j++)
 			print_range(j ? " " : ", reserved ", u->reserved[j].base,
 				    u->reserved[j].base + u->reserved[j].size - 1);
+		print_inferred(&u->inferred);
 		putchar('\n');
 	}
 	for (i = 0; i < m->nhost_bridges; i++) {
 		const struct dmasim_host_bridge *h = &m->host_bridges[i];
-		printf("%s: segment %04x buses [%02x-%02x] iommu %s, root complex p2p %s\n",
+		printf("%s: segment %04x buses [%02x-%02x] iommu %s, root complex p2p %s",
 		       CLI_TEXT(h->name), h->segment, h->bus_first, h->bus_last,
 		       CLI_TEXT(h->iommu ? h->iommu->name : "none"), dmasim_rc_p2p_name(h->rc_p2p));
+		print_inferred(&h->inferred);
+		putchar('\n');
 		for (j = 0; j < h->nwindows; j++) {
 			const struct dmasim_hb_window *w = &h->windows[j];
 			printf("  window %-8s ", dmasim_win_kind_name(w->kind));
 			print_range("cpu ", w->cpu, w->cpu + w->size - 1);
-			printf(" bus 0x%llx offset 0x%llx\n", (unsigned long long)w->bus,
+			printf(" bus 0x%llx offset 0x%llx", (unsigned long long)w->bus,
 			       (unsigned long long)dmasim_hb_window_offset(w));
+			print_inferred(&w->inferred);
+			putchar('\n');
 		}
 		for (j = 0; j < h->ndma_ranges; j++) {
 			const struct dmasim_dma_range *r = &h->dma_ranges[j];
@@ -228,9 +268,11 @@ static void json_device(struct jw *w, const struct dmasim_device *d)
 		dmasim__jw_kbool(w, "pref", b->pref);
 		dmasim__jw_kint(w, "bits", b->bits);
 		dmasim__jw_kbool(w, "p2pmem", b->p2pmem);
+		json_inferred(w, &b->inferred);
 		dmasim__jw_obj_end(w);
 	}
 	dmasim__jw_arr_end(w);
+	json_inferred(w, &d->inferred);
 	dmasim__jw_key(w, "children");
 	dmasim__jw_arr_begin(w);
 	for (i = 0; i < d->nchildren; i++)
@@ -247,6 +289,7 @@ static void show_json(const struct dmasim_machine *m)
 	cli_json_begin(&w, true, "show");
 	dmasim__jw_kstr(&w, "name", m->name);
 	dmasim__jw_kstr(&w, "arch", dmasim_arch_name(m->arch));
+	json_inferred(&w, &m->inferred);
 	if (m->has_cpu) {
 		dmasim__jw_key(&w, "cpu");
 		dmasim__jw_obj_begin(&w);
@@ -270,6 +313,7 @@ static void show_json(const struct dmasim_machine *m)
 		dmasim__jw_kint(&w, "address_bits", m->iommus[i].address_bits);
 		dmasim__jw_kstr(&w, "default_domain",
 			dmasim_domain_type_name(m->iommus[i].default_domain));
+		json_inferred(&w, &m->iommus[i].inferred);
 		dmasim__jw_obj_end(&w);
 	}
 	dmasim__jw_arr_end(&w);
@@ -284,6 +328,7 @@ static void show_json(const struct dmasim_machine *m)
 		dmasim__jw_kint(&w, "bus_last", h->bus_last);
 		dmasim__jw_kstr(&w, "iommu", h->iommu ? h->iommu->name : NULL);
 		dmasim__jw_kstr(&w, "rc_p2p", dmasim_rc_p2p_name(h->rc_p2p));
+		json_inferred(&w, &h->inferred);
 		dmasim__jw_key(&w, "windows");
 		dmasim__jw_arr_begin(&w);
 		for (j = 0; j < h->nwindows; j++) {
@@ -292,6 +337,7 @@ static void show_json(const struct dmasim_machine *m)
 			dmasim__jw_khex(&w, "cpu", h->windows[j].cpu);
 			dmasim__jw_khex(&w, "bus", h->windows[j].bus);
 			dmasim__jw_khex(&w, "size", h->windows[j].size);
+			json_inferred(&w, &h->windows[j].inferred);
 			dmasim__jw_obj_end(&w);
 		}
 		dmasim__jw_arr_end(&w);

@@ -1634,6 +1634,15 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 	dmasim__sb_printf(o, "%*svendor: 0x%04x\n", ind, "", d->vendor);
 	dmasim__sb_printf(o, "%*sdevice: 0x%04x\n", ind, "", d->device);
 	dmasim__sb_printf(o, "%*sclass: 0x%06x\n", ind, "", (unsigned)(d->class_code & 0xffffff));
+	{
+		/* the keys whose values are guessed (docs/topology.md) */
+		bool ty = d->type_note && strncmp(d->type_note, "inferred", 8) == 0, pm = false;
+		for (bi = 0; bi < 6; bi++)
+			pm |= d->bars[bi].present && !d->bars[bi].p2pmem && assume_p2pmem(im, d, bi);
+		if (ty || pm)
+			dmasim__sb_printf(o, "%*sinferred: [%s%s%s]\n", ind, "", ty ? "type" : "",
+					  ty && pm ? ", " : "", pm ? "p2pmem" : "");
+	}
 	if (d->has_acs) {
 		dmasim__sb_printf(o, "%*sacs: { cap: ", ind, "");
 		acs_list(o, d->acs_cap);
@@ -1712,10 +1721,10 @@ static void emit_device(struct imp *im, struct sb *o, const struct imp_dev *d,
 		/* The width is the BAR's own: the model checks a 32-bit BAR
 		 * against its bus address, which an offset may put far from
 		 * its CPU address (finalize.c). */
-		dmasim__sb_printf(o, "%*s- { index: %d, base: 0x%llx, size: %s, pref: %s, bits: %u }",
+		dmasim__sb_printf(o, "%*s- { index: %d, base: 0x%llx, size: %s, pref: %s, bits: %u%s }",
 			  ind + 2, "", bi, (unsigned long long)b->cpu,
 			  size_str(sz, sizeof(sz), b->size), b->pref ? "true" : "false",
-			  b->bits);
+			  b->bits, b->size_known ? "" : ", inferred: [size]");
 		if (b->pref_dropped && !b->size_known)
 			comment(im, o, "size inferred; prefetchable, but decoded through the non-prefetchable window");
 		else if (b->pref_dropped)
@@ -1870,6 +1879,10 @@ static void emit(struct imp *im, struct sb *o)
 	if (im->arch_inferred)
 		comment(im, o, "inferred: the input does not say (--arch to change)");
 	dmasim__sb_putc(o, '\n');
+	if (im->arch_inferred || (im->nram && !im->ram_given))
+		dmasim__sb_printf(o, "inferred: [%s%s%s]\n", im->arch_inferred ? "arch" : "",
+				  im->arch_inferred && im->nram && !im->ram_given ? ", " : "",
+				  im->nram && !im->ram_given ? "ram" : "");
 	if (im->has_cpu)
 		dmasim__sb_printf(o, "cpu: { vendor: %s, family: 0x%x }\n", cpu_names[im->cpu_vendor],
 			  im->cpu_family);
@@ -1893,16 +1906,18 @@ static void emit(struct imp *im, struct sb *o)
 			dmasim__sb_printf(o, "\n    type: %s\n    address_bits: 48",
 					  dmasim__iommu_type_names[u->type]);
 			comment(im, o, "inferred");
-			dmasim__sb_printf(o, "\n    default_domain: %s\n",
-					  dmasim__domain_type_names[u->domain]);
+			dmasim__sb_printf(o, "\n    default_domain: %s\n    inferred: [%saddress_bits]\n",
+					  dmasim__domain_type_names[u->domain],
+					  u->type_inferred ? "type, " : "");
 		}
 	} else if (im->iommu_type != IMP_NONE) {
 		dmasim__sb_printf(o, "iommus:\n  - name: iommu0\n    type: %s\n",
 			  dmasim__iommu_type_names[im->iommu_type]);
 		dmasim__sb_printf(o, "    address_bits: 48");
 		comment(im, o, "inferred");
-		dmasim__sb_printf(o, "\n    default_domain: %s\n",
-			  dmasim__domain_type_names[im->iommu_domain]);
+		dmasim__sb_printf(o, "\n    default_domain: %s\n    inferred: [%saddress_bits]\n",
+			  dmasim__domain_type_names[im->iommu_domain],
+			  im->iommu_type_inferred ? "type, " : "");
 	}
 	dmasim__sb_printf(o, "host_bridges:\n");
 	for (i = 0; i < im->nhb; i++) {
@@ -1919,7 +1934,7 @@ static void emit(struct imp *im, struct sb *o)
 			const char *why, *p2p = rc_p2p(im, h, &why);
 			dmasim__sb_printf(o, "    root_complex: { p2p: %s }", p2p);
 			comment(im, o, "%s", why);
-			dmasim__sb_putc(o, '\n');
+			dmasim__sb_printf(o, "\n    inferred: [buses, root_complex]\n");
 		}
 		emit_place(im, o, i, true);
 		emit_place(im, o, i, false);
@@ -1937,9 +1952,10 @@ static void emit(struct imp *im, struct sb *o)
 		}
 		for (w = 0; w < h->nwin; w++) {
 			const struct imp_hbwin *x = &h->win[w];
-			dmasim__sb_printf(o, "      - { kind: %s, cpu: 0x%llx, bus: 0x%llx, size: %s }",
+			dmasim__sb_printf(o, "      - { kind: %s, cpu: 0x%llx, bus: 0x%llx, size: %s%s }",
 				  dmasim__win_kind_names[x->kind], (unsigned long long)x->cpu,
-				  (unsigned long long)x->bus, size_str(sz, sizeof(sz), x->size));
+				  (unsigned long long)x->bus, size_str(sz, sizeof(sz), x->size),
+				  x->inferred ? ", inferred: [kind, cpu, bus, size]" : "");
 			if (x->inferred && x->cpu != x->bus)
 				comment(im, o, "inferred; a CPU range of its own (offset 0x%llx)",
 					(unsigned long long)(x->cpu - x->bus));

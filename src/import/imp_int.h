@@ -117,6 +117,7 @@ struct imp_hb {
 struct imp_unit {
 	const char *name;      /* im's pool */
 	int type;              /* enum dmasim_iommu_type */
+	bool type_inferred;    /* not from the unit's name */
 	int domain;            /* enum dmasim_domain_type */
 	size_t nfn;            /* PCI functions it lists */
 };
@@ -170,6 +171,7 @@ struct imp {
 	int cpu_vendor;
 	unsigned cpu_family;
 	int iommu_type;          /* IMP_NONE or enum dmasim_iommu_type */
+	bool iommu_type_inferred;  /* from the architecture and CPU vendor */
 	int iommu_domain;        /* enum dmasim_domain_type */
 	struct imp_unit *unit;   /* malloc'd; none: one iommu0 when grouped */
 	size_t nunit;

@@ -468,6 +468,7 @@ static int read_unit(struct imp *im, const char *root, const char *dir, const ch
 	u = &im->unit[im->nunit++];
 	u->name = dmasim__imp_str(im, "%s", name);
 	u->type = unit_type(name) != IMP_NONE ? unit_type(name) : fallback;
+	u->type_inferred = unit_type(name) == IMP_NONE;
 	u->domain = DMASIM_DOMAIN_DMA;
 	u->nfn = 0;
 	join(path, sizeof(path), dir, name, "devices");
@@ -562,17 +563,18 @@ static int read_iommu(struct imp *im, const char *root)
 		im->iommu_type = DMASIM_IOMMU_SMMUV3;
 		break;
 	}
+	im->iommu_type_inferred = true;
 	if ((rc = read_units(im, root, im->iommu_type)) || im->nunit)
 		return rc;
 	join(path, sizeof(path), root, "sys/class/iommu", NULL);
 	if ((dir = opendir(path))) {
 		while ((e = readdir(dir))) {
 			if (strncmp(e->d_name, "dmar", 4) == 0)
-				im->iommu_type = DMASIM_IOMMU_INTEL_VTD;
+				im->iommu_type = DMASIM_IOMMU_INTEL_VTD, im->iommu_type_inferred = false;
 			else if (strncmp(e->d_name, "ivhd", 4) == 0)
-				im->iommu_type = DMASIM_IOMMU_AMD_VI;
+				im->iommu_type = DMASIM_IOMMU_AMD_VI, im->iommu_type_inferred = false;
 			else if (strstr(e->d_name, "smmu"))
-				im->iommu_type = DMASIM_IOMMU_SMMUV3;
+				im->iommu_type = DMASIM_IOMMU_SMMUV3, im->iommu_type_inferred = false;
 		}
 		closedir(dir);
 	}

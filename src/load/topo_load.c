@@ -251,6 +251,63 @@ static int load_pair(struct loader *l, const char *what, const char *lenmsg,
 	return DMASIM_OK;
 }
 
+/* ---- inferred: [key, ...] --------------------------------------------- */
+
+/* The keys one mapping marks inferred, with where each was listed. */
+struct infl {
+	uint32_t mask;
+	struct dmasim_pos at[MAXKEYS];
+};
+
+/* The value of `inferred:` (key @self of mapping @m): a list of keys of
+ * @m whose values were guessed (docs/topology.md).  Unknown keys come
+ * with a did-you-mean as unknown keys of @m do. */
+static int load_inferred(struct loader *l, const struct mapr *m, int self, struct infl *inf)
+{
+	char what[96];
+	bool more;
+	size_t i;
+	int rc;
+
+	if ((rc = dmasim__yv_seq(l->c, &l->ev, "inferred")))
+		return rc;
+	snprintf(what, sizeof(what), "the inferred list (%s)", m->what);
+	for (;;) {
+		if ((rc = seq_next(l, &more)))
+			return rc;
+		if (!more)
+			return DMASIM_OK;
+		if ((rc = dmasim__yv_key(l->c, &l->ev, what, m->keys, &i)))
+			return rc;
+		if ((int)i == self)
+			return dmasim__yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+				      "'inferred' lists the keys of %s whose values were guessed; it cannot list itself",
+				      m->what);
+		if (inf->mask >> i & 1u)
+			return dmasim__yv_err(l->c, l->ev.pos, DMASIM_ESCHEMA,
+				      "'%s' is listed twice in inferred (first at line %u)",
+				      m->keys[i], inf->at[i].line);
+		inf->mask |= 1u << i;
+		inf->at[i] = l->ev.pos;
+	}
+}
+
+/* At the end of mapping @m: every key @inf marks is given in @m. */
+static int inferred_done(struct loader *l, const struct mapr *m, const struct infl *inf,
+			 struct dmasim_inferred *out)
+{
+	size_t i;
+
+	for (i = 0; m->keys[i]; i++)
+		if ((inf->mask >> i & 1u) && !has(m, (int)i))
+			return dmasim__yv_err(l->c, inf->at[i], DMASIM_ESCHEMA,
+				      "inferred marks '%s', which this %s does not give",
+				      m->keys[i], m->what);
+	out->mask = inf->mask;
+	out->keys = inf->mask ? m->keys : NULL;
+	return DMASIM_OK;
+}
+
 /* ---- small constructs ------------------------------------------------ */
 
 /* { base, size } -> @out, with yrange's checks. */
@@ -463,14 +520,15 @@ static int load_windows(struct loader *l, size_t self)
 
 /* ---- BARs ------------------------------------------------------------ */
 
-enum { B_INDEX, B_BASE, B_SIZE, B_PREF, B_BITS };
+enum { B_INDEX, B_BASE, B_SIZE, B_PREF, B_BITS, B_INFERRED };
 
 static int load_bar(struct loader *l, size_t first)
 {
 	static const char *const keys[] = { "index", "base", "size", "pref",
-					    "bits", NULL };
-	static const unsigned char rank[] = { 3, 4, 5, 6, 7 };
+					    "bits", "inferred", NULL };
+	static const unsigned char rank[] = { 3, 4, 5, 6, 7, 8 };
 	struct dmasim_topo *t = l->t;
+	struct infl inf = { 0 };
 	struct dmasim_bar bar;
 	uint64_t idx = 0, bits = 0, last;
 	struct mapr m;
@@ -499,6 +557,9 @@ static int load_bar(struct loader *l, size_t first)
 		case B_PREF:
 			rc = dmasim__yv_bool(l->c, &l->ev, "pref", &bar.pref);
 			break;
+		case B_INFERRED:
+			rc = load_inferred(l, &m, k, &inf);
+			break;
 		default:
 			rc = u64v(l, "BAR bits", UINT64_MAX, &bits);
 			break;
@@ -509,7 +570,8 @@ static int load_bar(struct loader *l, size_t first)
 	if ((rc = require(l, &m, B_INDEX, "a BAR")) ||
 	    (rc = require(l, &m, B_BASE, "a BAR")) ||
 	    (rc = require(l, &m, B_SIZE, "a BAR")) ||
-	    (rc = kept_before(l, &m, LAST)))
+	    (rc = kept_before(l, &m, LAST)) ||
+	    (rc = inferred_done(l, &m, &inf, &bar.inferred)))
 		return rc;
 	bar.index = (unsigned)idx;
 	if (bar.size == 0)
@@ -570,13 +632,13 @@ static int load_bar(struct loader *l, size_t first)
 enum {
 	K_BDF, K_TYPE, K_NAME, K_VENDOR, K_DEVICE, K_ACS, K_WINDOWS, K_CHILDREN,
 	K_DMA_MASK, K_BUS_DMA_LIMIT, K_IOMMU_DOMAIN, K_P2PMEM, K_BARS,
-	K_SECONDARY, K_SUBORDINATE, K_CLASS, K_NKEYS
+	K_SECONDARY, K_SUBORDINATE, K_CLASS, K_INFERRED, K_NKEYS
 };
 
 static const char *const device_keys[] = {
 	"bdf", "type", "name", "vendor", "device", "acs", "windows",
 	"children", "dma_mask", "bus_dma_limit", "iommu_domain",
-	"p2pmem", "bars", "secondary", "subordinate", "class", NULL
+	"p2pmem", "bars", "secondary", "subordinate", "class", "inferred", NULL
 };
 /* The order of a device's checks: bdf and type required, type, bdf, name,
  * vendor, device, acs, dma_mask, bus_dma_limit, iommu_domain, "endpoints
@@ -587,7 +649,7 @@ static const unsigned char device_rank[K_NKEYS] = {
 	[K_ACS] = 7, [K_DMA_MASK] = 8, [K_BUS_DMA_LIMIT] = 9,
 	[K_IOMMU_DOMAIN] = 10, [K_WINDOWS] = 12, [K_SECONDARY] = 13,
 	[K_SUBORDINATE] = 14, [K_BARS] = 15, [K_P2PMEM] = 16, [K_CHILDREN] = 17,
-	[K_CLASS] = 18,
+	[K_CLASS] = 18, [K_INFERRED] = 19,
 };
 #define R_ENDPOINT 11
 #define R_P2PMEM 16
@@ -833,6 +895,7 @@ static int load_device(struct loader *l, size_t hb, uint32_t parent,
 	struct p2pmem_list p2p;
 	struct dmasim_device *d;
 	struct dmasim__devx *x;
+	struct infl inf = { 0 };
 	struct mapr m;
 	size_t self;
 	long id;
@@ -867,7 +930,8 @@ static int load_device(struct loader *l, size_t hb, uint32_t parent,
 		if (k < 0)
 			break;
 		/* Children move the arrays: the value loaders index them. */
-		rc = load_device_value(l, self, k, hb, depth, &p2p);
+		rc = k == K_INFERRED ? load_inferred(l, &m, k, &inf)
+			: load_device_value(l, self, k, hb, depth, &p2p);
 		if ((rc = value_done(l, &m, k, rc)))
 			return rc;
 	}
@@ -886,18 +950,20 @@ static int load_device(struct loader *l, size_t hb, uint32_t parent,
 					      "%s is an endpoint and cannot have '%s'; only bridges do",
 					      dev_name(d), device_keys[k]);
 	if ((rc = kept_before(l, &m, R_P2PMEM)) ||
-	    (rc = check_p2pmem(l, self, &p2p)))
+	    (rc = check_p2pmem(l, self, &p2p)) ||
+	    (rc = kept_before(l, &m, LAST)))
 		return rc;
-	return kept_before(l, &m, LAST);
+	return inferred_done(l, &m, &inf, &t->devs[self].inferred);
 }
 
 /* ---- host bridges ---------------------------------------------------- */
 
 static int load_hb_window(struct loader *l)
 {
-	static const char *const keys[] = { "kind", "cpu", "bus", "size", NULL };
-	static const unsigned char rank[] = { 3, 4, 6, 5 };
+	static const char *const keys[] = { "kind", "cpu", "bus", "size", "inferred", NULL };
+	static const unsigned char rank[] = { 3, 4, 6, 5, 7 };
 	struct dmasim_hb_window w;
+	struct infl inf = { 0 };
 	struct mapr m;
 	int rc, k, kind;
 
@@ -915,6 +981,8 @@ static int load_hb_window(struct loader *l)
 				     DMASIM_WIN_KIND_COUNT, &kind);
 			if (!rc)
 				w.kind = (enum dmasim_win_kind)kind;
+		} else if (k == 4) {
+			rc = load_inferred(l, &m, k, &inf);
 		} else {
 			rc = u64v(l, k == 1 ? "window cpu address"
 				     : k == 2 ? "window bus address" : "window size",
@@ -926,7 +994,8 @@ static int load_hb_window(struct loader *l)
 	if ((rc = require(l, &m, 0, "a host-bridge window")) ||
 	    (rc = require(l, &m, 1, "a host-bridge window")) ||
 	    (rc = require(l, &m, 3, "a host-bridge window")) ||
-	    (rc = kept_before(l, &m, LAST)))
+	    (rc = kept_before(l, &m, LAST)) ||
+	    (rc = inferred_done(l, &m, &inf, &w.inferred)))
 		return rc;
 	if (!has(&m, 2))
 		w.bus = w.cpu;
@@ -1124,8 +1193,8 @@ static int resolve_iommu(struct loader *l, const struct iommu_ref *r)
 /* The order of a host bridge's checks: name required, then its values in
  * key order (the iommu name resolved with its value). */
 enum { H_NAME, H_SEGMENT, H_BUSES, H_IOMMU, H_RC, H_WINDOWS, H_DMA_RANGES,
-       H_DEVICES, H_SOCKET, H_NUMA };
-static const unsigned char hb_rank[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+       H_DEVICES, H_SOCKET, H_NUMA, H_INFERRED };
+static const unsigned char hb_rank[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
 
 /* Host bridge @hb failed at the check of rank @rank (its first failure:
  * the list of host bridges stops there). */
@@ -1282,11 +1351,12 @@ static int load_host_bridge(struct loader *l)
 	static const char *const keys[] = { "name", "segment", "buses", "iommu",
 					    "root_complex", "windows",
 					    "dma_ranges", "devices", "socket",
-					    "numa_node", NULL };
+					    "numa_node", "inferred", NULL };
 	struct dmasim_topo *t = l->t;
 	struct dmasim_host_bridge *h;
 	struct dmasim__hbx *hx;
 	struct iommu_ref ref = { 0, NULL, { 0, 0 } };
+	struct infl inf = { 0 };
 	size_t self, dev_first, i;
 	bool segment_late = false;
 	struct mapr m;
@@ -1321,7 +1391,8 @@ static int load_host_bridge(struct loader *l)
 			break;
 		if (k == H_SEGMENT && has(&m, H_DEVICES))
 			segment_late = true;
-		rc = load_host_bridge_value(l, self, k, &ref);
+		rc = k == H_INFERRED ? load_inferred(l, &m, k, &inf)
+			: load_host_bridge_value(l, self, k, &ref);
 		if ((rc = value_done(l, &m, k, rc)))
 			return rc;
 	}
@@ -1340,6 +1411,8 @@ static int load_host_bridge(struct loader *l)
 	}
 	if ((rc = kept_before(l, &m, LAST)))
 		return hb_failed(l, self, m.pend_rank, rc);
+	if ((rc = inferred_done(l, &m, &inf, &t->hbs[self].inferred)))
+		return hb_failed(l, self, hb_rank[H_INFERRED], rc);
 	h = &t->hbs[self];
 	if (segment_late && h->segment) {
 		/* 'segment' came after 'devices': the devices that took the
@@ -1355,7 +1428,7 @@ static int load_host_bridge(struct loader *l)
 
 /* ---- iommus ---------------------------------------------------------- */
 
-static const unsigned char iommu_rank[] = { 2, 3, 4, 5, 6 };
+static const unsigned char iommu_rank[] = { 2, 3, 4, 5, 6, 7 };
 
 static int load_iommu_value(struct loader *l, size_t self, int k)
 {
@@ -1428,9 +1501,10 @@ static int load_iommu_value(struct loader *l, size_t self, int k)
 static int load_iommu(struct loader *l)
 {
 	static const char *const keys[] = { "name", "type", "address_bits",
-					    "default_domain", "reserved", NULL };
+					    "default_domain", "reserved", "inferred", NULL };
 	struct dmasim_topo *t = l->t;
 	struct dmasim_iommu *u;
+	struct infl inf = { 0 };
 	size_t self;
 	struct mapr m;
 	int rc, k;
@@ -1454,14 +1528,15 @@ static int load_iommu(struct loader *l)
 			return rc;
 		if (k < 0)
 			break;
-		rc = load_iommu_value(l, self, k);
+		rc = k == 5 ? load_inferred(l, &m, k, &inf) : load_iommu_value(l, self, k);
 		if ((rc = value_done(l, &m, k, rc)))
 			return rc;
 	}
 	if ((rc = require(l, &m, 0, "an iommu")) ||
-	    (rc = require(l, &m, 1, "an iommu")))
+	    (rc = require(l, &m, 1, "an iommu")) ||
+	    (rc = kept_before(l, &m, LAST)))
 		return rc;
-	return kept_before(l, &m, LAST);
+	return inferred_done(l, &m, &inf, &t->iommus[self].inferred);
 }
 
 /* ---- the whole topology ---------------------------------------------- */
@@ -1470,8 +1545,8 @@ static int load_iommu(struct loader *l)
  * host_bridges required, arch, name, cpu, ram, msi, iommus, host_bridges
  * (and host bridges' iommu names that had to wait for 'iommus'). */
 enum { R_DMASIM, R_NAME, R_ARCH, R_CPU, R_RAM, R_MSI, R_IOMMUS, R_HBS,
-       R_INTER_SOCKET, R_KERNEL };
-static const unsigned char root_rank[] = { 1, 5, 4, 6, 7, 8, 9, 10, 11, 12 };
+       R_INTER_SOCKET, R_KERNEL, R_INFERRED };
+static const unsigned char root_rank[] = { 1, 5, 4, 6, 7, 8, 9, 10, 11, 12, 13 };
 
 /* kernel: { cmdline: "...", acs_requested: bool }, the situation of
  * `ctrl: auto` ACS words (docs/topology.md). */
@@ -1628,7 +1703,8 @@ static int load_root(struct loader *l)
 {
 	static const char *const keys[] = { "dmasim", "name", "arch", "cpu", "ram",
 					    "msi", "iommus", "host_bridges",
-					    "inter_socket", "kernel", NULL };
+					    "inter_socket", "kernel", "inferred", NULL };
+	struct infl inf = { 0 };
 	struct mapr m;
 	int rc, k;
 
@@ -1644,7 +1720,7 @@ static int load_root(struct loader *l)
 			return rc;
 		if (k < 0)
 			break;
-		rc = load_root_value(l, k);
+		rc = k == R_INFERRED ? load_inferred(l, &m, k, &inf) : load_root_value(l, k);
 		if ((rc = value_done(l, &m, k, rc)))
 			return rc;
 	}
@@ -1653,7 +1729,9 @@ static int load_root(struct loader *l)
 	    (rc = require(l, &m, R_ARCH, "a topology")) ||
 	    (rc = require(l, &m, R_HBS, "a topology")) ||
 	    (rc = kept_before(l, &m, root_rank[R_HBS])) ||
-	    (rc = resolve_iommu_refs(l, &m, root_rank[R_HBS])))
+	    (rc = resolve_iommu_refs(l, &m, root_rank[R_HBS])) ||
+	    (rc = kept_before(l, &m, LAST)) ||
+	    (rc = inferred_done(l, &m, &inf, &l->t->m.inferred)))
 		return rc;
 	if (!l->t->msi_given)
 		l->t->m.msi = arch_msi[l->t->m.arch];

@@ -255,6 +255,33 @@ bool dmasim_device_is_host_bridge_function(const struct dmasim_device *dev)
 	       (dev->class_code >> 8) == DMASIM_CLASS_BRIDGE_HOST;
 }
 
+bool dmasim_inferred_has(const struct dmasim_inferred *inf, const char *key)
+{
+	size_t i;
+
+	for (i = 0; inf->mask && inf->keys && inf->keys[i] && i < 32; i++)
+		if ((inf->mask >> i & 1u) && strcmp(inf->keys[i], key) == 0)
+			return true;
+	return false;
+}
+
+int dmasim_inferred_snprintf(char *buf, size_t size, const struct dmasim_inferred *inf)
+{
+	size_t i, len = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (i = 0; inf->mask && inf->keys && inf->keys[i] && i < 32; i++) {
+		int n;
+		if (!(inf->mask >> i & 1u))
+			continue;
+		n = snprintf(len < size ? buf + len : NULL, len < size ? size - len : 0, "%s%s",
+			     len ? ", " : "", inf->keys[i]);
+		len += n > 0 ? (size_t)n : 0;
+	}
+	return (int)len;
+}
+
 bool dmasim_hb_crosses_sockets(const struct dmasim_host_bridge *a,
 			       const struct dmasim_host_bridge *b)
 {

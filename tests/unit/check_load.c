@@ -1116,6 +1116,68 @@ START_TEST(test_load_fast_scanner_gives_up_outside_its_subset)
 }
 END_TEST
 
+/* `inferred: [key, ...]` (docs/topology.md): the keys an importer guessed,
+ * kept in the model for show and the verdicts; unknown, repeated, absent
+ * or self-naming keys are errors at the item. */
+static const char inferred_yaml[] =
+	"dmasim: 1\n"
+	"arch: x86_64\n"
+	"inferred: [arch]\n"
+	"iommus:\n"
+	"  - { name: u0, type: intel-vtd, address_bits: 48, inferred: [address_bits] }\n"
+	"host_bridges:\n"
+	"  - name: hb0\n"
+	"    root_complex: { p2p: any }\n"
+	"    inferred: [root_complex]\n"
+	"    windows:\n"
+	"      - { kind: mem, cpu: 0xc0000000, size: 256M, inferred: [cpu, size] }\n"
+	"    devices:\n"
+	"      - bdf: 00:01.0\n"
+	"        type: root-port\n"
+	"        inferred: [type]\n"
+	"        children:\n"
+	"          - bdf: 01:00.0\n"
+	"            type: endpoint\n"
+	"            name: ep\n"
+	"            bars: [ { index: 0, base: 0xc0000000, size: 1M, inferred: [size] } ]\n";
+
+START_TEST(test_load_inferred_keys)
+{
+	struct dmasim_topo *t = tu_load(inferred_yaml);
+	const struct dmasim_machine *m = dmasim_topo_machine(t);
+	const struct dmasim_host_bridge *h = &m->host_bridges[0];
+	const struct dmasim_device *ep = tu_dev(t, "ep");
+	char buf[64];
+
+	ck_assert(dmasim_inferred_has(&m->inferred, "arch"));
+	ck_assert(!dmasim_inferred_has(&m->inferred, "ram"));
+	ck_assert(dmasim_inferred_has(&m->iommus[0].inferred, "address_bits"));
+	ck_assert(dmasim_inferred_has(&h->inferred, "root_complex"));
+	ck_assert(!dmasim_inferred_has(&h->inferred, "windows"));
+	dmasim_inferred_snprintf(buf, sizeof(buf), &h->windows[0].inferred);
+	ck_assert_str_eq(buf, "cpu, size");
+	ck_assert(dmasim_inferred_has(&tu_dev(t, "00:01.0")->inferred, "type"));
+	ck_assert_uint_eq(ep->inferred.mask, 0);
+	dmasim_inferred_snprintf(buf, sizeof(buf), &ep->inferred);
+	ck_assert_str_eq(buf, "");
+	ck_assert(dmasim_inferred_has(&ep->bars[0].inferred, "size"));
+	dmasim_topo_destroy(t);
+
+	expect_edit_fails("    devices:", "    inferred: [root_complx]\n    devices:", 7, 16,
+			  "unknown key 'root_complx' in the inferred list (host bridge); did you mean 'root_complex'?");
+	expect_edit_fails("type: root-port", "type: root-port\n        inferred: [type, tpye]", 10, 26,
+			  "did you mean 'type'?");
+	expect_edit_fails("type: root-port", "type: root-port\n        inferred: [bars]", 10, 20,
+			  "inferred marks 'bars', which this device does not give");
+	expect_edit_fails("arch: x86_64", "arch: x86_64\ninferred: [arch, arch]", 3, 18,
+			  "'arch' is listed twice in inferred (first at line 3)");
+	expect_edit_fails("size: 1M }", "size: 1M, inferred: [inferred] }", 15, 72,
+			  "it cannot list itself");
+	expect_edit_fails("size: 256M }", "size: 256M, inferred: size }", 6, 61,
+			  "expected a list for inferred");
+}
+END_TEST
+
 static Suite *load_suite(void)
 {
 	Suite *s = suite_create("load");
@@ -1125,6 +1187,7 @@ static Suite *load_suite(void)
 	tcase_add_test(tc, test_load_bdf);
 	tcase_add_test(tc, test_load_minimal_topology_defaults);
 	tcase_add_test(tc, test_load_bar_width_follows_bus_address);
+	tcase_add_test(tc, test_load_inferred_keys);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Errors");
 	tcase_add_test(tc, test_load_schema_errors);
