@@ -93,14 +93,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+struct count {
+	size_t n, ncases;
+};
+
 static void count_case(const struct dmasim_case_result *r, void *arg)
 {
-	size_t *n = arg;
+	struct count *c = arg;
 
-	FUZZ_CHECK(r->index == *n, "case %zu reported as %zu", *n, r->index);
-	FUZZ_CHECK(r->passed || r->failures[0], "case %zu failed without a reason",
+	/* policy by policy, each case in order */
+	FUZZ_CHECK(r->index == c->n % c->ncases && r->policy_index == c->n / c->ncases,
+		   "result %zu reported as case %zu, policy %zu", c->n, r->index, r->policy_index);
+	FUZZ_CHECK(r->passed || r->skipped || r->failures[0], "case %zu failed without a reason",
 		   r->index);
-	(*n)++;
+	FUZZ_CHECK(!(r->passed && r->skipped), "case %zu passed and not run", r->index);
+	c->n++;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -108,7 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const struct dmasim_limits lim = FUZZ_LIMITS;
 	struct dmasim_suite *s = NULL;
 	struct dmasim_error err;
-	size_t ran = 0, failed = 0;
+	struct count ran = { 0, 0 };
+	size_t failed = 0;
 	int rc;
 
 	dmasim_error_init(&err);
@@ -116,10 +124,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(rc == DMASIM_OK || err.msg[0], "error %d without a message", rc);
 	if (rc != DMASIM_OK)
 		return 0;
+	ran.ncases = dmasim_suite_ncases(s);
 	rc = dmasim_suite_run(s, count_case, &ran, &failed, &err);
 	FUZZ_CHECK(rc == DMASIM_OK, "the run failed: %s", err.msg);
-	FUZZ_CHECK(ran == dmasim_suite_ncases(s) && failed <= ran,
-		   "%zu of %zu cases ran, %zu failed", ran, dmasim_suite_ncases(s), failed);
+	FUZZ_CHECK(ran.n == ran.ncases * dmasim_suite_npolicies(s) && failed <= ran.n,
+		   "%zu of %zu cases x %zu policies ran, %zu failed", ran.n, ran.ncases,
+		   dmasim_suite_npolicies(s), failed);
 	dmasim_suite_destroy(s);
 	return 0;
 }

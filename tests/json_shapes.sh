@@ -51,6 +51,7 @@ check map map --json $x/skylake-plx.yaml nic0 gpu0.bar1+0x1000
 check map map --json --p2p $x/skylake-plx.yaml nvme0 gpu0
 check check check --json tests/data/scenario/pass.suite.yaml tests/data/scenario/fail.suite.yaml \
 	tests/data/scenario/bad-device.suite.yaml
+check check check --json tests/data/scenario/multi.suite.yaml tests/data/scenario/multi-fail.suite.yaml
 check diff diff --json --policy linux-4.20 --policy linux-6.12 $x/*.yaml $a/altra-smmu.yaml
 check audit audit --json --policy linux-5.15 tests/data/scenario/arm64-offset.yaml
 # --assume-p2pmem on a machine imported from a kernel's sysfs (no p2pmem)

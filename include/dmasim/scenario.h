@@ -84,10 +84,26 @@ DMASIM_API size_t dmasim_suite_ncases(const struct dmasim_suite *suite);
 DMASIM_API const char *dmasim_suite_file(const struct dmasim_suite *suite);
 DMASIM_API const struct dmasim_topo *
 dmasim_suite_topo(const struct dmasim_suite *suite);
+/** dmasim_suite_policy() - the suite's first (often only) policy. */
 DMASIM_API const struct dmasim_policy *
 dmasim_suite_policy(const struct dmasim_suite *suite);
+/** dmasim_suite_npolicies() - how many policies the suite runs its cases
+ *  under (`policies:`; 1 for `policy:` or neither). */
+DMASIM_API size_t dmasim_suite_npolicies(const struct dmasim_suite *suite);
+/** dmasim_suite_policy_at() - the suite's policy @i (NULL past the end). */
+DMASIM_API const struct dmasim_policy *
+dmasim_suite_policy_at(const struct dmasim_suite *suite, size_t i);
+/** dmasim_suite_policy_name() - policy @i as results name it: a
+ *  `policies:` entry as the suite writes it, the policy's own name for
+ *  `policy:` (NULL past the end). */
+DMASIM_API const char *dmasim_suite_policy_name(const struct dmasim_suite *suite,
+						size_t i);
+/** dmasim_suite_case_runs() - does case @c run under policy @p (a case's
+ *  `policies:` may leave some out)? */
+DMASIM_API bool dmasim_suite_case_runs(const struct dmasim_suite *suite, size_t c,
+				       size_t p);
 
-/** The outcome of one case. */
+/** The outcome of one case under one policy. */
 struct dmasim_case_result {
 	size_t index;            /**< 0-based position in the suite */
 	char name[160];          /**< the case name (truncated) */
@@ -97,14 +113,22 @@ struct dmasim_case_result {
 	char got[512];           /**< what came out, one line per key */
 	char failures[1024];     /**< "key: expected X, got Y" lines */
 	char log[1024];          /**< kernel-style messages printed */
+	const char *policy;      /**< the policy, as dmasim_suite_policy_name()
+				      names it (valid during the callback) */
+	size_t policy_index;     /**< its position among the suite's policies */
+	bool skipped;            /**< not run: the case's `policies:` leaves this
+				      policy out; @passed is then false */
 };
 
 typedef void (*dmasim_case_fn)(const struct dmasim_case_result *r, void *arg);
 
 /**
- * dmasim_suite_run() - run every case in order, calling @fn after each.
- * Mappings made by earlier cases stay until an unmap case gives them back.
- * @failed: out, the number of cases whose expectation failed.
+ * dmasim_suite_run() - under each of the suite's policies in turn, run
+ * every case in order, calling @fn after each (also for a case that does
+ * not run under that policy: r->skipped).  Under each policy the cases
+ * share one fresh DMA context: mappings made by earlier cases stay until
+ * an unmap case gives them back.
+ * @failed: out, the number of (case, policy) runs whose expectation failed.
  * Returns: DMASIM_OK, or an error when the run could not be done (ENOMEM).
  */
 DMASIM_API int dmasim_suite_run(struct dmasim_suite *suite, dmasim_case_fn fn,

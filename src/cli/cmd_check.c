@@ -26,11 +26,14 @@ static const char help[] =
 "    recursively for *.yaml files that are suites.  Files are told apart\n"
 "    by their top-level keys (docs/suite.md): topology and policy files\n"
 "    next to the suites are skipped, and only regular files are opened.\n"
-"    Each suite loads its topology and policy, then runs its cases in\n"
-"    order, sharing IOMMU state (mappings stay until an 'unmap' case gives\n"
-"    them back).  A case passes\n"
-"    when every key of its 'expect' holds; keys left out are not checked.\n"
-"    A failing case prints what was expected and what came out.\n"
+"    Each suite loads its topology and its policies ('policy:' or\n"
+"    'policies:'), then runs its cases in order under each policy in turn,\n"
+"    sharing IOMMU state within a policy (mappings stay until an 'unmap'\n"
+"    case gives them back).  A case passes when every key of its 'expect'\n"
+"    for that policy holds; keys left out are not checked.  A failing\n"
+"    case prints what was expected and what came out, and in a suite of\n"
+"    several policies it names the policy.  A case whose own 'policies:'\n"
+"    leave a policy out is reported as not run (TAP '# SKIP').\n"
 "\n"
 "    The output is TAP (version 13) on stdout by default: one 'ok' or\n"
 "    'not ok' line per case, with a YAML block of details for failures.\n"
@@ -60,16 +63,18 @@ struct case_rec {
 	char *name;
 	const char *kind;
 	unsigned line;
-	bool passed;
+	unsigned pol;                    /* index into suite_run.policies */
+	bool passed, skipped;
 	char *failures, *got, *log;      /* "" for a passing case */
 };
 
 struct suite_run {
 	char *path;
 	char error[600];                 /* load error, or "" */
-	char policy[64];
+	char **policies;                 /* as results name them */
+	size_t npolicies;
 	struct case_rec *results;
-	size_t n, cap, failed;
+	size_t n, cap, failed, skipped;
 };
 
 static char no_text[1];
@@ -92,6 +97,36 @@ static void run_free(struct suite_run *s)
 	for (j = 0; j < s->n; j++)
 		rec_free(&s->results[j]);
 	free(s->results);
+	for (j = 0; j < s->npolicies; j++)
+		free(s->policies[j]);
+	free(s->policies);
+}
+
+/* Keep the names of @suite's policies in @s; false when out of memory. */
+static bool keep_policies(struct suite_run *s, const struct dmasim_suite *suite)
+{
+	size_t n = dmasim_suite_npolicies(suite);
+
+	if (!(s->policies = calloc(n, sizeof(*s->policies))))
+		return false;
+	for (s->npolicies = 0; s->npolicies < n; s->npolicies++)
+		if (!(s->policies[s->npolicies] =
+			      strdup(dmasim_suite_policy_name(suite, s->npolicies))))
+			return false;
+	return true;
+}
+
+/* The records of @s under policy @p: [*from, *to). */
+static void policy_span(const struct suite_run *s, unsigned p, size_t *from, size_t *to)
+{
+	size_t i = *to;
+
+	while (i < s->n && s->results[i].pol != p)
+		i++;
+	*from = i;
+	while (i < s->n && s->results[i].pol == p)
+		i++;
+	*to = i;
 }
 
 /* Files and directories met so far, by device and inode: a directory
@@ -269,16 +304,20 @@ static void on_case(const struct dmasim_case_result *r, void *arg)
 	c = &s->results[s->n];
 	c->kind = r->kind;
 	c->line = r->line;
+	c->pol = (unsigned)r->policy_index;
 	c->passed = r->passed;
+	c->skipped = r->skipped;
 	c->failures = c->got = c->log = no_text;
 	if (!(c->name = strdup(r->name)) ||
-	    (!r->passed && (!(c->failures = strdup(r->failures)) || !(c->got = strdup(r->got)) ||
+	    (!r->passed && !r->skipped && (!(c->failures = strdup(r->failures)) || !(c->got = strdup(r->got)) ||
 			    !(c->log = strdup(r->log))))) {
 		rec_free(c);
 		goto oom;
 	}
 	s->n++;
-	if (!r->passed)
+	if (r->skipped)
+		s->skipped++;
+	else if (!r->passed)
 		s->failed++;
 	return;
 oom:
@@ -339,8 +378,11 @@ static void tap_quoted(const char *key, const char *text)
 
 /* A test point: "ok N - FILE:LINE NAME", the description escaped as TAP 14
  * says (no line break, '\\' and '#' escaped), so that a case named
- * "x\nBail out!" stays one test point. */
-static void tap_point(bool ok, size_t n, const char *file, unsigned line, const char *name)
+ * "x\nBail out!" stays one test point.  In a suite of several policies
+ * the description ends in "[POLICY]", and a case that does not run under
+ * it is a "# SKIP". */
+static void tap_point_in(bool ok, size_t n, const char *file, unsigned line, const char *name,
+			 const char *policy, bool skip)
 {
 	printf("%s %zu - ", ok ? "ok" : "not ok", n);
 	cli_put_tap(stdout, file);
@@ -349,7 +391,41 @@ static void tap_point(bool ok, size_t n, const char *file, unsigned line, const 
 	else
 		fputs(": ", stdout);
 	cli_put_tap(stdout, name);
+	if (policy) {
+		fputs(" [", stdout);
+		cli_put_tap(stdout, policy);
+		putchar(']');
+	}
+	if (skip) {
+		fputs(" # SKIP not run under ", stdout);
+		cli_put_tap(stdout, policy);
+		fputs(" (the case's policies leave it out)", stdout);
+	}
 	putchar('\n');
+}
+
+static void tap_point(bool ok, size_t n, const char *file, unsigned line, const char *name)
+{
+	tap_point_in(ok, n, file, line, name, NULL, false);
+}
+
+/* "# FILE (policy P, N cases)": the cases that run under @p next; with
+ * ", K not run" for those whose policies leave it out. */
+static void tap_header(const struct suite_run *s, unsigned p)
+{
+	size_t from, to = 0, j, skipped = 0;
+
+	policy_span(s, p, &from, &to);
+	for (j = from; j < to; j++)
+		skipped += s->results[j].skipped;
+	printf("# ");
+	cli_put_text(stdout, s->path);
+	printf(" (policy ");
+	cli_put_text(stdout, s->policies[p]);
+	printf(", %zu case%s", to - from, to - from == 1 ? "" : "s");
+	if (skipped)
+		printf(", %zu not run under it", skipped);
+	printf(")\n");
 }
 
 static void print_tap(struct suite_run *runs, size_t nruns, bool quiet)
@@ -366,24 +442,23 @@ static void print_tap(struct suite_run *runs, size_t nruns, bool quiet)
 			printf("  ...\n");
 			continue;
 		}
-		if (!quiet) {
-			printf("# ");
-			cli_put_text(stdout, s->path);
-			printf(" (policy ");
-			cli_put_text(stdout, s->policy);
-			printf(", %zu case%s)\n", s->n, s->n == 1 ? "" : "s");
-		}
 		for (j = 0; j < s->n; j++) {
 			const struct case_rec *r = &s->results[j];
+			const char *pol = s->npolicies > 1 ? s->policies[r->pol] : NULL;
 			n++;
-			if (r->passed) {
+			if (!quiet && (j == 0 || r->pol != s->results[j - 1].pol))
+				tap_header(s, r->pol);
+			if (r->passed || r->skipped) {
 				if (!quiet)
-					tap_point(true, n, base_name(s->path), r->line, r->name);
+					tap_point_in(true, n, base_name(s->path), r->line, r->name,
+						     pol, r->skipped);
 				continue;
 			}
-			tap_point(false, n, base_name(s->path), r->line, r->name);
+			tap_point_in(false, n, base_name(s->path), r->line, r->name, pol, false);
 			printf("  ---\n");
 			tap_quoted("file", s->path);
+			if (pol)
+				tap_quoted("policy", pol);
 			printf("  line: %u\n  kind: %s\n", r->line, r->kind);
 			tap_block("failures", r->failures);
 			tap_block("got", r->got);
@@ -433,9 +508,66 @@ static void xml_escape(FILE *f, const char *s)
 	}
 }
 
+/* " [POLICY]" after a name, in a suite of several policies. */
+static void junit_policy(FILE *f, const struct suite_run *s, unsigned p)
+{
+	if (s->npolicies < 2)
+		return;
+	fputs(" [", f);
+	xml_escape(f, s->policies[p]);
+	fputc(']', f);
+}
+
+/* The <testsuite> of @s under policy @p: records [from, to).  A suite of
+ * several policies has one per policy, its name and its cases' names
+ * ending in " [POLICY]"; a case not run under it is <skipped/>. */
+static void junit_suite(FILE *f, const struct suite_run *s, unsigned p, size_t from, size_t to)
+{
+	size_t j, failed = 0, skipped = 0;
+
+	for (j = from; j < to; j++) {
+		skipped += s->results[j].skipped;
+		failed += !s->results[j].passed && !s->results[j].skipped;
+	}
+	fprintf(f, "  <testsuite name=\"");
+	xml_escape(f, s->path);
+	junit_policy(f, s, p);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\"", to - from, failed);
+	if (skipped)
+		fprintf(f, " skipped=\"%zu\"", skipped);
+	fprintf(f, ">\n");
+	for (j = from; j < to; j++) {
+		const struct case_rec *r = &s->results[j];
+		fprintf(f, "    <testcase classname=\"");
+		xml_escape(f, s->path);
+		fprintf(f, "\" name=\"");
+		xml_escape(f, r->name);
+		junit_policy(f, s, p);
+		fprintf(f, "\" file=\"");
+		xml_escape(f, s->path);
+		fprintf(f, "\" line=\"%u\"", r->line);
+		if (r->skipped) {
+			fprintf(f, "><skipped message=\"not run under ");
+			xml_escape(f, s->policies[p]);
+			fprintf(f, " (the case's policies leave it out)\"/></testcase>\n");
+			continue;
+		}
+		if (r->passed) {
+			fprintf(f, "/>\n");
+			continue;
+		}
+		fprintf(f, "><failure message=\"");
+		xml_escape(f, r->failures);
+		fprintf(f, "\">");
+		xml_escape(f, r->got);
+		fprintf(f, "</failure></testcase>\n");
+	}
+	fprintf(f, "  </testsuite>\n");
+}
+
 static int write_junit(const char *file, struct suite_run *runs, size_t nruns)
 {
-	size_t i, j, tests = 0, failures = 0, errors = 0;
+	size_t i, tests = 0, failures = 0, errors = 0, skipped = 0;
 	FILE *f = fopen(file, "w");
 
 	if (!f) {
@@ -447,43 +579,33 @@ static int write_junit(const char *file, struct suite_run *runs, size_t nruns)
 		tests += runs[i].error[0] ? 1 : runs[i].n;
 		failures += runs[i].failed;
 		errors += runs[i].error[0] ? 1 : 0;
+		skipped += runs[i].error[0] ? 0 : runs[i].skipped;
 	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<testsuites name=\"dmasim check\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
+	fprintf(f, "<testsuites name=\"dmasim check\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\"",
 		tests, failures, errors);
+	if (skipped)
+		fprintf(f, " skipped=\"%zu\"", skipped);
+	fprintf(f, ">\n");
 	for (i = 0; i < nruns; i++) {
 		struct suite_run *s = &runs[i];
-		fprintf(f, "  <testsuite name=\"");
-		xml_escape(f, s->path);
-		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\">\n",
-			s->error[0] ? 1 : s->n, s->failed, s->error[0] ? 1 : 0);
+		size_t p, from, to = 0;
+
 		if (s->error[0]) {
+			fprintf(f, "  <testsuite name=\"");
+			xml_escape(f, s->path);
+			fprintf(f, "\" tests=\"1\" failures=\"0\" errors=\"1\">\n");
 			fprintf(f, "    <testcase classname=\"");
 			xml_escape(f, s->path);
 			fprintf(f, "\" name=\"load\"><error message=\"");
 			xml_escape(f, s->error);
-			fprintf(f, "\"/></testcase>\n");
+			fprintf(f, "\"/></testcase>\n  </testsuite>\n");
+			continue;
 		}
-		for (j = 0; j < s->n && !s->error[0]; j++) {
-			const struct case_rec *r = &s->results[j];
-			fprintf(f, "    <testcase classname=\"");
-			xml_escape(f, s->path);
-			fprintf(f, "\" name=\"");
-			xml_escape(f, r->name);
-			fprintf(f, "\" file=\"");
-			xml_escape(f, s->path);
-			fprintf(f, "\" line=\"%u\"", r->line);
-			if (r->passed) {
-				fprintf(f, "/>\n");
-				continue;
-			}
-			fprintf(f, "><failure message=\"");
-			xml_escape(f, r->failures);
-			fprintf(f, "\">");
-			xml_escape(f, r->got);
-			fprintf(f, "</failure></testcase>\n");
+		for (p = 0; p < s->npolicies; p++) {
+			policy_span(s, (unsigned)p, &from, &to);
+			junit_suite(f, s, (unsigned)p, from, to);
 		}
-		fprintf(f, "  </testsuite>\n");
 	}
 	fprintf(f, "</testsuites>\n");
 	errno = 0;
@@ -517,9 +639,62 @@ static void json_lines(struct jw *w, const char *key, const char *text)
 	dmasim__jw_arr_end(w);
 }
 
+/* The cases of @s that ran under policy @p (records [from, to)) as
+ * "policy", "cases", and "not_run" for those its policies leave out. */
+static void json_policy_cases(struct jw *w, const struct suite_run *s, unsigned p,
+			      size_t from, size_t to, size_t *passed, size_t *failed,
+			      size_t *not_run)
+{
+	size_t j, skipped = 0;
+
+	dmasim__jw_kstr(w, "policy", s->policies[p]);
+	dmasim__jw_key(w, "cases");
+	dmasim__jw_arr_begin(w);
+	for (j = from; j < to; j++) {
+		const struct case_rec *r = &s->results[j];
+
+		if (r->skipped) {
+			skipped++;
+			continue;
+		}
+		dmasim__jw_obj_begin(w);
+		dmasim__jw_kstr(w, "name", r->name);
+		dmasim__jw_kstr(w, "kind", r->kind);
+		dmasim__jw_kint(w, "line", r->line);
+		dmasim__jw_kbool(w, "passed", r->passed);
+		json_lines(w, "failures", r->failures);
+		json_lines(w, "got", r->got);
+		json_lines(w, "log", r->log);
+		dmasim__jw_obj_end(w);
+		if (r->passed)
+			(*passed)++;
+		else
+			(*failed)++;
+	}
+	dmasim__jw_arr_end(w);
+	if (!skipped)
+		return;
+	*not_run += skipped;
+	dmasim__jw_key(w, "not_run");
+	dmasim__jw_arr_begin(w);
+	for (j = from; j < to; j++) {
+		const struct case_rec *r = &s->results[j];
+
+		if (!r->skipped)
+			continue;
+		dmasim__jw_obj_begin(w);
+		dmasim__jw_kstr(w, "name", r->name);
+		dmasim__jw_kstr(w, "kind", r->kind);
+		dmasim__jw_kint(w, "line", r->line);
+		dmasim__jw_obj_end(w);
+	}
+	dmasim__jw_arr_end(w);
+}
+
+/* One object per suite and policy: "cases" ran under its "policy". */
 static void print_json(struct suite_run *runs, size_t nruns)
 {
-	size_t i, j, passed = 0, failed = 0, bad = 0;
+	size_t i, p, passed = 0, failed = 0, bad = 0, not_run = 0;
 	struct jw w;
 
 	cli_json_begin(&w, true, "check");
@@ -535,32 +710,23 @@ static void print_json(struct suite_run *runs, size_t nruns)
 			dmasim__jw_obj_end(&w);
 			continue;
 		}
-		dmasim__jw_kstr(&w, "policy", s->policy);
-		dmasim__jw_key(&w, "cases");
-		dmasim__jw_arr_begin(&w);
-		for (j = 0; j < s->n; j++) {
-			const struct case_rec *r = &s->results[j];
-			dmasim__jw_obj_begin(&w);
-			dmasim__jw_kstr(&w, "name", r->name);
-			dmasim__jw_kstr(&w, "kind", r->kind);
-			dmasim__jw_kint(&w, "line", r->line);
-			dmasim__jw_kbool(&w, "passed", r->passed);
-			json_lines(&w, "failures", r->failures);
-			json_lines(&w, "got", r->got);
-			json_lines(&w, "log", r->log);
+		for (p = 0; p < s->npolicies; p++) {
+			size_t from, to = 0;
+
+			policy_span(s, (unsigned)p, &from, &to);
+			if (p) {
+				dmasim__jw_obj_begin(&w);
+				dmasim__jw_kstr(&w, "file", s->path);
+			}
+			json_policy_cases(&w, s, (unsigned)p, from, to, &passed, &failed, &not_run);
 			dmasim__jw_obj_end(&w);
-			if (r->passed)
-				passed++;
-			else
-				failed++;
 		}
-		dmasim__jw_arr_end(&w);
-		dmasim__jw_obj_end(&w);
 	}
 	dmasim__jw_arr_end(&w);
 	dmasim__jw_kint(&w, "passed", (long long)passed);
 	dmasim__jw_kint(&w, "failed", (long long)failed);
 	dmasim__jw_kint(&w, "invalid_suites", (long long)bad);
+	dmasim__jw_kint(&w, "not_run", (long long)not_run);
 	dmasim__jw_obj_end(&w);
 	dmasim__jw_end(&w);
 }
@@ -659,9 +825,11 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 			bad++;
 			continue;
 		}
-		snprintf(s->policy, sizeof(s->policy), "%s", dmasim_suite_policy(suite)->name);
 		dmasim_error_init(&err);
-		if (dmasim_suite_run(suite, on_case, s, NULL, &err) != DMASIM_OK) {
+		if (!keep_policies(s, suite)) {
+			snprintf(s->error, sizeof(s->error), "%s: out of memory", s->path);
+			bad++;
+		} else if (dmasim_suite_run(suite, on_case, s, NULL, &err) != DMASIM_OK) {
 			dmasim_error_snprintf(s->error, sizeof(s->error), &err);
 			bad++;
 		} else if (s->error[0]) {

@@ -125,9 +125,14 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 					dmasim__jw_kint(&w, "cases", (long long)dmasim_suite_ncases(suite));
 					dmasim__jw_obj_end(&w);
 				} else {
-					printf("%s: ok (suite, %zu cases, policy %s)\n", CLI_TEXT(argv[i]),
-					       dmasim_suite_ncases(suite),
-					       CLI_TEXT(dmasim_suite_policy(suite)->name));
+					size_t p, np = dmasim_suite_npolicies(suite);
+
+					printf("%s: ok (suite, %zu cases, polic%s ", CLI_TEXT(argv[i]),
+					       dmasim_suite_ncases(suite), np > 1 ? "ies" : "y");
+					for (p = 0; p < np; p++)
+						printf("%s%s", p ? ", " : "",
+						       CLI_TEXT(dmasim_suite_policy_name(suite, p)));
+					printf(")\n");
 				}
 				dmasim_suite_destroy(suite);
 				free(text);

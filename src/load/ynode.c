@@ -491,6 +491,11 @@ static const char *closest_key(const char *s, const char *const *keys)
 	return best;
 }
 
+const char *dmasim__yclosest(const char *s, const char *const *keys)
+{
+	return closest_key(s, keys);
+}
+
 int dmasim__yv_key(const struct yctx *c, const struct yval *k, const char *what,
 	   const char *const *keys, size_t *idx)
 {

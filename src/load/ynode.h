@@ -142,6 +142,9 @@ struct yval dmasim__ynode_val(const yaml_node_t *n);
 const char *dmasim__ykind_word(enum ykind k);   /* "a scalar", "a list", ... */
 int dmasim__yv_err(const struct yctx *c, struct dmasim_pos pos, int code,
 	   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The string of @keys (NULL-terminated) closest to @s when it is close
+ * enough to be a typo of it (the "did you mean" of unknown keys), or NULL. */
+const char *dmasim__yclosest(const char *s, const char *const *keys);
 /* A mapping key: a scalar listed in @keys (NULL-terminated); sets *idx. */
 int dmasim__yv_key(const struct yctx *c, const struct yval *k, const char *what,
 	   const char *const *keys, size_t *idx);

@@ -8,7 +8,7 @@
 struct sink {
 	FILE *f;
 	const char *file;
-	size_t failed;
+	size_t failed, skipped, npolicies;
 };
 
 static void pre(FILE *f, const char *label, const char *text)
@@ -25,10 +25,18 @@ static void on_case(const struct dmasim_case_result *r, void *arg)
 	struct sink *s = arg;
 	FILE *f = s->f;
 
-	if (!r->passed)
+	if (s->npolicies > 1 && r->index == 0) {
+		fputs("<tr class=\"policy\"><th colspan=\"6\" scope=\"rowgroup\">under ", f);
+		rep_esc(f, r->policy);
+		fputs("</th></tr>\n", f);
+	}
+	if (r->skipped)
+		s->skipped++;
+	else if (!r->passed)
 		s->failed++;
 	fprintf(f, "<tr class=\"%s\"><td>%zu</td><td class=\"res\">%s</td><td>",
-		r->passed ? "pass" : "fail", r->index + 1, r->passed ? "pass" : "FAIL");
+		r->skipped ? "skip" : r->passed ? "pass" : "fail", r->index + 1,
+		r->skipped ? "not run" : r->passed ? "pass" : "FAIL");
 	rep_esc(f, r->name);
 	fputs("</td><td>", f);
 	rep_esc(f, r->kind);
@@ -46,7 +54,8 @@ int rep_suite_html(FILE *f, const char *path, const struct dmasim_limits *lim,
 {
 	struct dmasim_suite *suite = NULL;
 	struct dmasim_error err;
-	struct sink s = { f, path, 0 };
+	struct sink s = { f, path, 0, 0, 0 };
+	size_t p, n;
 	char msg[600];
 	int rc;
 
@@ -58,8 +67,12 @@ int rep_suite_html(FILE *f, const char *path, const struct dmasim_limits *lim,
 		goto fail;
 	fputs("<p>Topology ", f);
 	rep_esc(f, dmasim_topo_machine(dmasim_suite_topo(suite))->file);
-	fputs(", policy ", f);
-	rep_esc(f, dmasim_suite_policy(suite)->name);
+	n = s.npolicies = dmasim_suite_npolicies(suite);
+	fputs(n > 1 ? ", policies " : ", policy ", f);
+	for (p = 0; p < n; p++) {
+		fputs(p ? ", " : "", f);
+		rep_esc(f, dmasim_suite_policy_name(suite, p));
+	}
 	fprintf(f, ", %zu cases.</p>\n", dmasim_suite_ncases(suite));
 	fputs("<table class=\"cases\"><thead><tr><th scope=\"col\">#</th>"
 	      "<th scope=\"col\">result</th><th scope=\"col\">case</th>"
@@ -69,8 +82,12 @@ int rep_suite_html(FILE *f, const char *path, const struct dmasim_limits *lim,
 	fputs("</tbody></table>\n", f);
 	if (rc != DMASIM_OK)
 		goto fail;
-	fprintf(f, "<p class=\"summary\">%zu of %zu cases failed.</p></section>\n",
-		s.failed, dmasim_suite_ncases(suite));
+	if (n > 1)
+		fprintf(f, "<p class=\"summary\">%zu of %zu runs (a case under a policy) failed; %zu not run.</p></section>\n",
+			s.failed, n * dmasim_suite_ncases(suite) - s.skipped, s.skipped);
+	else
+		fprintf(f, "<p class=\"summary\">%zu of %zu cases failed.</p></section>\n",
+			s.failed, dmasim_suite_ncases(suite));
 	dmasim_suite_destroy(suite);
 	return (int)s.failed;
 fail:

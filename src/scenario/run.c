@@ -137,12 +137,19 @@ static void check_map_type(struct dmasim_case_result *r, const struct expect *e,
 		FAIL(r, "distance: expected %lld, got %d\n", e->distance, dist);
 }
 
-static void run_upstream(struct dmasim_suite *s, const struct scase *c,
+/* One case under one policy: what it runs with. */
+struct run {
+	struct dmasim_suite *s;
+	const struct dmasim_policy *pol;
+	const struct expect *e;
+};
+
+static void run_upstream(const struct run *u, const struct scase *c,
 			 struct dmasim_case_result *r)
 {
-	const struct dmasim_device *b = dmasim_p2p_upstream(s->topo, &s->policy, c->dev,
+	const struct dmasim_device *b = dmasim_p2p_upstream(u->s->topo, u->pol, c->dev,
 							    c->peer, 0);
-	const struct expect *e = &c->expect;
+	const struct expect *e = u->e;
 
 	GOT(r, "bridge: %s\n", b ? b->bdf : "none");
 	if ((e->keys & EXPECT_BRIDGE) && b != e->bridge)
@@ -151,18 +158,19 @@ static void run_upstream(struct dmasim_suite *s, const struct scase *c,
 }
 
 /* The combined map type of several clients: the worst of them. */
-static void run_p2p(struct dmasim_suite *s, const struct scase *c,
+static void run_p2p(const struct run *u, const struct scase *c,
 		    struct dmasim_case_result *r, struct dmasim_log *log)
 {
 	enum dmasim_map_type mt = DMASIM_MAP_BUS_ADDR, one;
-	const struct expect *e = &c->expect;
+	const struct dmasim_topo *topo = u->s->topo;
+	const struct expect *e = u->e;
 	size_t i;
 	int dist;
 
-	dist = dmasim_p2p_distance_many(s->topo, &s->policy, c->dev, c->clients,
+	dist = dmasim_p2p_distance_many(topo, u->pol, c->dev, c->clients,
 					c->nclients, DMASIM_P2P_VERBOSE, log);
 	for (i = 0; i < c->nclients; i++) {
-		one = dmasim_p2p_map_type(s->topo, &s->policy, c->dev, c->clients[i], NULL,
+		one = dmasim_p2p_map_type(topo, u->pol, c->dev, c->clients[i], NULL,
 					  0, NULL);
 		if (one == DMASIM_MAP_NOT_SUPPORTED ||
 		    (one == DMASIM_MAP_THRU_HOST_BRIDGE && mt == DMASIM_MAP_BUS_ADDR))
@@ -174,7 +182,7 @@ static void run_p2p(struct dmasim_suite *s, const struct scase *c,
 	if (e->keys & EXPECT_VERDICT) {
 		struct dmasim_dma_result *res = &(struct dmasim_dma_result){ 0 };
 		enum dmasim_verdict v = DMASIM_VERDICT_SOUND;
-		if (dmasim__pair_verdict(s->topo, &s->policy, c->dev, c->clients[0], &v, res))
+		if (dmasim__pair_verdict(topo, u->pol, c->dev, c->clients[0], &v, res))
 			FAIL(r, "verdict: %s has no p2pmem BAR to map\n", c->dev->name);
 		else
 			check_verdict(r, e, v);
@@ -182,11 +190,10 @@ static void run_p2p(struct dmasim_suite *s, const struct scase *c,
 	}
 }
 
-static void report_mapping(struct dmasim_suite *s, const struct scase *c,
-			   struct dmasim_case_result *r,
+static void report_mapping(const struct run *u, struct dmasim_case_result *r,
 			   const struct dmasim_dma_result *res)
 {
-	const struct expect *e = &c->expect;
+	const struct expect *e = u->e;
 	char buf[1024];
 	enum dmasim_verdict v;
 
@@ -223,29 +230,29 @@ static void report_mapping(struct dmasim_suite *s, const struct scase *c,
 	}
 	check_warnings(r, e, &res->log);
 	if (e->keys & EXPECT_VERDICT) {
-		v = dmasim_verdict_of(s->topo, res);
+		v = dmasim_verdict_of(u->s->topo, res);
 		GOT(r, "verdict: %s\n", dmasim__verdict_names[v]);
 		check_verdict(r, e, v);
 	}
 }
 
-static int run_case(struct dmasim_suite *s, struct dmasim_dma_ctx *ctx,
+static int run_case(const struct run *u, struct dmasim_dma_ctx *ctx,
 		    const struct scase *c, struct dmasim_case_result *r,
 		    struct dmasim_error *err)
 {
 	struct dmasim_dma_result *res = &(struct dmasim_dma_result){ 0 };
 	struct dmasim_log *log = &(struct dmasim_log){ 0 };
 	struct dmasim_route *route = &(struct dmasim_route){ 0 };
-	const struct expect *e = &c->expect;
+	const struct expect *e = u->e;
 	char buf[512];
 	int rc = DMASIM_OK;
 
 	switch (c->kind) {
 	case CASE_UPSTREAM:
-		run_upstream(s, c, r);
+		run_upstream(u, c, r);
 		break;
 	case CASE_P2P:
-		run_p2p(s, c, r, log);
+		run_p2p(u, c, r, log);
 		copy_log(r, log->text);
 		break;
 	case CASE_MAP_RESOURCE:
@@ -253,14 +260,14 @@ static int run_case(struct dmasim_suite *s, struct dmasim_dma_ctx *ctx,
 					     (enum dmasim_dma_dir)c->dir, res, err);
 		if (rc)
 			break;
-		report_mapping(s, c, r, res);
+		report_mapping(u, r, res);
 		copy_log(r, res->log.text);
 		break;
 	case CASE_P2P_MAP:
 		rc = dmasim_dma_p2p_map(ctx, c->dev, c->peer, c->offset, c->size, res, err);
 		if (rc)
 			break;
-		report_mapping(s, c, r, res);
+		report_mapping(u, r, res);
 		copy_log(r, res->log.text);
 		break;
 	case CASE_UNMAP: {
@@ -278,7 +285,7 @@ static int run_case(struct dmasim_suite *s, struct dmasim_dma_ctx *ctx,
 		break;
 	}
 	case CASE_ROUTE:
-		rc = dmasim_route(s->topo, dmasim_dma_ctx_pt(ctx), c->dev, c->addr, c->size,
+		rc = dmasim_route(u->s->topo, dmasim_dma_ctx_pt(ctx), c->dev, c->addr, c->size,
 				  c->write, route);
 		if (rc)
 			break;
@@ -307,33 +314,55 @@ static int run_case(struct dmasim_suite *s, struct dmasim_dma_ctx *ctx,
 	return DMASIM_OK;
 }
 
-int dmasim_suite_run(struct dmasim_suite *s, dmasim_case_fn fn, void *arg,
-		     size_t *failed, struct dmasim_error *err)
+/* The cases under the suite's policy @p, in order, in one DMA context. */
+static int run_policy(struct dmasim_suite *s, size_t p, dmasim_case_fn fn, void *arg,
+		      size_t *nfailed, struct dmasim_error *err)
 {
+	struct run u = { s, &s->policies[p], NULL };
 	struct dmasim_dma_ctx *ctx;
 	struct dmasim_error cerr;
-	size_t i, nfailed = 0;
+	size_t i;
 	int rc;
 
-	if ((rc = dmasim_dma_ctx_create(s->topo, &s->policy, &ctx, err)))
+	if ((rc = dmasim_dma_ctx_create(s->topo, u.pol, &ctx, err)))
 		return rc;
 	for (i = 0; i < s->ncases; i++) {
+		const struct scase *c = &s->cases[i];
 		struct dmasim_case_result r;
 
 		memset(&r, 0, sizeof(r));
 		r.index = i;
-		snprintf(r.name, sizeof(r.name), "%s", s->cases[i].name);
-		r.kind = dmasim__case_kind_names[s->cases[i].kind];
-		r.line = s->cases[i].pos.line;
-		dmasim_error_init(&cerr);
-		run_case(s, ctx, &s->cases[i], &r, &cerr);
-		if (!r.passed)
-			nfailed++;
+		snprintf(r.name, sizeof(r.name), "%s", c->name);
+		r.kind = dmasim__case_kind_names[c->kind];
+		r.line = c->pos.line;
+		r.policy = s->pnames[p];
+		r.policy_index = p;
+		if (!(c->runs & (1u << p))) {
+			/* Reported, never passed over in silence. */
+			r.skipped = true;
+		} else {
+			u.e = c->expects ? &c->expects[p] : &c->expect;
+			dmasim_error_init(&cerr);
+			run_case(&u, ctx, c, &r, &cerr);
+			if (!r.passed)
+				(*nfailed)++;
+		}
 		if (fn)
 			fn(&r, arg);
 	}
 	dmasim_dma_ctx_destroy(ctx);
+	return DMASIM_OK;
+}
+
+int dmasim_suite_run(struct dmasim_suite *s, dmasim_case_fn fn, void *arg,
+		     size_t *failed, struct dmasim_error *err)
+{
+	size_t p, nfailed = 0;
+	int rc = DMASIM_OK;
+
+	for (p = 0; p < s->npolicies && rc == DMASIM_OK; p++)
+		rc = run_policy(s, p, fn, arg, &nfailed, err);
 	if (failed)
 		*failed = nfailed;
-	return DMASIM_OK;
+	return rc;
 }

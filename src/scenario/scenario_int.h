@@ -37,6 +37,7 @@ enum case_kind {
 #define CASE_MAX_CLIENTS 16
 #define CASE_MAX_VIA 32
 #define CASE_MAX_WARN 8
+#define SUITE_MAX_POLICIES 16   /* a case's policies are bits of an unsigned */
 
 struct expect {
 	unsigned keys;                       /* EXPECT_* present */
@@ -67,13 +68,18 @@ struct scase {
 	uint64_t addr;                       /* route addr, unmap dma_addr */
 	int dir;                             /* enum dmasim_dma_dir */
 	bool write;                          /* route */
-	struct expect expect;
+	struct expect expect;                /* the keys common to all policies */
+	unsigned runs;                       /* bit p: runs under the suite's policy p */
+	struct expect *expects;              /* per policy: common keys plus its own */
 };
 
 struct dmasim_suite {
 	char *file;
 	struct dmasim_topo *topo;
-	struct dmasim_policy policy;
+	struct dmasim_policy *policies;      /* npolicies, in the suite's order */
+	const char **pkeys;                  /* as the suite writes them: expect keys */
+	const char **pnames;                 /* as results name them */
+	size_t npolicies;
 	struct scase *cases;
 	size_t ncases;
 	char **strs;

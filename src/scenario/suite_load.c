@@ -101,20 +101,22 @@ static int spec_ref(struct sload *l, yaml_node_t *n, const char *what,
 	return DMASIM_OK;
 }
 
-static int load_expect(struct sload *l, yaml_node_t *n, struct scase *c)
+#define NEXPECT_KEYS 9
+static const char *const expect_keys[NEXPECT_KEYS + 1] = {
+	"bridge", "map_type", "distance", "dma_addr", "lands", "error", "via",
+	"warnings", "verdict", NULL
+};
+
+/* The expect keys given in @v (one node or NULL per expect_keys[]) into @e. */
+static int parse_expect(struct sload *l, yaml_node_t *const *v, const struct scase *c,
+			struct expect *e)
 {
-	static const char *const keys[] = { "bridge", "map_type", "distance",
-					    "dma_addr", "lands", "error", "via",
-					    "warnings", "verdict", NULL };
-	struct expect *e = &c->expect;
-	yaml_node_t *v[9];
+	const char *const *keys = expect_keys;
 	const char *s;
 	uint64_t u;
 	size_t i;
 	int rc, k;
 
-	if ((rc = dmasim__ymap(l->y, n, "expect", keys, v)))
-		return rc;
 	for (i = 0; keys[i]; i++) {
 		if (!v[i])
 			continue;
@@ -201,6 +203,183 @@ static int load_expect(struct sload *l, yaml_node_t *n, struct scase *c)
 		if ((rc = dmasim__yenum(l->y, v[8], "verdict", dmasim__verdict_names, DMASIM_VERDICT_COUNT, &k)))
 			return rc;
 		e->verdict = (enum dmasim_verdict)k;
+	}
+	return DMASIM_OK;
+}
+
+/* @e with the keys of @over put in place of its own. */
+static void expect_override(struct expect *e, const struct expect *over)
+{
+	unsigned k = over->keys;
+
+	if (k & EXPECT_BRIDGE)
+		e->bridge = over->bridge;
+	if (k & EXPECT_MAP_TYPE)
+		e->map_type = over->map_type;
+	if (k & EXPECT_DISTANCE)
+		e->distance = over->distance;
+	if (k & EXPECT_DMA_ADDR)
+		e->dma_addr = over->dma_addr;
+	if (k & EXPECT_LANDS)
+		e->lands = over->lands;
+	if (k & EXPECT_ERROR)
+		e->error = over->error;
+	if (k & EXPECT_VIA) {
+		e->via = over->via;
+		e->nvia = over->nvia;
+	}
+	if (k & EXPECT_WARNINGS) {
+		e->warnings = over->warnings;
+		e->nwarnings = over->nwarnings;
+	}
+	if (k & EXPECT_VERDICT)
+		e->verdict = over->verdict;
+	e->keys |= k;
+}
+
+/* The suite's policies, "a, b, c", for messages. */
+static const char *policy_list(const struct dmasim_suite *s, char *buf, size_t size)
+{
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->npolicies && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", s->pkeys[i]);
+	return buf;
+}
+
+/* Is @str written as a policy (a built-in name or a policy file)? */
+static bool names_a_policy(const char *str)
+{
+	return dmasim_policy_builtin(str) || strchr(str, '/') || strstr(str, ".yaml");
+}
+
+/* The index of the suite's policy written @str, or -1. */
+static int policy_index(const struct dmasim_suite *s, const char *str)
+{
+	size_t i;
+
+	for (i = 0; i < s->npolicies; i++)
+		if (strcmp(s->pkeys[i], str) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* "which is not one of the suite's policies (...)", with a did-you-mean. */
+static int not_a_suite_policy(struct sload *l, yaml_node_t *n, const char *what,
+			      const char *str)
+{
+	const char *keys[SUITE_MAX_POLICIES + 1], *near;
+	char ex[DMASIM_YEXCERPT_SIZE], list[512];
+	size_t i;
+
+	for (i = 0; i < l->s->npolicies; i++)
+		keys[i] = l->s->pkeys[i];
+	keys[i] = NULL;
+	near = dmasim__yclosest(str, keys);
+	return dmasim__yerr(l->y, n, DMASIM_ENOTFOUND,
+		"%s names the policy '%s', which is not one of the suite's policies (%s)%s%s%s",
+		what, dmasim__yexcerpt(ex, str), policy_list(l->s, list, sizeof(list)),
+		near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+}
+
+/*
+ * A case's `expect`: keys that hold for every policy the case runs under,
+ * and keys named after the suite's policies whose mappings give that
+ * policy's own values (each replacing the common key of its name).  A
+ * policy the case runs under and that `expect` leaves out gets the common
+ * keys; when there are none while other policies have their own, that is
+ * an oversight, not "check nothing": a load error.
+ */
+static int load_expect(struct sload *l, yaml_node_t *n, struct scase *c)
+{
+	const char *keys[NEXPECT_KEYS + SUITE_MAX_POLICIES + 1];
+	yaml_node_t *v[NEXPECT_KEYS + SUITE_MAX_POLICIES], *w[NEXPECT_KEYS];
+	struct dmasim_suite *s = l->s;
+	char what[160], ex[DMASIM_YEXCERPT_SIZE];
+	bool own = false;
+	yaml_node_pair_t *pair;
+	size_t i, p;
+	int rc;
+
+	for (i = 0; i < NEXPECT_KEYS; i++)
+		keys[i] = expect_keys[i];
+	for (p = 0; p < s->npolicies; p++)
+		keys[NEXPECT_KEYS + p] = s->pkeys[p];
+	keys[NEXPECT_KEYS + p] = NULL;
+	/* A policy that the suite does not run: said as such, not as an
+	 * unknown key (expect keys never look like policies: docs/suite.md). */
+	if (n->type == YAML_MAPPING_NODE)
+		for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
+			yaml_node_t *k = yaml_document_get_node(&l->y->doc, pair->key);
+			const char *ks = dmasim__yscalar(k);
+
+			if (ks && names_a_policy(ks) && policy_index(s, ks) < 0)
+				return not_a_suite_policy(l, k, "expect", ks);
+		}
+	if ((rc = dmasim__ymap(l->y, n, "expect", keys, v)) ||
+	    (rc = parse_expect(l, v, c, &c->expect)))
+		return rc;
+	for (p = 0; p < s->npolicies; p++)
+		own = own || v[NEXPECT_KEYS + p];
+	if (!own)
+		return DMASIM_OK;
+	if (!(c->expects = keep_array(l, s->npolicies, sizeof(*c->expects))))
+		return dmasim__yerr(l->y, n, DMASIM_ENOMEM, "out of memory");
+	for (p = 0; p < s->npolicies; p++) {
+		yaml_node_t *pv = v[NEXPECT_KEYS + p];
+		struct expect over = { 0 };
+
+		c->expects[p] = c->expect;
+		if (!pv && (c->runs & (1u << p)) && !c->expect.keys)
+			return dmasim__yerr(l->y, n, DMASIM_ESCHEMA,
+				"expect gives values for some policies but not for '%s', which this case runs under, and no key common to all; add '%s: {}' to only check that the case runs under it",
+				dmasim__yexcerpt(ex, s->pkeys[p]), dmasim__yexcerpt(ex, s->pkeys[p]));
+		if (!pv)
+			continue;
+		if (!(c->runs & (1u << p)))
+			return dmasim__yerr(l->y, pv, DMASIM_ESCHEMA,
+				"expect gives values for the policy '%s', which this case does not run under (see its 'policies')",
+				dmasim__yexcerpt(ex, s->pkeys[p]));
+		snprintf(what, sizeof(what), "expect under %s", dmasim__yexcerpt(ex, s->pkeys[p]));
+		if ((rc = dmasim__ymap(l->y, pv, what, expect_keys, w)) ||
+		    (rc = parse_expect(l, w, c, &over)))
+			return rc;
+		expect_override(&c->expects[p], &over);
+	}
+	return DMASIM_OK;
+}
+
+/* A case's `policies`: a non-empty list of the suite's policies, each
+ * once; *@runs gets a bit per policy. */
+static int load_case_policies(struct sload *l, yaml_node_t *n, unsigned *runs)
+{
+	char ex[DMASIM_YEXCERPT_SIZE];
+	yaml_node_t *first[SUITE_MAX_POLICIES] = { 0 };
+	const char *str;
+	size_t i;
+	int rc, p;
+
+	if ((rc = dmasim__yseq(l->y, n, "a case's policies")))
+		return rc;
+	if (dmasim__yseq_len(n) == 0)
+		return dmasim__yerr(l->y, n, DMASIM_ESCHEMA,
+			"a case's policies lists no policy; leave the key out to run the case under all of the suite's policies");
+	*runs = 0;
+	for (i = 0; i < dmasim__yseq_len(n); i++) {
+		yaml_node_t *item = dmasim__yseq_at(l->y, n, i);
+
+		if ((rc = dmasim__ystr(l->y, item, "a policy", &str)))
+			return rc;
+		if ((p = policy_index(l->s, str)) < 0)
+			return not_a_suite_policy(l, item, "the case's policies", str);
+		if (first[p])
+			return dmasim__yerr(l->y, item, DMASIM_ESCHEMA,
+				"the policy '%s' is listed twice (first at line %u, column %u)",
+				dmasim__yexcerpt(ex, str), dmasim__ypos(first[p]).line,
+				dmasim__ypos(first[p]).column);
+		first[p] = item;
+		*runs |= 1u << p;
 	}
 	return DMASIM_OK;
 }
@@ -300,9 +479,10 @@ static int load_op(struct sload *l, yaml_node_t *n, struct scase *c)
 static int load_case(struct sload *l, yaml_node_t *n, size_t index)
 {
 	static const char *const keys[] = { "name", "upstream", "p2p", "map_resource",
-					    "p2p_map", "unmap", "route", "expect", NULL };
+					    "p2p_map", "unmap", "route", "expect", "policies",
+					    NULL };
 	struct scase *c = &l->s->cases[index];
-	yaml_node_t *v[8], *op = NULL;
+	yaml_node_t *v[9], *op = NULL;
 	char fallback[32];
 	const char *name;
 	int rc, k;
@@ -334,6 +514,9 @@ static int load_case(struct sload *l, yaml_node_t *n, size_t index)
 	if (!(c->name = keep(l, name)))
 		return dmasim__yerr(l->y, n, DMASIM_ENOMEM, "out of memory");
 	if ((rc = load_op(l, op, c)))
+		return rc;
+	c->runs = (1u << l->s->npolicies) - 1;
+	if (v[8] && (rc = load_case_policies(l, v[8], &c->runs)))
 		return rc;
 	if (!v[7])
 		return dmasim__yerr(l->y, n, DMASIM_ESCHEMA,
@@ -466,15 +649,107 @@ static int check_aliases(struct ydoc *y, yaml_node_t *cases)
 	return DMASIM_OK;
 }
 
+/* The policy written @str at @n: a built-in name, or a policy file (whose
+ * name has a '/' or ends in .yaml, so that a misspelt built-in name is not
+ * looked up as a file) below the suite's directory @dir. */
+static int resolve_policy(struct ydoc *y, yaml_node_t *n, const char *dir, const char *str,
+			  struct dmasim_policy *out, struct dmasim_error *err)
+{
+	char *rel = NULL;
+	int rc;
+
+	if (dmasim_policy_builtin(str)) {
+		*out = *dmasim_policy_builtin(str);
+		return DMASIM_OK;
+	}
+	if (!strchr(str, '/') && !strstr(str, ".yaml"))
+		return dmasim__yerr(y, n, DMASIM_ESCHEMA,
+			  "'%s' is neither a built-in policy (%s) nor a policy file",
+			  str, dmasim__policy_names_text());
+	if (!(rc = file_ref(y, n, dir, "policy", str, &rel)))
+		rc = dmasim_policy_load_limited(rel, &y->lim, out, err);
+	free(rel);
+	return rc;
+}
+
+/*
+ * The suite's policies: `policy: X` (one), `policies: [X, ...]` (1 to
+ * SUITE_MAX_POLICIES, each once), or neither (the default).  Results name
+ * a `policies` entry as it is written (it is also its expect key), and the
+ * one of `policy` by the policy's own name, as they always have.
+ */
+static int load_policies(struct sload *l, yaml_node_t *one, yaml_node_t *many,
+			 const char *dir, struct dmasim_error *err)
+{
+	struct dmasim_suite *s = l->s;
+	struct ydoc *y = l->y;
+	char ex[DMASIM_YEXCERPT_SIZE];
+	size_t n = many ? dmasim__yseq_len(many) : 1, i, j;
+	const char *str;
+	int rc;
+
+	if (one && many)
+		return dmasim__yerr(y, many, DMASIM_ESCHEMA,
+			"a suite names one policy with 'policy' (line %u) or several with 'policies', not both",
+			dmasim__ypos(one).line);
+	if (many && (rc = dmasim__yseq(y, many, "policies")))
+		return rc;
+	if (many && n == 0)
+		return dmasim__yerr(y, many, DMASIM_ESCHEMA,
+			"policies lists no policy; name at least one, or leave the key out for the default (%s)",
+			dmasim_policy_default()->name);
+	if (n > SUITE_MAX_POLICIES)
+		return dmasim__yerr(y, dmasim__yseq_at(y, many, SUITE_MAX_POLICIES), DMASIM_ESCHEMA,
+			"policies lists more than %d policies", SUITE_MAX_POLICIES);
+	if (!(s->policies = keep_array(l, n, sizeof(*s->policies))) ||
+	    !(s->pkeys = keep_array(l, n, sizeof(*s->pkeys))) ||
+	    !(s->pnames = keep_array(l, n, sizeof(*s->pnames))))
+		return dmasim__yerr(y, many ? many : one ? one : dmasim__ydoc_root(y),
+				    DMASIM_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		yaml_node_t *item = many ? dmasim__yseq_at(y, many, i) : one;
+
+		if (!item) {
+			s->policies[0] = *dmasim_policy_default();
+			str = s->policies[0].name;
+		} else if ((rc = dmasim__ystr(y, item, many ? "a policy" : "policy", &str)) ||
+			   (rc = resolve_policy(y, item, dir, str, &s->policies[i], err))) {
+			return rc;
+		}
+		for (j = 0; j < i; j++) {
+			yaml_node_t *prev = dmasim__yseq_at(y, many, j);
+			const struct dmasim_policy *b = dmasim_policy_builtin(str);
+
+			if (strcmp(s->pkeys[j], str) == 0)
+				return dmasim__yerr(y, item, DMASIM_ESCHEMA,
+					"the policy '%s' is listed twice (first at line %u, column %u)",
+					dmasim__yexcerpt(ex, str), dmasim__ypos(prev).line,
+					dmasim__ypos(prev).column);
+			if (b && b == dmasim_policy_builtin(s->pkeys[j]))
+				return dmasim__yerr(y, item, DMASIM_ESCHEMA,
+					"'%s' is the built-in policy '%s' again (line %u, column %u)",
+					str, s->pkeys[j], dmasim__ypos(prev).line,
+					dmasim__ypos(prev).column);
+		}
+		if (!(s->pkeys[i] = keep(l, str)) ||
+		    !(s->pnames[i] = many ? s->pkeys[i] : keep(l, s->policies[i].name)))
+			return dmasim__yerr(y, item ? item : dmasim__ydoc_root(y), DMASIM_ENOMEM,
+					    "out of memory");
+	}
+	s->npolicies = n;
+	return DMASIM_OK;
+}
+
 /* The suite in @y, loaded from @path (its directory resolves the files it
  * names); frees @y. */
 static int load_suite_doc(struct ydoc *y, const char *path,
 			  struct dmasim_suite **out, struct dmasim_error *err)
 {
-	static const char *const keys[] = { "dmasim", "topology", "policy", "cases", NULL };
+	static const char *const keys[] = { "dmasim", "topology", "policy", "cases",
+					    "policies", NULL };
 	struct dmasim_suite *s;
 	struct sload l;
-	yaml_node_t *root, *v[4];
+	yaml_node_t *root, *v[5];
 	char *dir = NULL, *rel = NULL;
 	const char *str;
 	uint64_t version;
@@ -521,26 +796,8 @@ static int load_suite_doc(struct ydoc *y, const char *path,
 	}
 	if (rc)
 		goto fail;
-	if (v[2]) {
-		if ((rc = dmasim__ystr(y, v[2], "policy", &str)))
-			goto fail;
-		if (dmasim_policy_builtin(str)) {
-			s->policy = *dmasim_policy_builtin(str);
-		} else {
-			if (!strchr(str, '/') && !strstr(str, ".yaml")) {
-				rc = dmasim__yerr(y, v[2], DMASIM_ESCHEMA,
-					  "'%s' is neither a built-in policy (%s) nor a policy file",
-					  str, dmasim__policy_names_text());
-				goto fail;
-			}
-			free(rel);
-			if ((rc = file_ref(y, v[2], dir, "policy", str, &rel)) ||
-			    (rc = dmasim_policy_load_limited(rel, &y->lim, &s->policy, err)))
-				goto fail;
-		}
-	} else {
-		s->policy = *dmasim_policy_default();
-	}
+	if ((rc = load_policies(&l, v[2], v[4], dir, err)))
+		goto fail;
 	if ((rc = dmasim__yseq(y, v[3], "cases")) || (rc = check_aliases(y, v[3])))
 		goto fail;
 	s->ncases = dmasim__yseq_len(v[3]);
@@ -773,4 +1030,20 @@ const char *dmasim_file_kind_name(enum dmasim_file_kind kind)
 size_t dmasim_suite_ncases(const struct dmasim_suite *s) { return s->ncases; }
 const char *dmasim_suite_file(const struct dmasim_suite *s) { return s->file; }
 const struct dmasim_topo *dmasim_suite_topo(const struct dmasim_suite *s) { return s->topo; }
-const struct dmasim_policy *dmasim_suite_policy(const struct dmasim_suite *s) { return &s->policy; }
+const struct dmasim_policy *dmasim_suite_policy(const struct dmasim_suite *s) { return &s->policies[0]; }
+size_t dmasim_suite_npolicies(const struct dmasim_suite *s) { return s->npolicies; }
+
+const struct dmasim_policy *dmasim_suite_policy_at(const struct dmasim_suite *s, size_t i)
+{
+	return i < s->npolicies ? &s->policies[i] : NULL;
+}
+
+const char *dmasim_suite_policy_name(const struct dmasim_suite *s, size_t i)
+{
+	return i < s->npolicies ? s->pnames[i] : NULL;
+}
+
+bool dmasim_suite_case_runs(const struct dmasim_suite *s, size_t c, size_t p)
+{
+	return c < s->ncases && p < s->npolicies && (s->cases[c].runs & (1u << p));
+}

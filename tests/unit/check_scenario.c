@@ -282,6 +282,154 @@ START_TEST(test_cli_matrix_and_diff)
 }
 END_TEST
 
+
+/* ---- several policies (docs/suite.md, "Several policies") ---- */
+
+/* Load @text as SCN "t.suite.yaml" (so skylake-plx.yaml resolves); expect
+ * an error at @line:@col whose message holds @want. */
+static void expect_text_error(const char *text, unsigned line, unsigned col, const char *want)
+{
+	struct dmasim_suite *s = NULL;
+	struct dmasim_error err;
+	char buf[600];
+
+	dmasim_error_init(&err);
+	ck_assert_int_ne(dmasim_suite_load_string(text, strlen(text), SCN "t.suite.yaml", NULL,
+						  &s, &err), DMASIM_OK);
+	ck_assert_ptr_null(s);
+	dmasim_error_snprintf(buf, sizeof(buf), &err);
+	ck_assert_msg(err.line == line && err.column == col && strstr(err.msg, want),
+		      "expected %u:%u '%s', got %s", line, col, want, buf);
+	ck_assert_msg(strstr(err.file, "t.suite.yaml") != NULL, "error names %s", err.file);
+}
+
+#define HEAD "dmasim: 1\ntopology: skylake-plx.yaml\n"
+#define P2P  "  - p2p: { provider: nvme0, clients: [nic0] }\n"
+
+START_TEST(test_suite_policies_load_errors)
+{
+	expect_text_error(HEAD "policy: linux-6.12\npolicies: [linux-4.20]\ncases: []\n", 4, 11,
+			  "not both");
+	expect_text_error(HEAD "policies: []\ncases: []\n", 3, 11, "policies lists no policy");
+	expect_text_error(HEAD "policies: [linux-4.20, linux-6.12, linux-4.20]\ncases: []\n", 3, 36,
+			  "'linux-4.20' is listed twice (first at line 3, column 12)");
+	expect_text_error(HEAD "policies: [linux-6.19, mainline]\ncases: []\n", 3, 24,
+			  "'mainline' is the built-in policy 'linux-6.19' again");
+	expect_text_error(HEAD "policies: [linux-4.20, linux-9.99]\ncases: []\n", 3, 24,
+			  "'linux-9.99' is neither a built-in policy");
+	/* an expect key naming a policy the suite does not run */
+	expect_text_error(HEAD "policies: [linux-4.20, linux-6.12]\ncases:\n" P2P
+			  "    expect: { linux-5.15: { distance: 6 } }\n", 6, 15,
+			  "expect names the policy 'linux-5.15', which is not one of the suite's policies (linux-4.20, linux-6.12)");
+	/* ...and a misspelt one: did you mean */
+	expect_text_error(HEAD "policies: [linux-4.20, linux-6.12]\ncases:\n" P2P
+			  "    expect: { linux-6.21: { distance: 6 } }\n", 6, 15,
+			  "did you mean 'linux-6.12'?");
+	expect_text_error(HEAD "policies: [linux-4.20, linux-6.12]\ncases:\n" P2P
+			  "    expect: { linux-6.12: { distance: 6 } }\n", 6, 13,
+			  "expect gives values for some policies but not for 'linux-4.20'");
+	expect_text_error(HEAD "policies: [linux-4.20, linux-6.12]\ncases:\n" P2P
+			  "    policies: [linux-6.12]\n"
+			  "    expect: { linux-4.20: {}, linux-6.12: {} }\n", 7, 27,
+			  "expect gives values for the policy 'linux-4.20', which this case does not run under");
+	expect_text_error(HEAD "policies: [linux-4.20, linux-6.12]\ncases:\n" P2P
+			  "    policies: [linux-6.21]\n    expect: {}\n", 6, 16,
+			  "the case's policies names the policy 'linux-6.21'");
+	expect_text_error(HEAD "policies: [linux-4.20, linux-6.12]\ncases:\n" P2P
+			  "    policies: []\n    expect: {}\n", 6, 15, "lists no policy");
+	expect_text_error(HEAD "policies: [linux-4.20, linux-6.12]\ncases:\n" P2P
+			  "    expect: { linux-6.12: { bridge: none }, distance: 6 }\n", 6, 37,
+			  "expect key 'bridge' does not apply to a p2p case");
+	/* the keys of a policy's own mapping are expect keys only */
+	expect_text_error(HEAD "policies: [linux-4.20, linux-6.12]\ncases:\n" P2P
+			  "    expect: { distance: 6, linux-6.12: { linux-4.20: {} } }\n", 6, 42,
+			  "unknown key 'linux-4.20' in expect under linux-6.12");
+}
+END_TEST
+
+/* No built-in policy name is an expect key, so an expect key is never
+ * mistaken for a policy (a policy file's name has a '/' or ".yaml"). */
+START_TEST(test_suite_policy_names_are_not_expect_keys)
+{
+	static const char *const keys[] = { "bridge", "map_type", "distance", "dma_addr",
+					    "lands", "error", "via", "warnings", "verdict" };
+	const char *const *names = dmasim_policy_builtin_names();
+	size_t i, j;
+
+	for (i = 0; names[i]; i++)
+		for (j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
+			ck_assert_str_ne(names[i], keys[j]);
+	for (j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
+		ck_assert_ptr_null(dmasim_policy_builtin(keys[j]));
+}
+END_TEST
+
+START_TEST(test_suite_policies_run_each_case_under_each)
+{
+	struct dmasim_suite *s = load_suite(SCN "multi.suite.yaml");
+	struct collected *c = calloc(1, sizeof(*c));
+	size_t failed = 99, i;
+
+	ck_assert_uint_eq(dmasim_suite_npolicies(s), 3);
+	ck_assert_str_eq(dmasim_suite_policy_name(s, 0), "seed-2018");
+	ck_assert_str_eq(dmasim_suite_policy_at(s, 2)->name, "linux-6.12");
+	ck_assert_ptr_null(dmasim_suite_policy_at(s, 3));
+	ck_assert(!dmasim_suite_case_runs(s, 2, 0));
+	ck_assert(dmasim_suite_case_runs(s, 2, 2));
+	ck_assert_int_eq(dmasim_suite_run(s, collect, c, &failed, NULL), DMASIM_OK);
+	ck_assert_uint_eq(c->n, 9);
+	ck_assert_uint_eq(failed, 0);
+	for (i = 0; i < c->n; i++) {
+		ck_assert_uint_eq(c->r[i].index, i % 3);
+		ck_assert_uint_eq(c->r[i].policy_index, i / 3);
+		ck_assert_msg(c->r[i].passed != c->r[i].skipped, "result %zu: %s\n%s", i,
+			      c->r[i].name, c->r[i].failures);
+	}
+	/* policy by policy: seed-2018 first, the per-policy values applied */
+	ck_assert_str_eq(c->r[0].policy, "seed-2018");
+	ck_assert_ptr_nonnull(strstr(c->r[0].got, "bridge: 0000:02:00.0"));
+	ck_assert_ptr_nonnull(strstr(c->r[3].got, "bridge: 0000:01:00.0"));
+	ck_assert_ptr_nonnull(strstr(c->r[4].got, "map_type: not_supported"));
+	/* the mapping case runs under linux-6.12 only, and says so elsewhere */
+	ck_assert(c->r[2].skipped && c->r[5].skipped && !c->r[8].skipped);
+	ck_assert_str_eq(c->r[5].policy, "linux-4.20");
+	free(c);
+	dmasim_suite_destroy(s);
+}
+END_TEST
+
+START_TEST(test_suite_policies_failure_names_the_policy)
+{
+	struct dmasim_suite *s = load_suite(SCN "multi-fail.suite.yaml");
+	struct collected *c = calloc(1, sizeof(*c));
+	size_t failed = 0;
+	char *out;
+
+	ck_assert_int_eq(dmasim_suite_run(s, collect, c, &failed, NULL), DMASIM_OK);
+	ck_assert_uint_eq(c->n, 2);
+	ck_assert_uint_eq(failed, 1);
+	ck_assert(!c->r[0].passed);
+	ck_assert_str_eq(c->r[0].policy, "linux-4.20");
+	ck_assert_ptr_nonnull(strstr(c->r[0].failures,
+				     "map_type: expected thru_host_bridge, got not_supported"));
+	ck_assert(c->r[1].passed);
+	ck_assert_str_eq(c->r[1].policy, "linux-6.12");
+	free(c);
+	dmasim_suite_destroy(s);
+	ck_assert_int_eq(run_cli("check " SCN "multi-fail.suite.yaml", &out), 1);
+	ck_assert_ptr_nonnull(strstr(out, "not ok 1 - multi-fail.suite.yaml:6 nvme0 -> nic0 goes "
+					  "through the host bridge [linux-4.20]\n"));
+	ck_assert_ptr_nonnull(strstr(out, "ok 2 - multi-fail.suite.yaml:6 nvme0 -> nic0 goes "
+					  "through the host bridge [linux-6.12]\n"));
+	free(out);
+	ck_assert_int_eq(run_cli("check --json " SCN "multi-fail.suite.yaml", &out), 1);
+	ck_assert(wf_json(out));
+	ck_assert_ptr_nonnull(strstr(out, "\"policy\": \"linux-4.20\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"failed\": 1"));
+	free(out);
+}
+END_TEST
+
 static Suite *scenario_suite(void)
 {
 	Suite *s = suite_create("scenario");
@@ -301,6 +449,10 @@ static Suite *scenario_suite(void)
 	tcase_add_test(tc, test_cli_check_junit_is_xml_and_json_parses);
 	tcase_add_test(tc, test_cli_audit_finds_unsound_pair);
 	tcase_add_test(tc, test_cli_matrix_and_diff);
+	tcase_add_test(tc, test_suite_policies_load_errors);
+	tcase_add_test(tc, test_suite_policy_names_are_not_expect_keys);
+	tcase_add_test(tc, test_suite_policies_run_each_case_under_each);
+	tcase_add_test(tc, test_suite_policies_failure_names_the_policy);
 	suite_add_tcase(s, tc);
 	return s;
 }
