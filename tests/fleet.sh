@@ -70,6 +70,35 @@ sed -n '/skylake-plx.yaml: /,/^$/p' "$tmp/one.txt" | sed '$d' >"$tmp/b"
 [ -s "$tmp/a" ] && cmp -s "$tmp/a" "$tmp/b" && ok "an archive diffs as its import" ||
 	bad "an archive does not diff as its import"
 
+# audit over the fleet: the table, unsound machines, the broken one
+"$D" audit --assume-p2pmem --policy linux-4.20 "$F" >"$tmp/audit.txt" 2>"$tmp/audit.err"
+st=$?
+[ $st -eq 2 ] && ok "audit DIR: exit 2 with a machine that does not load" ||
+	bad "audit DIR: exit $st, not 2"
+grep -q "^machine  *pairs  unsound  conservative  sound\$" "$tmp/audit.txt" &&
+	ok "audit table header" || bad "no audit table header"
+grep -q "^$F/tar/sw-vtd-intel.tar  *[1-9][0-9]*  *[0-9]*  *[0-9]*  *[0-9]*\$" "$tmp/audit.txt" &&
+	ok "an archive is audited with --assume-p2pmem" || bad "no audit line for an archive"
+rm "$F/yaml/zz-broken.yaml"
+"$D" audit --policy linux-4.20 "$F/yaml" >"$tmp/a.txt" 2>&1
+st=$?
+grep -q '^[1-9][0-9]* of [0-9]* machines have unsound pairs, 0 not loaded$' "$tmp/a.txt" && [ $st -eq 1 ] &&
+	ok "audit DIR exits 1 when a machine has unsound pairs" || bad "audit DIR exit $st"
+"$D" audit --policy linux-6.12 "$F/yaml/skylake-plx.yaml" "$F/yaml/xeon-e5v3.yaml" >"$tmp/a.txt" 2>&1
+st=$?
+grep -q '^0 of 2 machines have unsound pairs, 0 not loaded$' "$tmp/a.txt" && [ $st -eq 0 ] &&
+	ok "audit of two sound machines exits 0" || bad "audit of two sound machines: exit $st"
+"$D" audit --isolation "$F/yaml" >/dev/null 2>&1
+[ $? -eq 2 ] && ok "audit --isolation refuses a fleet" || bad "audit --isolation took a fleet"
+printf 'arch: [\n' >"$F/yaml/zz-broken.yaml"
+
+# --shard: validation
+for s in 0/3 4/3 3 a/b 1/0 -1/2 1/2x; do
+	"$D" diff $P --shard "$s" "$F" >/dev/null 2>"$tmp/err"
+	[ $? -eq 2 ] && grep -q -- "--shard" "$tmp/err" && ok "--shard $s refused" ||
+		bad "--shard $s not refused with a message"
+done
+
 echo "1..$fails failures" >/dev/null
 [ $fails -eq 0 ] && echo "all ok" || echo "$fails failed"
 [ $fails -eq 0 ]

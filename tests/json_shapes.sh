@@ -54,6 +54,9 @@ check check check --json tests/data/scenario/pass.suite.yaml tests/data/scenario
 check check check --json tests/data/scenario/multi.suite.yaml tests/data/scenario/multi-fail.suite.yaml
 check diff diff --json --policy linux-4.20 --policy linux-6.12 $x/*.yaml $a/altra-smmu.yaml
 check audit audit --json --policy linux-5.15 tests/data/scenario/arm64-offset.yaml
+check audit audit --json --assume-p2pmem topologies/x86_64 tests/data/kernel/linux-6.12/sw-vtd-intel
+check audit audit --json --shard 2/3 topologies no-such-machine.yaml
+check diff diff --json --shard 1/2 --policy linux-4.20 --policy linux-6.12 topologies tests/data/kernel/linux-6.1/sw-vtd-intel
 # --assume-p2pmem on a machine imported from a kernel's sysfs (no p2pmem)
 imp=$(mktemp)
 "$dmasim" import sysfs tests/data/kernel/linux-6.12/sw-vtd-intel -o "$imp" 2>/dev/null
