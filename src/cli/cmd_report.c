@@ -28,7 +28,11 @@ static const char help[] =
 "      the children) and BARs (bus addresses);\n"
 "    - per policy, the P2P matrix of 'dmasim matrix' (rows: providers,\n"
 "      columns: clients; BUSn, HBn, NS), coloured by map type, with a\n"
-"      switch to nvidia-smi topo -m codes (X, PIX, PXB, PHB, NODE);\n"
+"      switch to nvidia-smi topo -m codes (X, PIX, PXB, PHB, NODE, SYS,\n"
+"      as 'dmasim matrix --style nvidia');\n"
+"    - ACS words a topology leaves to the kernel ('ctrl: auto') derived\n"
+"      for each policy, as 'dmasim matrix --policy' derives them; the tree\n"
+"      shows the first policy's and marks them derived;\n"
 "    - with two or more policies, the cells that change from the first\n"
 "      policy to each other one, with a summary;\n"
 "    - a details panel (needs JavaScript) for a clicked cell: the common\n"
@@ -180,19 +184,25 @@ static void legend(FILE *f)
 	      "<span class=\"h sw\">HBn</span> thru_host_bridge: through the root complex "
 	      "<span class=\"n sw\">NS</span> not_supported: refused<br>"
 	      "nvidia-smi codes: X self, PIX at most one PCIe switch or bridge, PXB several, "
-	      "PHB through a host bridge, NODE across host bridges (the model has no NUMA "
-	      "nodes, so SYS is never shown)</div>\n", f);
+	      "PHB through a host bridge, NODE across host bridges of one NUMA node, "
+	      "SYS across NUMA nodes or sockets</div>\n", f);
 }
 
-static bool machine_section(FILE *f, const struct report_args *a,
-			    struct rep_machine *m, struct dmasim_policy *pols)
+/* Returns CLI_OK, or CLI_USAGE when a policy cannot be applied to the
+ * machine or memory ran out (said on stderr). */
+static int machine_section(FILE *f, const struct report_args *a,
+			   struct rep_machine *m, struct dmasim_policy *pols)
 {
 	const struct dmasim_machine *mc = dmasim_topo_machine(m->topo);
 	struct rep_grid g[MAX_ARGS];
 	size_t k;
-	bool ok = true;
+	int rc = CLI_OK;
 
 	memset(g, 0, sizeof(g));
+	/* the tree shows the first policy's `ctrl: auto` ACS words */
+	if ((rc = cli_apply_policy(m->topo, &pols[0])))
+		return rc;
+	m->tree_policy = pols[0].name;
 	fprintf(f, "<section class=\"machine\" id=\"m%u\" data-m=\"%u\"><h2>", m->index, m->index);
 	rep_esc(f, mc->name);
 	fputs(" <small>", f);
@@ -214,8 +224,10 @@ static bool machine_section(FILE *f, const struct report_args *a,
 	legend(f);
 	for (k = 0; k < a->npolicy; k++) {
 		g[k].arg = a->policy[k];
+		if ((rc = cli_apply_policy(m->topo, &pols[k])))
+			goto out;
 		if (!rep_grid_fill(&g[k], m, &pols[k])) {
-			ok = false;
+			rc = cli_usage("report", "out of memory");
 			goto out;
 		}
 		fputs("<h4>", f);
@@ -230,12 +242,13 @@ static bool machine_section(FILE *f, const struct report_args *a,
 		fputs("</div>\n", f);
 	}
 	fputs("</div></div>\n", f);
-	ok = rep_details_json(f, m, g, a->npolicy);
+	if (!rep_details_json(f, m, g, a->npolicy))
+		rc = cli_usage("report", "out of memory");
 	fputs("</section>\n", f);
 out:
 	for (k = 0; k < a->npolicy; k++)
 		rep_grid_free(&g[k]);
-	return ok;
+	return rc;
 }
 
 int cmd_report(const struct cli_ctx *cli, int argc, char **argv)
@@ -272,10 +285,8 @@ int cmd_report(const struct cli_ctx *cli, int argc, char **argv)
 	}
 	page_head(f, &a, ms);
 	for (i = 0; i < a.ntopo; i++)
-		if (!machine_section(f, &a, &ms[i], pols)) {
-			rc = cli_usage("report", "out of memory");
+		if ((rc = machine_section(f, &a, &ms[i], pols)))
 			goto out;
-		}
 	for (i = 0; i < a.nsuite; i++) {
 		r = rep_suite_html(f, a.suite[i], &cli->limits, (unsigned)i);
 		if (r < 0)

@@ -37,45 +37,6 @@ const char *rep_map_class(enum dmasim_map_type t)
 	       : t == DMASIM_MAP_THRU_HOST_BRIDGE ? "h" : "n";
 }
 
-/* The bridge "unit" a port on a path belongs to: a switch's downstream
- * ports count as its upstream port (nvidia-smi counts a switch once). */
-static const struct dmasim_device *unit(const struct dmasim_device *d)
-{
-	if (d->type == DMASIM_DEV_SWITCH_DOWNSTREAM && d->parent)
-		return d->parent;
-	return d;
-}
-
-const char *rep_smi_code(const struct dmasim_device *a,
-			 const struct dmasim_device *b)
-{
-	const struct dmasim_device *l, *d, *units[2 * DMASIM_MAX_DEPTH + 2];
-	size_t n = 0, i;
-	int side;
-
-	if (a == b)
-		return "X";
-	if (a->hb != b->hb)
-		return "NODE";
-	for (l = a->parent; l && !dmasim_device_is_ancestor(l, b); l = l->parent)
-		;
-	if (!l)
-		return "PHB";
-	/* the distinct bridges between a and b, the common one included */
-	for (side = 0; side < 2; side++)
-		for (d = (side ? b : a)->parent; d; d = d->parent) {
-			const struct dmasim_device *u = unit(d);
-
-			for (i = 0; i < n && units[i] != u; i++)
-				;
-			if (i == n && n < sizeof(units) / sizeof(units[0]))
-				units[n++] = u;
-			if (d == l)
-				break;
-		}
-	return n <= 1 ? "PIX" : "PXB";
-}
-
 void rep_size_text(char *buf, size_t size, uint64_t v)
 {
 	static const char sfx[] = "KMGTPE";

@@ -89,7 +89,7 @@ void rep_matrix_html(FILE *f, const struct rep_machine *m,
 			fprintf(f, "<td class=\"%s\" data-map=\"%s\" data-dist=\"%d\">"
 				"<span class=\"k\">%s</span><span class=\"s\">%s</span></td>",
 				rep_map_class(t), dmasim_map_type_name(t), d, txt,
-				rep_smi_code(m->eps[i], m->eps[j]));
+				dmasim_device_link_code(m->eps[i], m->eps[j]));
 		}
 		fputs("</tr>\n", f);
 	}
@@ -373,7 +373,7 @@ static int json_cell(struct jw *w, const struct rep_machine *m,
 	dmasim__jw_kstr(w, "rule", rule);
 	dmasim__jw_key(w, "warn");
 	json_log(w, log.text, NULL);
-	dmasim__jw_kstr(w, "smi", rep_smi_code(prov, cl));
+	dmasim__jw_kstr(w, "smi", dmasim_device_link_code(prov, cl));
 	dmasim_error_init(&err);
 	if (!dmasim_dma_p2pmem_bar(prov)) {
 		dmasim__jw_kstr(w, "nomap",
@@ -440,7 +440,15 @@ bool rep_details_json(FILE *f, const struct rep_machine *m,
 	dmasim__jw_arr_end(&w);
 	dmasim__jw_key(&w, "policies");
 	dmasim__jw_arr_begin(&w);
-	for (k = 0; k < ngrids; k++) {
+	for (k = 0; k < ngrids && ok; k++) {
+		struct dmasim_error err;
+
+		dmasim_error_init(&err);
+		if (dmasim_topo_apply_policy(m->topo, grids[k].policy, &err) != DMASIM_OK) {
+			fprintf(stderr, "dmasim report: %s\n", err.msg);
+			ok = false;
+			break;
+		}
 		dmasim__jw_obj_begin(&w);
 		dmasim__jw_kstr(&w, "name", grids[k].policy->name);
 		dmasim__jw_kstr(&w, "arg", grids[k].arg);

@@ -17,6 +17,8 @@ struct rep_machine {
 	const struct dmasim_device **eps;    /* all endpoints, pre-order */
 	size_t neps;
 	size_t nshow;                        /* the first nshow are in the matrices */
+	const char *tree_policy;             /* the policy whose `ctrl: auto` ACS
+						words the tree shows */
 };
 
 /* The decisions of one policy on one machine: nshow x nshow cells, row =
@@ -35,10 +37,6 @@ void rep_esc(FILE *f, const char *s);
 void rep_cell_text(char *buf, size_t size, enum dmasim_map_type t, int dist);
 /* The short CSS class of a map type: "b", "h" or "n". */
 const char *rep_map_class(enum dmasim_map_type t);
-/* nvidia-smi topo -m's code for a pair of endpoints (X, PIX, PXB, PHB,
- * NODE; SYS needs NUMA nodes, which the model does not have). */
-const char *rep_smi_code(const struct dmasim_device *a,
-			 const struct dmasim_device *b);
 /* "16M", "4K", "0x1234" (sizes that are no whole KiB). */
 void rep_size_text(char *buf, size_t size, uint64_t v);
 /* Copy the JSON text in @json (@len bytes) into @f inside
@@ -50,7 +48,8 @@ void rep_json_script(FILE *f, const char *id, const char *json, size_t len);
 void rep_tree_svg(FILE *f, const struct rep_machine *m);
 
 /* matrix.c */
-/* Fill @g for @m's shown endpoints; false when out of memory. */
+/* Fill @g for @m's shown endpoints; false when out of memory.  The
+ * topology must have @policy applied (dmasim_topo_apply_policy()). */
 bool rep_grid_fill(struct rep_grid *g, const struct rep_machine *m,
 		   const struct dmasim_policy *policy);
 void rep_grid_free(struct rep_grid *g);
@@ -63,7 +62,9 @@ void rep_diff_html(FILE *f, const struct rep_machine *m,
 		   const struct rep_grid *a, const struct rep_grid *b);
 /* The machine's data for the details panel, as a JSON script element:
  * devices, endpoints and, per policy and cell, the reasoning and the
- * P2P mapping's route.  Returns false when out of memory. */
+ * P2P mapping's route, each policy's with its own `ctrl: auto` ACS words
+ * (applies each policy to the topology in turn).  Returns false when out
+ * of memory or a policy cannot be applied. */
 bool rep_details_json(FILE *f, const struct rep_machine *m,
 		      const struct rep_grid *grids, size_t ngrids);
 

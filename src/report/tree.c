@@ -52,7 +52,8 @@ static const char *type_text(enum dmasim_dev_type t)
 	}
 }
 
-static void dev_lines(const struct dmasim_device *d, struct lines *l)
+/* @pol: the policy the `ctrl: auto` ACS words were derived for. */
+static void dev_lines(const struct dmasim_device *d, const char *pol, struct lines *l)
 {
 	char a[64], b[64], sz[32];
 	size_t i;
@@ -71,7 +72,11 @@ static void dev_lines(const struct dmasim_device *d, struct lines *l)
 	if (d->has_acs) {
 		dmasim_acs_snprintf(a, sizeof(a), d->acs_ctrl);
 		dmasim_acs_snprintf(b, sizeof(b), d->acs_cap);
-		add(l, "ACS ctrl %s (cap %s)", a, b);
+		add(l, "ACS ctrl %s%s (cap %s)", a, d->acs_auto ? " (derived)" : "", b);
+		if (d->acs_auto) {
+			dmasim_acs_snprintf(a, sizeof(a), d->acs_fw);
+			add(l, "  ctrl: auto, as %s sets it; firmware left %s", pol, a);
+		}
 		if ((d->acs_ctrl & DMASIM_ACS_EC) && d->has_acs_egress)
 			add(l, "ACS egress vector 0x%" PRIx32, d->acs_egress);
 	}
@@ -168,13 +173,13 @@ struct layout {
 	unsigned y_next, width;
 };
 
-static void place(const struct dmasim_device *d, struct layout *L)
+static void place(const struct dmasim_device *d, const char *pol, struct layout *L)
 {
 	struct lines ln;
 	size_t k;
 	unsigned w;
 
-	dev_lines(d, &ln);
+	dev_lines(d, pol, &ln);
 	L->x[d->id] = INDENT * (d->depth + 2) + 4;
 	L->y[d->id] = L->y_next;
 	L->h[d->id] = lines_h(&ln);
@@ -183,7 +188,7 @@ static void place(const struct dmasim_device *d, struct layout *L)
 	if (w > L->width)
 		L->width = w;
 	for (k = 0; k < d->nchildren; k++)
-		place(d->children[k], L);
+		place(d->children[k], pol, L);
 }
 
 static void box(FILE *f, const char *id, const char *cls, unsigned x,
@@ -252,7 +257,7 @@ void rep_tree_svg(FILE *f, const struct rep_machine *m)
 		if (INDENT + 4 + lines_w(&ln) > L.width)
 			L.width = INDENT + 4 + lines_w(&ln);
 		for (k = 0; k < h->ndevices; k++)
-			place(h->devices[k], &L);
+			place(h->devices[k], m->tree_policy, &L);
 	}
 	L.width += 4;
 	fprintf(f, "<svg class=\"tree\" xmlns=\"http://www.w3.org/2000/svg\" "
@@ -288,7 +293,7 @@ void rep_tree_svg(FILE *f, const struct rep_machine *m)
 	for (i = 0; i < mc->ndevices; i++) {
 		const struct dmasim_device *d = &mc->devices[i];
 
-		dev_lines(d, &ln);
+		dev_lines(d, m->tree_policy, &ln);
 		snprintf(id, sizeof(id), "t%u-d%u", m->index, i);
 		box(f, id, d->type == DMASIM_DEV_ENDPOINT ? "ep" : "port", L.x[i], L.y[i],
 		    lines_w(&ln), &ln, d->bdf, d->name);

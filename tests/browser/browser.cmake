@@ -35,3 +35,11 @@ if(DMASIM_CHROMIUM AND DMASIM_PYTHON3)
 else()
   message(STATUS "chromium or python3 not found: the browser tests of dmasim report are not registered (apt-get install chromium)")
 endif()
+# Without a browser: each policy's matrix and details data in the page equal
+# dmasim matrix --style nvidia under that policy (ctrl: auto ACS words, SYS).
+if(DMASIM_PYTHON3)
+  add_test(NAME report_data
+           COMMAND ${DMASIM_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/report_data.py $<TARGET_FILE:dmasim-cli>
+                   ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/report_data)
+  set_tests_properties(report_data PROPERTIES TIMEOUT 120 LABELS golden)
+endif()
