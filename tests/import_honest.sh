@@ -6,7 +6,9 @@
 #    and from hwloc's NUMA node and package;
 # 2. every device's class, so `matrix` leaves the host-bridge function out;
 # 3. one IOMMU per unit of /sys/class/iommu, each host bridge attached to
-#    the unit that serves its functions, and `collect` archiving the units.
+#    the unit that serves its functions, and `collect` archiving the units;
+# 4. inferred values marked for the loader and show;
+# 5. p2p, map and audit naming the inferred values a verdict rests on.
 #
 # The recordings in tests/data/kernel hold no numa_node files and no
 # /sys/class/iommu, so snapshots are built here from a copy of one.
@@ -158,5 +160,32 @@ grep -q 'size: 16K, pref: false, bits: 32, inferred: \[size\] }' "$tmp/l.yaml" \
 "$DMASIM" import sysfs "$REC" --arch x86_64 --no-comments -o "$tmp/nc.yaml" 2> /dev/null
 grep -q '^    inferred: \[buses, root_complex\]$' "$tmp/nc.yaml" && ! grep -q '#' "$tmp/nc.yaml" \
 	&& ok "--no-comments keeps the inferred keys" || bad "--no-comments lost the inferred keys"
+
+# 5. verdicts that rest on inferred values say so: an lspci dump (windows,
+#    BAR sizes, root complex routing all inferred; p2pmem assumed)
+"$DMASIM" import lspci --p2pmem all-mem "$DATA/import/small.dump" -o "$tmp/p.yaml" 2> /dev/null
+RC='root complex p2p routing of hb0 (p2p: any; imported, not known)'
+"$DMASIM" p2p "$tmp/p.yaml" --provider 03:00.0 00:02.0 > "$tmp/o" 2>&1
+grep -qF "    depends on inferred: p2pmem BARs of 0000:03:00.0 (assumed at import, not published by a driver); $RC" "$tmp/o" \
+	&& ok "p2p: a thru_host_bridge pair names the inferred root-complex routing" || bad "p2p: $(cat "$tmp/o")"
+"$DMASIM" p2p --json "$tmp/p.yaml" --provider 03:00.0 00:02.0 | tr -d '\n' | grep -qF "\"depends_on_inferred\": [        \"p2pmem" \
+	&& ok "p2p --json: depends_on_inferred" || bad "p2p --json"
+"$DMASIM" map --p2p "$tmp/p.yaml" 03:00.0 00:02.0 > "$tmp/o" 2>&1
+grep -qF "size of BAR 0 of 0000:03:00.0 (inferred); host-bridge window [0xc0000000-0xd00fffff] of hb0 (inferred)" "$tmp/o" &&
+grep -qF "$RC" "$tmp/o" && ok "map: the route's root complex, window and BAR size" || bad "map: $(grep depends "$tmp/o")"
+"$DMASIM" map --json "$tmp/p.yaml" 00:02.0 03:00.0.bar0 | grep -q '"depends_on_inferred"' \
+	&& ok "map --json: depends_on_inferred" || bad "map --json"
+"$DMASIM" audit --all "$tmp/p.yaml" > "$tmp/o" 2>&1
+[ "$(grep -c '^             depends on inferred: .*root complex p2p routing of hb0' "$tmp/o")" = 4 ] \
+	&& ok "audit: every pair through the root complex says so" || bad "audit: $(head -5 "$tmp/o")"
+"$DMASIM" audit --json "$tmp/p.yaml" | grep -c '"depends_on_inferred"' | grep -qx 4 \
+	&& ok "audit --json: depends_on_inferred on every pair" || bad "audit --json"
+# the note follows the key: without root_complex in the list, no such note
+sed 's/inferred: \[buses, root_complex\]/inferred: [buses]/' "$tmp/p.yaml" > "$tmp/q.yaml"
+"$DMASIM" p2p "$tmp/q.yaml" --provider 03:00.0 00:02.0 | grep -q 'root complex p2p routing' \
+	&& bad "the root-complex note without the key" || ok "no inferred root_complex, no note"
+# a switch-local pair does not touch the root complex; a shipped machine has no notes
+"$DMASIM" p2p "$DATA/../../topologies/x86_64/skylake-plx.yaml" --provider nvme0 gpu0 nic0 | grep -q 'depends on inferred' \
+	&& bad "a hand-written machine got notes" || ok "a machine with nothing inferred gets no notes"
 
 [ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }

@@ -42,8 +42,12 @@ check route route --json $x/skylake-plx.yaml nvme0 0x38000001000
 check route route --json $x/skylake-plx.yaml nic0 0x0
 check upstream upstream --json $x/skylake-plx.yaml gpu0 nvme0
 # an imported machine: objects with "inferred" lists (docs/topology.md)
-"$dmasim" import lspci tests/data/import/small.dump -o "$imp" 2>/dev/null
+"$dmasim" import lspci --p2pmem all-mem tests/data/import/small.dump -o "$imp" 2>/dev/null
 check show show --json "$imp"
+check p2p p2p --json "$imp" --provider 03:00.0 00:02.0 00:00.0
+check map map --json --p2p "$imp" 03:00.0 00:02.0
+check map map --json "$imp" 00:02.0 03:00.0.bar0
+check audit audit --json "$imp"
 check upstream upstream --json $x/skylake-plx.yaml gpu0 nic0
 check p2p p2p --json $x/skylake-plx.yaml --provider nvme0 gpu0 nic0 --verbose
 check map map --json $a/altra-smmu.yaml nic1 gpu0.bar2+0x1000

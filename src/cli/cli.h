@@ -77,6 +77,25 @@ void cli_json_hops(struct jw *w, const struct dmasim_route *r);
  * goes away) and "command" (docs/json.md). */
 #define CLI_JSON_FORMAT 1
 void cli_json_begin(struct jw *w, bool pretty, const char *command);
+/* cli_inferred.c: the inferred values (`inferred:` keys, docs/topology.md)
+ * a verdict rests on, as phrases: port types on the pair's upstream
+ * walks and the root complexes a request turns in (cli_inferred_pair),
+ * the root complexes and host-bridge windows a route went through
+ * (cli_inferred_route), a landing BAR's size and window
+ * (cli_inferred_landing).  Printed as "depends on inferred: a; b", and
+ * in JSON as "depends_on_inferred": [...], both only when there are any. */
+#define CLI_INFERRED_MAX 8
+struct cli_inferred {
+	size_t n;
+	char item[CLI_INFERRED_MAX][160];
+};
+void cli_inferred_pair(struct cli_inferred *o, const struct dmasim_device *a,
+		       const struct dmasim_device *b, enum dmasim_map_type map);
+void cli_inferred_landing(struct cli_inferred *o, const struct dmasim_landing *l);
+void cli_inferred_route(struct cli_inferred *o, const struct dmasim_machine *m,
+			const struct dmasim_device *from, const struct dmasim_route *r);
+void cli_inferred_print(const struct cli_inferred *o, const char *indent);
+void cli_inferred_json(struct jw *w, const struct cli_inferred *o);
 /* Progress of a long pair loop on stderr, only on a terminal and only
  * for large runs; call with done == total at the end to clear the line. */
 void cli_progress(const char *cmd, size_t done, size_t total);

@@ -67,6 +67,10 @@ static const char help[] =
 "    On a terminal, large runs show their progress on stderr.  Runs of more\n"
 "    pairs than --limit pairs allows are refused (docs/limits.md).\n"
 "\n"
+"    When the verdict rests on values the topology marks inferred (an\n"
+"    import guessed them; docs/topology.md, 'inferred:'), a line 'depends on\n"
+"    inferred: ...' names them (\"depends_on_inferred\" in --json).\n"
+"\n"
 "OPTIONS\n"
 "    --policy P   a built-in policy or a policy file; default linux-6.12\n"
 "    --all        also list the sound pairs\n"
@@ -302,6 +306,7 @@ static int audit_p2p(const struct cli_ctx *cli, struct dmasim_topo *t, const cha
 			struct dmasim_pair_report p;
 			struct dmasim_error err;
 			char buf[400];
+			struct cli_inferred inf = { 0 };
 			bool assumed;
 
 			if (i == j)
@@ -316,6 +321,9 @@ static int audit_p2p(const struct cli_ctx *cli, struct dmasim_topo *t, const cha
 			assumed = dmasim_dma_p2pmem_bar(tgt)->p2pmem_assumed;
 			assumed_pairs += assumed;
 			describe(buf, sizeof(buf), &p);
+			cli_inferred_pair(&inf, tgt, ini, p.map_type);
+			if (p.routed)
+				cli_inferred_landing(&inf, &p.landed);
 			if (w) {
 				dmasim__jw_obj_begin(w);
 				dmasim__jw_kstr(w, "initiator", ini->name);
@@ -334,6 +342,7 @@ static int audit_p2p(const struct cli_ctx *cli, struct dmasim_topo *t, const cha
 				}
 				if (assume >= 0)
 					dmasim__jw_kbool(w, "assumed", assumed);
+				cli_inferred_json(w, &inf);
 				dmasim__jw_obj_end(w);
 			} else if (all || p.verdict != DMASIM_VERDICT_SOUND) {
 				printf("%-12s %s -> %s: %s%s\n",
@@ -342,6 +351,7 @@ static int audit_p2p(const struct cli_ctx *cli, struct dmasim_topo *t, const cha
 										  : "sound",
 				       CLI_TEXT(ini->name), CLI_TEXT(tgt->name), CLI_TEXT(buf),
 				       assumed ? " [assumed]" : "");
+				cli_inferred_print(&inf, "             ");
 			}
 		}
 	}

@@ -52,6 +52,10 @@ static const char help[] =
 "    IOMMU mapping if any, the landing with its hops, and the verdict: ok,\n"
 "    invalid-address or refused.  Each run starts from fresh IOMMU domains.\n"
 "\n"
+"    When the verdict rests on values the topology marks inferred (an\n"
+"    import guessed them; docs/topology.md, 'inferred:'), a line 'depends on\n"
+"    inferred: ...' names them (\"depends_on_inferred\" in --json).\n"
+"\n"
 "OPTIONS\n"
 "    --size N      bytes to map (default 4096; K, M, G suffixes)\n"
 "    --dir DIR     to_device (the device reads: IOMMU read-only),\n"
@@ -117,7 +121,7 @@ static void prot_text(char *buf, size_t size, unsigned prot)
 }
 
 static void print_text(const struct dmasim_policy *pol,
-		       const struct dmasim_dma_result *r)
+		       const struct dmasim_dma_result *r, const struct cli_inferred *inf)
 {
 	char want[160], land[160], port[64], prot[32];
 	const char *p, *nl;
@@ -148,6 +152,7 @@ static void print_text(const struct dmasim_policy *pol,
 	}
 	if (r->mapping_error) {
 		printf("dma address: DMA_MAPPING_ERROR\n");
+		cli_inferred_print(inf, "");
 		printf("verdict: refused (%s)\n", dmasim_fault_name(r->fault));
 		return;
 	}
@@ -176,6 +181,7 @@ static void print_text(const struct dmasim_policy *pol,
 	}
 	if (r->route.land.kind == DMASIM_LAND_FAULT && r->route.why[0])
 		printf("why: %s\n", r->route.why);
+	cli_inferred_print(inf, "");
 	if (r->verdict == DMASIM_DMA_VERDICT_OK)
 		printf("verdict: ok (lands on %s)\n", CLI_TEXT(want));
 	else
@@ -183,7 +189,7 @@ static void print_text(const struct dmasim_policy *pol,
 }
 
 static void print_json(const struct dmasim_policy *pol,
-		       const struct dmasim_dma_result *r)
+		       const struct dmasim_dma_result *r, const struct cli_inferred *inf)
 {
 	char buf[160];
 	const char *p, *nl;
@@ -253,6 +259,7 @@ static void print_json(const struct dmasim_policy *pol,
 					 ? r->route.why : NULL);
 		cli_json_hops(&w, &r->route);
 	}
+	cli_inferred_json(&w, inf);
 	dmasim__jw_kstr(&w, "verdict", dmasim_dma_verdict_name(r->verdict));
 	dmasim__jw_kstr(&w, "fault", dmasim_fault_name(r->fault));
 	dmasim__jw_obj_end(&w);
@@ -368,10 +375,19 @@ int cmd_map(const struct cli_ctx *cli, int argc, char **argv)
 			cli_print_error(&err);
 		goto out;
 	}
-	if (json)
-		print_json(&policy, res);
-	else
-		print_text(&policy, res);
+	{
+		/* the inferred values the mapping and its route rest on */
+		struct cli_inferred inf = { 0 };
+		if (res->p2p)
+			cli_inferred_pair(&inf, res->provider, res->dev, res->map_type);
+		cli_inferred_landing(&inf, &res->target);
+		if (res->routed)
+			cli_inferred_route(&inf, dmasim_topo_machine(t), res->dev, &res->route);
+		if (json)
+			print_json(&policy, res, &inf);
+		else
+			print_text(&policy, res, &inf);
+	}
 	rc = res->verdict == DMASIM_DMA_VERDICT_OK ? CLI_OK : CLI_FAIL;
 out:
 	free(res);

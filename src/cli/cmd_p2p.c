@@ -47,6 +47,10 @@ static const char help[] =
 "    publishes p2pmem; when it has no p2pmem BAR a note says so (the\n"
 "    kernel would never pick it in pci_p2pmem_find_many()).\n"
 "\n"
+"    When the verdict rests on values the topology marks inferred (an\n"
+"    import guessed them; docs/topology.md, 'inferred:'), a line 'depends on\n"
+"    inferred: ...' names them (\"depends_on_inferred\" in --json).\n"
+"\n"
 "OPTIONS\n"
 "    --provider P  the provider (required)\n"
 "    --policy P    a built-in policy ('dmasim policy list'; default\n"
@@ -205,6 +209,11 @@ int cmd_p2p(const struct cli_ctx *cli, int argc, char **argv)
 			dmasim__jw_kstr(&w, "bdf", clients[i]->bdf);
 			dmasim__jw_kstr(&w, "map_type", dmasim_map_type_name(maps[i]));
 			dmasim__jw_kint(&w, "distance", dists[i]);
+			{
+				struct cli_inferred inf = { 0 };
+				cli_inferred_pair(&inf, prov, clients[i], maps[i]);
+				cli_inferred_json(&w, &inf);
+			}
 			dmasim__jw_obj_end(&w);
 		}
 		dmasim__jw_arr_end(&w);
@@ -219,10 +228,14 @@ int cmd_p2p(const struct cli_ctx *cli, int argc, char **argv)
 		if (!has_p2pmem(prov))
 			printf("note: %s has no p2pmem BAR; the kernel's distance functions do not check this, but pci_p2pmem_find_many() would never choose it\n",
 			       prov->name);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			struct cli_inferred inf = { 0 };
 			printf("  %s (%s): %s, distance %d\n", CLI_TEXT(clients[i]->name),
 			       clients[i]->bdf, dmasim_map_type_name(maps[i]),
 			       dists[i]);
+			cli_inferred_pair(&inf, prov, clients[i], maps[i]);
+			cli_inferred_print(&inf, "    ");
+		}
 		printf("total distance: %d\n", total);
 		if (log.nlines)
 			fputs(log.text, stdout);
