@@ -99,6 +99,63 @@ for s in 0/3 4/3 3 a/b 1/0 -1/2 1/2x; do
 		bad "--shard $s not refused with a message"
 done
 
+# --shard: every machine in exactly one shard; merge gives the unsharded run
+"$D" diff --json $P "$F" >"$tmp/full.json" 2>/dev/null
+"$D" audit --json --assume-p2pmem "$F" >"$tmp/afull.json" 2>/dev/null
+for n in 1 2 3 7 40; do
+	k=1 files= afiles=
+	while [ $k -le $n ]; do
+		"$D" diff --json --shard $k/$n $P "$F" >"$tmp/d$k.json" 2>/dev/null
+		"$D" audit --json --assume-p2pmem --shard $k/$n "$F" >"$tmp/a$k.json" 2>/dev/null
+		files="$tmp/d$k.json $files" afiles="$afiles $tmp/a$k.json"
+		k=$((k + 1))
+	done
+	# each loaded machine has a row and details, the broken one a row only
+	[ "$(grep -h '"index"' $files | wc -l)" -eq $((2 * nall - 1)) ] &&
+		[ "$(grep -h '"index"' $files | sort -u | wc -l)" -eq $nall ] &&
+		ok "$n shards: each machine in exactly one (row and details)" ||
+		bad "$n shards: machines missing or repeated"
+	"$D" merge $files >"$tmp/m.json"
+	st=$?
+	cmp -s "$tmp/m.json" "$tmp/full.json" && [ $st -eq 2 ] &&
+		ok "merge of $n diff shards is the unsharded document, exit 2" ||
+		bad "merge of $n diff shards differs from the unsharded run (exit $st)"
+	"$D" merge $afiles >"$tmp/m.json"
+	cmp -s "$tmp/m.json" "$tmp/afull.json" && ok "merge of $n audit shards is the unsharded document" ||
+		bad "merge of $n audit shards differs from the unsharded run"
+done
+grep -q '"changed": [1-9]' "$tmp/full.json" && grep -q '"count": [1-9]' "$tmp/full.json" &&
+	ok "the diff has changes to merge" || bad "the diff has no changes: a weak test"
+"$D" merge "$tmp/d1.json" "$tmp/d2.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "in none of the files" "$tmp/err" && ok "merge refuses missing shards" ||
+	bad "merge took missing shards"
+"$D" merge "$tmp/d1.json" "$tmp/d1.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "in two shards" "$tmp/err" && ok "merge refuses a shard twice" ||
+	bad "merge took a shard twice"
+"$D" merge "$tmp/d1.json" "$tmp/a2.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "another command" "$tmp/err" && ok "merge refuses diff with audit" ||
+	bad "merge took diff and audit together"
+"$D" diff --json --shard 1/2 --policy linux-5.15 --policy linux-6.12 "$F" >"$tmp/o.json" 2>/dev/null
+"$D" merge "$tmp/o.json" "$tmp/d2.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q '"old" differs' "$tmp/err" && ok "merge refuses shards of other policies" ||
+	bad "merge took shards of other policies"
+"$D" merge topologies/x86_64/skylake-plx.yaml >/dev/null 2>&1
+[ $? -eq 2 ] && ok "merge refuses a file that is no shard" || bad "merge took a topology"
+
+# check --shard: the union of the shards' suites is the unsharded run's
+"$D" check --json topologies tests/data/scenario/pass.suite.yaml >"$tmp/c.json" 2>/dev/null
+grep '"file"' "$tmp/c.json" | sort >"$tmp/c.all"
+: >"$tmp/c.union"
+for k in 1 2 3 4; do
+	"$D" check --json --shard $k/4 topologies tests/data/scenario/pass.suite.yaml >"$tmp/c$k.json" 2>/dev/null
+	grep '"file"' "$tmp/c$k.json" >>"$tmp/c.union"
+done
+sort "$tmp/c.union" | cmp -s - "$tmp/c.all" && [ -s "$tmp/c.all" ] &&
+	ok "check: the shards' suites are the unsharded run's, each once" ||
+	bad "check: shards do not cover the suites exactly once"
+"$D" check --shard 0/4 topologies >/dev/null 2>&1
+[ $? -eq 2 ] && ok "check --shard 0/4 refused" || bad "check --shard 0/4 taken"
+
 echo "1..$fails failures" >/dev/null
 [ $fails -eq 0 ] && echo "all ok" || echo "$fails failed"
 [ $fails -eq 0 ]

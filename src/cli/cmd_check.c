@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/fleet.h"
 #include "dmasim/scenario.h"
 #include "util/jw.h"
 
@@ -19,7 +20,7 @@ static const char help[] =
 "\n"
 "SYNOPSIS\n"
 "    dmasim check [--junit FILE] [--json] [--quiet] [--allow-outside-refs]\n"
-"                 PATH...\n"
+"                 [--shard K/N] PATH...\n"
 "\n"
 "DESCRIPTION\n"
 "    Runs every suite named by PATH: a suite file, or a directory searched\n"
@@ -43,6 +44,10 @@ static const char help[] =
 "    --junit FILE  also write JUnit XML to FILE\n"
 "    --json        print one JSON document instead of TAP\n"
 "    -q, --quiet   TAP: print only failing cases and the plan\n"
+"    --shard K/N   only shard K of N (K from 1 to N) of the suite files: file i\n"
+"                  of the whole list (from 0; in the order of the arguments,\n"
+"                  a directory's suites sorted) is in shard i % N + 1\n"
+"                  (docs/fleet.md)\n"
 "    --allow-outside-refs\n"
 "                  let suites name topology and policy files outside their\n"
 "                  own directory (refused by default: a suite from elsewhere\n"
@@ -738,6 +743,7 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "allow-outside-refs", no_argument, NULL, 'O' },
+		{ "shard", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -748,6 +754,8 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 	size_t i, failed = 0, bad = 0;
 	struct dmasim_limits lim = cli->limits;
 	struct stat st;
+	unsigned shard_k = 0, shard_n = 0;
+	size_t kept;
 	int c, status;
 
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
@@ -763,6 +771,10 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 			break;
 		case 'O':
 			lim.allow_outside_refs = true;
+			break;
+		case 's':
+			if (cli_parse_shard("check", optarg, &shard_k, &shard_n))
+				return CLI_USAGE;
 			break;
 		case 'h':
 			return cli_help(help);
@@ -803,7 +815,14 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 		paths_free(&paths);
 		return CLI_USAGE;
 	}
-	runs = calloc(paths.n, sizeof(*runs));
+	for (i = kept = 0; i < paths.n; i++) {
+		if (cli_in_shard(i, shard_k, shard_n))
+			paths.v[kept++] = paths.v[i];
+		else
+			free(paths.v[i]);
+	}
+	paths.n = kept;
+	runs = calloc(paths.n ? paths.n : 1, sizeof(*runs));
 	if (!runs) {
 		paths_free(&paths);
 		return CLI_USAGE;

@@ -15,3 +15,4 @@ CLI_COMMAND("diff", "the pairs whose P2P decision changes between two policies",
 CLI_COMMAND("dot", "draw a topology and a request's route as Graphviz DOT", cmd_dot)
 CLI_COMMAND("report", "a self-contained HTML report: fabric tree, P2P matrices, reasons, routes", cmd_report)
 CLI_COMMAND("policy", "list the built-in policies; print one as a policy file with its sources", cmd_policy)
+CLI_COMMAND("merge", "join the JSON of a fleet's shards (diff/audit --shard) into one document", cmd_merge)

@@ -16,4 +16,5 @@ int cmd_collect(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_dot(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_report(const struct cli_ctx *cli, int argc, char **argv);
 int cmd_policy(const struct cli_ctx *cli, int argc, char **argv);
+int cmd_merge(const struct cli_ctx *cli, int argc, char **argv);
 #endif

@@ -28,7 +28,7 @@ int cli_parse_shard(const char *cmd, const char *s, unsigned *k, unsigned *n)
 	if (b < 1 || b > 1000000)
 		return cli_usage(cmd, "--shard %s: N must be 1 to 1000000", s);
 	if (a < 1 || a > b)
-		return cli_usage(cmd, "--shard %s: K counts from 1 to N (shard 0 does not exist; with a 0-based index such as JOB_COMPLETION_INDEX give $((INDEX + 1)))",
+		return cli_usage(cmd, "--shard %s: K must be 1 to N (shards count from 1; from a 0-based index such as JOB_COMPLETION_INDEX give $((JOB_COMPLETION_INDEX + 1))/N)",
 				 s);
 	*k = (unsigned)a;
 	*n = (unsigned)b;
