@@ -180,6 +180,20 @@ grep -qF "$RC" "$tmp/o" && ok "map: the route's root complex, window and BAR siz
 	&& ok "audit: every pair through the root complex says so" || bad "audit: $(head -5 "$tmp/o")"
 "$DMASIM" audit --json "$tmp/p.yaml" | grep -c '"depends_on_inferred"' | grep -qx 4 \
 	&& ok "audit --json: depends_on_inferred on every pair" || bad "audit --json"
+# hwloc: port types from the tree's shape; a switch-local pair names only
+# the ports up to the switch, a pair across host bridges both root complexes
+"$DMASIM" import hwloc "$DATA/import/hwloc/two-socket.xml" -o "$tmp/h.yaml" 2> /dev/null
+"$DMASIM" p2p "$tmp/h.yaml" --provider 0000:03:00.0 0000:04:00.0 0000:81:00.0 > "$tmp/o" 2>&1
+grep -A1 '0000:04:00.0): bus_addr' "$tmp/o" | grep -q 'port type of 0000:02:00.0 (switch-downstream, inferred); port type of 0000:01:00.0 (switch-upstream, inferred); port type of 0000:02:01.0 (switch-downstream, inferred)$' \
+	&& ok "p2p: inferred port types up to the common switch" || bad "port types: $(cat "$tmp/o")"
+grep -A1 '0000:81:00.0): thru_host_bridge' "$tmp/o" | grep -q 'port type of 0000:80:01.0 (root-port, inferred); root complex p2p routing of hb0 (p2p: none; imported, not known); root complex p2p routing of hb1' \
+	&& ok "p2p: across host bridges, both root complexes" || bad "across: $(cat "$tmp/o")"
+# a route the root complex refuses still names what it rested on
+"$DMASIM" import sysfs "$DATA/kernel/linux-6.12/pxbmf-none-intel" -o "$tmp/x.yaml" 2> /dev/null
+"$DMASIM" map "$tmp/x.yaml" 0000:00:05.0 0000:44:00.0.bar0 > "$tmp/o" 2>&1
+grep -q '^depends on inferred: root complex p2p routing of hb0 (p2p: none; imported, not known); root complex p2p routing of hb1 (p2p: none; imported, not known)$' "$tmp/o" \
+	&& grep -q 'lands rc-p2p-blocked' "$tmp/o" && ok "map: a refused crossing names both root complexes" \
+	|| bad "rc blocked: $(tail -3 "$tmp/o")"
 # the note follows the key: without root_complex in the list, no such note
 sed 's/inferred: \[buses, root_complex\]/inferred: [buses]/' "$tmp/p.yaml" > "$tmp/q.yaml"
 "$DMASIM" p2p "$tmp/q.yaml" --provider 03:00.0 00:02.0 | grep -q 'root complex p2p routing' \

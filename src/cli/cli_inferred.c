@@ -74,16 +74,17 @@ void cli_inferred_pair(struct cli_inferred *o, const struct dmasim_device *a,
 
 	if (dmasim_inferred_has(&a->inferred, "p2pmem"))
 		add(o, "p2pmem BARs of %s (assumed at import, not published by a driver)", a->name);
-	/* the port types the upstream walk of calc_map_type_and_dist()
-	 * (drivers/pci/p2pdma.c) goes through */
-	for (side = 0; side < 2; side++)
-		for (x = side ? b : a; x; x = x->parent)
-			if (dmasim_inferred_has(&x->inferred, "type"))
-				add(o, "port type of %s (%s, inferred)", x->name,
-				    dmasim_dev_type_name(x->type));
 	for (x = a->parent; x && !common; x = x->parent)
 		if (dmasim_device_is_ancestor(x, b))
 			common = x;
+	/* the port types the upstream walks of calc_map_type_and_dist()
+	 * (drivers/pci/p2pdma.c) go through: up to the common bridge, or to
+	 * the root buses when there is none */
+	for (side = 0; side < 2; side++)
+		for (x = side ? b : a; x; x = x == common ? NULL : x->parent)
+			if (dmasim_inferred_has(&x->inferred, "type"))
+				add(o, "port type of %s (%s, inferred)", x->name,
+				    dmasim_dev_type_name(x->type));
 	/* The request turns in a root complex: through the host bridge, or
 	 * bus addresses between root ports of one host bridge. */
 	if (map == DMASIM_MAP_THRU_HOST_BRIDGE || (map == DMASIM_MAP_BUS_ADDR && !common)) {
