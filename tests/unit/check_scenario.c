@@ -430,6 +430,44 @@ START_TEST(test_suite_policies_failure_names_the_policy)
 }
 END_TEST
 
+
+/* JUnit, report and validate name each policy; not-run cases show. */
+START_TEST(test_cli_policies_in_junit_report_validate)
+{
+	char *out, *xml, path[] = "/tmp/dmasim-junit-XXXXXX", html[] = "/tmp/dmasim-rep-XXXXXX";
+	int fd = mkstemp(path), hfd = mkstemp(html);
+	char args[1024];
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(hfd, 0);
+	snprintf(args, sizeof(args), "check --junit %s " SCN "multi.suite.yaml " SCN
+		 "multi-fail.suite.yaml", path);
+	ck_assert_int_eq(run_cli(args, &out), 1);
+	free(out);
+	xml = tu_read_file(path, NULL);
+	ck_assert_msg(wf_xml(xml), "not well-formed XML:\n%s", xml);
+	ck_assert_ptr_nonnull(strstr(xml, "tests=\"11\" failures=\"1\" errors=\"0\" skipped=\"2\""));
+	ck_assert_ptr_nonnull(strstr(xml, "multi.suite.yaml [seed-2018]\" tests=\"3\" failures=\"0\" errors=\"0\" skipped=\"1\""));
+	ck_assert_ptr_nonnull(strstr(xml, "name=\"nvme0 -&gt; nic0 goes through the host bridge [linux-4.20]\""));
+	ck_assert_ptr_nonnull(strstr(xml, "<skipped message=\"not run under linux-4.20"));
+	free(xml);
+	unlink(path);
+	snprintf(args, sizeof(args), "report -o %s %s/skylake-plx.yaml --suite " SCN
+		 "multi-fail.suite.yaml", html, SCN);
+	ck_assert_int_eq(run_cli(args, &out), 1);
+	free(out);
+	xml = tu_read_file(html, NULL);
+	ck_assert_ptr_nonnull(strstr(xml, "policies linux-4.20, linux-6.12, 1 cases."));
+	ck_assert_ptr_nonnull(strstr(xml, "scope=\"rowgroup\">under linux-4.20</th>"));
+	ck_assert_ptr_nonnull(strstr(xml, "1 of 2 runs (a case under a policy) failed; 0 not run."));
+	free(xml);
+	unlink(html);
+	ck_assert_int_eq(run_cli("validate " SCN "multi.suite.yaml", &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "policies seed-2018, linux-4.20, linux-6.12)"));
+	free(out);
+}
+END_TEST
+
 static Suite *scenario_suite(void)
 {
 	Suite *s = suite_create("scenario");
@@ -453,6 +491,7 @@ static Suite *scenario_suite(void)
 	tcase_add_test(tc, test_suite_policy_names_are_not_expect_keys);
 	tcase_add_test(tc, test_suite_policies_run_each_case_under_each);
 	tcase_add_test(tc, test_suite_policies_failure_names_the_policy);
+	tcase_add_test(tc, test_cli_policies_in_junit_report_validate);
 	suite_add_tcase(s, tc);
 	return s;
 }
