@@ -468,6 +468,36 @@ START_TEST(test_cli_policies_in_junit_report_validate)
 }
 END_TEST
 
+
+/* A policy file named like an expect key: its key in expect is its file
+ * name, and its value replaces the common key under that policy only. */
+START_TEST(test_suite_policies_policy_file_key)
+{
+	static const char one[] = "dmasim: 1\ntopology: skylake-plx.yaml\npolicy: pol/map_type.yaml\n"
+				  "cases: []\n";
+	struct dmasim_suite *s = load_suite(SCN "policy-file.suite.yaml");
+	struct collected *c = calloc(1, sizeof(*c));
+	size_t failed = 99;
+
+	ck_assert_str_eq(dmasim_suite_policy_at(s, 0)->name, "map_type");
+	ck_assert_str_eq(dmasim_suite_policy_name(s, 0), "pol/map_type.yaml");
+	ck_assert_int_eq(dmasim_suite_run(s, collect, c, &failed, NULL), DMASIM_OK);
+	ck_assert_uint_eq(c->n, 2);
+	ck_assert_uint_eq(failed, 0);
+	ck_assert_str_eq(c->r[0].policy, "pol/map_type.yaml");
+	ck_assert_ptr_nonnull(strstr(c->r[0].got, "map_type: not_supported"));
+	ck_assert_ptr_nonnull(strstr(c->r[1].got, "map_type: thru_host_bridge"));
+	free(c);
+	dmasim_suite_destroy(s);
+	/* policy: (one) reports under the policy's own name, as before */
+	ck_assert_int_eq(dmasim_suite_load_string(one, strlen(one), SCN "t.suite.yaml", NULL, &s,
+						  NULL), DMASIM_OK);
+	ck_assert_uint_eq(dmasim_suite_npolicies(s), 1);
+	ck_assert_str_eq(dmasim_suite_policy_name(s, 0), "map_type");
+	dmasim_suite_destroy(s);
+}
+END_TEST
+
 static Suite *scenario_suite(void)
 {
 	Suite *s = suite_create("scenario");
@@ -492,6 +522,7 @@ static Suite *scenario_suite(void)
 	tcase_add_test(tc, test_suite_policies_run_each_case_under_each);
 	tcase_add_test(tc, test_suite_policies_failure_names_the_policy);
 	tcase_add_test(tc, test_cli_policies_in_junit_report_validate);
+	tcase_add_test(tc, test_suite_policies_policy_file_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
