@@ -92,6 +92,13 @@ grep -q '^0 of 2 machines have unsound pairs, 0 not loaded$' "$tmp/a.txt" && [ $
 [ $? -eq 2 ] && ok "audit --isolation refuses a fleet" || bad "audit --isolation took a fleet"
 printf 'arch: [\n' >"$F/yaml/zz-broken.yaml"
 
+# --progress: "[I/N] MACHINE" on stderr, one line per machine, stdout unchanged
+"$D" diff $P --progress "$F/yaml" >"$tmp/p.out" 2>"$tmp/p.err"
+"$D" diff $P "$F/yaml" >"$tmp/np.out" 2>/dev/null
+n=$(grep -c '^\[[0-9]*/[0-9]*\] ' "$tmp/p.err")
+grep -q "^\[1/$n\] $F/yaml/arm64/" "$tmp/p.err" && [ "$n" -eq $((nyaml + 1)) ] &&
+	cmp -s "$tmp/p.out" "$tmp/np.out" && ok "--progress: $n lines on stderr" ||
+	bad "--progress: no [I/N] lines on stderr, or stdout changed"
 # --shard: validation
 for s in 0/3 4/3 3 a/b 1/0 -1/2 1/2x; do
 	"$D" diff $P --shard "$s" "$F" >/dev/null 2>"$tmp/err"
