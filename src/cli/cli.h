@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "dmasim/dmasim.h"
 
@@ -121,5 +122,21 @@ int cli_load_policy(const struct cli_ctx *cli, const char *what,
 /* `ctrl: auto` ACS words and what follows from them, as @policy's kernel
  * sets them (dmasim_topo_apply_policy); prints the error. */
 int cli_apply_policy(struct dmasim_topo *t, const struct dmasim_policy *policy);
+
+/* Directories met so far while walking file trees (check, and the fleets
+ * of diff and audit), by device and inode: one reached again through a
+ * symbolic link is not walked twice, nor forever around a loop. */
+struct cli_dirs_seen {
+	struct cli_dir_id { dev_t dev; ino_t ino; } *v;
+	size_t n, cap;
+};
+/* True the first time @st is met (and remembers it; out of memory: true,
+ * not remembered).  Free @s->v when done. */
+bool cli_first_visit(struct cli_dirs_seen *s, const struct stat *st);
+/* "@dir/@name" in malloc'ed memory, one '/' between them ("topologies/"
+ * + "x" is "topologies/x"), or NULL. */
+char *cli_path_join(const char *dir, const char *name);
+/* qsort() comparison of two char * by strcmp(). */
+int cli_cmp_str(const void *a, const void *b);
 
 #endif

@@ -314,3 +314,43 @@ int cli_apply_policy(struct dmasim_topo *t, const struct dmasim_policy *policy)
 	}
 	return CLI_OK;
 }
+
+bool cli_first_visit(struct cli_dirs_seen *s, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].dev == st->st_dev && s->v[i].ino == st->st_ino)
+			return false;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		struct cli_dir_id *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return true;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = (struct cli_dir_id){ st->st_dev, st->st_ino };
+	return true;
+}
+
+char *cli_path_join(const char *dir, const char *name)
+{
+	size_t a = strlen(dir), b = strlen(name);
+	char *p = malloc(a + b + 2);
+
+	if (a && dir[a - 1] == '/')
+		a--;
+	if (p) {
+		memcpy(p, dir, a);
+		p[a] = '/';
+		memcpy(p + a + 1, name, b + 1);
+	}
+	return p;
+}
+
+int cli_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}

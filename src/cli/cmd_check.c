@@ -134,40 +134,14 @@ static void policy_span(const struct suite_run *s, unsigned p, size_t *from, siz
 	*to = i;
 }
 
-/* Files and directories met so far, by device and inode: a directory
- * reached again through a symbolic link is not walked twice (nor forever,
- * around a loop), a suite named twice runs once. */
-struct seen {
-	dev_t dev;
-	ino_t ino;
-};
-
+/* The suite files to run, and the files and directories met so far: a
+ * directory reached again through a symbolic link is not walked twice, a
+ * suite named twice runs once. */
 struct paths {
 	char **v;
 	size_t n, cap;
-	struct seen *seen;
-	size_t nseen, capseen;
+	struct cli_dirs_seen seen;
 };
-
-/* True the first time @st is met (and remembers it). */
-static bool first_visit(struct paths *p, const struct stat *st)
-{
-	size_t i;
-
-	for (i = 0; i < p->nseen; i++)
-		if (p->seen[i].dev == st->st_dev && p->seen[i].ino == st->st_ino)
-			return false;
-	if (p->nseen == p->capseen) {
-		size_t cap = p->capseen ? p->capseen * 2 : 16;
-		struct seen *v = realloc(p->seen, cap * sizeof(*v));
-		if (!v)
-			return true;
-		p->seen = v;
-		p->capseen = cap;
-	}
-	p->seen[p->nseen++] = (struct seen){ st->st_dev, st->st_ino };
-	return true;
-}
 
 static int add_path(struct paths *p, const char *path)
 {
@@ -192,28 +166,7 @@ static void paths_free(struct paths *p)
 	for (i = 0; i < p->n; i++)
 		free(p->v[i]);
 	free(p->v);
-	free(p->seen);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char *join(const char *dir, const char *name)
-{
-	size_t a = strlen(dir), b = strlen(name);
-	char *p = malloc(a + b + 2);
-
-	/* "topologies/" + "x" is "topologies/x", not "topologies//x" */
-	if (a && dir[a - 1] == '/')
-		a--;
-	if (p) {
-		memcpy(p, dir, a);
-		p[a] = '/';
-		memcpy(p + a + 1, name, b + 1);
-	}
-	return p;
+	free(p->seen.v);
 }
 
 /*
@@ -234,7 +187,7 @@ static void walk(struct paths *p, const char *root, const struct stat *rst)
 	struct stat st;
 	DIR *d;
 
-	if (!first_visit(p, rst)) {
+	if (!cli_first_visit(&p->seen, rst)) {
 		fprintf(stderr, "dmasim check: %s: a directory already walked (through a symbolic link); not again\n",
 			root);
 		return;
@@ -249,14 +202,14 @@ static void walk(struct paths *p, const char *root, const struct stat *rst)
 			size_t len = strlen(e->d_name);
 			bool yaml = len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0;
 
-			if (e->d_name[0] == '.' || !(path = join(dir, e->d_name)))
+			if (e->d_name[0] == '.' || !(path = cli_path_join(dir, e->d_name)))
 				continue;
 			if (stat(path, &st) != 0) {
 				/* (a directory whose path grew too long, too) */
 				if (yaml || e->d_type == DT_DIR)
 					fprintf(stderr, "dmasim check: %s: %s\n", path, strerror(errno));
 			} else if (S_ISDIR(st.st_mode)) {
-				if (!first_visit(p, &st)) {
+				if (!cli_first_visit(&p->seen, &st)) {
 					fprintf(stderr, "dmasim check: %s: a directory already walked (through a symbolic link); not again\n",
 						path);
 				} else {
@@ -277,7 +230,7 @@ static void walk(struct paths *p, const char *root, const struct stat *rst)
 			} else if (yaml && !S_ISREG(st.st_mode)) {
 				fprintf(stderr, "dmasim check: %s: not a regular file; not read\n", path);
 			} else if (yaml && dmasim_file_kind_of(path) == DMASIM_FILE_SUITE &&
-				   first_visit(p, &st)) {
+				   cli_first_visit(&p->seen, &st)) {
 				add_path(p, path);
 			}
 			free(path);
@@ -802,8 +755,8 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 		} else if (S_ISDIR(st.st_mode)) {
 			walk(&paths, argv[i], &st);
 			if (paths.n - before > 1)
-				qsort(paths.v + before, paths.n - before, sizeof(*paths.v), cmp_str);
-		} else if (first_visit(&paths, &st)) {
+				qsort(paths.v + before, paths.n - before, sizeof(*paths.v), cli_cmp_str);
+		} else if (cli_first_visit(&paths.seen, &st)) {
 			add_path(&paths, argv[i]);
 		} else {
 			fprintf(stderr, "dmasim check: %s: named twice; checked once\n", argv[i]);

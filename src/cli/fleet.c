@@ -65,31 +65,11 @@ static int push(struct list *l, char *s)
 	return 0;
 }
 
-static char *join(const char *dir, const char *name)
-{
-	size_t a = strlen(dir), b = strlen(name);
-	char *p = malloc(a + b + 2);
-
-	if (a && dir[a - 1] == '/')
-		a--;
-	if (p) {
-		memcpy(p, dir, a);
-		p[a] = '/';
-		memcpy(p + a + 1, name, b + 1);
-	}
-	return p;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* A directory holding sys/bus/pci/devices: a sysfs snapshot. */
 static bool is_snapshot(const char *dir)
 {
 	struct stat st;
-	char *p = join(dir, "sys/bus/pci/devices");
+	char *p = cli_path_join(dir, "sys/bus/pci/devices");
 	bool yes = p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 
 	free(p);
@@ -125,37 +105,12 @@ static enum kind file_kind(const char *path, bool named)
 	return K_MACHINE;
 }
 
-struct seen {
-	dev_t dev;
-	ino_t ino;
-};
-
 struct walk {
 	const char *cmd;
 	struct list found;
-	struct seen *seen;
-	size_t nseen, capseen;
+	struct cli_dirs_seen seen;
 	size_t suites, skipped;
 };
-
-static bool first_visit(struct walk *w, const struct stat *st)
-{
-	size_t i;
-
-	for (i = 0; i < w->nseen; i++)
-		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
-			return false;
-	if (w->nseen == w->capseen) {
-		size_t cap = w->capseen ? 2 * w->capseen : 16;
-		struct seen *v = realloc(w->seen, cap * sizeof(*v));
-		if (!v)
-			return true;
-		w->seen = v;
-		w->capseen = cap;
-	}
-	w->seen[w->nseen++] = (struct seen){ st->st_dev, st->st_ino };
-	return true;
-}
 
 /* Every machine below @root into w->found (unsorted); directories wait on
  * a heap stack, so that any depth costs no C stack. */
@@ -180,7 +135,7 @@ static int walk_dir(struct walk *w, const char *root)
 		while (rc == CLI_OK && (e = readdir(d))) {
 			if (e->d_name[0] == '.')
 				continue;
-			if (!(path = join(dir, e->d_name))) {
+			if (!(path = cli_path_join(dir, e->d_name))) {
 				rc = cli_usage(w->cmd, "out of memory");
 				break;
 			}
@@ -188,7 +143,7 @@ static int walk_dir(struct walk *w, const char *root)
 				/* a dangling link: said, and a machine that fails */
 				rc = push(&w->found, path) ? cli_usage(w->cmd, "out of memory") : CLI_OK;
 			} else if (S_ISDIR(st.st_mode)) {
-				if (!first_visit(w, &st)) {
+				if (!cli_first_visit(&w->seen, &st)) {
 					fprintf(stderr, "dmasim %s: %s: a directory already walked (through a symbolic link); not again\n",
 						w->cmd, path);
 					free(path);
@@ -242,10 +197,10 @@ int cli_fleet_expand(const char *cmd, char *const *args, size_t nargs, unsigned 
 		before = w.found.n;
 		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode) && !is_snapshot(args[i])) {
 			out->walked = true;
-			first_visit(&w, &st);
+			cli_first_visit(&w.seen, &st);
 			rc = walk_dir(&w, args[i]);
 			if (w.found.n - before > 1)
-				qsort(w.found.v + before, w.found.n - before, sizeof(char *), cmp_str);
+				qsort(w.found.v + before, w.found.n - before, sizeof(char *), cli_cmp_str);
 		} else if (stat(args[i], &st) == 0 && S_ISREG(st.st_mode) &&
 			   file_kind(args[i], true) == K_SUITE) {
 			w.suites++;
@@ -253,7 +208,7 @@ int cli_fleet_expand(const char *cmd, char *const *args, size_t nargs, unsigned 
 			rc = cli_usage(cmd, "out of memory");
 		}
 	}
-	free(w.seen);
+	free(w.seen.v);
 	out->suites = w.suites;
 	out->skipped = w.skipped;
 	out->total = w.found.n;
