@@ -65,9 +65,7 @@ static yaml_node_t *get(struct shard *s, yaml_node_t *map, const char *key)
 
 static const char *str(struct shard *s, yaml_node_t *map, const char *key)
 {
-	yaml_node_t *n = get(s, map, key);
-
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+	return dmasim__yscalar(get(s, map, key));
 }
 
 static bool is_null(yaml_node_t *n)
@@ -89,15 +87,10 @@ static long long num(struct shard *s, yaml_node_t *map, const char *key)
 	return *end || x < 0 ? -1 : x;
 }
 
+/* The length of a list; 0 for anything else. */
 static size_t len(yaml_node_t *seq)
 {
-	return seq && seq->type == YAML_SEQUENCE_NODE
-		? (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start) : 0;
-}
-
-static yaml_node_t *at(struct shard *s, yaml_node_t *seq, size_t i)
-{
-	return node(s, seq->data.sequence.items.start[i]);
+	return seq && seq->type == YAML_SEQUENCE_NODE ? dmasim__yseq_len(seq) : 0;
 }
 
 /* Write @n as JSON again, as jw wrote it: quoted scalars are strings,
@@ -208,7 +201,7 @@ static int add_classes(struct class_sum *sum, struct shard *s, yaml_node_t *clas
 	size_t i, j, k, t;
 
 	for (i = 0; i < len(classes); i++) {
-		yaml_node_t *c = at(s, classes, i), *tr = get(s, c, "transitions");
+		yaml_node_t *c = dmasim__yseq_at(&s->y, classes, i), *tr = get(s, c, "transitions");
 		const char *name = str(s, c, "class");
 
 		for (k = 0; name && k < CLI_NPATH_CLASSES; k++)
@@ -219,7 +212,7 @@ static int add_classes(struct class_sum *sum, struct shard *s, yaml_node_t *clas
 		sum[k].pairs += num(s, c, "pairs");
 		sum[k].changed += num(s, c, "changed");
 		for (j = 0; j < len(tr); j++) {
-			yaml_node_t *x = at(s, tr, j);
+			yaml_node_t *x = dmasim__yseq_at(&s->y, tr, j);
 			struct transition nt;
 			if (state_of(s, get(s, x, "old"), &nt.old) ||
 			    state_of(s, get(s, x, "new"), &nt.new) || (nt.count = num(s, x, "count")) < 0)
@@ -348,7 +341,7 @@ static int merge(struct shard *sh, size_t nsh)
 		yaml_node_t *rows = get(&sh[i], sh[i].root, "machines");
 		yaml_node_t *topos = get(&sh[i], sh[i].root, "topologies");
 		for (j = 0; j < len(rows) && rc == CLI_OK; j++) {
-			yaml_node_t *r = at(&sh[i], rows, j);
+			yaml_node_t *r = dmasim__yseq_at(&sh[i].y, rows, j);
 			long long ix = num(&sh[i], r, "index");
 			if (ix < 0 || ix >= total)
 				rc = refuse(sh[i].file, "a machine's index is outside 0..machines_total-1");
@@ -358,7 +351,7 @@ static int merge(struct shard *sh, size_t nsh)
 				slot[ix] = (struct slot){ &sh[i], r, NULL };
 		}
 		for (j = 0; j < len(topos) && rc == CLI_OK; j++) {
-			yaml_node_t *t = at(&sh[i], topos, j);
+			yaml_node_t *t = dmasim__yseq_at(&sh[i].y, topos, j);
 			long long ix = num(&sh[i], t, "index");
 			if (ix < 0 || ix >= total || slot[ix].s != &sh[i] || slot[ix].topo)
 				rc = refuse(sh[i].file, "a topology whose index is not one of this shard's machines");
