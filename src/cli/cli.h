@@ -127,7 +127,8 @@ int cli_apply_policy(struct dmasim_topo *t, const struct dmasim_policy *policy);
  * of diff and audit), by device and inode: one reached again through a
  * symbolic link is not walked twice, nor forever around a loop. */
 struct cli_dirs_seen {
-	struct cli_dir_id { dev_t dev; ino_t ino; } *v;
+	/* an open-addressed hash set: cap slots (0 or a power of two), n used */
+	struct cli_dir_id { dev_t dev; ino_t ino; bool used; } *v;
 	size_t n, cap;
 };
 /* True the first time @st is met (and remembers it; out of memory: true,

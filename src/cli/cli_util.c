@@ -1,5 +1,6 @@
 /* dmasim -- helpers shared by the subcommands. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,23 +316,51 @@ int cli_apply_policy(struct dmasim_topo *t, const struct dmasim_policy *policy)
 	return CLI_OK;
 }
 
+/* A slot of the open-addressed table: splitmix64's finaliser over the
+ * device and inode numbers, so a walk of a large tree stays linear. */
+static size_t dir_slot(const struct cli_dir_id *id, size_t cap)
+{
+	uint64_t x = (uint64_t)id->ino * 0x9e3779b97f4a7c15u ^ (uint64_t)id->dev;
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+	return (size_t)(x ^ (x >> 31)) & (cap - 1);
+}
+
+static void dir_put(struct cli_dir_id *v, size_t cap, struct cli_dir_id id)
+{
+	size_t i = dir_slot(&id, cap);
+
+	while (v[i].used)
+		i = (i + 1) & (cap - 1);
+	v[i] = id;
+}
+
 bool cli_first_visit(struct cli_dirs_seen *s, const struct stat *st)
 {
+	struct cli_dir_id id = { st->st_dev, st->st_ino, true };
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
-		if (s->v[i].dev == st->st_dev && s->v[i].ino == st->st_ino)
-			return false;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 16;
-		struct cli_dir_id *v = realloc(s->v, cap * sizeof(*v));
+	if (s->cap) {
+		for (i = dir_slot(&id, s->cap); s->v[i].used; i = (i + 1) & (s->cap - 1))
+			if (s->v[i].dev == id.dev && s->v[i].ino == id.ino)
+				return false;
+	}
+	if (2 * (s->n + 1) > s->cap) {   /* at most half full */
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		struct cli_dir_id *v = calloc(cap, sizeof(*v));
 
 		if (!v)
 			return true;
+		for (i = 0; i < s->cap; i++)
+			if (s->v[i].used)
+				dir_put(v, cap, s->v[i]);
+		free(s->v);
 		s->v = v;
 		s->cap = cap;
 	}
-	s->v[s->n++] = (struct cli_dir_id){ st->st_dev, st->st_ino };
+	dir_put(s->v, s->cap, id);
+	s->n++;
 	return true;
 }
 
