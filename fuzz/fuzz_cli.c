@@ -11,8 +11,9 @@
  *  - nothing it prints to stdout holds an ESC or BEL byte (names from the
  *    arguments are escaped as the input's are).
  * To stay inside the scratch directory, an input is skipped when an
- * argument names a path ('/'), or runs `collect` or `import sysfs` (which
- * read this machine's /sys without a root).  Files the commands write
+ * argument names a path ('/'), holds ".." (`audit ..` walks the whole of
+ * the scratch directory's parent), or runs `collect` or `import sysfs`
+ * (which read this machine's /sys without a root).  Files the commands write
  * there (reports, imports) are removed after each input.
  */
 #define _GNU_SOURCE
@@ -170,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[argc++] = copy_of + i;
 	argv[argc] = NULL;
 	for (i = 1; i < argc; i++) {
-		if (strchr(argv[i], '/') || !strcmp(argv[i], "collect") ||
+		if (strchr(argv[i], '/') || strstr(argv[i], "..") || !strcmp(argv[i], "collect") ||
 		    !strcmp(argv[i], "sysfs")) {
 			free(copy_of);
 			return 0;
