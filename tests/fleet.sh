@@ -44,7 +44,7 @@ grep -q "^$F/yaml/zz-broken.yaml *not loaded: $F/yaml/zz-broken.yaml:2:" "$tmp/d
 grep -q "zz-broken.yaml:2:" "$tmp/diff.err" && ok "and its error is on stderr" ||
 	bad "its error is not on stderr"
 for m in "$F/tar/sw-vtd-intel.tar" "$F/dir/sw-vtd-intel" "$F/yaml/arm64/altra-smmu.yaml"; do
-	grep -q "^$m  *[0-9][0-9]*  *[0-9][0-9]*\$" "$tmp/diff.txt" &&
+	grep -q "^$m  *[0-9][0-9]*  *[0-9][0-9]*  *[0-9][0-9]*\$" "$tmp/diff.txt" &&
 		ok "table line for $m" || bad "no table line for $m"
 	grep -q "^$m: [0-9]* of [0-9]* pairs change" "$tmp/diff.txt" &&
 		ok "details for $m" || bad "no details for $m"
@@ -133,6 +133,9 @@ for n in 1 2 3 7 40; do
 done
 grep -q '"changed": [1-9]' "$tmp/full.json" && grep -q '"count": [1-9]' "$tmp/full.json" &&
 	ok "the diff has changes to merge" || bad "the diff has no changes: a weak test"
+grep -q '^  "changed_inferred": [1-9]' "$tmp/full.json" &&
+	ok "the diff has changes resting on inferred values, summed by merge" ||
+	bad "no changes resting on inferred values: a weak test of merge's changed_inferred"
 "$D" merge "$tmp/d1.json" "$tmp/d2.json" >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "in none of the files" "$tmp/err" && ok "merge refuses missing shards" ||
 	bad "merge took missing shards"

@@ -8,7 +8,7 @@
 # 3. one IOMMU per unit of /sys/class/iommu, each host bridge attached to
 #    the unit that serves its functions, and `collect` archiving the units;
 # 4. inferred values marked for the loader and show;
-# 5. p2p, map and audit naming the inferred values a verdict rests on.
+# 5. p2p, map, audit and diff naming the inferred values a verdict rests on.
 #
 # The recordings in tests/data/kernel hold no numa_node files and no
 # /sys/class/iommu, so snapshots are built here from a copy of one.
@@ -194,6 +194,27 @@ grep -A1 '0000:81:00.0): thru_host_bridge' "$tmp/o" | grep -q 'port type of 0000
 grep -q '^depends on inferred: root complex p2p routing of hb0 (p2p: none; imported, not known); root complex p2p routing of hb1 (p2p: none; imported, not known)$' "$tmp/o" \
 	&& grep -q 'lands rc-p2p-blocked' "$tmp/o" && ok "map: a refused crossing names both root complexes" \
 	|| bad "rc blocked: $(tail -3 "$tmp/o")"
+# diff: a change resting on inferred values is marked '*' in the matrix,
+# the values are named under it with counts, and in JSON per change
+"$DMASIM" diff --policy seed-2018 --policy linux-6.12 "$tmp/x.yaml" > "$tmp/o" 2>&1
+grep -q '  HB -> BUS4\*' "$tmp/o" && ok "diff: a change through an inferred root complex is marked '*'" \
+	|| bad "diff marks: $(head -12 "$tmp/o")"
+grep -q '^  \* [1-9][0-9]* of these changes rest on values the topology marks inferred:$' "$tmp/o" \
+	&& grep -q '^    root complex p2p routing of hb0 (p2p: none; imported, not known) ([1-9][0-9]*)$' "$tmp/o" \
+	&& ok "diff: the inferred values under the matrix, with counts" || bad "diff legend: $(grep -A3 'rest on' "$tmp/o")"
+"$DMASIM" diff --json --policy seed-2018 --policy linux-6.12 "$tmp/x.yaml" > "$tmp/j" 2>&1
+python3 - "$tmp/j" <<'PY' && ok "diff --json: changed_inferred counts the changes with depends_on_inferred" || bad "diff --json inferred"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["topologies"][0]
+marked = [c for c in t["changes"] if c.get("depends_on_inferred")]
+assert marked and len(marked) == t["changed_inferred"] == d["changed_inferred"], (len(marked), t["changed_inferred"])
+assert any("root complex p2p routing of hb0" in x for x in marked[0]["depends_on_inferred"])
+assert d["machines"][0]["inferred"] == len(marked)
+PY
+"$DMASIM" diff --policy seed-2018 --policy linux-6.12 "$DATA/../../topologies/x86_64/skylake-plx.yaml" > "$tmp/o" 2>&1
+grep -q 'rest on values\|\*$\|\* ' "$tmp/o" && bad "diff: marks on a machine with nothing inferred" \
+	|| ok "diff: a machine with nothing inferred has no marks"
 # the note follows the key: without root_complex in the list, no such note
 sed 's/inferred: \[buses, root_complex\]/inferred: [buses]/' "$tmp/p.yaml" > "$tmp/q.yaml"
 "$DMASIM" p2p "$tmp/q.yaml" --provider 03:00.0 00:02.0 | grep -q 'root complex p2p routing' \

@@ -54,8 +54,15 @@ static const char help[] =
 "    topologies/x86_64/*.yaml works).  On a terminal, large runs show their\n"
 "    progress on stderr.\n"
 "\n"
+"    A cell marked '*' rests on a value the topology marks inferred (an\n"
+"    import guessed it; docs/topology.md, 'inferred:'): a port type, a root\n"
+"    complex's P2P routing, a window, a BAR size, assumed p2pmem.  Under the\n"
+"    matrix each such value is named with the number of changes resting on\n"
+"    it (\"depends_on_inferred\" of each change in --json).\n"
+"\n"
 "    When a directory is walked or --shard is given, a table follows: one\n"
-"    line per machine (pairs, pairs that change) and a total.  A machine\n"
+"    line per machine (pairs, pairs that change, changes resting on\n"
+"    inferred values) and a total.  A machine\n"
 "    that does not load is in the table with its error (and on stderr); the\n"
 "    run goes on, and ends with exit status 2.\n"
 "\n"
@@ -84,6 +91,7 @@ struct state {
 struct change {
 	unsigned ini, tgt;     /* indexes into the endpoint array */
 	unsigned char cls;
+	bool inferred;         /* either answer rests on an inferred value */
 	struct state old, new;
 };
 
@@ -209,6 +217,7 @@ struct topo_diff {
 	size_t n, pairs;
 	struct change *c;
 	size_t nc, capc;
+	size_t ninferred;   /* changes that rest on inferred values */
 	struct class_sum cls[CLI_NPATH_CLASSES];
 };
 
@@ -220,6 +229,36 @@ static void topo_diff_free(struct topo_diff *d)
 	free(d->c);
 	for (k = 0; k < CLI_NPATH_CLASSES; k++)
 		free(d->cls[k].t);
+}
+
+/* The inferred values (an import's guesses, docs/topology.md) that either
+ * policy's answer for the pair rests on: the upstream walks, the root
+ * complexes a request turns in, the BAR and window the write lands in. */
+static void pair_inferred(struct cli_inferred *o, const struct dmasim_device *tgt,
+			  const struct dmasim_device *ini, const struct dmasim_pair_report r[2])
+{
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		cli_inferred_pair(o, tgt, ini, r[k].map_type);
+		if (r[k].routed)
+			cli_inferred_landing(o, &r[k].landed);
+	}
+}
+
+/* pair_inferred() of change @ch, the reports made again (kept for changed
+ * pairs only, when they are printed). */
+static void change_inferred(struct cli_inferred *o, const struct dmasim_topo *t,
+			    const struct dmasim_policy pol[2], const struct topo_diff *d,
+			    const struct change *ch)
+{
+	const struct dmasim_device *tgt = d->eps[ch->tgt], *ini = d->eps[ch->ini];
+	struct dmasim_pair_report r[2];
+
+	o->n = 0;
+	if (ch->inferred && !dmasim_pair_report(t, &pol[0], tgt, ini, &r[0], NULL) &&
+	    !dmasim_pair_report(t, &pol[1], tgt, ini, &r[1], NULL))
+		pair_inferred(o, tgt, ini, r);
 }
 
 static int compute(const struct cli_ctx *cli, const struct dmasim_topo *t,
@@ -250,6 +289,12 @@ static int compute(const struct cli_ctx *cli, const struct dmasim_topo *t,
 			ch.new = state_of(&r[1]);
 			if (same(ch.old, ch.new))
 				continue;
+			{
+				struct cli_inferred inf = { 0 };
+				pair_inferred(&inf, tgt, ini, r);
+				ch.inferred = inf.n > 0;
+				d->ninferred += ch.inferred;
+			}
 			ch.ini = (unsigned)j;
 			ch.tgt = (unsigned)i;
 			if (d->nc == d->capc) {
@@ -302,10 +347,20 @@ static void print_classes(const struct class_sum *cls, const char *indent)
 	}
 }
 
+/* A matrix cell: "OLD -> NEW", and '*' when it rests on inferred values. */
+static const char *change_cell(char *buf, size_t size, const struct change *ch)
+{
+	char a[48], b[48];
+
+	snprintf(buf, size, "%s -> %s%s", cell(a, sizeof(a), ch->old), cell(b, sizeof(b), ch->new),
+		 ch->inferred ? "*" : "");
+	return buf;
+}
+
 static void print_matrix(const struct topo_diff *d)
 {
 	size_t *col = calloc(d->n, sizeof(*col)), *width, ncols = 0, lw, i, j, r;
-	char a[48], b[48], buf[112];
+	char buf[112];
 	const char *corner = "initiator \\ target";
 
 	width = calloc(d->n + 1, sizeof(*width));
@@ -326,9 +381,7 @@ static void print_matrix(const struct topo_diff *d)
 	lw = strlen(corner);
 	for (i = 0; i < d->nc; i++) {
 		size_t w;
-		snprintf(buf, sizeof(buf), "%s -> %s", cell(a, sizeof(a), d->c[i].old),
-			 cell(b, sizeof(b), d->c[i].new));
-		w = strlen(buf);
+		w = strlen(change_cell(buf, sizeof(buf), &d->c[i]));
 		if (w > width[col[d->c[i].tgt]])
 			width[col[d->c[i].tgt]] = w;
 		w = strlen(CLI_TEXT(d->eps[d->c[i].ini]->name));
@@ -346,9 +399,7 @@ static void print_matrix(const struct topo_diff *d)
 		for (j = r; j < d->nc && d->c[j].ini == d->c[r].ini; j++) {
 			for (; c < col[d->c[j].tgt]; c++)
 				put_cell(".", width[c], false);
-			snprintf(buf, sizeof(buf), "%s -> %s", cell(a, sizeof(a), d->c[j].old),
-				 cell(b, sizeof(b), d->c[j].new));
-			put_cell(buf, width[c], c == ncols);
+			put_cell(change_cell(buf, sizeof(buf), &d->c[j]), width[c], c == ncols);
 			c++;
 		}
 		for (; c <= ncols; c++)
@@ -359,11 +410,48 @@ static void print_matrix(const struct topo_diff *d)
 	free(width);
 }
 
-static void print_text(const struct topo_diff *d)
+/* Under the matrix: each inferred value that changes marked '*' rest on,
+ * with how many of them do. */
+static void print_inferred(const struct dmasim_topo *t, const struct dmasim_policy pol[2],
+			   const struct topo_diff *d)
+{
+	struct phrase { char text[sizeof(((struct cli_inferred *)0)->item[0])]; size_t count; } *v = NULL;
+	size_t n = 0, cap = 0, i, j, k;
+	struct cli_inferred inf;
+
+	printf("  * %zu of these change%s rest%s on values the topology marks inferred:\n",
+	       d->ninferred, d->ninferred == 1 ? "" : "s", d->ninferred == 1 ? "s" : "");
+	for (i = 0; i < d->nc; i++) {
+		change_inferred(&inf, t, pol, d, &d->c[i]);
+		for (k = 0; k < inf.n; k++) {
+			for (j = 0; j < n && strcmp(v[j].text, inf.item[k]) != 0; j++)
+				;
+			if (j == n) {
+				if (n == cap) {
+					struct phrase *g = realloc(v, (cap = cap ? 2 * cap : 8) * sizeof(*v));
+					if (!g)
+						break;
+					v = g;
+				}
+				memcpy(v[n].text, inf.item[k], sizeof(v[n].text));
+				v[n++].count = 0;
+			}
+			v[j].count++;
+		}
+	}
+	for (j = 0; j < n; j++)
+		printf("    %s (%zu)\n", CLI_TEXT(v[j].text), v[j].count);
+	free(v);
+}
+
+static void print_text(const struct dmasim_topo *t, const struct dmasim_policy pol[2],
+		       const struct topo_diff *d)
 {
 	printf("\n%s: %zu of %zu pairs change\n", CLI_TEXT(d->file), d->nc, d->pairs);
 	if (d->nc)
 		print_matrix(d);
+	if (d->ninferred)
+		print_inferred(t, pol, d);
 	printf("  by path class:\n");
 	print_classes(d->cls, "    ");
 }
@@ -414,8 +502,10 @@ static void json_classes(struct jw *w, const struct class_sum *cls)
 	dmasim__jw_arr_end(w);
 }
 
-static void print_json_topo(struct jw *w, const struct topo_diff *d)
+static void print_json_topo(struct jw *w, const struct dmasim_topo *t,
+			    const struct dmasim_policy pol[2], const struct topo_diff *d)
 {
+	struct cli_inferred inf;
 	bool *seen = calloc(d->n ? d->n : 1, sizeof(*seen));
 	size_t i;
 
@@ -424,6 +514,7 @@ static void print_json_topo(struct jw *w, const struct topo_diff *d)
 	dmasim__jw_kint(w, "index", (long long)d->index);
 	dmasim__jw_kint(w, "pairs", (long long)d->pairs);
 	dmasim__jw_kint(w, "changed", (long long)d->nc);
+	dmasim__jw_kint(w, "changed_inferred", (long long)d->ninferred);
 	dmasim__jw_key(w, "initiators");
 	dmasim__jw_arr_begin(w);
 	for (i = 0; i < d->nc && seen; i++)
@@ -447,6 +538,8 @@ static void print_json_topo(struct jw *w, const struct topo_diff *d)
 		dmasim__jw_kstr(w, "class", class_names[d->c[i].cls]);
 		json_state(w, "old", d->c[i].old);
 		json_state(w, "new", d->c[i].new);
+		change_inferred(&inf, t, pol, d, &d->c[i]);
+		cli_inferred_json(w, &inf);
 		dmasim__jw_obj_end(w);
 	}
 	dmasim__jw_arr_end(w);
@@ -471,7 +564,7 @@ static int add_classes(struct class_sum *total, const struct class_sum *cls)
 	return 0;
 }
 
-static const char *const diff_cols[] = { "pairs", "changed" };
+static const char *const diff_cols[] = { "pairs", "changed", "inferred" };
 
 int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 {
@@ -486,7 +579,7 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 	const char *names[2] = { NULL, NULL };
 	struct class_sum total[CLI_NPATH_CLASSES];
 	struct dmasim_policy pol[2];
-	size_t npol = 0, changed = 0, pairs = 0, k, mi, failed = 0;
+	size_t npol = 0, changed = 0, pairs = 0, inferred = 0, k, mi, failed = 0;
 	bool json = false, progress = false;
 	unsigned shard_k = 0, shard_n = 0;
 	struct cli_fleet_row *rows;
@@ -567,13 +660,15 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 		d.index = row->index;
 		if ((rc = compute(cli, t, pol, &d)) == CLI_OK) {
 			if (json)
-				print_json_topo(&w, &d);
+				print_json_topo(&w, t, pol, &d);
 			else
-				print_text(&d);
+				print_text(t, pol, &d);
 			pairs += d.pairs;
 			changed += d.nc;
 			row->v[0] = d.pairs;
 			row->v[1] = d.nc;
+			row->v[2] = d.ninferred;
+			inferred += d.ninferred;
 			if (add_classes(total, d.cls))
 				rc = cli_usage("diff", "out of memory");
 		}
@@ -590,16 +685,20 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 			json_classes(&w, total);
 			dmasim__jw_kint(&w, "pairs", (long long)pairs);
 			dmasim__jw_kint(&w, "changed", (long long)changed);
-			cli_fleet_json_rows(&w, rows, fleet.n, diff_cols, 2);
+			dmasim__jw_kint(&w, "changed_inferred", (long long)inferred);
+			cli_fleet_json_rows(&w, rows, fleet.n, diff_cols, 3);
 			cli_fleet_json_info(&w, &fleet);
 			dmasim__jw_obj_end(&w);
 			dmasim__jw_end(&w);
 		} else {
 			printf("\nall topologies by path class:\n");
 			print_classes(total, "  ");
-			printf("%zu of %zu pairs change\n", changed, pairs);
+			printf("%zu of %zu pairs change", changed, pairs);
+			if (inferred)
+				printf(" (%zu resting on inferred values)", inferred);
+			putchar('\n');
 			if (fleet.walked || fleet.shard_n)
-				cli_fleet_table(rows, fleet.n, diff_cols, 2, 1, "change");
+				cli_fleet_table(rows, fleet.n, diff_cols, 3, 1, "change");
 			if (fleet.shard_n)
 				printf("(shard %u/%u: %zu of %zu machines)\n", fleet.shard_k,
 				       fleet.shard_n, fleet.n, fleet.total);

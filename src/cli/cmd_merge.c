@@ -315,6 +315,7 @@ static int merge(struct shard *sh, size_t nsh)
 	const char *cmd = str(&sh[0], sh[0].root, "command");
 	bool diff = cmd && strcmp(cmd, "diff") == 0;
 	long long total = num(&sh[0], sh[0].root, "machines_total"), pairs = 0, changed = 0;
+	long long inferred = 0;
 	long long vsum[4] = { 0 };
 	static const char *const vkeys[4] = { "pairs", "sound", "unsound", "conservative" };
 	struct slot *slot;
@@ -375,10 +376,12 @@ static int merge(struct shard *sh, size_t nsh)
 		if (diff) {
 			if (add_classes(sum, slot[i].s, get(slot[i].s, slot[i].topo, "classes")) ||
 			    num(slot[i].s, slot[i].topo, "pairs") < 0 ||
-			    num(slot[i].s, slot[i].topo, "changed") < 0)
+			    num(slot[i].s, slot[i].topo, "changed") < 0 ||
+			    num(slot[i].s, slot[i].topo, "changed_inferred") < 0)
 				rc = refuse(slot[i].s->file, "a topology's classes or counts are malformed");
 			pairs += num(slot[i].s, slot[i].topo, "pairs");
 			changed += num(slot[i].s, slot[i].topo, "changed");
+			inferred += num(slot[i].s, slot[i].topo, "changed_inferred");
 		} else {
 			yaml_node_t *sm = get(slot[i].s, slot[i].topo, "summary");
 			for (j = 0; j < 4; j++) {
@@ -407,6 +410,7 @@ static int merge(struct shard *sh, size_t nsh)
 			emit_classes(&w, sum);
 			dmasim__jw_kint(&w, "pairs", pairs);
 			dmasim__jw_kint(&w, "changed", changed);
+			dmasim__jw_kint(&w, "changed_inferred", inferred);
 		} else {
 			dmasim__jw_key(&w, "summary");
 			dmasim__jw_obj_begin(&w);
