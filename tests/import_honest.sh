@@ -215,6 +215,34 @@ PY
 "$DMASIM" diff --policy seed-2018 --policy linux-6.12 "$DATA/../../topologies/x86_64/skylake-plx.yaml" > "$tmp/o" 2>&1
 grep -q 'rest on values\|\*$\|\* ' "$tmp/o" && bad "diff: marks on a machine with nothing inferred" \
 	|| ok "diff: a machine with nothing inferred has no marks"
+# matrix: a cell whose map type rests on an inferred value is marked '*',
+# the legend names the values with counts; JSON has the same as data
+"$DMASIM" matrix --policy seed-2018 "$tmp/x.yaml" > "$tmp/o" 2>&1
+grep -q 'HB[0-9]*\*' "$tmp/o" && ok "matrix: a cell through an inferred root complex is marked '*'" \
+	|| bad "matrix marks: $(head -8 "$tmp/o")"
+grep -q '^  \*    = [1-9][0-9]* of [1-9][0-9]* cells rest on values the topology marks inferred:$' "$tmp/o" \
+	&& grep -q '^         root complex p2p routing of hb0 (p2p: none; imported, not known) ([1-9][0-9]*)$' "$tmp/o" \
+	&& ok "matrix: the inferred values in the legend, with counts" || bad "matrix legend: $(tail -4 "$tmp/o")"
+grep -q 'p2pmem BARs' "$tmp/o" && bad "matrix: a map type named p2pmem as what it rests on" \
+	|| ok "matrix: p2pmem is not among what a map type rests on"
+"$DMASIM" matrix --json --policy seed-2018 "$tmp/x.yaml" > "$tmp/j" 2>&1
+python3 - "$tmp/j" <<'PY' && ok "matrix --json: inferred marks every HB cell, inferred_values counts them" || bad "matrix --json inferred"
+import json, sys
+d = json.load(open(sys.argv[1]))
+n = len(d["endpoints"])
+cells = [(i, j) for i in range(n) for j in range(n)]
+marked = [c for c in cells if d["inferred"][c[0]][c[1]]]
+# pxbmf-none-intel: both root complexes inferred, so every pair through one is marked
+assert all(d["inferred"][i][j] for i, j in cells if d["map_type"][i][j] == "thru_host_bridge")
+rc = [v for v in d["inferred_values"] if v["value"].startswith("root complex p2p routing of hb0")]
+assert rc and 0 < rc[0]["cells"] <= len(marked), (rc, len(marked))
+PY
+"$DMASIM" matrix "$DATA/../../topologies/x86_64/skylake-plx.yaml" > "$tmp/o" 2>&1
+grep -q '\*' "$tmp/o" && bad "matrix: marks on a machine with nothing inferred" \
+	|| ok "matrix: a machine with nothing inferred has no marks"
+"$DMASIM" matrix --json "$DATA/../../topologies/x86_64/skylake-plx.yaml" | grep -q '"inferred' \
+	&& bad "matrix --json: inferred keys on a machine with nothing inferred" \
+	|| ok "matrix --json: no inferred keys when nothing is inferred"
 # the note follows the key: without root_complex in the list, no such note
 sed 's/inferred: \[buses, root_complex\]/inferred: [buses]/' "$tmp/p.yaml" > "$tmp/q.yaml"
 "$DMASIM" p2p "$tmp/q.yaml" --provider 03:00.0 00:02.0 | grep -q 'root complex p2p routing' \

@@ -48,6 +48,7 @@ check p2p p2p --json "$imp" --provider 03:00.0 00:02.0 00:00.0
 check map map --json --p2p "$imp" 03:00.0 00:02.0
 check map map --json "$imp" 00:02.0 03:00.0.bar0
 check audit audit --json "$imp"
+check matrix matrix --json --style nvidia "$imp"
 check upstream upstream --json $x/skylake-plx.yaml gpu0 nic0
 check p2p p2p --json $x/skylake-plx.yaml --provider nvme0 gpu0 nic0 --verbose
 check map map --json $a/altra-smmu.yaml nic1 gpu0.bar2+0x1000

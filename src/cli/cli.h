@@ -80,7 +80,8 @@ void cli_json_hops(struct jw *w, const struct dmasim_route *r);
 void cli_json_begin(struct jw *w, bool pretty, const char *command);
 /* cli_inferred.c: the inferred values (`inferred:` keys, docs/topology.md)
  * a verdict rests on, as phrases: port types on the pair's upstream
- * walks and the root complexes a request turns in (cli_inferred_pair),
+ * walks and the root complexes a request turns in (cli_inferred_path;
+ * cli_inferred_pair adds p2pmem assumed on provider @a),
  * the root complexes and host-bridge windows a route went through
  * (cli_inferred_route), a landing BAR's size and window
  * (cli_inferred_landing).  Printed as "depends on inferred: a; b", and
@@ -92,11 +93,25 @@ struct cli_inferred {
 };
 void cli_inferred_pair(struct cli_inferred *o, const struct dmasim_device *a,
 		       const struct dmasim_device *b, enum dmasim_map_type map);
+void cli_inferred_path(struct cli_inferred *o, const struct dmasim_device *a,
+		       const struct dmasim_device *b, enum dmasim_map_type map);
 void cli_inferred_landing(struct cli_inferred *o, const struct dmasim_landing *l);
 void cli_inferred_route(struct cli_inferred *o, const struct dmasim_machine *m,
 			const struct dmasim_device *from, const struct dmasim_route *r);
 void cli_inferred_print(const struct cli_inferred *o, const char *indent);
 void cli_inferred_json(struct jw *w, const struct cli_inferred *o);
+/* The inferred values of many verdicts (a diff's changes, a matrix's
+ * cells), each phrase once with how many verdicts rest on it, in the
+ * order first met.  Zero-initialised; cli_inferred_tally_free() frees. */
+struct cli_inferred_tally {
+	struct cli_inferred_count { char text[sizeof(((struct cli_inferred *)0)->item[0])];
+				    size_t count; } *v;
+	size_t n, cap;
+};
+int cli_inferred_tally_add(struct cli_inferred_tally *t, const struct cli_inferred *o);
+/* One line per phrase: "INDENTphrase (count)". */
+void cli_inferred_tally_print(const struct cli_inferred_tally *t, const char *indent);
+void cli_inferred_tally_free(struct cli_inferred_tally *t);
 /* Progress of a long pair loop on stderr, only on a terminal and only
  * for large runs; call with done == total at the end to clear the line. */
 void cli_progress(const char *cmd, size_t done, size_t total);

@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -69,11 +70,17 @@ static const struct dmasim_host_bridge *hb_of(const struct dmasim_machine *m, ui
 void cli_inferred_pair(struct cli_inferred *o, const struct dmasim_device *a,
 		       const struct dmasim_device *b, enum dmasim_map_type map)
 {
+	if (dmasim_inferred_has(&a->inferred, "p2pmem"))
+		add(o, "p2pmem BARs of %s (assumed at import, not published by a driver)", a->name);
+	cli_inferred_path(o, a, b, map);
+}
+
+void cli_inferred_path(struct cli_inferred *o, const struct dmasim_device *a,
+		       const struct dmasim_device *b, enum dmasim_map_type map)
+{
 	const struct dmasim_device *x, *common = NULL;
 	int side;
 
-	if (dmasim_inferred_has(&a->inferred, "p2pmem"))
-		add(o, "p2pmem BARs of %s (assumed at import, not published by a driver)", a->name);
 	for (x = a->parent; x && !common; x = x->parent)
 		if (dmasim_device_is_ancestor(x, b))
 			common = x;
@@ -151,4 +158,45 @@ void cli_inferred_json(struct jw *w, const struct cli_inferred *o)
 	for (i = 0; i < o->n; i++)
 		dmasim__jw_str(w, o->item[i]);
 	dmasim__jw_arr_end(w);
+}
+
+/* Count each phrase of @o once more; -1 when out of memory. */
+int cli_inferred_tally_add(struct cli_inferred_tally *t, const struct cli_inferred *o)
+{
+	size_t i, j;
+
+	for (i = 0; i < o->n; i++) {
+		for (j = 0; j < t->n && strcmp(t->v[j].text, o->item[i]) != 0; j++)
+			;
+		if (j == t->n) {
+			if (t->n == t->cap) {
+				size_t cap = t->cap ? 2 * t->cap : 8;
+				struct cli_inferred_count *g = realloc(t->v, cap * sizeof(*g));
+				if (!g)
+					return -1;
+				t->v = g;
+				t->cap = cap;
+			}
+			memcpy(t->v[j].text, o->item[i], sizeof(t->v[j].text));
+			t->v[j].count = 0;
+			t->n++;
+		}
+		t->v[j].count++;
+	}
+	return 0;
+}
+
+void cli_inferred_tally_print(const struct cli_inferred_tally *t, const char *indent)
+{
+	size_t j;
+
+	for (j = 0; j < t->n; j++)
+		printf("%s%s (%zu)\n", indent, CLI_TEXT(t->v[j].text), t->v[j].count);
+}
+
+void cli_inferred_tally_free(struct cli_inferred_tally *t)
+{
+	free(t->v);
+	t->v = NULL;
+	t->n = t->cap = 0;
 }

@@ -415,33 +415,19 @@ static void print_matrix(const struct topo_diff *d)
 static void print_inferred(const struct dmasim_topo *t, const struct dmasim_policy pol[2],
 			   const struct topo_diff *d)
 {
-	struct phrase { char text[sizeof(((struct cli_inferred *)0)->item[0])]; size_t count; } *v = NULL;
-	size_t n = 0, cap = 0, i, j, k;
+	struct cli_inferred_tally tally = { 0 };
 	struct cli_inferred inf;
+	size_t i;
 
 	printf("  * %zu of these change%s rest%s on values the topology marks inferred:\n",
 	       d->ninferred, d->ninferred == 1 ? "" : "s", d->ninferred == 1 ? "s" : "");
 	for (i = 0; i < d->nc; i++) {
 		change_inferred(&inf, t, pol, d, &d->c[i]);
-		for (k = 0; k < inf.n; k++) {
-			for (j = 0; j < n && strcmp(v[j].text, inf.item[k]) != 0; j++)
-				;
-			if (j == n) {
-				if (n == cap) {
-					struct phrase *g = realloc(v, (cap = cap ? 2 * cap : 8) * sizeof(*v));
-					if (!g)
-						break;
-					v = g;
-				}
-				memcpy(v[n].text, inf.item[k], sizeof(v[n].text));
-				v[n++].count = 0;
-			}
-			v[j].count++;
-		}
+		if (cli_inferred_tally_add(&tally, &inf))
+			break;
 	}
-	for (j = 0; j < n; j++)
-		printf("    %s (%zu)\n", CLI_TEXT(v[j].text), v[j].count);
-	free(v);
+	cli_inferred_tally_print(&tally, "    ");
+	cli_inferred_tally_free(&tally);
 }
 
 static void print_text(const struct dmasim_topo *t, const struct dmasim_policy pol[2],

@@ -28,6 +28,12 @@ static const char help[] =
 "\n"
 "    (seed-2018 has no distance: its cells show HB or NS alone.)\n"
 "\n"
+"    A cell marked '*' rests on a value the topology marks inferred (an\n"
+"    import guessed it; docs/topology.md, 'inferred:'): a port type on the\n"
+"    pair's upstream walks, the P2P routing of a root complex the request\n"
+"    turns in.  The legend names each such value with the number of cells\n"
+"    that rest on it.\n"
+"\n"
 "OPTIONS\n"
 "    --policy P  a built-in policy ('dmasim policy list'; default\n"
 "                linux-6.12) or a policy file\n"
@@ -43,7 +49,9 @@ static const char help[] =
 "    --all       keep host-bridge functions (class 0x0600), which are\n"
 "                left out by default\n"
 "    --json      {\"endpoints\": [...], \"map_type\": [[...]], \"distance\": [[...]]}\n"
-"                and, with --style nvidia, \"link\": [[...]] (the codes)\n"
+"                and, with --style nvidia, \"link\": [[...]] (the codes);\n"
+"                when any cell rests on inferred values, \"inferred\":\n"
+"                [[bool]] and \"inferred_values\": [{\"value\", \"cells\"}]\n"
 "    -h, --help  this text\n"
 "\n"
 "EXIT STATUS\n"
@@ -94,6 +102,107 @@ static size_t pick_endpoints(const struct dmasim_device **eps, size_t n,
 	return k;
 }
 
+/* One cell: the policy's answer for provider row, client column, and
+ * whether it rests on an inferred value (cli_inferred_path: the map type
+ * does not look at p2pmem). */
+struct mcell {
+	enum dmasim_map_type map;
+	int dist;
+	bool inferred;
+};
+
+static void print_json(const char *file, const char *policy, const struct dmasim_device **eps,
+		       size_t n, const struct mcell *cells, const struct cli_inferred_tally *tally,
+		       bool nvidia)
+{
+	struct jw w;
+	size_t i, j;
+	int pass;
+
+	cli_json_begin(&w, false, "matrix");
+	dmasim__jw_kstr(&w, "topology", file);
+	dmasim__jw_kstr(&w, "policy", policy);
+	dmasim__jw_key(&w, "endpoints");
+	dmasim__jw_arr_begin(&w);
+	for (i = 0; i < n; i++)
+		dmasim__jw_str(&w, eps[i]->name);
+	dmasim__jw_arr_end(&w);
+	for (pass = 0; pass < 4; pass++) {
+		static const char *const key[] = { "map_type", "distance", "link", "inferred" };
+		if ((pass == 2 && !nvidia) || (pass == 3 && !tally->n))
+			continue;
+		dmasim__jw_key(&w, key[pass]);
+		dmasim__jw_arr_begin(&w);
+		for (i = 0; i < n; i++) {
+			dmasim__jw_arr_begin(&w);
+			for (j = 0; j < n; j++) {
+				const struct mcell *m = &cells[i * n + j];
+				if (pass == 0)
+					dmasim__jw_str(&w, dmasim_map_type_name(m->map));
+				else if (pass == 1)
+					dmasim__jw_int(&w, m->dist);
+				else if (pass == 2)
+					dmasim__jw_str(&w, dmasim_device_link_code(eps[i], eps[j]));
+				else
+					dmasim__jw_bool(&w, m->inferred);
+			}
+			dmasim__jw_arr_end(&w);
+		}
+		dmasim__jw_arr_end(&w);
+	}
+	if (tally->n) {
+		dmasim__jw_key(&w, "inferred_values");
+		dmasim__jw_arr_begin(&w);
+		for (i = 0; i < tally->n; i++) {
+			dmasim__jw_obj_begin(&w);
+			dmasim__jw_kstr(&w, "value", tally->v[i].text);
+			dmasim__jw_kint(&w, "cells", (long long)tally->v[i].count);
+			dmasim__jw_obj_end(&w);
+		}
+		dmasim__jw_arr_end(&w);
+	}
+	dmasim__jw_obj_end(&w);
+	dmasim__jw_end(&w);
+}
+
+static void print_text(const char *file, const char *policy, const struct dmasim_device **eps,
+		       size_t n, const struct mcell *cells, const struct cli_inferred_tally *tally,
+		       size_t ninferred, bool nvidia, size_t width)
+{
+	char buf[32], both[48];
+	size_t i, j;
+
+	printf("%s under %s (rows: provider, columns: client)\n\n", CLI_TEXT(file), CLI_TEXT(policy));
+	printf("%-*s", (int)width, "");
+	for (j = 0; j < n; j++)
+		printf("%-*s", (int)width, CLI_TEXT(eps[j]->name));
+	putchar('\n');
+	for (i = 0; i < n; i++) {
+		printf("%-*s", (int)width, CLI_TEXT(eps[i]->name));
+		for (j = 0; j < n; j++) {
+			const struct mcell *m = &cells[i * n + j];
+			cell(buf, sizeof(buf), m->map, m->dist);
+			snprintf(both, sizeof(both), "%s%s%s%s", nvidia ? dmasim_device_link_code(eps[i], eps[j]) : "",
+				 nvidia ? "/" : "", buf, m->inferred ? "*" : "");
+			printf("%-*s", (int)width, both);
+		}
+		putchar('\n');
+	}
+	printf("\nLegend:\n"
+	       "  BUSn = bus_addr: peer-to-peer through a switch, kernel distance n\n"
+	       "  HBn  = thru_host_bridge: through the root complex, kernel distance n\n"
+	       "  NS   = not_supported: the kernel refuses peer-to-peer DMA\n");
+	if (nvidia)
+		printf("  before the '/', nvidia-smi's code: X self, PIX at most one bridge,\n"
+		       "  PXB several bridges, PHB through the host bridge, NODE between host\n"
+		       "  bridges of one NUMA node, SYS across NUMA nodes or sockets\n");
+	if (ninferred) {
+		printf("  *    = %zu of %zu cells rest on values the topology marks inferred:\n",
+		       ninferred, n * n);
+		cli_inferred_tally_print(tally, "         ");
+	}
+}
+
 int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -111,8 +220,10 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 	struct dmasim_topo *t;
 	bool json = false, nvidia = false, all = false;
 	const char *globs = NULL;
-	size_t n, i, j, width = 6;
-	int c, rc, dist;
+	struct cli_inferred_tally tally = { 0 };
+	struct mcell *cells = NULL;
+	size_t n, i, j, width, ninferred = 0;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -161,82 +272,40 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 		dmasim_topo_destroy(t);
 		return rc;
 	}
-	if (nvidia)
-		width = 11;   /* "NODE/HB255" and a space */
+	if (!(cells = calloc(n ? n * n : 1, sizeof(*cells)))) {
+		free(eps);
+		dmasim_topo_destroy(t);
+		return cli_usage("matrix", "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		cli_progress("matrix", i * n, n * n);
+		for (j = 0; j < n; j++) {
+			struct mcell *m = &cells[i * n + j];
+			struct cli_inferred inf = { 0 };
+			m->map = dmasim_p2p_map_type(t, &policy, eps[i], eps[j], &m->dist, 0, NULL);
+			cli_inferred_path(&inf, eps[i], eps[j], m->map);
+			m->inferred = inf.n > 0;
+			ninferred += m->inferred;
+			if (cli_inferred_tally_add(&tally, &inf)) {
+				rc = cli_usage("matrix", "out of memory");
+				goto out;
+			}
+		}
+	}
+	width = nvidia ? 11 : 6;   /* "NODE/HB255" and a space */
+	width += ninferred > 0;    /* the '*' */
 	for (i = 0; i < n; i++)
 		if (strlen(CLI_TEXT(eps[i]->name)) + 2 > width)
 			width = strlen(CLI_TEXT(eps[i]->name)) + 2;
-	if (json) {
-		struct jw w;
-		int pass;
-		cli_json_begin(&w, false, "matrix");
-		dmasim__jw_kstr(&w, "topology", argv[optind]);
-		dmasim__jw_kstr(&w, "policy", policy.name);
-		dmasim__jw_key(&w, "endpoints");
-		dmasim__jw_arr_begin(&w);
-		for (i = 0; i < n; i++)
-			dmasim__jw_str(&w, eps[i]->name);
-		dmasim__jw_arr_end(&w);
-		for (pass = 0; pass < (nvidia ? 3 : 2); pass++) {
-			dmasim__jw_key(&w, pass == 2 ? "link" : pass ? "distance" : "map_type");
-			dmasim__jw_arr_begin(&w);
-			for (i = 0; i < n; i++) {
-				cli_progress("matrix", (pass * n + i) * n, 2 * n * n);
-				dmasim__jw_arr_begin(&w);
-				for (j = 0; j < n; j++) {
-					enum dmasim_map_type mt = dmasim_p2p_map_type(
-						t, &policy, eps[i], eps[j], &dist, 0, NULL);
-					if (pass == 2)
-						dmasim__jw_str(&w, dmasim_device_link_code(eps[i], eps[j]));
-					else if (pass)
-						dmasim__jw_int(&w, dist);
-					else
-						dmasim__jw_str(&w, dmasim_map_type_name(mt));
-				}
-				dmasim__jw_arr_end(&w);
-			}
-			dmasim__jw_arr_end(&w);
-		}
-		dmasim__jw_obj_end(&w);
-		dmasim__jw_end(&w);
-	} else {
-		char buf[32];
-		printf("%s under %s (rows: provider, columns: client)\n\n", CLI_TEXT(argv[optind]),
-		       CLI_TEXT(policy.name));
-		printf("%-*s", (int)width, "");
-		for (j = 0; j < n; j++)
-			printf("%-*s", (int)width, CLI_TEXT(eps[j]->name));
-		putchar('\n');
-		for (i = 0; i < n; i++) {
-			cli_progress("matrix", i * n, n * n);
-			printf("%-*s", (int)width, CLI_TEXT(eps[i]->name));
-			for (j = 0; j < n; j++) {
-				enum dmasim_map_type mt = dmasim_p2p_map_type(
-					t, &policy, eps[i], eps[j], &dist, 0, NULL);
-				cell(buf, sizeof(buf), mt, dist);
-				if (nvidia) {
-					char both[48];
-
-					snprintf(both, sizeof(both), "%s/%s",
-						 dmasim_device_link_code(eps[i], eps[j]), buf);
-					printf("%-*s", (int)width, both);
-				} else {
-					printf("%-*s", (int)width, buf);
-				}
-			}
-			putchar('\n');
-		}
-		printf("\nLegend:\n"
-		       "  BUSn = bus_addr: peer-to-peer through a switch, kernel distance n\n"
-		       "  HBn  = thru_host_bridge: through the root complex, kernel distance n\n"
-		       "  NS   = not_supported: the kernel refuses peer-to-peer DMA\n");
-		if (nvidia)
-			printf("  before the '/', nvidia-smi's code: X self, PIX at most one bridge,\n"
-			       "  PXB several bridges, PHB through the host bridge, NODE between host\n"
-			       "  bridges of one NUMA node, SYS across NUMA nodes or sockets\n");
-	}
+	if (json)
+		print_json(argv[optind], policy.name, eps, n, cells, &tally, nvidia);
+	else
+		print_text(argv[optind], policy.name, eps, n, cells, &tally, ninferred, nvidia, width);
+out:
 	cli_progress("matrix", n * n, n * n);
+	cli_inferred_tally_free(&tally);
+	free(cells);
 	free(eps);
 	dmasim_topo_destroy(t);
-	return CLI_OK;
+	return rc;
 }
