@@ -40,7 +40,17 @@ static const char help[] =
 "      decided with the kernel's warnings verbatim, and 4 KiB of the\n"
 "      provider's p2pmem mapped for the client as 'dmasim map --p2p' maps\n"
 "      it, with the DMA address and the route hop by hop, highlighted in\n"
-"      the tree.\n"
+"      the tree;\n"
+"    - values the topology marks inferred (guessed by an import,\n"
+"      docs/topology.md 'inferred:'): a tree line that shows one ends in\n"
+"      '(inferred: KEY, ...)' and its box is dashed, with a line of its own\n"
+"      for keys the tree does not draw; a matrix cell whose map type rests\n"
+"      on one is marked '*' as 'dmasim matrix' marks it, and each such\n"
+"      value is listed below the matrix with its number of cells; a change\n"
+"      between policies is marked '*' when either answer rests on one; the\n"
+"      details panel names those the decision, the mapping and its route\n"
+"      rest on, as 'dmasim map --p2p' does.  A topology that marks nothing\n"
+"      gets no mark.\n"
 "\n"
 "    Each --suite is run as 'dmasim check' runs it; its cases show pass or\n"
 "    fail with their file:line.\n"
@@ -177,15 +187,29 @@ static void page_head(FILE *f, const struct report_args *a,
 	fputs("</ul></nav></header>\n<main>\n", f);
 }
 
-static void legend(FILE *f)
+/* @inferred: the machine marks values inferred, so cells may carry '*'. */
+static void legend(FILE *f, bool inferred)
 {
 	fputs("<div class=\"legend\" aria-label=\"legend\">"
 	      "<span class=\"b sw\">BUSn</span> bus_addr: peer-to-peer through a switch, kernel distance n "
 	      "<span class=\"h sw\">HBn</span> thru_host_bridge: through the root complex "
-	      "<span class=\"n sw\">NS</span> not_supported: refused<br>"
-	      "nvidia-smi codes: X self, PIX at most one PCIe switch or bridge, PXB several, "
+	      "<span class=\"n sw\">NS</span> not_supported: refused<br>", f);
+	if (inferred)
+		fputs("<span class=\"i\">*</span> the map type rests on a value the topology "
+		      "marks inferred (the values are listed below each matrix)<br>", f);
+	fputs("nvidia-smi codes: X self, PIX at most one PCIe switch or bridge, PXB several, "
 	      "PHB through a host bridge, NODE across host bridges of one NUMA node, "
 	      "SYS across NUMA nodes or sockets</div>\n", f);
+}
+
+/* Above the tree of a machine that marks values inferred: what the marks say. */
+static void inferred_note(FILE *f)
+{
+	fputs("<p class=\"note inferred-note\">This topology marks some values inferred: "
+	      "guessed (usually by <code>dmasim import</code>) rather than read from the machine. "
+	      "In the tree, a line that shows one ends in <i>(inferred: KEY, ...)</i> and its "
+	      "box is dashed; in the matrices, a cell whose map type rests on one is marked "
+	      "<span class=\"i\">*</span>.</p>\n", f);
 }
 
 /* Returns CLI_OK, or CLI_USAGE when a policy cannot be applied to the
@@ -194,6 +218,7 @@ static int machine_section(FILE *f, const struct report_args *a,
 			   struct rep_machine *m, struct dmasim_policy *pols)
 {
 	const struct dmasim_machine *mc = dmasim_topo_machine(m->topo);
+	bool inferred = rep_machine_inferred(mc);
 	struct rep_grid g[MAX_ARGS];
 	size_t k;
 	int rc = CLI_OK;
@@ -208,8 +233,10 @@ static int machine_section(FILE *f, const struct report_args *a,
 	fputs(" <small>", f);
 	rep_esc(f, m->file);
 	fprintf(f, "</small></h2>\n<div class=\"cols\"><div class=\"left\"><h3>Fabric</h3>\n<p>%zu host bridges, %zu devices, "
-		"%zu endpoints.</p>\n<div class=\"tree-wrap\">", mc->nhost_bridges,
-		mc->ndevices, m->neps);
+		"%zu endpoints.</p>\n", mc->nhost_bridges, mc->ndevices, m->neps);
+	if (inferred)
+		inferred_note(f);
+	fputs("<div class=\"tree-wrap\">", f);
 	rep_tree_svg(f, m);
 	fputs("</div></div>\n<div class=\"right\"><h3>P2P matrices</h3>\n", f);
 	if (m->nshow < m->neps)
@@ -221,7 +248,7 @@ static int machine_section(FILE *f, const struct report_args *a,
 		"<label class=\"js\">filter devices <input type=\"search\" class=\"filter\" "
 		"data-m=\"%u\" placeholder=\"name or BDF\"></label></div>\n",
 		m->index, m->index, m->index);
-	legend(f);
+	legend(f, inferred);
 	for (k = 0; k < a->npolicy; k++) {
 		g[k].arg = a->policy[k];
 		if ((rc = cli_apply_policy(m->topo, &pols[k])))

@@ -15,20 +15,33 @@
 bool rep_grid_fill(struct rep_grid *g, const struct rep_machine *m,
 		   const struct dmasim_policy *policy)
 {
-	size_t n = m->nshow, i, j;
+	size_t n = m->nshow, i, j, k;
 
 	g->policy = policy;
+	g->ninf = 0;
 	g->map = malloc((n ? n * n : 1) * sizeof(*g->map));
 	g->dist = malloc((n ? n * n : 1) * sizeof(*g->dist));
-	if (!g->map || !g->dist) {
+	g->inf = calloc(n ? n * n : 1, sizeof(*g->inf));
+	if (!g->map || !g->dist || !g->inf) {
 		rep_grid_free(g);
 		return false;
 	}
 	for (i = 0; i < n; i++)
-		for (j = 0; j < n; j++)
-			g->map[i * n + j] = dmasim_p2p_map_type(
-				m->topo, policy, m->eps[i], m->eps[j],
-				&g->dist[i * n + j], 0, NULL);
+		for (j = 0; j < n; j++) {
+			struct cli_inferred inf = { 0 };
+
+			k = i * n + j;
+			g->map[k] = dmasim_p2p_map_type(m->topo, policy, m->eps[i],
+							m->eps[j], &g->dist[k], 0, NULL);
+			/* the map type does not look at p2pmem: as `dmasim matrix` */
+			cli_inferred_path(&inf, m->eps[i], m->eps[j], g->map[k]);
+			g->inf[k] = inf.n > 0;
+			g->ninf += g->inf[k];
+			if (cli_inferred_tally_add(&g->tally, &inf)) {
+				rep_grid_free(g);
+				return false;
+			}
+		}
 	return true;
 }
 
@@ -36,8 +49,12 @@ void rep_grid_free(struct rep_grid *g)
 {
 	free(g->map);
 	free(g->dist);
+	free(g->inf);
+	cli_inferred_tally_free(&g->tally);
 	g->map = NULL;
 	g->dist = NULL;
+	g->inf = NULL;
+	g->ninf = 0;
 }
 
 static void ep_header(FILE *f, const struct dmasim_device *d, const char *scope,
@@ -66,6 +83,28 @@ static void row_head(FILE *f, const struct rep_machine *m, size_t i)
 	ep_header(f, m->eps[i], "row", i);
 }
 
+#define INF_MARK "<span class=\"i\" title=\"rests on values the topology marks " \
+	"inferred\">*</span>"
+
+/* Below a matrix: each inferred value its cells rest on, with how many. */
+static void inferred_list(FILE *f, const struct rep_grid *g, size_t ncells)
+{
+	size_t i;
+
+	if (!g->ninf)
+		return;
+	fprintf(f, "<div class=\"inferred\"><p><span class=\"i\">*</span> <span class=\"ninf\">%zu</span> "
+		"of %zu cells rest on values the topology marks inferred (guessed "
+		"at import, not read from the machine):</p>\n<ul>\n", g->ninf, ncells);
+	for (i = 0; i < g->tally.n; i++) {
+		fputs("<li><span class=\"v\">", f);
+		rep_esc(f, g->tally.v[i].text);
+		fprintf(f, "</span>: <span class=\"c\">%zu</span> %s</li>\n",
+			g->tally.v[i].count, g->tally.v[i].count == 1 ? "cell" : "cells");
+	}
+	fputs("</ul></div>\n", f);
+}
+
 void rep_matrix_html(FILE *f, const struct rep_machine *m,
 		     const struct rep_grid *g, unsigned pi)
 {
@@ -86,28 +125,33 @@ void rep_matrix_html(FILE *f, const struct rep_machine *m,
 			int d = g->dist[i * n + j];
 
 			rep_cell_text(txt, sizeof(txt), t, d);
-			fprintf(f, "<td class=\"%s\" data-map=\"%s\" data-dist=\"%d\">"
-				"<span class=\"k\">%s</span><span class=\"s\">%s</span></td>",
-				rep_map_class(t), dmasim_map_type_name(t), d, txt,
-				dmasim_device_link_code(m->eps[i], m->eps[j]));
+			fprintf(f, "<td class=\"%s%s\" data-map=\"%s\" data-dist=\"%d\">"
+				"<span class=\"k\">%s</span><span class=\"s\">%s</span>%s</td>",
+				rep_map_class(t), g->inf[i * n + j] ? " inf" : "",
+				dmasim_map_type_name(t), d, txt,
+				dmasim_device_link_code(m->eps[i], m->eps[j]),
+				g->inf[i * n + j] ? INF_MARK : "");
 		}
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody></table></div>\n", f);
+	inferred_list(f, g, n * n);
 }
 
 void rep_diff_html(FILE *f, const struct rep_machine *m,
 		   const struct rep_grid *a, const struct rep_grid *b)
 {
-	size_t n = m->nshow, i, j, changed = 0, type_changed = 0;
+	size_t n = m->nshow, i, j, changed = 0, type_changed = 0, ninf = 0;
 	size_t trans[DMASIM_MAP_TYPE_COUNT][DMASIM_MAP_TYPE_COUNT];
 	char ta[32], tb[32];
 	int x, y;
 
 	memset(trans, 0, sizeof(trans));
 	for (i = 0; i < n * n; i++) {
-		if (a->map[i] != b->map[i] || a->dist[i] != b->dist[i])
+		if (a->map[i] != b->map[i] || a->dist[i] != b->dist[i]) {
 			changed++;
+			ninf += a->inf[i] || b->inf[i];
+		}
 		if (a->map[i] != b->map[i]) {
 			type_changed++;
 			trans[a->map[i]][b->map[i]]++;
@@ -126,7 +170,10 @@ void rep_diff_html(FILE *f, const struct rep_machine *m,
 				fprintf(f, "; %zu %s &#8594; %s", trans[x][y],
 					dmasim_map_type_name((enum dmasim_map_type)x),
 					dmasim_map_type_name((enum dmasim_map_type)y));
-	fputs(").</p>\n", f);
+	fputs(")", f);
+	if (ninf)
+		fprintf(f, "; %zu of them, marked *, rest on values the topology marks inferred", ninf);
+	fputs(".</p>\n", f);
 	if (!changed)
 		return;
 	fprintf(f, "<div class=\"mx-wrap\"><table class=\"mx diff\" data-m=\"%u\" "
@@ -143,10 +190,12 @@ void rep_diff_html(FILE *f, const struct rep_machine *m,
 			}
 			rep_cell_text(ta, sizeof(ta), a->map[k], a->dist[k]);
 			rep_cell_text(tb, sizeof(tb), b->map[k], b->dist[k]);
-			fprintf(f, "<td class=\"chg %s\" data-from=\"%s\" data-to=\"%s\">"
-				"%s&#8594;%s</td>", rep_map_class(b->map[k]),
+			fprintf(f, "<td class=\"chg %s%s\" data-from=\"%s\" data-to=\"%s\">"
+				"%s&#8594;%s%s</td>", rep_map_class(b->map[k]),
+				a->inf[k] || b->inf[k] ? " inf" : "",
 				dmasim_map_type_name(a->map[k]),
-				dmasim_map_type_name(b->map[k]), ta, tb);
+				dmasim_map_type_name(b->map[k]), ta, tb,
+				a->inf[k] || b->inf[k] ? INF_MARK : "");
 		}
 		fputs("</tr>\n", f);
 	}
@@ -298,7 +347,7 @@ static void json_mapping(struct jw *w, const struct dmasim_dma_result *r,
 /* With no p2pmem to map: where a 4-byte write of the client to the bus
  * address of the provider's first BAR lands (as `dmasim route` routes it,
  * with no IOMMU mappings). */
-static void json_raw_route(struct jw *w, const struct rep_machine *m,
+static bool json_raw_route(struct jw *w, const struct rep_machine *m,
 			   const struct dmasim_device *prov,
 			   const struct dmasim_device *cl, struct dmasim_route *r)
 {
@@ -306,7 +355,7 @@ static void json_raw_route(struct jw *w, const struct rep_machine *m,
 
 	if (!prov->nbars ||
 	    dmasim_route(m->topo, NULL, cl, prov->bars[0].bus, 4, true, r) != DMASIM_OK)
-		return;
+		return false;
 	dmasim__jw_key(w, "raw");
 	dmasim__jw_obj_begin(w);
 	dmasim__jw_kint(w, "bar", prov->bars[0].index);
@@ -316,6 +365,7 @@ static void json_raw_route(struct jw *w, const struct rep_machine *m,
 	dmasim__jw_kstr(w, "route_why", r->land.kind == DMASIM_LAND_FAULT ? r->why : NULL);
 	dmasim__jw_obj_end(w);
 	json_hops(w, r);
+	return true;
 }
 
 /* The devices with ACS redirect on the path provider..up..client, in the
@@ -347,7 +397,9 @@ static int json_cell(struct jw *w, const struct rep_machine *m,
 {
 	const struct dmasim_device *prov = m->eps[i], *cl = m->eps[j], *up;
 	const struct dmasim_device *acs[2 * DMASIM_MAX_DEPTH + 2];
+	const struct dmasim_machine *mc = dmasim_topo_machine(m->topo);
 	struct dmasim_dma_ctx *ctx = NULL;
+	struct cli_inferred inf = { 0 };
 	struct dmasim_error err;
 	struct dmasim_log log;
 	enum dmasim_map_type t;
@@ -374,19 +426,26 @@ static int json_cell(struct jw *w, const struct rep_machine *m,
 	dmasim__jw_key(w, "warn");
 	json_log(w, log.text, NULL);
 	dmasim__jw_kstr(w, "smi", dmasim_device_link_code(prov, cl));
+	/* the inferred values the decision rests on, and those of the
+	 * mapping and its route, as `dmasim map --p2p` names them */
+	cli_inferred_pair(&inf, prov, cl, t);
 	dmasim_error_init(&err);
 	if (!dmasim_dma_p2pmem_bar(prov)) {
 		dmasim__jw_kstr(w, "nomap",
 				"the provider offers no p2pmem BAR: nothing is mapped (pci_p2pmem_find_many() would never choose it)");
-		json_raw_route(w, m, prov, cl, &res->route);
+		if (json_raw_route(w, m, prov, cl, &res->route))
+			cli_inferred_route(&inf, mc, cl, &res->route);
 	} else if (dmasim_dma_ctx_create(m->topo, g->policy, &ctx, &err) != DMASIM_OK) {
 		dmasim__jw_obj_end(w);
 		return -1;
 	} else {
 		memset(res, 0, sizeof(*res));
-		if (dmasim_dma_p2p_map(ctx, prov, cl, 0, 4096, res, &err) == DMASIM_OK)
+		if (dmasim_dma_p2p_map(ctx, prov, cl, 0, 4096, res, &err) == DMASIM_OK) {
 			json_mapping(w, res, log.text);
-		else if (err.code == DMASIM_ENOMEM) {
+			cli_inferred_landing(&inf, &res->target);
+			if (res->routed)
+				cli_inferred_route(&inf, mc, cl, &res->route);
+		} else if (err.code == DMASIM_ENOMEM) {
 			dmasim_dma_ctx_destroy(ctx);
 			dmasim__jw_obj_end(w);
 			return -1;
@@ -394,6 +453,7 @@ static int json_cell(struct jw *w, const struct rep_machine *m,
 			dmasim__jw_kstr(w, "nomap", err.msg);
 		dmasim_dma_ctx_destroy(ctx);
 	}
+	cli_inferred_json(w, &inf);
 	dmasim__jw_obj_end(w);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "cli/cli.h"
 #include "dmasim/dmasim.h"
 
 /* One machine of the page: a loaded topology and the endpoints shown. */
@@ -22,12 +23,17 @@ struct rep_machine {
 };
 
 /* The decisions of one policy on one machine: nshow x nshow cells, row =
- * provider, column = client (as `dmasim matrix`). */
+ * provider, column = client (as `dmasim matrix`), and which of them rest
+ * on values the topology marks inferred (cli_inferred_path(), as `dmasim
+ * matrix` marks them '*'). */
 struct rep_grid {
 	const struct dmasim_policy *policy;
 	const char *arg;                     /* --policy as given */
 	enum dmasim_map_type *map;
 	int *dist;
+	bool *inf;
+	size_t ninf;                         /* cells with inf set */
+	struct cli_inferred_tally tally;     /* each value, how many cells */
 };
 
 /* html.c */
@@ -44,8 +50,11 @@ void rep_size_text(char *buf, size_t size, uint64_t v);
  * string can close the element. */
 void rep_json_script(FILE *f, const char *id, const char *json, size_t len);
 
-/* tree.c: the machine as an SVG tree in the style of lstopo. */
+/* tree.c: the machine as an SVG tree in the style of lstopo, each value
+ * the topology marks inferred marked. */
 void rep_tree_svg(FILE *f, const struct rep_machine *m);
+/* Does any object of @mc mark a value inferred (docs/topology.md)? */
+bool rep_machine_inferred(const struct dmasim_machine *mc);
 
 /* matrix.c */
 /* Fill @g for @m's shown endpoints; false when out of memory.  The
@@ -54,15 +63,18 @@ bool rep_grid_fill(struct rep_grid *g, const struct rep_machine *m,
 		   const struct dmasim_policy *policy);
 void rep_grid_free(struct rep_grid *g);
 /* The static matrix table of one policy (with nvidia-smi codes, hidden
- * until the page's toggle asks for them). */
+ * until the page's toggle asks for them); cells resting on inferred
+ * values marked '*', and those values listed below it with their counts. */
 void rep_matrix_html(FILE *f, const struct rep_machine *m,
 		     const struct rep_grid *g, unsigned pi);
-/* The diff of @b against @a: changed cells marked, and a summary. */
+/* The diff of @b against @a: changed cells marked (and '*' when either
+ * answer rests on an inferred value), and a summary. */
 void rep_diff_html(FILE *f, const struct rep_machine *m,
 		   const struct rep_grid *a, const struct rep_grid *b);
 /* The machine's data for the details panel, as a JSON script element:
  * devices, endpoints and, per policy and cell, the reasoning and the
- * P2P mapping's route, each policy's with its own `ctrl: auto` ACS words
+ * P2P mapping's route, the inferred values both rest on, each policy's
+ * with its own `ctrl: auto` ACS words
  * (applies each policy to the topology in turn).  Returns false when out
  * of memory or a policy cannot be applied. */
 bool rep_details_json(FILE *f, const struct rep_machine *m,

@@ -77,6 +77,12 @@
     return list && list.length ? el('pre', list.join('\n')) : el('span', 'none');
   }
 
+  function items(list) {
+    var ul = el('ul');
+    list.forEach(function (t) { ul.appendChild(el('li', t)); });
+    return ul;
+  }
+
   function show(td) {
     var table = td.closest('table');
     var m = +table.dataset.m, p = +table.dataset.p;
@@ -124,6 +130,10 @@
         cell.raw.addr + ' lands: ' + cell.raw.lands +
         (cell.raw.route_why ? ' (' + cell.raw.route_why + ')' : '')).className = 'dma';
     }
+    /* the values the topology marks inferred that the decision, the
+       mapping or the route rest on (as dmasim map --p2p names them) */
+    if (cell.depends_on_inferred)
+      addRow(dl, 'Depends on inferred', items(cell.depends_on_inferred)).className = 'inf';
     panel.appendChild(dl);
     if (cell.hops) {
       panel.appendChild(el('h3', cell.map ? 'Route of ' + D.devs[client][1] +
@@ -170,7 +180,8 @@
     var row = td.parentNode.cells[0].textContent;
     var col = table.tHead.rows[0].cells[td.cellIndex].textContent;
     return 'provider ' + row + ', client ' + col + ': ' + td.dataset.map.replace(/_/g, ' ') +
-      (+td.dataset.dist >= 0 ? ', distance ' + td.dataset.dist : '');
+      (+td.dataset.dist >= 0 ? ', distance ' + td.dataset.dist : '') +
+      (td.classList.contains('inf') ? ', rests on inferred values' : '');
   }
 
   function visible(td) { return td && td.offsetParent !== null; }
