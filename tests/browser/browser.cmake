@@ -16,6 +16,12 @@ if(DMASIM_CHROMIUM AND DMASIM_PYTHON3)
            COMMAND ${DMASIM_PYTHON3} ${_rb} $<TARGET_FILE:dmasim-cli> ${_work}/features
                    features ${PROJECT_SOURCE_DIR} ${_work}/report.png)
   set_tests_properties(browser_report_features PROPERTIES TIMEOUT 300 LABELS browser)
+  # an imported machine (values marked inferred): the '*' cells and the
+  # panel's inferred values against matrix/p2p/map --json, every cell clicked
+  add_test(NAME browser_report_imported
+           COMMAND ${DMASIM_PYTHON3} ${_rb} $<TARGET_FILE:dmasim-cli> ${_work}/imported
+                   imported ${PROJECT_SOURCE_DIR})
+  set_tests_properties(browser_report_imported PROPERTIES TIMEOUT 300 LABELS browser)
   # every cell of every shipped topology against matrix/p2p/map/route --json
   # (skylake-plx always; the others are slow: 15-30 s each)
   file(GLOB _topos ${PROJECT_SOURCE_DIR}/topologies/*/*.yaml)
@@ -42,4 +48,10 @@ if(DMASIM_PYTHON3)
            COMMAND ${DMASIM_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/report_data.py $<TARGET_FILE:dmasim-cli>
                    ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/report_data)
   set_tests_properties(report_data PROPERTIES TIMEOUT 120 LABELS golden)
+  # the marks of values the topology marks inferred: tree, matrices, diff,
+  # details data; none on a machine that marks nothing
+  add_test(NAME report_inferred
+           COMMAND ${DMASIM_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/report_inferred.py $<TARGET_FILE:dmasim-cli>
+                   ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/report_inferred)
+  set_tests_properties(report_inferred PROPERTIES TIMEOUT 120 LABELS golden)
 endif()

@@ -8,9 +8,17 @@ the DevTools protocol by cdp.py).
       opens a panel whose warnings equal `dmasim p2p --verbose --json`,
       whose DMA address and hops equal `dmasim map --p2p --json` and, where
       no IOMMU translation is involved, `dmasim route --json` from the
-      client to that address; the diff tables mark exactly the cells whose
-      decision changes; no console error, no exception, no network request
-      but the page itself.
+      client to that address; the cells marked '*' are those `dmasim matrix
+      --json` marks inferred, and the panel's "Depends on inferred" list
+      equals `dmasim map --p2p --json`'s (a provider with p2pmem) or starts
+      with `dmasim p2p --json`'s; the diff tables mark exactly the cells
+      whose decision changes; no console error, no exception, no network
+      request but the page itself.
+
+  report_browser.py DMASIM WORKDIR imported SRCDIR
+      cells on tests/data/import/small.dump as `dmasim import lspci
+      --p2pmem all-mem` imports it (values marked inferred; some cell must
+      be marked '*').
 
   report_browser.py DMASIM WORKDIR features SRCDIR [SCREENSHOT.png]
       On topologies/x86_64/skylake-plx.yaml: keyboard navigation, the
@@ -68,7 +76,9 @@ DOM_MATRICES = """(function () {
       cells: Array.prototype.map.call(t.tBodies[0].rows, function (r) {
         return Array.prototype.slice.call(r.cells, 1).map(function (c) {
           return [c.dataset.map, +c.dataset.dist, c.querySelector('.k').textContent,
-                  c.querySelector('.s').textContent, c.className]; }); }) };
+                  c.querySelector('.s').textContent, c.className,
+                  c.querySelector('.i') !== null && c.classList.contains('inf') &&
+                  c.textContent.slice(-1) === '*']; }); }) };
   });
 })()"""
 
@@ -89,6 +99,7 @@ PANEL = """(function () {
   var w = d.querySelector('dd.warn pre');
   return { title: q('h2'), map: dd('dd[data-map]') ? dd('dd[data-map]').dataset.map : null,
     dma: q('dd.dma'), warn: w ? w.textContent.split('\\n') : [],
+    inferred: Array.prototype.map.call(d.querySelectorAll('dd.inf li'), function (li) { return li.textContent; }),
     hops: Array.prototype.map.call(d.querySelectorAll('table.hops tbody tr'), function (r) {
       return { action: r.dataset.action, bdf: r.dataset.bdf || null, name: r.dataset.name || null,
                host_bridge: r.dataset.hostBridge === undefined ? null : r.dataset.hostBridge,
@@ -129,9 +140,10 @@ def test_cells(dmasim, work, topo):
     for p in POLICIES:
         args += ["--policy", p]
     path, url = make_report(dmasim, work, "cells-" + name, args)
-    mats = {p: run_json(dmasim, "matrix", "--json", "--policy", p, topo) for p in POLICIES}
+    # --all: the report keeps host-bridge functions (class 0x0600) among the endpoints
+    mats = {p: run_json(dmasim, "matrix", "--json", "--all", "--policy", p, topo) for p in POLICIES}
     b = cdp.Browser(cdp.find_chromium())
-    clicked = routed = 0
+    clicked = routed = inferred = 0
     try:
         b.open_page()
         b.navigate(url)
@@ -152,6 +164,10 @@ def test_cells(dmasim, work, topo):
                           % (name, pol, i, j, got[:3], mt, d))
                     check((got[3] == "X") == (i == j), "%s %s (%d,%d): code %s"
                           % (name, pol, i, j, got[3]))
+                    winf = want["inferred"][i][j] if "inferred" in want else False
+                    check(got[5] == winf, "%s %s (%d,%d): marked '*' %s, matrix --json inferred %s"
+                          % (name, pol, i, j, got[5], winf))
+                    inferred += winf
             eps = want["endpoints"]
             for i in range(n):
                 for j in range(n):
@@ -167,9 +183,15 @@ def test_cells(dmasim, work, topo):
                                    "--policy", pol, "--verbose", "--json")
                     check(panel["warn"] == p2p["warnings"], "%s: warnings %s != p2p %s"
                           % (where, panel["warn"], p2p["warnings"]))
+                    pinf = p2p["clients"][0].get("depends_on_inferred", [])
+                    check(panel["inferred"][:len(pinf)] == pinf, "%s: inferred %s, p2p %s"
+                          % (where, panel["inferred"], pinf))
                     if p2p["provider"]["p2pmem"]:
                         mp = run_json(dmasim, "map", "--p2p", "--json", topo, eps[i], eps[j],
                                       "--policy", pol)
+                        minf = mp.get("depends_on_inferred", [])
+                        check(panel["inferred"] == minf, "%s: inferred %s, map --p2p %s"
+                              % (where, panel["inferred"], minf))
                         want_dma = mp["dma_addr"] if mp["dma_addr"] else \
                             "DMA_MAPPING_ERROR (%s)" % mp["reason"]
                         check(panel["dma"] == want_dma, "%s: DMA address %s != map %s"
@@ -219,8 +241,16 @@ def test_cells(dmasim, work, topo):
         check(not probs, "%s: %s" % (name, probs))
     finally:
         b.close()
-    print("%s: %d cells clicked in %d matrices, %d routes compared with dmasim route"
-          % (name, clicked, len(POLICIES), routed))
+    print("%s: %d cells clicked in %d matrices, %d routes compared with dmasim route, %d marked '*'"
+          % (name, clicked, len(POLICIES), routed, inferred))
+    return inferred
+
+
+def test_imported(dmasim, work, src):
+    topo = os.path.join(work, "small.yaml")
+    subprocess.run([dmasim, "import", "lspci", "--p2pmem", "all-mem",
+                    os.path.join(src, "tests/data/import/small.dump"), "-o", topo], check=True)
+    check(test_cells(dmasim, work, topo) > 0, "small.yaml: no cell marked '*'")
 
 
 def test_features(dmasim, work, src, shot):
@@ -323,6 +353,8 @@ def main():
         return 1
     if mode == "cells":
         test_cells(dmasim, work, sys.argv[4])
+    elif mode == "imported":
+        test_imported(dmasim, work, sys.argv[4])
     elif mode == "features":
         test_features(dmasim, work, sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else None)
     else:
