@@ -292,6 +292,12 @@ for mark in ('class="il"', ' inf"', 'class="i"', 'class="inferred"', "(inferred:
     if mark in body:
         fail("skylake-plx: the page carries '%s'" % mark)
 
+# counts in the fabric summary agree in number: small has one host bridge
+if "<p>1 host bridge, 6 devices, 3 endpoints.</p>" not in small_body:
+    fail("small: fabric summary: %s" % re.findall(r"<p>[0-9]+ host bridge[^<]*</p>", small_body))
+if not re.search(r"<p>1 host bridge, [1-9][0-9]+ devices, [2-9] endpoints.</p>", body):
+    fail("skylake-plx: fabric summary: %s" % re.findall(r"<p>[0-9]+ host bridge[^<]*</p>", body))
+
 for f in fails:
     print("FAIL:", f)
 if not fails:

@@ -232,8 +232,9 @@ static int machine_section(FILE *f, const struct report_args *a,
 	rep_esc(f, mc->name);
 	fputs(" <small>", f);
 	rep_esc(f, m->file);
-	fprintf(f, "</small></h2>\n<div class=\"cols\"><div class=\"left\"><h3>Fabric</h3>\n<p>%zu host bridges, %zu devices, "
-		"%zu endpoints.</p>\n", mc->nhost_bridges, mc->ndevices, m->neps);
+	fprintf(f, "</small></h2>\n<div class=\"cols\"><div class=\"left\"><h3>Fabric</h3>\n<p>%zu host bridge%s, %zu device%s, "
+		"%zu endpoint%s.</p>\n", mc->nhost_bridges, mc->nhost_bridges == 1 ? "" : "s",
+		mc->ndevices, mc->ndevices == 1 ? "" : "s", m->neps, m->neps == 1 ? "" : "s");
 	if (inferred)
 		inferred_note(f);
 	fputs("<div class=\"tree-wrap\">", f);

@@ -444,8 +444,8 @@ void rep_tree_svg(FILE *f, const struct rep_machine *m)
 		"aria-labelledby=\"tree-title-%u\"><title id=\"tree-title-%u\">",
 		L.width, L.y_next, L.width, L.y_next, m->index, m->index);
 	rep_esc(f, mc->name);
-	fprintf(f, ": %zu host bridges, %zu devices</title>\n", mc->nhost_bridges,
-		mc->ndevices);
+	fprintf(f, ": %zu host bridge%s, %zu device%s</title>\n", mc->nhost_bridges,
+		mc->nhost_bridges == 1 ? "" : "s", mc->ndevices, mc->ndevices == 1 ? "" : "s");
 	/* edges below the boxes */
 	for (i = 0; i < mc->nhost_bridges; i++) {
 		snprintf(id, sizeof(id), "t%u-h%u", m->index, i);
