@@ -160,5 +160,10 @@ else
 	bad "script(1) is missing: the progress checks cannot run"
 fi
 
+# a machine with no endpoint: matrix says so instead of an empty table
+sed -n '1,/^ *devices:/p' "$dir/big.yaml" | sed '$d' > "$dir/none.yaml"
+"$dmasim" matrix "$dir/none.yaml" >"$dir/out" 2>&1
+grep -qx '(no endpoints)' "$dir/out" && ok || bad "matrix of no endpoints: $(cat "$dir/out")"
+
 [ $fail = 0 ] && echo "outputs: all $n checks pass"
 exit $fail

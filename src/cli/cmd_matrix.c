@@ -173,6 +173,10 @@ static void print_text(const char *file, const char *policy, const struct dmasim
 	size_t i, j;
 
 	printf("%s under %s (rows: provider, columns: client)\n\n", CLI_TEXT(file), CLI_TEXT(policy));
+	if (!n) {
+		printf("(no endpoints)\n");
+		return;
+	}
 	printf("%-*s", (int)width, "");
 	for (j = 0; j < n; j++)
 		printf("%-*s", (int)width, CLI_TEXT(eps[j]->name));
