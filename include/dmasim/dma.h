@@ -236,6 +236,17 @@ DMASIM_API int dmasim_dma_target_parse(const struct dmasim_topo *topo,
 				       struct dmasim_dma_target *out,
 				       struct dmasim_error *err);
 
+/**
+ * dmasim_dma_target_fits() - whether @size bytes from a parsed target stay
+ * inside the BAR it names (a BAR target's range must not run past the
+ * BAR's end, as dmasim_dma_p2p_map() requires of p2pmem; a raw CPU address
+ * or 'ram <address>' is taken as given: the verification says what it is).
+ * Returns: DMASIM_OK; DMASIM_EINVAL (size 0, or past the BAR's end: the
+ *          message names the BAR, its size, the offset and the size).
+ */
+DMASIM_API int dmasim_dma_target_fits(const struct dmasim_dma_target *t,
+				      uint64_t size, struct dmasim_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -120,17 +120,63 @@ static void prot_text(char *buf, size_t size, unsigned prot)
 		 (prot & DMASIM_PROT_MMIO) ? "|mmio" : "");
 }
 
-static void print_text(const struct dmasim_policy *pol,
+/*
+ * The intended target as what it is: the BAR and offset or RAM the CPU
+ * address decodes to (dmasim_decode_cpu()), else the CPU address and why
+ * nothing takes the range there -- never the name of a landing's fault.
+ */
+static void target_text(char *buf, size_t size, const struct dmasim_topo *t,
+			const struct dmasim_dma_result *r)
+{
+	struct dmasim_landing first;
+	char at[128];
+
+	if (r->target.kind != DMASIM_LAND_FAULT) {
+		dmasim_landing_snprintf(buf, size, &r->target);
+		return;
+	}
+	if (r->target.fault == DMASIM_FAULT_MSI_WRITE) {
+		snprintf(buf, size, "cpu 0x%llx (MSI region)", ull(r->phys));
+		return;
+	}
+	/* the first byte alone: a range that starts in a BAR or RAM and
+	 * runs past its end, or nothing there at all */
+	if (dmasim_decode_cpu(t, r->phys, 1, &first) != DMASIM_OK ||
+	    first.kind == DMASIM_LAND_FAULT) {
+		snprintf(buf, size, "cpu 0x%llx (no BAR or RAM)", ull(r->phys));
+		return;
+	}
+	dmasim_landing_snprintf(at, sizeof(at), &first);
+	snprintf(buf, size, "cpu 0x%llx (starts in %.96s, runs past its end)",
+		 ull(r->phys), at);
+}
+
+static void print_verdict(const struct dmasim_dma_result *r, const char *want,
+			  const char *land)
+{
+	if (r->verdict != DMASIM_DMA_VERDICT_OK)
+		printf("verdict: invalid-address (intended %s, lands %s)\n",
+		       CLI_TEXT(want), CLI_TEXT(land));
+	else if (r->target.kind == DMASIM_LAND_FAULT)
+		printf("verdict: ok (reaches %s and gets %s, as the CPU would)\n",
+		       CLI_TEXT(want), CLI_TEXT(land));
+	else
+		printf("verdict: ok (lands on %s)\n", CLI_TEXT(want));
+}
+
+static void print_text(const struct dmasim_topo *t, const struct dmasim_policy *pol,
 		       const struct dmasim_dma_result *r, const struct cli_inferred *inf)
 {
 	char want[160], land[160], port[64], prot[32];
 	const char *p, *nl;
 	size_t i;
 
-	dmasim_landing_snprintf(want, sizeof(want), &r->target);
-	printf("policy %s: %s (%s) maps %s (cpu 0x%llx), %llu bytes, %s\n",
-	       CLI_TEXT(pol->name), CLI_TEXT(r->dev->name), r->dev->bdf, CLI_TEXT(want), ull(r->phys),
-	       ull(r->size), dmasim_dma_dir_name(r->dir));
+	target_text(want, sizeof(want), t, r);
+	printf("policy %s: %s (%s) maps %s", CLI_TEXT(pol->name), CLI_TEXT(r->dev->name),
+	       r->dev->bdf, CLI_TEXT(want));
+	if (r->target.kind != DMASIM_LAND_FAULT) /* else the text is the address */
+		printf(" (cpu 0x%llx)", ull(r->phys));
+	printf(", %llu bytes, %s\n", ull(r->size), dmasim_dma_dir_name(r->dir));
 	if (r->p2p) {
 		printf("p2p: provider %s, map type %s", CLI_TEXT(r->provider->name),
 		       dmasim_map_type_name(r->map_type));
@@ -182,13 +228,10 @@ static void print_text(const struct dmasim_policy *pol,
 	if (r->route.land.kind == DMASIM_LAND_FAULT && r->route.why[0])
 		printf("why: %s\n", r->route.why);
 	cli_inferred_print(inf, "");
-	if (r->verdict == DMASIM_DMA_VERDICT_OK)
-		printf("verdict: ok (lands on %s)\n", CLI_TEXT(want));
-	else
-		printf("verdict: invalid-address (intended %s, lands %s)\n", CLI_TEXT(want), CLI_TEXT(land));
+	print_verdict(r, want, land);
 }
 
-static void print_json(const struct dmasim_policy *pol,
+static void print_json(const struct dmasim_topo *t, const struct dmasim_policy *pol,
 		       const struct dmasim_dma_result *r, const struct cli_inferred *inf)
 {
 	char buf[160];
@@ -199,7 +242,7 @@ static void print_json(const struct dmasim_policy *pol,
 	dmasim__jw_kstr(&w, "policy", pol->name);
 	dmasim__jw_kstr(&w, "device", r->dev->name);
 	dmasim__jw_kstr(&w, "bdf", r->dev->bdf);
-	dmasim_landing_snprintf(buf, sizeof(buf), &r->target);
+	target_text(buf, sizeof(buf), t, r);
 	dmasim__jw_kstr(&w, "target", buf);
 	dmasim__jw_khex(&w, "phys", r->phys);
 	dmasim__jw_khex(&w, "size", r->size);
@@ -346,7 +389,8 @@ int cmd_map(const struct cli_ctx *cli, int argc, char **argv)
 		dev = cli_find_device(t, "map", argv[optind + 1]);
 		if (!dev)
 			goto out;
-		if (dmasim_dma_target_parse(t, argv[optind + 2], &tgt, &err) != DMASIM_OK) {
+		if (dmasim_dma_target_parse(t, argv[optind + 2], &tgt, &err) != DMASIM_OK ||
+		    dmasim_dma_target_fits(&tgt, size, &err) != DMASIM_OK) {
 			cli_usage("map", "%s", err.msg);
 			goto out;
 		}
@@ -384,9 +428,9 @@ int cmd_map(const struct cli_ctx *cli, int argc, char **argv)
 		if (res->routed)
 			cli_inferred_route(&inf, dmasim_topo_machine(t), res->dev, &res->route);
 		if (json)
-			print_json(&policy, res, &inf);
+			print_json(t, &policy, res, &inf);
 		else
-			print_text(&policy, res, &inf);
+			print_text(t, &policy, res, &inf);
 	}
 	rc = res->verdict == DMASIM_DMA_VERDICT_OK ? CLI_OK : CLI_FAIL;
 out:

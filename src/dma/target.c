@@ -128,3 +128,27 @@ int dmasim_dma_target_parse(const struct dmasim_topo *topo, const char *text,
 	*out = t;
 	return DMASIM_OK;
 }
+
+int dmasim_dma_target_fits(const struct dmasim_dma_target *t, uint64_t size,
+			   struct dmasim_error *err)
+{
+	char name[160];
+
+	if (!t || size == 0)
+		return dmasim_error_set(err, DMASIM_EINVAL, NULL, 0, 0,
+					"a target range needs a target and at least 1 byte");
+	if (!t->is_bar || !t->bar || !t->dev)
+		return DMASIM_OK;
+	/* offset < bar->size holds after dmasim_dma_target_parse() */
+	if (t->offset < t->bar->size && size <= t->bar->size - t->offset)
+		return DMASIM_OK;
+	snprintf(name, sizeof(name), t->offset ? "%s.bar%u+0x%llx" : "%s.bar%u",
+		 t->dev->name, t->bar->index, (unsigned long long)t->offset);
+	return dmasim_error_set(err, DMASIM_EINVAL, NULL, 0, 0,
+				"target %s: offset 0x%llx + size 0x%llx runs past the end of BAR %u of %s (0x%llx bytes, 0x%llx from that offset)",
+				name, (unsigned long long)t->offset,
+				(unsigned long long)size, t->bar->index, t->dev->name,
+				(unsigned long long)t->bar->size,
+				(unsigned long long)(t->offset < t->bar->size
+						     ? t->bar->size - t->offset : 0));
+}
