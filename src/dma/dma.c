@@ -756,7 +756,7 @@ static bool same_landing(const struct dmasim_landing *want,
 	case DMASIM_LAND_RAM:
 		return got->kind == DMASIM_LAND_RAM && got->cpu == phys;
 	case DMASIM_LAND_FAULT:
-		/* No BAR or RAM is there (docs/dma.md, "Verdicts"): the DMA
+		/* No BAR or RAM is there (docs/dma.md, the verdicts): the DMA
 		 * lands where the CPU address is when it reaches that address
 		 * and meets the fault the CPU's own access meets. */
 		return want->fault != DMASIM_FAULT_NONE && got->kind == DMASIM_LAND_FAULT &&

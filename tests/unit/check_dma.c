@@ -686,6 +686,72 @@ START_TEST(test_dma_iommu_dma_init_domain_failure_keeps_platform_ops)
 }
 END_TEST
 
+START_TEST(test_dma_target_fits_the_named_bar)
+{
+	struct dmasim_dma_target t;
+	struct dmasim_error err;
+
+	T = tu_load_file("dma/x86-vtd.yaml");
+	/* gpu0 BAR 0 is 16M: the last page fits, two pages from there do not */
+	ck_assert_int_eq(dmasim_dma_target_parse(T, "gpu0.bar0+0xfff000", &t, NULL), DMASIM_OK);
+	ck_assert_int_eq(dmasim_dma_target_fits(&t, 0x1000, NULL), DMASIM_OK);
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_dma_target_fits(&t, 0x2000, &err), DMASIM_EINVAL);
+	ck_assert_str_eq(err.msg, "target gpu0.bar0+0xfff000: offset 0xfff000 + size 0x2000 runs past the end of BAR 0 of gpu0 (0x1000000 bytes, 0x1000 from that offset)");
+	/* gpu0 BAR 1 is 16G */
+	ck_assert_int_eq(dmasim_dma_target_parse(T, "gpu0.bar1", &t, NULL), DMASIM_OK);
+	ck_assert_int_eq(dmasim_dma_target_fits(&t, 16ull << 30, NULL), DMASIM_OK);
+	dmasim_error_init(&err);
+	ck_assert_int_eq(dmasim_dma_target_fits(&t, 1ull << 40, &err), DMASIM_EINVAL);
+	ck_assert_str_eq(err.msg, "target gpu0.bar1: offset 0x0 + size 0x10000000000 runs past the end of BAR 1 of gpu0 (0x400000000 bytes, 0x400000000 from that offset)");
+	ck_assert_int_eq(dmasim_dma_target_fits(&t, UINT64_MAX, NULL), DMASIM_EINVAL);
+	ck_assert_int_eq(dmasim_dma_target_fits(&t, 0, NULL), DMASIM_EINVAL);
+	/* a CPU address is taken as given: the verification says what it is */
+	ck_assert_int_eq(dmasim_dma_target_parse(T, "0xc1fff000", &t, NULL), DMASIM_OK);
+	ck_assert_int_eq(dmasim_dma_target_fits(&t, 0x2000, NULL), DMASIM_OK);
+	ck_assert_int_eq(dmasim_dma_target_parse(T, "ram 0x7ffff000", &t, NULL), DMASIM_OK);
+	ck_assert_int_eq(dmasim_dma_target_fits(&t, 0x2000, NULL), DMASIM_OK);
+	ck_assert_int_eq(dmasim_dma_target_fits(NULL, 1, NULL), DMASIM_EINVAL);
+	dmasim_topo_destroy(T);
+	T = NULL;
+}
+END_TEST
+
+START_TEST(test_dma_target_without_bar_or_ram)
+{
+	/* docs/dma.md, the verdicts: nothing is at the CPU address, so the DMA
+	 * lands where the CPU address is when it meets the CPU's own fault
+	 * there, and elsewhere when it meets another. */
+	open_ctx("dma/x86-vtd.yaml", "linux-6.12");
+	/* in hb0's window, no BAR below claims it */
+	map("nic0", "0xdeadbeef", 4096, DMASIM_DMA_BIDIRECTIONAL);
+	ck_assert_int_eq(R.target.kind, DMASIM_LAND_FAULT);
+	ck_assert_int_eq(R.target.fault, DMASIM_FAULT_UNSUPPORTED_REQUEST);
+	ck_assert_int_eq(R.path, DMASIM_DMA_PATH_IOMMU);
+	assert_ok(&R, "unsupported-request");
+	ck_assert(R.route.land.has_cpu);
+	ck_assert_uint_eq(R.route.land.cpu, 0xdeadbeef);
+	/* in no window and no RAM */
+	map("nic0", "0x200000000000", 4096, DMASIM_DMA_BIDIRECTIONAL);
+	ck_assert_int_eq(R.target.kind, DMASIM_LAND_FAULT);
+	assert_ok(&R, "unsupported-request");
+	/* straddling the end of a BAR, given as a CPU address */
+	map("nic0", "0xc1fff000", 8192, DMASIM_DMA_BIDIRECTIONAL);
+	ck_assert_int_eq(R.target.kind, DMASIM_LAND_FAULT);
+	assert_ok(&R, "unsupported-request");
+	teardown();
+	/* dma-direct gives phys; the root complex does not route P2P, so the
+	 * DMA never reaches the address the CPU would find empty */
+	open_ctx("dma/arm64-direct.yaml", "linux-6.12");
+	map("gpu0", "0x417000000", 4096, DMASIM_DMA_BIDIRECTIONAL);
+	ck_assert_int_eq(R.path, DMASIM_DMA_PATH_DIRECT);
+	ck_assert_int_eq(R.target.kind, DMASIM_LAND_FAULT);
+	ck_assert_int_eq(R.target.fault, DMASIM_FAULT_UNSUPPORTED_REQUEST);
+	assert_invalid(&R, "rc-p2p-blocked");
+	teardown();
+}
+END_TEST
+
 /* ---- dmasim map (src/cli/cmd_map.c) ------------------------------------ */
 
 /* Run the CLI; returns its exit status, output in @out. */
@@ -741,6 +807,39 @@ START_TEST(test_dma_cli_map_exit_status_and_output)
 }
 END_TEST
 
+START_TEST(test_dma_cli_map_target_range_and_no_bar_or_ram)
+{
+	static char out[16384];
+
+	/* a range past the end of the BAR it names is bad usage */
+	ck_assert_int_eq(cli("map dma/x86-vtd.yaml nic0 gpu0.bar0+0xfff000 --size 8K", out, sizeof(out)), 2);
+	ck_assert_msg(strstr(out, "dmasim map: target gpu0.bar0+0xfff000: offset 0xfff000 + size 0x2000 runs past the end of BAR 0 of gpu0 (0x1000000 bytes, 0x1000 from that offset)\n") != NULL,
+		      "%s", out);
+	ck_assert_int_eq(cli("map dma/x86-vtd.yaml nic0 gpu0.bar1 --size 1T --json", out, sizeof(out)), 2);
+	ck_assert_msg(strstr(out, "BAR 1 of gpu0 (0x400000000 bytes") != NULL, "%s", out);
+	ck_assert_int_eq(cli("map dma/x86-vtd.yaml nic0 gpu0.bar0+0xfff000 --size 4K", out, sizeof(out)), 0);
+	/* a CPU address with no BAR or RAM is named as itself */
+	ck_assert_int_eq(cli("map dma/x86-vtd.yaml nic0 0xdeadbeef", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "maps cpu 0xdeadbeef (no BAR or RAM), 4096 bytes, bidirectional\n") != NULL,
+		      "%s", out);
+	ck_assert_msg(strstr(out, "verdict: ok (reaches cpu 0xdeadbeef (no BAR or RAM) and gets unsupported-request, as the CPU would)\n") != NULL,
+		      "%s", out);
+	ck_assert(strstr(out, "intended unsupported-request") == NULL);
+	ck_assert_int_eq(cli("map dma/x86-vtd.yaml nic0 0xdeadbeef --json", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "\"target\": \"cpu 0xdeadbeef (no BAR or RAM)\"") != NULL, "%s", out);
+	ck_assert(strstr(out, "\"verdict\": \"ok\"") != NULL);
+	ck_assert_int_eq(cli("map dma/x86-vtd.yaml nic0 0xc1fff000 --size 8K", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "maps cpu 0xc1fff000 (starts in gpu0.bar0 + 0xfff000, runs past its end), 8192 bytes") != NULL,
+		      "%s", out);
+	ck_assert_int_eq(cli("map dma/x86-vtd.yaml nic0 0xfee00000", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "maps cpu 0xfee00000 (MSI region), 4096 bytes") != NULL, "%s", out);
+	/* ... and the DMA meeting another fault on the way is invalid-address */
+	ck_assert_int_eq(cli("map dma/arm64-direct.yaml gpu0 0x417000000", out, sizeof(out)), 1);
+	ck_assert_msg(strstr(out, "verdict: invalid-address (intended cpu 0x417000000 (no BAR or RAM), lands rc-p2p-blocked)\n") != NULL,
+		      "%s", out);
+}
+END_TEST
+
 static Suite *dma_suite(void)
 {
 	Suite *s = suite_create("dma");
@@ -780,6 +879,9 @@ static Suite *dma_suite(void)
 	tcase_add_test(api, test_dma_bad_arguments);
 	tcase_add_test(arm, test_dma_iommu_dma_init_domain_failure_keeps_platform_ops);
 	tcase_add_test(api, test_dma_cli_map_exit_status_and_output);
+	tcase_add_test(api, test_dma_cli_map_target_range_and_no_bar_or_ram);
+	tcase_add_test(api, test_dma_target_fits_the_named_bar);
+	tcase_add_test(x86, test_dma_target_without_bar_or_ram);
 	suite_add_tcase(s, x86);
 	suite_add_tcase(s, arm);
 	suite_add_tcase(s, ppc);
