@@ -55,6 +55,16 @@ int cli_parse_u64(const char *cmd, const char *what, const char *s,
 /* All endpoints in pre-order into a new array (caller frees); the count. */
 size_t cli_endpoints(const struct dmasim_topo *topo,
 		     const struct dmasim_device ***out);
+/* Keep, in order, the endpoints of @eps that the all-pairs commands
+ * (matrix, diff) look at: no host-bridge function (class 0x0600,
+ * dmasim_device_is_host_bridge_function(): the root complex's own
+ * function, which the kernel only reads to tell the host bridge by
+ * (pci_get_slot(host->bus, PCI_DEVFN(0, 0)) in __host_bridge_whitelist(),
+ * drivers/pci/p2pdma.c), no p2pdma client or provider) unless @all, and when @globs is
+ * not NULL only those whose name or BDF matches one of its
+ * comma-separated fnmatch globs.  Returns how many are kept. */
+size_t cli_pick_endpoints(const struct dmasim_device **eps, size_t n, const char *globs,
+			  bool all);
 /* Refuse an all-pairs run of @pairs endpoint pairs on @file beyond
  * --limit pairs (docs/limits.md); returns CLI_OK or CLI_USAGE. */
 int cli_check_pairs(const struct cli_ctx *cli, const char *cmd, const char *file,

@@ -1,4 +1,5 @@
 /* dmasim -- helpers shared by the subcommands. */
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -103,6 +104,41 @@ size_t cli_endpoints(const struct dmasim_topo *topo,
 		if (m->devices[i].type == DMASIM_DEV_ENDPOINT)
 			(*out)[n++] = &m->devices[i];
 	return n;
+}
+
+/* Does @d's name or BDF (with or without its domain) match one of the
+ * comma-separated fnmatch @globs? */
+static bool picked(const struct dmasim_device *d, const char *globs)
+{
+	char g[256];
+	const char *p = globs, *e;
+
+	for (; *p; p = *e ? e + 1 : e) {
+		size_t len;
+
+		e = strchr(p, ',');
+		if (!e)
+			e = p + strlen(p);
+		len = (size_t)(e - p) < sizeof(g) - 1 ? (size_t)(e - p) : sizeof(g) - 1;
+		memcpy(g, p, len);
+		g[len] = '\0';
+		if (len && (fnmatch(g, d->name, 0) == 0 || fnmatch(g, d->bdf, 0) == 0 ||
+			    fnmatch(g, d->bdf + 5, 0) == 0))
+			return true;
+	}
+	return false;
+}
+
+size_t cli_pick_endpoints(const struct dmasim_device **eps, size_t n, const char *globs,
+			  bool all)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if ((all || !dmasim_device_is_host_bridge_function(eps[i])) &&
+		    (!globs || picked(eps[i], globs)))
+			eps[k++] = eps[i];
+	return k;
 }
 
 void cli_progress(const char *cmd, size_t done, size_t total)

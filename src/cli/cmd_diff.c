@@ -17,8 +17,8 @@ static const char help[] =
 "    dmasim diff - every pair whose decision changes between two policies\n"
 "\n"
 "SYNOPSIS\n"
-"    dmasim diff --policy OLD --policy NEW [--json] [--shard K/N] [--progress]\n"
-"                MACHINE...\n"
+"    dmasim diff --policy OLD --policy NEW [--all] [--json] [--shard K/N]\n"
+"                [--progress] MACHINE...\n"
 "\n"
 "DESCRIPTION\n"
 "    A MACHINE is a topology file, a sysfs snapshot directory (one holding\n"
@@ -30,7 +30,8 @@ static const char help[] =
 "\n"
 "    For each machine and every ordered pair of endpoints, an initiator and\n"
 "    a target, computes the map type and distance under policy OLD and under\n"
-"    policy NEW.  The initiator is the device that performs the DMA (the\n"
+"    policy NEW (the endpoints of 'dmasim matrix': host-bridge functions,\n"
+"    class 0x0600, only with --all).  The initiator performs the DMA (the\n"
 "    kernel's p2pdma 'client'); the target owns the memory it writes (the\n"
 "    'provider').  When the target offers p2pmem, 4 KiB of it is also mapped\n"
 "    for the initiator under each policy and the write judged (sound,\n"
@@ -68,6 +69,8 @@ static const char help[] =
 "\n"
 "OPTIONS\n"
 "    --policy P  given twice, OLD then NEW: a built-in policy or a policy file\n"
+"    --all       keep host-bridge functions (class 0x0600), which are\n"
+"                left out by default, as 'dmasim matrix --all' does\n"
 "    --json      one JSON document with the same grouping (docs/json.md)\n"
 "    --shard K/N only shard K of N (K from 1 to N): machine i of the whole\n"
 "                sorted list (from 0) belongs to shard i % N + 1; 'dmasim\n"
@@ -262,13 +265,14 @@ static void change_inferred(struct cli_inferred *o, const struct dmasim_topo *t,
 }
 
 static int compute(const struct cli_ctx *cli, const struct dmasim_topo *t,
-		   const struct dmasim_policy pol[2], struct topo_diff *d)
+		   const struct dmasim_policy pol[2], bool all, struct topo_diff *d)
 {
 	size_t i, j, k;
 
 	d->n = cli_endpoints(t, &d->eps);
 	if (!d->eps)
 		return cli_usage("diff", "out of memory");
+	d->n = cli_pick_endpoints(d->eps, d->n, NULL, all);
 	if (cli_check_pairs(cli, "diff", d->file, (uint64_t)d->n * (d->n ? d->n - 1 : 0)))
 		return CLI_USAGE;
 	for (i = 0; i < d->n; i++, cli_progress("diff", i * d->n, d->n * d->n)) {
@@ -559,6 +563,7 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 's' },
 		{ "progress", no_argument, NULL, 'P' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -566,7 +571,7 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 	struct class_sum total[CLI_NPATH_CLASSES];
 	struct dmasim_policy pol[2];
 	size_t npol = 0, changed = 0, pairs = 0, inferred = 0, k, mi, failed = 0;
-	bool json = false, progress = false;
+	bool json = false, progress = false, all = false;
 	unsigned shard_k = 0, shard_n = 0;
 	struct cli_fleet_row *rows;
 	struct cli_fleet fleet;
@@ -589,6 +594,9 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 			break;
 		case 'P':
 			progress = true;
+			break;
+		case 'a':
+			all = true;
 			break;
 		case 'h':
 			return cli_help(help);
@@ -644,7 +652,7 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 		memset(&d, 0, sizeof(d));
 		d.file = row->file;
 		d.index = row->index;
-		if ((rc = compute(cli, t, pol, &d)) == CLI_OK) {
+		if ((rc = compute(cli, t, pol, all, &d)) == CLI_OK) {
 			if (json)
 				print_json_topo(&w, t, pol, &d);
 			else

@@ -1,6 +1,5 @@
 /* dmasim matrix -- the all-pairs P2P table of endpoints (like nvidia-smi topo -m). */
 #define _GNU_SOURCE
-#include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,41 +64,6 @@ static void cell(char *buf, size_t size, enum dmasim_map_type t, int dist)
 		snprintf(buf, size, "%s", t == DMASIM_MAP_BUS_ADDR ? "BUS" : "HB");
 	else
 		snprintf(buf, size, "%s%d", t == DMASIM_MAP_BUS_ADDR ? "BUS" : "HB", dist);
-}
-
-/* Does @d's name or BDF match one of the comma-separated @globs? */
-static bool picked(const struct dmasim_device *d, const char *globs)
-{
-	char g[256];
-	const char *p = globs, *e;
-
-	for (; *p; p = *e ? e + 1 : e) {
-		size_t len;
-
-		e = strchr(p, ',');
-		if (!e)
-			e = p + strlen(p);
-		len = (size_t)(e - p) < sizeof(g) - 1 ? (size_t)(e - p) : sizeof(g) - 1;
-		memcpy(g, p, len);
-		g[len] = '\0';
-		if (len && (fnmatch(g, d->name, 0) == 0 || fnmatch(g, d->bdf, 0) == 0 ||
-			    fnmatch(g, d->bdf + 5, 0) == 0))
-			return true;
-	}
-	return false;
-}
-
-/* Keep the endpoints the options ask for, in order; returns how many. */
-static size_t pick_endpoints(const struct dmasim_device **eps, size_t n,
-			     const char *globs, bool all)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++)
-		if ((all || !dmasim_device_is_host_bridge_function(eps[i])) &&
-		    (!globs || picked(eps[i], globs)))
-			eps[k++] = eps[i];
-	return k;
 }
 
 /* One cell: the policy's answer for provider row, client column, and
@@ -263,7 +227,7 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 		return rc;
 	}
 	n = cli_endpoints(t, &eps);   /* sets eps: read it only afterwards */
-	n = pick_endpoints(eps, n, globs, all);
+	n = cli_pick_endpoints(eps, n, globs, all);
 	if (globs && n == 0) {
 		fprintf(stderr, "dmasim matrix: --devices %s matches no endpoint of %s\n",
 			CLI_TEXT(globs), CLI_TEXT(argv[optind]));
