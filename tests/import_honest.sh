@@ -4,7 +4,8 @@
 #
 # 1. a host bridge's numa_node from sysfs numa_node files (-1: left out),
 #    and from hwloc's NUMA node and package;
-# 2. every device's class, so `matrix` leaves the host-bridge function out;
+# 2. every device's class, so `matrix` and `diff` leave the host-bridge
+#    function out;
 # 3. one IOMMU per unit of /sys/class/iommu, each host bridge attached to
 #    the unit that serves its functions, and `collect` archiving the units;
 # 4. inferred values marked for the loader and show;
@@ -84,6 +85,38 @@ if grep -q '0000:00:00.0' "$tmp/m"; then bad "matrix lists the host-bridge funct
 else ok "matrix leaves out the host-bridge function"; fi
 "$DMASIM" matrix --all "$tmp/r.yaml" > "$tmp/m" 2>&1
 grep -q '0000:00:00.0' "$tmp/m" && ok "matrix --all keeps it" || bad "matrix --all lost 0000:00:00.0"
+# diff picks the endpoints as matrix does: on the imported EPYC recording
+# (host-bridge function 0000:00:00.0 among 18 functions) its pairs are the
+# n*(n-1) ordered pairs of matrix's n endpoints, with and without --all
+"$DMASIM" import sysfs "$DATA/kernel/linux-6.1/pxb-vtd-epyc" -o "$tmp/e.yaml" 2> /dev/null
+P="--policy linux-4.20 --policy linux-6.12"
+for all in "" --all; do
+	# shellcheck disable=SC2086
+	"$DMASIM" matrix --json $all "$tmp/e.yaml" > "$tmp/mj" 2>&1
+	# shellcheck disable=SC2086
+	"$DMASIM" diff --json $all $P "$tmp/e.yaml" > "$tmp/dj" 2>&1
+	# shellcheck disable=SC2086
+	"$DMASIM" diff $all $P "$tmp/e.yaml" > "$tmp/d" 2>&1
+	python3 - "$tmp/mj" "$tmp/dj" "$all" <<'PY' && ok "diff${all:+ $all}: the n*(n-1) pairs of matrix${all:+ $all}'s endpoints" \
+		|| bad "diff${all:+ $all} and matrix${all:+ $all} pick different endpoints"
+import json, sys
+m, d, all_ = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+n = len(m["endpoints"])
+assert ("0000:00:00.0" in m["endpoints"]) == bool(all_), m["endpoints"]
+assert n == (18 if all_ else 15), n
+t = d["topologies"][0]
+assert t["pairs"] == n * (n - 1) == d["pairs"], (t["pairs"], n)
+names = {c[k] for c in t["changes"] for k in ("initiator", "target")}
+assert names <= set(m["endpoints"]), names - set(m["endpoints"])
+assert ("0000:00:00.0" in names) == bool(all_), names
+PY
+done
+# $tmp/d: the text of diff --all, the loop's last run
+grep -q '0000:00:00.0' "$tmp/d" && ok "diff --all: 0000:00:00.0 is an initiator and a target" \
+	|| bad "diff --all lost 0000:00:00.0"
+"$DMASIM" diff $P "$tmp/e.yaml" > "$tmp/d" 2>&1
+grep -q '0000:00:00.0' "$tmp/d" && bad "diff lists the host-bridge function 0000:00:00.0" \
+	|| ok "diff leaves out the host-bridge function"
 
 # 3. one IOMMU per unit of /sys/class/iommu: dmar0 serves 00:05.0 alone (as
 #    an integrated GPU's unit does), dmar1 the rest of root bus 00, dmar2
