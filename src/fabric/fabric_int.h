@@ -216,6 +216,11 @@ struct dmasim__decode_index {
 	size_t bytes; /* total heap bytes of the index */
 };
 
+/* Whether an IOMMU of type @t takes a request to the machine's MSI window
+ * as an interrupt, untranslated (VT-d, AMD-Vi), rather than as an IOVA
+ * (route.c, docs/fabric.md). */
+bool dmasim__iommu_msi_is_interrupt(enum dmasim_iommu_type t);
+
 /* The entry of child list @slot that holds @a, or NULL. O(log n). */
 const struct dmasim__dec_ent *
 dmasim__dec_lookup(const struct dmasim__decode_index *idx, size_t slot,

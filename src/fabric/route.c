@@ -391,6 +391,58 @@ static void land_cpu(struct rctx *c, uint64_t cpu,
 	descend(c, DMASIM__NO_NODE, t, bus, cpu);
 }
 
+/* ---- the interrupt address range at the IOMMU --------------------------- */
+
+/*
+ * Does an IOMMU of this type take a request to the machine's MSI window as
+ * an interrupt request, before and instead of DMA translation?  VT-d and
+ * AMD-Vi decode 0xFEEx_xxxx as interrupts (remapped or passed through) and
+ * never look it up in the DMA page tables, which is why Linux reports the
+ * window as IOMMU_RESV_MSI in every domain: intel_iommu_get_resv_regions()
+ * (IOAPIC_RANGE_START..END) in drivers/iommu/intel/iommu.c and
+ * amd_iommu_get_resv_regions() (MSI_RANGE_START..END) in
+ * drivers/iommu/amd/iommu.c.  Behind an SMMUv3 the doorbell is an ordinary
+ * IOVA: arm_smmu_get_resv_regions() (drivers/iommu/arm/arm-smmu-v3/
+ * arm-smmu-v3.c) reports MSI_IOVA_BASE as IOMMU_RESV_SW_MSI, which
+ * iova_reserve_iommu_regions() skips, and iommu_dma_get_msi_page()
+ * (drivers/iommu/dma-iommu.c) maps the doorbell at an IOVA it allocates;
+ * so the translation applies there.  No reserved MSI region is modelled
+ * for the powerpc TCE tables (docs/fabric.md).  The DMA layer's
+ * msi_reserved (src/dma/arch.c) must say the same, so that no IOVA it
+ * hands out is one the router takes as an interrupt.
+ */
+static const bool msi_is_interrupt[DMASIM_IOMMU_TYPE_COUNT] = {
+	[DMASIM_IOMMU_INTEL_VTD] = true,
+	[DMASIM_IOMMU_AMD_VI] = true,
+	[DMASIM_IOMMU_SMMUV3] = false,
+	[DMASIM_IOMMU_PPC_TCE] = false,
+};
+
+bool dmasim__iommu_msi_is_interrupt(enum dmasim_iommu_type t)
+{
+	return (unsigned)t < DMASIM_IOMMU_TYPE_COUNT && msi_is_interrupt[t];
+}
+
+/* Rule 4, DMA domain: does IOMMU @u take the request at @addr as an
+ * interrupt, untranslated?  Then the route ends in msi-write at @h. */
+static bool msi_untranslated(struct rctx *c, const struct dmasim_iommu *u,
+			     const struct dmasim_host_bridge *h, uint64_t addr)
+{
+	const struct dmasim_range *msi = &c->m->msi;
+	uint64_t msi_last = msi->base + msi->size - 1;
+
+	if (!msi->size || addr > msi_last || last_of(c, addr) < msi->base ||
+	    !u || !dmasim__iommu_msi_is_interrupt(u->type))
+		return false;
+	c->land->cpu = addr;
+	c->land->has_cpu = true;
+	fault(c, DMASIM_FAULT_MSI_WRITE, NULL, h, addr,
+	      "0x%llx is in the interrupt range [0x%llx-0x%llx]: %s (%s) takes it as an interrupt, not a DMA to translate",
+	      ull(addr), ull(msi->base), ull(msi_last), u->name,
+	      dmasim_iommu_type_name(u->type));
+	return true;
+}
+
 /* Rule 4: the request from @from (its record @rq, host bridge @h)
  * reaches its root complex.  The device itself is read only to word a
  * fault. */
@@ -410,6 +462,8 @@ static void at_root_complex(struct rctx *c, const struct dmasim_device *from,
 		      h->iommu ? h->iommu->name : "?");
 		return;
 	case DMASIM_DOMAIN_DMA:
+		if (msi_untranslated(c, h->iommu, h, addr))
+			return;
 		switch (dmasim_iommu_pt_translate(pt, rq->group, addr,
 						  c->size, c->write, &cpu)) {
 		case DMASIM_PT_OK:

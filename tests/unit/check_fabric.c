@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "testutil.h"
+#include "dma/dma_int.h"
 #include "fabric/fabric_int.h"
 
 #define FAB "fabric/"
@@ -1115,6 +1116,123 @@ START_TEST(test_iommu_identity_domain_is_not_translated)
 }
 END_TEST
 
+/* VT-d: a DMA-domain write to the MSI window is an interrupt request, not
+ * an IOVA (intel_iommu_get_resv_regions(), drivers/iommu/intel/iommu.c):
+ * never translated, even where the page table maps it. */
+START_TEST(test_iommu_msi_window_is_an_interrupt_under_vtd)
+{
+	struct iommu_fx fx;
+	struct dmasim_route r;
+
+	iommu_setup(&fx);
+	rt(fx.t, NULL, "gpu0", 0xfee00000, 4, true, &r);
+	assert_lands(&r, "msi-write");
+	assert_path(&r, "rp0:up hb0:fault");
+	ck_assert(r.land.has_cpu);
+	ck_assert_uint_eq(r.land.cpu, 0xfee00000);
+	ck_assert_ptr_nonnull(strstr(r.why, "dmar0 (intel-vtd)"));
+	rt(fx.t, fx.pt, "gpu0", 0xfeeffffc, 4, false, &r);
+	assert_lands(&r, "msi-write");
+	/* A request that runs into the window from below, as land_cpu()
+	 * treats any overlap with the doorbell. */
+	rt(fx.t, fx.pt, "gpu0", 0xfedffffe, 4, true, &r);
+	assert_lands(&r, "msi-write");
+	/* Just outside it the address is an IOVA again. */
+	rt(fx.t, fx.pt, "gpu0", 0xfedffffc, 4, true, &r);
+	assert_lands(&r, "iommu-fault");
+	rt(fx.t, fx.pt, "gpu0", 0xfef00000, 4, true, &r);
+	assert_lands(&r, "iommu-fault");
+	/* A mapping at that IOVA is not looked up. */
+	ck_assert_int_eq(dmasim_iommu_pt_map(fx.pt, fx.g, 0xfee00000, 0x400000, 0x1000,
+					     DMASIM_PROT_READ | DMASIM_PROT_WRITE, NULL),
+			 DMASIM_OK);
+	rt(fx.t, fx.pt, "gpu0", 0xfee00010, 4, true, &r);
+	assert_lands(&r, "msi-write");
+	/* The blocked domain still faults whatever the address. */
+	rt(fx.t, fx.pt, "blk0", 0xfee00000, 4, true, &r);
+	assert_lands(&r, "iommu-fault");
+	iommu_teardown(&fx);
+}
+END_TEST
+
+/* One endpoint in a DMA domain behind an IOMMU of type %s, arch %s. */
+static const char msi_machine[] =
+	"dmasim: 1\n"
+	"arch: %s\n"
+	"ram: [ { base: 0x0, size: 2G } ]\n"
+	"iommus: [ { name: u0, type: %s, address_bits: 48, default_domain: dma } ]\n"
+	"host_bridges:\n"
+	"  - name: hb0\n"
+	"    buses: [0x00, 0x7f]\n"
+	"    iommu: u0\n"
+	"    windows: [ { kind: mem, cpu: 0xc0000000, bus: 0xc0000000, size: 512M } ]\n"
+	"    devices:\n"
+	"      - { bdf: 00:01.0, type: root-port, name: rp0, children: [\n"
+	"          { bdf: 01:00.0, type: endpoint, name: dev0,\n"
+	"            bars: [ { index: 0, base: 0xc0000000, size: 1M } ] } ] }\n";
+
+/* Per IOMMU type: the machine's MSI window is an interrupt at VT-d and
+ * AMD-Vi, an ordinary IOVA elsewhere (SMMUv3: IOMMU_RESV_SW_MSI, mapped
+ * by iommu_dma_get_msi_page() in drivers/iommu/dma-iommu.c). */
+START_TEST(test_iommu_msi_window_by_iommu_type)
+{
+	static const struct {
+		const char *arch, *type;
+		bool interrupt;
+	} rows[] = {
+		{ "x86_64", "intel-vtd", true },
+		{ "x86_64", "amd-vi", true },
+		{ "arm64", "smmuv3", false },
+		{ "ppc64", "ppc-tce", false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char yaml[sizeof(msi_machine) + 64];
+		struct dmasim_topo *t;
+		struct dmasim_iommu_pt *pt;
+		const struct dmasim_device *d;
+		struct dmasim_route r;
+		uint64_t msi;
+
+		snprintf(yaml, sizeof(yaml), msi_machine, rows[i].arch, rows[i].type);
+		t = tu_load(yaml);
+		d = tu_dev(t, "dev0");
+		msi = dmasim_topo_machine(t)->msi.base;
+		ck_assert_uint_ne(dmasim_topo_machine(t)->msi.size, 0);
+		ck_assert_int_eq(d->domain, DMASIM_DOMAIN_DMA);
+		pt = dmasim_iommu_pt_create(t);
+		ck_assert_ptr_nonnull(pt);
+		rt(t, pt, "dev0", msi, 4, true, &r);
+		assert_lands(&r, rows[i].interrupt ? "msi-write" : "iommu-fault");
+		/* Mapped as an IOVA (as dma-iommu maps an SMMU's doorbell):
+		 * translated unless the IOMMU takes it as an interrupt. */
+		ck_assert_int_eq(dmasim_iommu_pt_map(pt, d->iommu_group, msi, 0x100000,
+						     0x1000, DMASIM_PROT_WRITE, NULL),
+				 DMASIM_OK);
+		rt(t, pt, "dev0", msi + 0x40, 4, true, &r);
+		assert_lands(&r, rows[i].interrupt ? "msi-write" : "ram 0x100040");
+		dmasim_iommu_pt_destroy(pt);
+		dmasim_topo_destroy(t);
+	}
+}
+END_TEST
+
+/* The DMA layer reserves the MSI window in the IOVA space exactly where
+ * the router takes it as an interrupt: dma-iommu never hands out an IOVA
+ * there (map), and an IOVA outside it is always translated (audit). */
+START_TEST(test_iommu_msi_reserved_agrees_with_router)
+{
+	unsigned t;
+
+	for (t = 0; t < DMASIM_IOMMU_TYPE_COUNT; t++)
+		ck_assert_msg(dmasim__dma_iommu_info((enum dmasim_iommu_type)t)->msi_reserved ==
+			      dmasim__iommu_msi_is_interrupt((enum dmasim_iommu_type)t),
+			      "%s", dmasim_iommu_type_name((enum dmasim_iommu_type)t));
+	ck_assert(!dmasim__iommu_msi_is_interrupt(DMASIM_IOMMU_TYPE_COUNT));
+}
+END_TEST
+
 /* ---- IOMMU page tables ------------------------------------------------------------ */
 
 START_TEST(test_iommu_pt_map_unmap_rules)
@@ -1426,6 +1544,9 @@ static Suite *fabric_suite(void)
 	tcase_add_test(tc, test_iommu_permission_faults);
 	tcase_add_test(tc, test_iommu_blocked_domain_faults);
 	tcase_add_test(tc, test_iommu_identity_domain_is_not_translated);
+	tcase_add_test(tc, test_iommu_msi_window_is_an_interrupt_under_vtd);
+	tcase_add_test(tc, test_iommu_msi_window_by_iommu_type);
+	tcase_add_test(tc, test_iommu_msi_reserved_agrees_with_router);
 	tcase_add_test(tc, test_iommu_pt_map_unmap_rules);
 	tcase_add_test(tc, test_iommu_pt_many_mappings_in_any_order);
 	tcase_add_test(tc, test_iommu_pt_translate_follows_map_and_unmap);
