@@ -393,11 +393,18 @@ static int audit_fleet(const struct cli_ctx *cli, char *const *args, size_t narg
 	size_t total[DMASIM_VERDICT_COUNT] = { 0 }, all_pairs = 0, mi, k, failed = 0;
 	struct cli_fleet_row *rows;
 	struct cli_fleet fleet;
+	char opts[80];
 	struct jw w;
 	int rc;
 
 	if ((rc = cli_fleet_expand("audit", args, nargs, shard_k, shard_n, &fleet)))
 		return rc;
+	/* "options" of the JSON: what shapes each machine's audit (merge
+	 * refuses shards that differ in it; docs/fleet.md) */
+	snprintf(opts, sizeof(opts), "%s%s%s%s", all ? "--all" : "", all && assume >= 0 ? " " : "",
+		 assume >= 0 ? "--assume-p2pmem=" : "",
+		 assume >= 0 ? dmasim_p2pmem_assumption_name((enum dmasim_p2pmem_assumption)assume) : "");
+	fleet.options = opts;
 	if (!(rows = calloc(fleet.n ? fleet.n : 1, sizeof(*rows)))) {
 		cli_fleet_free(&fleet);
 		return cli_usage("audit", "out of memory");

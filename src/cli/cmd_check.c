@@ -649,8 +649,10 @@ static void json_policy_cases(struct jw *w, const struct suite_run *s, unsigned 
 	dmasim__jw_arr_end(w);
 }
 
-/* One object per suite and policy: "cases" ran under its "policy". */
-static void print_json(struct suite_run *runs, size_t nruns)
+/* One object per suite and policy: "cases" ran under its "policy"; then
+ * "shard" (@k/@n) and "fleet" (@id, the whole list's; docs/fleet.md). */
+static void print_json(struct suite_run *runs, size_t nruns, unsigned k, unsigned n,
+		       const char *id)
 {
 	size_t i, p, passed = 0, failed = 0, bad = 0, not_run = 0;
 	struct jw w;
@@ -685,6 +687,7 @@ static void print_json(struct suite_run *runs, size_t nruns)
 	dmasim__jw_kint(&w, "failed", (long long)failed);
 	dmasim__jw_kint(&w, "invalid_suites", (long long)bad);
 	dmasim__jw_kint(&w, "not_run", (long long)not_run);
+	cli_fleet_json_shard(&w, k, n, id);
 	dmasim__jw_obj_end(&w);
 	dmasim__jw_end(&w);
 }
@@ -709,6 +712,7 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 	struct stat st;
 	unsigned shard_k = 0, shard_n = 0;
 	size_t kept;
+	char id[17];
 	int c, status;
 
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
@@ -768,6 +772,7 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 		paths_free(&paths);
 		return CLI_USAGE;
 	}
+	cli_fleet_id(paths.v, paths.n, id);
 	for (i = kept = 0; i < paths.n; i++) {
 		if (cli_in_shard(i, shard_k, shard_n))
 			paths.v[kept++] = paths.v[i];
@@ -813,7 +818,7 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 	if (progress)
 		fprintf(stderr, "\r%-80s\r", "");
 	if (json)
-		print_json(runs, paths.n);
+		print_json(runs, paths.n, shard_k, shard_n, id);
 	else
 		print_tap(runs, paths.n, quiet);
 	status = bad ? CLI_USAGE : failed ? CLI_FAIL : CLI_OK;

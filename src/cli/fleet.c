@@ -42,6 +42,20 @@ bool cli_in_shard(size_t i, unsigned k, unsigned n)
 
 /* ---- the list ---- */
 
+void cli_fleet_id(char *const *paths, size_t n, char out[17])
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;   /* FNV-1a 64 offset basis */
+	const unsigned char *p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		for (p = (const unsigned char *)paths[i]; *p; p++)
+			h = (h ^ *p) * 0x100000001b3ULL;   /* FNV-1a 64 prime */
+		h *= 0x100000001b3ULL;   /* the NUL that ends the path (h ^ 0 == h) */
+	}
+	snprintf(out, 17, "%016llx", h);
+}
+
 struct list {
 	char **v;
 	size_t n, cap;
@@ -212,6 +226,7 @@ int cli_fleet_expand(const char *cmd, char *const *args, size_t nargs, unsigned 
 	out->suites = w.suites;
 	out->skipped = w.skipped;
 	out->total = w.found.n;
+	cli_fleet_id(w.found.v, w.found.n, out->id);
 	if (rc == CLI_OK && w.found.n &&
 	    !(out->index = malloc(w.found.n * sizeof(*out->index))))
 		rc = cli_usage(cmd, "out of memory");
@@ -431,17 +446,24 @@ void cli_fleet_json_rows(struct jw *w, const struct cli_fleet_row *rows, size_t 
 	dmasim__jw_arr_end(w);
 }
 
-void cli_fleet_json_info(struct jw *w, const struct cli_fleet *f)
+void cli_fleet_json_shard(struct jw *w, unsigned k, unsigned n, const char *id)
 {
 	char sh[32];
 
-	dmasim__jw_kint(w, "machines_total", (long long)f->total);
-	dmasim__jw_kint(w, "skipped_suites", (long long)f->suites);
-	dmasim__jw_kint(w, "skipped_files", (long long)f->skipped);
-	if (f->shard_n) {
-		snprintf(sh, sizeof(sh), "%u/%u", f->shard_k, f->shard_n);
+	if (n) {
+		snprintf(sh, sizeof(sh), "%u/%u", k, n);
 		dmasim__jw_kstr(w, "shard", sh);
 	} else {
 		dmasim__jw_kstr(w, "shard", NULL);
 	}
+	dmasim__jw_kstr(w, "fleet", id);
+}
+
+void cli_fleet_json_info(struct jw *w, const struct cli_fleet *f)
+{
+	dmasim__jw_kint(w, "machines_total", (long long)f->total);
+	dmasim__jw_kint(w, "skipped_suites", (long long)f->suites);
+	dmasim__jw_kint(w, "skipped_files", (long long)f->skipped);
+	cli_fleet_json_shard(w, f->shard_k, f->shard_n, f->id);
+	dmasim__jw_kstr(w, "options", f->options ? f->options : "");
 }

@@ -26,7 +26,18 @@ struct cli_fleet {
 	size_t skipped;    /* other files below the directories (no machines) */
 	bool walked;       /* a directory was walked (print the fleet table) */
 	unsigned shard_k, shard_n;   /* 0/0: not sharded */
+	char id[17];       /* the whole list's fingerprint (cli_fleet_id) */
+	const char *options;   /* the command's options that shape each machine's
+				* result, as text ("" or NULL: none); set by
+				* the command, written as "options" */
 };
+
+/* The fingerprint of a whole list of @n machines (or suites) in their
+ * order, before it is cut into shards: FNV-1a 64 of each path's bytes and
+ * a NUL after each, as 16 lowercase hex digits in @out.  Every shard of
+ * one run has the same; shards of other directories, other contents or
+ * other arguments have another (docs/fleet.md, "Merging"). */
+void cli_fleet_id(char *const *paths, size_t n, char out[17]);
 
 /* "K/N" with 1 <= K <= N <= 1,000,000, or print why not (CLI_USAGE). */
 int cli_parse_shard(const char *cmd, const char *s, unsigned *k, unsigned *n);
@@ -67,8 +78,11 @@ struct jw;
 void cli_fleet_json_rows(struct jw *w, const struct cli_fleet_row *rows, size_t n,
 			 const char *const *cols, size_t ncols);
 /* The fleet's keys of a JSON document: "machines_total", "skipped_suites",
- * "skipped_files", "shard" ("K/N" or null). */
+ * "skipped_files", "shard" ("K/N" or null), "fleet" (f->id), "options". */
 void cli_fleet_json_info(struct jw *w, const struct cli_fleet *f);
+/* "shard" ("K/N", or null when @n is 0) and "fleet" (@id): what tells the
+ * shards of one run from those of another (docs/json.md). */
+void cli_fleet_json_shard(struct jw *w, unsigned k, unsigned n, const char *id);
 /* "[I/N] PATH" on stderr before machine I (from 1) when @on (--progress,
  * or stderr is a terminal); with I > N the line is ended. */
 void cli_fleet_progress(bool on, size_t i, size_t n, const char *path);
