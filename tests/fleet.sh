@@ -145,10 +145,84 @@ grep -q '^  "changed_inferred": [1-9]' "$tmp/full.json" &&
 "$D" merge "$tmp/d1.json" "$tmp/a2.json" >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "another command" "$tmp/err" && ok "merge refuses diff with audit" ||
 	bad "merge took diff and audit together"
-"$D" diff --json --shard 1/2 --policy linux-5.15 --policy linux-6.12 "$F" >"$tmp/o.json" 2>/dev/null
+"$D" diff --json --shard 1/40 --policy linux-5.15 --policy linux-6.12 "$F" >"$tmp/o.json" 2>/dev/null
 "$D" merge "$tmp/o.json" "$tmp/d2.json" >/dev/null 2>"$tmp/err"
-[ $? -eq 2 ] && grep -q '"old" differs' "$tmp/err" && ok "merge refuses shards of other policies" ||
-	bad "merge took shards of other policies"
+[ $? -eq 2 ] && grep -q '"old" differs (linux-5.15 in .*o\.json, linux-4.20 in .*d2\.json)' "$tmp/err" &&
+	ok "merge refuses shards of other policies, naming both files and both policies" ||
+	bad "merge took shards of other policies, or did not name both files and policies"
+"$D" audit --json --shard 1/40 --policy linux-5.15 --assume-p2pmem "$F" >"$tmp/o.json" 2>/dev/null
+"$D" merge "$tmp/o.json" "$tmp/a2.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q '"policy" differs (linux-5.15 in .*o\.json, linux-6.12 in .*a2\.json)' "$tmp/err" &&
+	ok "merge refuses audit shards of other policies" || bad "merge took audit shards of other policies"
+
+# merge refuses shards of other fleets (docs/fleet.md, "Merging"): the
+# same number of machines, but other ones
+fleet_of() { sed -n 's/^  "fleet": "\([0-9a-f]*\)",*$/\1/p' "$1"; }
+id=$(fleet_of "$tmp/full.json")
+[ ${#id} -eq 16 ] && [ "$(fleet_of "$tmp/d1.json")" = "$id" ] && [ "$(fleet_of "$tmp/m.json")" = "$id" ] &&
+	[ "$(fleet_of "$tmp/d7.json")" = "$id" ] && [ "$(fleet_of "$tmp/afull.json")" = "$id" ] &&
+	ok "every shard and the unsharded run have one \"fleet\"" ||
+	bad "the shards' and the unsharded run's \"fleet\" differ, or is not 16 hex digits"
+Y=$tmp/yaml2
+cp -r "$F/yaml" "$Y"
+"$D" diff --json --shard 1/2 $P "$F/yaml" >"$tmp/y1.json" 2>/dev/null
+"$D" diff --json --shard 2/2 $P "$Y" >"$tmp/y2.json" 2>/dev/null
+grep -q '"machines_total": [1-9]' "$tmp/y1.json" &&
+	[ "$(grep '"machines_total"' "$tmp/y1.json")" = "$(grep '"machines_total"' "$tmp/y2.json")" ] ||
+	bad "the two directories do not hold as many machines: a weak test"
+"$D" merge "$tmp/y1.json" "$tmp/y2.json" >"$tmp/m.json" 2>"$tmp/err"
+[ $? -eq 2 ] && [ ! -s "$tmp/m.json" ] &&
+	grep -q "y2\.json: not a shard of the same run as .*y1\.json: \"fleet\" differs" "$tmp/err" &&
+	ok "merge refuses shards of two directories" ||
+	bad "merge joined shards of two directories"
+# the same directory, a machine renamed between the shards' runs
+"$D" diff --json --shard 1/2 $P "$Y" >"$tmp/y1.json" 2>/dev/null
+mv "$Y/skylake-plx.yaml" "$Y/a-skylake-plx.yaml"
+"$D" diff --json --shard 2/2 $P "$Y" >"$tmp/y2.json" 2>/dev/null
+"$D" merge "$tmp/y1.json" "$tmp/y2.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q '"fleet" differs' "$tmp/err" &&
+	ok "merge refuses shards of a directory that changed between them" ||
+	bad "merge joined shards of a directory that changed between them"
+# another N: shard 1/2 ({0, 2}) and shard 2/3 ({1}) of three machines
+# hold each machine once, and are still no one run
+set -- "$F/yaml/skylake-plx.yaml" "$F/yaml/xeon-e5v3.yaml" "$F/yaml/arm64/altra-smmu.yaml"
+"$D" diff --json --shard 1/2 $P "$@" >"$tmp/n1.json" 2>/dev/null
+"$D" diff --json --shard 2/3 $P "$@" >"$tmp/n2.json" 2>/dev/null
+"$D" merge "$tmp/n1.json" "$tmp/n2.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q '"shard" differs (K/2 in .*n1\.json, K/3 in .*n2\.json)' "$tmp/err" &&
+	ok "merge refuses shards cut another number of ways" ||
+	bad "merge joined --shard 1/2 with --shard 2/3"
+"$D" diff --json --shard 3/3 $P "$@" >"$tmp/n3.json" 2>/dev/null
+"$D" diff --json --shard 1/3 $P "$@" >"$tmp/n1.json" 2>/dev/null
+"$D" diff --json $P "$@" >"$tmp/n.json" 2>/dev/null
+"$D" merge "$tmp/n1.json" "$tmp/n2.json" "$tmp/n3.json" >"$tmp/m.json" &&
+	cmp -s "$tmp/m.json" "$tmp/n.json" && ok "merge of machines named one by one" ||
+	bad "merge of machines named one by one differs from the unsharded run"
+# other options (audit --all, --assume-p2pmem)
+"$D" audit --json --all --assume-p2pmem --shard 1/40 "$F" >"$tmp/o.json" 2>/dev/null
+"$D" merge "$tmp/o.json" "$tmp/a2.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] &&
+	grep -q '"options" differs (--all --assume-p2pmem=prefetchable in .*o\.json, --assume-p2pmem=prefetchable in' "$tmp/err" &&
+	ok "merge refuses audit shards of other options (--all)" || bad "merge took audit shards with and without --all"
+"$D" audit --json --shard 1/40 "$F" >"$tmp/o.json" 2>/dev/null
+"$D" merge "$tmp/o.json" "$tmp/a2.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q '"options" differs ("" in ' "$tmp/err" &&
+	ok "merge refuses audit shards with and without --assume-p2pmem" ||
+	bad "merge took audit shards with and without --assume-p2pmem"
+# a shard whose "shard" is not the one its machines are of
+sed 's|"shard": "1/40"|"shard": "2/40"|' "$tmp/d1.json" >"$tmp/x.json"
+"$D" merge "$tmp/x.json" $(for k in $(seq 3 40); do echo "$tmp/d$k.json"; done) >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "x\.json: a machine's index is not one of its shard" "$tmp/err" &&
+	ok "merge refuses a shard whose machines are not its K/N's" ||
+	bad "merge took a shard whose machines are not its K/N's"
+sed 's|"shard": "1/40"|"shard": "1/0"|' "$tmp/d1.json" >"$tmp/x.json"
+"$D" merge "$tmp/x.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q '"shard" is neither' "$tmp/err" && ok "merge refuses a malformed \"shard\"" ||
+	bad "merge took \"shard\": \"1/0\""
+grep -v '"fleet"' "$tmp/d1.json" >"$tmp/x.json"
+"$D" merge "$tmp/x.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'no "fleet"' "$tmp/err" && ok "merge refuses a shard without \"fleet\"" ||
+	bad "merge took a shard without \"fleet\""
 "$D" merge topologies/x86_64/skylake-plx.yaml >/dev/null 2>&1
 [ $? -eq 2 ] && ok "merge refuses a file that is no shard" || bad "merge took a topology"
 
@@ -163,6 +237,14 @@ done
 sort "$tmp/c.union" | cmp -s - "$tmp/c.all" && [ -s "$tmp/c.all" ] &&
 	ok "check: the shards' suites are the unsharded run's, each once" ||
 	bad "check: shards do not cover the suites exactly once"
+cid=$(fleet_of "$tmp/c.json")
+[ ${#cid} -eq 16 ] && [ "$(fleet_of "$tmp/c3.json")" = "$cid" ] &&
+	grep -q '^  "shard": "3/4",$' "$tmp/c3.json" && grep -q '^  "shard": null,$' "$tmp/c.json" &&
+	ok "check: shards carry \"shard\" and the unsharded run's \"fleet\"" ||
+	bad "check: no \"shard\", or the shards' \"fleet\" is not the unsharded run's"
+"$D" check --json --shard 3/4 topologies >"$tmp/c5.json" 2>/dev/null
+[ "$(fleet_of "$tmp/c5.json")" != "$cid" ] && ok "check: another list of suites, another \"fleet\"" ||
+	bad "check: other suites have the same \"fleet\""
 "$D" check --shard 0/4 topologies >/dev/null 2>&1
 [ $? -eq 2 ] && ok "check --shard 0/4 refused" || bad "check --shard 0/4 taken"
 

@@ -23,9 +23,10 @@ static const char help[] =
 "    audit --json --shard K/N' wrote, one per shard, and writes the document\n"
 "    that the same command without --shard writes: the machines in the\n"
 "    order of the whole list, the summaries summed again, \"shard\": null.\n"
-"    The shards must come from the same command over the same machines\n"
-"    (same policies, same number of machines) and together hold every\n"
-"    machine exactly once; anything else is refused, naming the file.\n"
+"    The shards must be of one run: the same command, policies and options\n"
+"    over the same machines (the same \"fleet\", a fingerprint of the whole\n"
+"    list), cut the same N ways, together holding every machine exactly\n"
+"    once.  Anything else is refused, naming both files and what differs.\n"
 "    The order of the files does not matter.  See docs/fleet.md.\n"
 "\n"
 "OPTIONS\n"
@@ -41,6 +42,7 @@ struct shard {
 	struct dmasim_error err;
 	const char *file;
 	yaml_node_t *root;
+	unsigned long k, n;   /* "shard": "K/N"; 0/0 for null */
 };
 
 static yaml_node_t *node(struct shard *s, yaml_node_item_t id)
@@ -287,24 +289,78 @@ static int refuse(const char *file, const char *what)
 	return CLI_USAGE;
 }
 
-/* The keys every shard must agree on. */
+/* "shard": "K/N" into s->k, s->n (null: 0/0); -1 when it is neither. */
+static int parse_shard(struct shard *s)
+{
+	yaml_node_t *n = get(s, s->root, "shard");
+	const char *v = dmasim__yscalar(n);
+	char *e1, *e2;
+
+	s->k = s->n = 0;
+	if (is_null(n))
+		return 0;
+	if (!v || v[0] < '1' || v[0] > '9')
+		return -1;
+	s->k = strtoul(v, &e1, 10);
+	if (*e1 != '/' || e1[1] < '1' || e1[1] > '9')
+		return -1;
+	s->n = strtoul(e1 + 1, &e2, 10);
+	return *e2 || s->k > s->n || s->n > 1000000 ? -1 : 0;
+}
+
+static const char *shown(const char *v)
+{
+	return !v ? "missing" : *v ? v : "\"\"";
+}
+
+/* @b is not of @a's run: say so, naming both files, what differs, both
+ * values and what it means. */
+static int differs(struct shard *a, struct shard *b, const char *key, const char *x,
+		   const char *y, const char *why)
+{
+	fprintf(stderr, "dmasim merge: ");
+	cli_put_text(stderr, b->file);
+	fprintf(stderr, ": not a shard of the same run as ");
+	cli_put_text(stderr, a->file);
+	fprintf(stderr, ": \"%s\" differs (", key);
+	cli_put_text(stderr, shown(x));
+	fprintf(stderr, " in ");
+	cli_put_text(stderr, a->file);
+	fprintf(stderr, ", ");
+	cli_put_text(stderr, shown(y));
+	fprintf(stderr, " in ");
+	cli_put_text(stderr, b->file);
+	fprintf(stderr, "): %s\n", why);
+	return CLI_USAGE;
+}
+
+/* The keys every shard must agree on (docs/fleet.md, "Merging"), and what
+ * a difference in each means. */
 static int same_run(struct shard *a, struct shard *b, bool diff)
 {
-	static const char *const dk[] = { "old", "new", "machines_total", "skipped_suites",
-					  "skipped_files" };
-	static const char *const ak[] = { "policy", "machines_total", "skipped_suites",
-					  "skipped_files" };
-	const char *const *keys = diff ? dk : ak;
-	size_t n = diff ? 5 : 4, i;
+	static const char *const key[] = { "fleet", "old", "new", "policy", "options",
+					   "machines_total", "skipped_suites", "skipped_files" };
+	static const char *const why[] = {
+		"other machines (another directory or other arguments, or files added or removed between the shards' runs)",
+		"another old policy", "another new policy", "another policy",
+		"other options", "another number of machines",
+		"another number of suite files skipped", "another number of files skipped" };
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		const char *x = str(a, a->root, keys[i]), *y = str(b, b->root, keys[i]);
-		if (!x || !y || strcmp(x, y) != 0) {
-			char msg[200];
-			snprintf(msg, sizeof(msg), "not a shard of the same run as %s (\"%s\" differs)",
-				 a->file, keys[i]);
-			return refuse(b->file, msg);
-		}
+	if (a->n != b->n) {
+		char x[24], y[24];
+		snprintf(x, sizeof(x), a->n ? "K/%lu" : "null", a->n);
+		snprintf(y, sizeof(y), b->n ? "K/%lu" : "null", b->n);
+		return differs(a, b, "shard", x, y, "another number of shards N (--shard K/N)");
+	}
+	for (i = 0; i < sizeof(key) / sizeof(key[0]); i++) {
+		const char *x = str(a, a->root, key[i]), *y = str(b, b->root, key[i]);
+		if ((i == 1 || i == 2) && !diff)
+			continue;
+		if (i == 3 && diff)
+			continue;
+		if (!x || !y || strcmp(x, y) != 0)
+			return differs(a, b, key[i], x, y, why[i]);
 	}
 	return CLI_OK;
 }
@@ -329,6 +385,10 @@ static int merge(struct shard *sh, size_t nsh)
 		    (strcmp(c, "diff") != 0 && !(strcmp(c, "audit") == 0 && m && strcmp(m, "fleet") == 0)) ||
 		    !get(&sh[i], sh[i].root, "machines") || !get(&sh[i], sh[i].root, "shard"))
 			return refuse(sh[i].file, "not the JSON of 'dmasim diff --json' or of 'dmasim audit --json' over a fleet (format 1)");
+		if (!str(&sh[i], sh[i].root, "fleet") || !str(&sh[i], sh[i].root, "options"))
+			return refuse(sh[i].file, "no \"fleet\" or \"options\" to tell its run (written by an older dmasim? run the shards again)");
+		if (parse_shard(&sh[i]))
+			return refuse(sh[i].file, "\"shard\" is neither \"K/N\" (1 <= K <= N) nor null");
 		if (strcmp(c, cmd) != 0)
 			return refuse(sh[i].file, "a shard of another command than the first file's");
 		if (i && (rc = same_run(&sh[0], &sh[i], diff)))
@@ -348,6 +408,8 @@ static int merge(struct shard *sh, size_t nsh)
 				rc = refuse(sh[i].file, "a machine's index is outside 0..machines_total-1");
 			else if (slot[ix].row)
 				rc = refuse(sh[i].file, "a machine is in two shards (the same shard given twice?)");
+			else if (sh[i].n && (unsigned long)ix % sh[i].n != sh[i].k - 1)
+				rc = refuse(sh[i].file, "a machine's index is not one of its shard K/N's (index % N != K - 1)");
 			else
 				slot[ix] = (struct slot){ &sh[i], r, NULL };
 		}
@@ -426,7 +488,11 @@ static int merge(struct shard *sh, size_t nsh)
 		dmasim__jw_kint(&w, "machines_total", total);
 		dmasim__jw_kint(&w, "skipped_suites", num(&sh[0], sh[0].root, "skipped_suites"));
 		dmasim__jw_kint(&w, "skipped_files", num(&sh[0], sh[0].root, "skipped_files"));
+		/* the unsharded run's "fleet" is its shards': the fingerprint
+		 * leaves N out (cli_fleet_id) */
 		dmasim__jw_kstr(&w, "shard", NULL);
+		dmasim__jw_kstr(&w, "fleet", str(&sh[0], sh[0].root, "fleet"));
+		dmasim__jw_kstr(&w, "options", str(&sh[0], sh[0].root, "options"));
 		dmasim__jw_obj_end(&w);
 		dmasim__jw_end(&w);
 		rc = failed ? CLI_USAGE : !diff && vsum[2] ? CLI_FAIL : CLI_OK;
