@@ -68,6 +68,7 @@ imp=$(mktemp)
 check audit audit --json --all --assume-p2pmem "$imp"
 check audit audit --json --assume-p2pmem=all-mem "$imp"
 rm -f "$imp"
+check policy_list policy list --json
 for p in seed-2018 linux-4.20 linux-5.15 linux-6.12 tests/data/policy/allow-amd-genoa.yaml; do
 	check policy policy show --json "$p"
 done

@@ -165,5 +165,38 @@ sed -n '1,/^ *devices:/p' "$dir/big.yaml" | sed '$d' > "$dir/none.yaml"
 "$dmasim" matrix "$dir/none.yaml" >"$dir/out" 2>&1
 grep -qx '(no endpoints)' "$dir/out" && ok || bad "matrix of no endpoints: $(cat "$dir/out")"
 
+# --- options: a single-value option given twice, a bad option, an unknown
+# policy: exit 2 and a message naming the command and the argument
+sky=$top/topologies/x86_64/skylake-plx.yaml
+# usage_is EXPECTED-STDERR-PATTERN ARGS...: exit 2, stderr matches
+usage_is() {
+	want=$1
+	shift
+	"$dmasim" "$@" >"$dir/out" 2>"$dir/err"
+	st=$?
+	if [ $st = 2 ] && grep -q -- "$want" "$dir/err"; then ok; else
+		bad "dmasim $*: exit $st, stderr: $(head -2 "$dir/err")"; fi
+}
+usage_is "^dmasim audit: --policy given twice ('linux-5.15', then 'linux-6.12')" \
+	audit --policy linux-5.15 --policy linux-6.12 "$sky"
+usage_is "^dmasim matrix: --policy given twice" matrix --policy linux-5.15 --policy linux-6.12 "$sky"
+usage_is "^dmasim p2p: --provider given twice" p2p "$sky" --provider nvme0 --provider gpu0 nic0
+usage_is "^dmasim map: --policy given twice" map --policy linux-5.15 --policy linux-6.12 "$sky" nic0 gpu0.bar1
+usage_is "^dmasim check: --junit given twice" check --junit a.xml --junit b.xml "$sky"
+usage_is "^dmasim route: unknown option '-5' (a negative number?" route "$sky" gpu0 -5
+if grep -q 'invalid option\|unrecognized option' "$dir/err"; then bad "getopt's own message on stderr"; else ok; fi
+usage_is "^dmasim matrix: unknown option '--bogus'$" matrix --bogus=3 "$sky"
+usage_is "^dmasim matrix: option '--json' takes no value$" matrix --json=1 "$sky"
+usage_is "^dmasim show: option '--policy' needs a value$" show "$sky" --policy
+usage_is "^dmasim: error: unknown policy 'linux-9'" p2p "$sky" --provider nvme0 gpu0 --policy linux-9
+usage_is "^dmasim matrix: --devices '' has an empty name" matrix --devices '' "$sky"
+usage_is "^dmasim matrix: --devices 'gpu0,,nic0' has an empty name" matrix --devices 'gpu0,,nic0' "$sky"
+usage_is "^dmasim dot: --policy decides a --p2p mapping" dot --policy linux-5.15 "$sky"
+# policy list --json names the rows the text lists, one default
+"$dmasim" policy list | awk '{ print $1 }' > "$dir/names"
+"$dmasim" policy list --json | tr '{' '\n' | sed -n 's/^"name":"\([^"]*\)".*/\1/p' > "$dir/jnames"
+cmp -s "$dir/names" "$dir/jnames" && ok || bad "policy list --json names $(tr '\n' ' ' < "$dir/jnames")"
+[ "$("$dmasim" policy list --json | grep -o '"default":true' | wc -l)" = 1 ] && ok || bad "policy list --json: not one default"
+
 [ $fail = 0 ] && echo "outputs: all $n checks pass"
 exit $fail

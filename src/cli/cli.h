@@ -41,6 +41,13 @@ int cmd_show(const struct cli_ctx *cli, int argc, char **argv);
 /* Print "dmasim CMD: msg" and a hint to stderr; returns CLI_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Option @opt ("policy") of @cmd takes one value: store @arg in *@slot, or,
+ * when an earlier one is there, fail with cli_usage() rather than let the
+ * last one win silently. */
+int cli_opt_once(const char *cmd, const char *opt, const char **slot, const char *arg);
+/* After getopt_long() returned '?': name the argument of @argv it refused
+ * (an unknown option, or one lacking or refusing a value) via cli_usage(). */
+int cli_bad_option(const char *cmd, char **argv);
 /* Print an error value as "file:line:col: error: msg" to stderr. */
 void cli_print_error(const struct dmasim_error *err);
 /* Load a topology or print why not; returns CLI_OK or CLI_USAGE. */

@@ -1,5 +1,6 @@
 /* dmasim -- helpers shared by the subcommands. */
 #include <fnmatch.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,11 +27,44 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	return CLI_USAGE;
 }
 
+int cli_bad_option(const char *cmd, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+	const char *eq;
+
+	if (arg && strncmp(arg, "--", 2) == 0) {
+		eq = strchr(arg, '=');
+		if (!optopt)
+			return cli_usage(cmd, "unknown option '%.*s'",
+					 (int)(eq ? (size_t)(eq - arg) : strlen(arg)), arg);
+		if (eq)
+			return cli_usage(cmd, "option '%.*s' takes no value", (int)(eq - arg), arg);
+		return cli_usage(cmd, "option '%s' needs a value", arg);
+	}
+	if (optopt >= '0' && optopt <= '9')
+		return cli_usage(cmd, "unknown option '-%c' (a negative number? addresses, sizes "
+				 "and offsets are unsigned)", optopt);
+	if (optopt > ' ' && optopt < 0x7f)
+		return cli_usage(cmd, "unknown option '-%c', or it needs a value", optopt);
+	return cli_usage(cmd, "unknown option");
+}
+
+int cli_opt_once(const char *cmd, const char *opt, const char **slot, const char *arg)
+{
+	if (*slot)
+		return cli_usage(cmd, "--%s given twice ('%s', then '%s'); it takes one value",
+				 opt, *slot, arg);
+	*slot = arg;
+	return CLI_OK;
+}
+
 void cli_print_error(const struct dmasim_error *err)
 {
 	char buf[512];
 
 	dmasim_error_snprintf(buf, sizeof(buf), err);
+	if (!err->file[0])   /* no file to name: say who speaks */
+		fputs("dmasim: ", stderr);
 	cli_put_text(stderr, buf);
 	fputc('\n', stderr);
 }

@@ -494,7 +494,7 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *policy_name = "linux-6.12";
+	const char *policy_name = NULL;
 	size_t counts[DMASIM_VERDICT_COUNT] = { 0 };
 	struct dmasim_policy policy;
 	struct dmasim_topo *t;
@@ -508,7 +508,8 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			policy_name = optarg;
+			if ((rc = cli_opt_once("audit", "policy", &policy_name, optarg)))
+				return rc;
 			policy_given = true;
 			break;
 		case 'a':
@@ -535,7 +536,7 @@ int cmd_audit(const struct cli_ctx *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("audit", "unknown option");
+			return cli_bad_option("audit", argv);
 		}
 	}
 	if (optind >= argc)

@@ -718,7 +718,8 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
-			junit = optarg;
+			if ((status = cli_opt_once("check", "junit", &junit, optarg)))
+				return status;
 			break;
 		case 'j':
 			json = true;
@@ -736,7 +737,7 @@ int cmd_check(const struct cli_ctx *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("check", "unknown option");
+			return cli_bad_option("check", argv);
 		}
 	}
 	if (optind >= argc)

@@ -361,7 +361,7 @@ int cmd_collect(const struct cli_ctx *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("collect", "unknown option");
+			return cli_bad_option("collect", argv);
 		}
 	}
 	if (optind < argc)

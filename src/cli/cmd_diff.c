@@ -601,7 +601,7 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("diff", "unknown option");
+			return cli_bad_option("diff", argv);
 		}
 	}
 	if (npol != 2)

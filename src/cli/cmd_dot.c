@@ -206,18 +206,21 @@ int cmd_dot(const struct cli_ctx *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			path_dev = optarg;
+			if ((rc = cli_opt_once("dot", "path", &path_dev, optarg)))
+				return rc;
 			break;
 		case 'q':
-			p2p_prov = optarg;
+			if ((rc = cli_opt_once("dot", "p2p", &p2p_prov, optarg)))
+				return rc;
 			break;
 		case 'P':
-			policy_arg = optarg;
+			if ((rc = cli_opt_once("dot", "policy", &policy_arg, optarg)))
+				return rc;
 			break;
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("dot", "unknown option");
+			return cli_bad_option("dot", argv);
 		}
 	}
 	/* --path DEVICE ADDRESS and --p2p PROVIDER CLIENT take a second
@@ -240,6 +243,8 @@ int cmd_dot(const struct cli_ctx *cli, int argc, char **argv)
 			return cli_usage("dot", "expected one TOPOLOGY");
 		topo_path = argv[optind];
 	}
+	if (policy_arg && !p2p_prov)
+		return cli_usage("dot", "--policy decides a --p2p mapping: give --p2p PROVIDER too");
 	if (p2p_prov && (rc = cli_load_policy(cli, policy_arg, &policy)))
 		return rc;
 	if ((rc = cli_load_topo(cli, topo_path, &t)))

@@ -63,7 +63,7 @@ int cmd_export(const struct cli_ctx *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("export", "unknown option");
+			return cli_bad_option("export", argv);
 		}
 	}
 	if (argc - optind != 2)

@@ -197,7 +197,7 @@ int cmd_import(const struct cli_ctx *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("import", "unknown option");
+			return cli_bad_option("import", argv);
 		}
 	}
 	if (optind >= argc)

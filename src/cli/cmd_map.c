@@ -357,7 +357,8 @@ int cmd_map(const struct cli_ctx *cli, int argc, char **argv)
 			dir_given = true;
 			break;
 		case 'p':
-			policy_arg = optarg;
+			if ((rc = cli_opt_once("map", "policy", &policy_arg, optarg)))
+				return rc;
 			break;
 		case 'P':
 			p2p = true;
@@ -368,7 +369,7 @@ int cmd_map(const struct cli_ctx *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("map", "unknown option");
+			return cli_bad_option("map", argv);
 		}
 	}
 	nargs = argc - optind;

@@ -182,7 +182,7 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *policy_name = "linux-6.12";
+	const char *policy_name = NULL;
 	const struct dmasim_device **eps;
 	struct dmasim_policy policy;
 	struct dmasim_topo *t;
@@ -196,7 +196,8 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			policy_name = optarg;
+			if ((rc = cli_opt_once("matrix", "policy", &policy_name, optarg)))
+				return rc;
 			break;
 		case 'j':
 			json = true;
@@ -207,7 +208,8 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 			nvidia = strcmp(optarg, "nvidia") == 0;
 			break;
 		case 'd':
-			globs = optarg;
+			if ((rc = cli_opt_once("matrix", "devices", &globs, optarg)))
+				return rc;
 			break;
 		case 'a':
 			all = true;
@@ -215,11 +217,13 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("matrix", "unknown option");
+			return cli_bad_option("matrix", argv);
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage("matrix", "expected one TOPOLOGY");
+	if (globs && (!*globs || *globs == ',' || strstr(globs, ",,") || globs[strlen(globs) - 1] == ','))
+		return cli_usage("matrix", "--devices '%s' has an empty name (GLOB,GLOB,...)", globs);
 	if ((rc = cli_load_policy(cli, policy_name, &policy)) || (rc = cli_load_topo(cli, argv[optind], &t)))
 		return rc;
 	if ((rc = cli_apply_policy(t, &policy))) {
@@ -229,7 +233,7 @@ int cmd_matrix(const struct cli_ctx *cli, int argc, char **argv)
 	n = cli_endpoints(t, &eps);   /* sets eps: read it only afterwards */
 	n = cli_pick_endpoints(eps, n, globs, all);
 	if (globs && n == 0) {
-		fprintf(stderr, "dmasim matrix: --devices %s matches no endpoint of %s\n",
+		fprintf(stderr, "dmasim matrix: --devices '%s' matches no endpoint of %s\n",
 			CLI_TEXT(globs), CLI_TEXT(argv[optind]));
 		free(eps);
 		dmasim_topo_destroy(t);

@@ -516,7 +516,7 @@ int cmd_merge(const struct cli_ctx *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return cli_help(help);
-		return cli_usage("merge", "unknown option");
+		return cli_bad_option("merge", argv);
 	}
 	if (optind >= argc)
 		return cli_usage("merge", "no SHARD.json given");

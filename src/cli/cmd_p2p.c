@@ -128,10 +128,12 @@ int cmd_p2p(const struct cli_ctx *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
-			provider_arg = optarg;
+			if ((rc = cli_opt_once("p2p", "provider", &provider_arg, optarg)))
+				return rc;
 			break;
 		case 'p':
-			policy_arg = optarg;
+			if ((rc = cli_opt_once("p2p", "policy", &policy_arg, optarg)))
+				return rc;
 			break;
 		case 'v':
 			verbose = true;

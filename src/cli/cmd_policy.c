@@ -6,13 +6,14 @@
 
 #include "cli/cli.h"
 #include "policy/policy_int.h"
+#include "util/jw.h"
 
 static const char help[] =
 "NAME\n"
 "    dmasim policy - the built-in policies, and a policy as a policy file\n"
 "\n"
 "SYNOPSIS\n"
-"    dmasim policy list\n"
+"    dmasim policy list [--json]\n"
 "    dmasim policy show NAME|FILE [--json]\n"
 "\n"
 "DESCRIPTION\n"
@@ -31,25 +32,50 @@ static const char help[] =
 "    Loaded back unchanged, the file behaves exactly like the row.\n"
 "\n"
 "OPTIONS\n"
-"    --json      the policy as one JSON document, with the sources\n"
+"    --json      as one JSON document: the list, or the policy with the\n"
+"                sources\n"
 "    -h, --help  this text\n"
 "\n"
 "EXIT STATUS\n"
 "    0 printed; 2 bad usage, an unknown policy or a bad policy file.\n";
 
-static int policy_list(void)
+static int policy_list(bool json)
 {
 	const char *const *n;
 	const char *alias;
+	struct jw w;
 
+	if (json) {
+		cli_json_begin(&w, false, "policy");
+		dmasim__jw_key(&w, "policies");
+		dmasim__jw_arr_begin(&w);
+	}
 	for (n = dmasim_policy_builtin_names(); *n; n++) {
+		bool dflt = strcmp(*n, dmasim_policy_default()->name) == 0;
+
 		alias = dmasim__policy_alias_of(*n);
-		if (strcmp(*n, dmasim_policy_default()->name) == 0)
+		if (json) {
+			dmasim__jw_obj_begin(&w);
+			dmasim__jw_kstr(&w, "name", *n);
+			dmasim__jw_kbool(&w, "default", dflt);
+			dmasim__jw_key(&w, "alias");
+			if (alias)
+				dmasim__jw_str(&w, alias);
+			else
+				dmasim__jw_null(&w);
+			dmasim__jw_obj_end(&w);
+		} else if (dflt) {
 			printf("%-11s default\n", *n);
-		else if (alias)
+		} else if (alias) {
 			printf("%-11s alias %s\n", *n, alias);
-		else
+		} else {
 			printf("%s\n", *n);
+		}
+	}
+	if (json) {
+		dmasim__jw_arr_end(&w);
+		dmasim__jw_obj_end(&w);
+		dmasim__jw_end(&w);
 	}
 	return CLI_OK;
 }
@@ -73,15 +99,15 @@ int cmd_policy(const struct cli_ctx *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("policy", "unknown option");
+			return cli_bad_option("policy", argv);
 		}
 	}
 	if (optind >= argc)
 		return cli_usage("policy", "expected 'list' or 'show NAME'");
 	if (strcmp(argv[optind], "list") == 0) {
-		if (optind + 1 != argc || json)
+		if (optind + 1 != argc)
 			return cli_usage("policy", "'list' takes no arguments");
-		return policy_list();
+		return policy_list(json);
 	}
 	if (strcmp(argv[optind], "show") != 0)
 		return cli_usage("policy", "unknown subcommand '%s'; expected list or show",

@@ -123,7 +123,7 @@ static int parse(int argc, char **argv, struct report_args *a)
 		case 'h':
 			return cli_help(help) == CLI_OK ? -1 : CLI_USAGE;
 		default:
-			return cli_usage("report", "unknown option");
+			return cli_bad_option("report", argv);
 		}
 	}
 	if (!a->out)

@@ -140,7 +140,7 @@ int cmd_route(const struct cli_ctx *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("route", "unknown option");
+			return cli_bad_option("route", argv);
 		}
 	}
 	if (optind + 3 != argc)

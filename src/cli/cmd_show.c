@@ -383,12 +383,13 @@ int cmd_show(const struct cli_ctx *cli, int argc, char **argv)
 			json = true;
 			break;
 		case 'p':
-			policy_arg = optarg;
+			if ((rc = cli_opt_once("show", "policy", &policy_arg, optarg)))
+				return rc;
 			break;
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("show", "unknown option");
+			return cli_bad_option("show", argv);
 		}
 	}
 	if (optind + 1 != argc)

@@ -90,7 +90,8 @@ int cmd_upstream(const struct cli_ctx *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			policy_arg = optarg;
+			if ((rc = cli_opt_once("upstream", "policy", &policy_arg, optarg)))
+				return rc;
 			break;
 		case 'n':
 			naive = true;
@@ -101,7 +102,7 @@ int cmd_upstream(const struct cli_ctx *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("upstream", "unknown option");
+			return cli_bad_option("upstream", argv);
 		}
 	}
 	if (optind + 3 != argc)

@@ -62,7 +62,7 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 		case 'h':
 			return cli_help(help);
 		default:
-			return cli_usage("validate", "unknown option");
+			return cli_bad_option("validate", argv);
 		}
 	}
 	if (optind >= argc)

@@ -1,4 +1,5 @@
 /* dmasim -- the command-line tool: dispatch to one subcommand. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,6 +90,7 @@ int cli_main(int argc, char **argv)
 		printf("dmasim %s\n", DMASIM_VERSION);
 		return CLI_OK;
 	}
+	opterr = 0;   /* each command names a bad option (cli_bad_option) */
 	for (i = 0; i < ncommands; i++)
 		if (strcmp(commands[i].name, argv[1]) == 0)
 			return commands[i].run(&ctx, argc - 1, argv + 1);

@@ -368,6 +368,16 @@ static struct shape *sparse(struct sp *p)
 }
 
 /* Every definition in the ```shape blocks of @doc. */
+static struct shape *lookup(const struct defs *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (!strcmp(d->v[i].name, name))
+			return d->v[i].shape;
+	return NULL;
+}
+
 static int read_defs(const char *doc, struct defs *d)
 {
 	const char *block = doc;
@@ -399,6 +409,8 @@ static int read_defs(const char *doc, struct defs *d)
 				return fprintf(stderr, "json-shape: line %d: '=' expected after %s\n", p.line, name), -1;
 			if (!(s = sparse(&p)))
 				return fprintf(stderr, "json-shape: line %d: %s\n", p.line, p.err ? p.err : "bad shape"), -1;
+			if (lookup(d, name))
+				return fprintf(stderr, "json-shape: line %d: %s is defined twice\n", p.line, name), -1;
 			d->v = realloc(d->v, (d->n + 1) * sizeof(*d->v));
 			if (!d->v)
 				return -1;
@@ -409,15 +421,6 @@ static int read_defs(const char *doc, struct defs *d)
 	return 0;
 }
 
-static struct shape *lookup(const struct defs *d, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		if (!strcmp(d->v[i].name, name))
-			return d->v[i].shape;
-	return NULL;
-}
 
 /* ---- matching ---- */
 
