@@ -4,6 +4,7 @@
  * algorithms in src/kernel and src/dma read the fields and never test a
  * version (docs/policy.md, "The built-in rows").
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -571,6 +572,202 @@ static const char *const policy_keys[K_N + 1] = {
 	"map_resource", "iova", "acs", "map_resource_refuses_ram", NULL,
 };
 
+/* ---- a file that keeps a built-in's name ------------------------------ */
+
+/*
+ * A policy's name is what every output calls it (`diff A -> B`, `policy
+ * NAME:`), so a file may carry a built-in row's name only when it is that
+ * row exactly (as `dmasim policy show NAME` writes it); an edited copy
+ * must be renamed (docs/policy.md, "Policy files").  The fields below are
+ * the policy file's, as docs/policy.md spells them, in the order `policy
+ * show` writes them; messages_420 follows decision and acs_tb_noats the
+ * base, so neither can differ on its own.
+ */
+enum {
+	F_BASE, F_UPSTREAM, F_DECISION, F_ROOTDEV, F_WL_MATCH, F_WL_WARNING,
+	F_WL_ENTRIES, F_CPU, F_ACSBITS, F_ACSLIST, F_BUSOFF, F_RAM, F_MISSING,
+	F_IOMMU, F_RETRY, F_PCI32, F_CMDLINE, F_DT, F_N
+};
+static const struct {
+	const char *name;
+	int key;           /* K_*: the policy mapping's key holding it */
+	const char *sub;   /* its key inside that value, or NULL */
+} fields[F_N] = {
+	[F_BASE] = { "base", K_BASE, NULL },
+	[F_UPSTREAM] = { "upstream", K_UPSTREAM, NULL },
+	[F_DECISION] = { "decision", K_DECISION, NULL },
+	[F_ROOTDEV] = { "root_device", K_ROOTDEV, NULL },
+	[F_WL_MATCH] = { "whitelist.match", K_WL, "match" },
+	[F_WL_WARNING] = { "whitelist.warning", K_WL, "warning" },
+	[F_WL_ENTRIES] = { "whitelist.entries", K_WL, "entries" },
+	[F_CPU] = { "cpu_rules", K_CPU, NULL },
+	[F_ACSBITS] = { "acs_redirect_bits", K_ACS, NULL },
+	[F_ACSLIST] = { "acs_list_size", K_ACSLIST, NULL },
+	[F_BUSOFF] = { "bus_offset", K_BUSOFF, NULL },
+	[F_RAM] = { "map_resource.ram", K_MAPRES, "ram" },
+	[F_MISSING] = { "map_resource.missing_op", K_MAPRES, "missing_op" },
+	[F_IOMMU] = { "map_resource.iommu_ops", K_MAPRES, "iommu_ops" },
+	[F_RETRY] = { "iova.retry_from_top", K_IOVA, "retry_from_top" },
+	[F_PCI32] = { "iova.pci32", K_IOVA, "pci32" },
+	[F_CMDLINE] = { "acs.cmdline", K_ACSEN, "cmdline" },
+	[F_DT] = { "acs.dt_request", K_ACSEN, "dt_request" },
+};
+
+/* The first whitelist entry in which @a and @b differ (one past the
+ * shorter list when only the lengths differ), or SIZE_MAX. */
+static size_t first_wl_diff(const struct dmasim_policy *a,
+			    const struct dmasim_policy *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->nwhitelist && i < b->nwhitelist; i++)
+		if (a->whitelist[i].vendor != b->whitelist[i].vendor ||
+		    a->whitelist[i].device != b->whitelist[i].device ||
+		    a->whitelist[i].same_host_bridge_only !=
+		    b->whitelist[i].same_host_bridge_only)
+			return i;
+	return a->nwhitelist == b->nwhitelist ? SIZE_MAX : i;
+}
+
+/* The same for the cpu rules. */
+static size_t first_cpu_diff(const struct dmasim_policy *a,
+			     const struct dmasim_policy *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->ncpu_rules && i < b->ncpu_rules; i++)
+		if (a->cpu_rules[i].arch != b->cpu_rules[i].arch ||
+		    a->cpu_rules[i].vendor != b->cpu_rules[i].vendor ||
+		    a->cpu_rules[i].min_family != b->cpu_rules[i].min_family)
+			return i;
+	return a->ncpu_rules == b->ncpu_rules ? SIZE_MAX : i;
+}
+
+static bool same_iommu_ops(const struct dmasim_policy *a,
+			   const struct dmasim_policy *b)
+{
+	size_t t;
+
+	for (t = 0; t < DMASIM_IOMMU_TYPE_COUNT; t++)
+		if (a->iommu_has_map_resource[t] != b->iommu_has_map_resource[t])
+			return false;
+	return true;
+}
+
+/* The first field (F_*) in which @a differs from @b, F_N when none; for
+ * the lists, *at is the first differing entry. */
+static int first_diff(const struct dmasim_policy *a,
+		      const struct dmasim_policy *b, size_t *at)
+{
+	size_t wl = first_wl_diff(a, b), cpu = first_cpu_diff(a, b);
+	const bool differs[F_N] = {
+		[F_BASE] = strcmp(a->base, b->base) != 0,
+		[F_UPSTREAM] = a->upstream != b->upstream,
+		[F_DECISION] = a->decision != b->decision,
+		[F_ROOTDEV] = a->root_dev != b->root_dev,
+		[F_WL_MATCH] = a->whitelist_match != b->whitelist_match,
+		[F_WL_WARNING] = a->whitelist_warning != b->whitelist_warning,
+		[F_WL_ENTRIES] = wl != SIZE_MAX,
+		[F_CPU] = cpu != SIZE_MAX,
+		[F_ACSBITS] = a->acs_redirect_bits != b->acs_redirect_bits,
+		[F_ACSLIST] = a->acs_list_size != b->acs_list_size,
+		[F_BUSOFF] = a->bus_offset_minus != b->bus_offset_minus,
+		[F_RAM] = a->map_resource_ram != b->map_resource_ram,
+		[F_MISSING] = a->missing_op_returns_phys != b->missing_op_returns_phys,
+		[F_IOMMU] = !same_iommu_ops(a, b),
+		[F_RETRY] = a->iova_retry_from_top != b->iova_retry_from_top,
+		[F_PCI32] = a->iova_pci32 != b->iova_pci32,
+		[F_CMDLINE] = a->acs_cmdline != b->acs_cmdline,
+		[F_DT] = a->acs_dt_request != b->acs_dt_request,
+	};
+	int f;
+
+	for (f = 0; f < F_N && !differs[f]; f++)
+		;
+	*at = f == F_WL_ENTRIES ? wl : f == F_CPU ? cpu : 0;
+	return f;
+}
+
+/* The value of @key in the mapping @map, or NULL. */
+static yaml_node_t *map_value(struct ydoc *y, yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t *pair;
+
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (pair = map->data.mapping.pairs.start;
+	     pair < map->data.mapping.pairs.top; pair++) {
+		const char *k = dmasim__yscalar(yaml_document_get_node(&y->doc, pair->key));
+
+		if (k && strcmp(k, key) == 0)
+			return yaml_document_get_node(&y->doc, pair->value);
+	}
+	return NULL;
+}
+
+/* Entry @at of the list @seq, or NULL. */
+static yaml_node_t *seq_item(struct ydoc *y, yaml_node_t *seq, size_t at)
+{
+	if (!seq || seq->type != YAML_SEQUENCE_NODE || at >= dmasim__yseq_len(seq))
+		return NULL;
+	return dmasim__yseq_at(y, seq, at);
+}
+
+/*
+ * Where the file gives field @f (for a list, entry @at of the result):
+ * the entry, else the value, else what holds it, else the policy mapping
+ * @pn.  The whitelist's entries follow the base's @nbase ones unless the
+ * file's mode is replace.
+ */
+static yaml_node_t *field_node(struct ydoc *y, yaml_node_t *pn,
+			       yaml_node_t *const *v, int f, size_t at,
+			       size_t nbase)
+{
+	yaml_node_t *parent = v[fields[f].key];
+	yaml_node_t *n = fields[f].sub ? map_value(y, parent, fields[f].sub) : parent;
+	yaml_node_t *item = NULL;
+
+	if (f == F_WL_ENTRIES) {
+		const char *mode = dmasim__yscalar(map_value(y, parent, "mode"));
+
+		if (!(mode && strcmp(mode, "replace") == 0))
+			at = at >= nbase ? at - nbase : SIZE_MAX;
+		item = seq_item(y, n, at);
+		if (!n)
+			n = map_value(y, parent, "mode");
+	} else if (f == F_CPU) {
+		item = seq_item(y, n, at);
+	} else if (f == F_RAM && !n) {
+		n = v[K_RAM];
+	}
+	if (item)
+		return item;
+	return n ? n : parent ? parent : pn;
+}
+
+/* A policy named as a built-in row must be that row (see above). */
+static int check_builtin_name(struct ydoc *y, yaml_node_t *pn,
+			      yaml_node_t *const *v, const struct dmasim_policy *p)
+{
+	const struct dmasim_policy *b = dmasim_policy_builtin(p->name);
+	yaml_node_t *at_node;
+	size_t at;
+	unsigned line;
+	int f;
+
+	if (!b || (f = first_diff(p, b, &at)) == F_N)
+		return DMASIM_OK;
+	at_node = field_node(y, pn, v, f, at, b->nwhitelist);
+	line = dmasim__ypos(at_node).line;
+	if (v[K_NAME])
+		return dmasim__yerr(y, v[K_NAME], DMASIM_ESCHEMA,
+			    "this policy differs from the built-in %s (first in %s, line %u), so it must have a name of its own",
+			    p->name, fields[f].name, line);
+	return dmasim__yerr(y, pn, DMASIM_ESCHEMA,
+		    "this policy takes the name %s from its file but differs from the built-in %s (first in %s, line %u), so it must have a name of its own (name:)",
+		    p->name, p->name, fields[f].name, line);
+}
+
 static int load_policy_node(struct ydoc *y, yaml_node_t *pn, const char *path,
 			    struct dmasim_policy *out)
 {
@@ -659,6 +856,8 @@ static int load_policy_node(struct ydoc *y, yaml_node_t *pn, const char *path,
 	if (v[K_IOVA] && (rc = load_iova(y, v[K_IOVA], &p)))
 		return rc;
 	if (v[K_ACSEN] && (rc = load_acs(y, v[K_ACSEN], &p)))
+		return rc;
+	if ((rc = check_builtin_name(y, pn, v, &p)))
 		return rc;
 	*out = p;
 	return DMASIM_OK;

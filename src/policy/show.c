@@ -70,10 +70,14 @@ static void write_yaml(FILE *f, const struct dmasim_policy *p, int row)
 	char buf[16];
 	size_t i;
 
+	/* A file that keeps a row's name must be that row (src/policy/policy.c
+	 * check_builtin_name()), so an edit starts with a new name. */
 	if (row >= 0)
-		fprintf(f, "# The built-in policy %s as a policy file.  Edit it and pass it\n"
-			   "# with --policy FILE; each comment says where the value comes from.\n",
-			p->name);
+		fprintf(f, "# The built-in policy %s as a policy file.  To edit it, first\n"
+			   "# rename it (name: below): a policy named %s must be this\n"
+			   "# built-in exactly.  Pass the file with --policy FILE; each comment\n"
+			   "# says where the value comes from.\n",
+			p->name, p->name);
 	fprintf(f, "dmasim: 1\npolicy:\n  name: %s\n  base: %s\n", p->name, p->base);
 	yaml_note(f, "upstream", row);
 	fprintf(f, "  upstream: %s\n", dmasim__upstream_names[p->upstream]);
