@@ -332,6 +332,78 @@ START_TEST(test_policy_load_errors_name_file_line_column)
 }
 END_TEST
 
+/* A policy named as a built-in row (or alias) is that row exactly, or an
+ * error at its name: (src/policy/policy.c check_builtin_name()); the
+ * files that differ are bad-builtin-name*.yaml above. */
+static int load_text(const char *text, const char *file,
+		     struct dmasim_policy *out, struct dmasim_error *err)
+{
+	dmasim_error_init(err);
+	return dmasim_policy_load_string(text, strlen(text), file, NULL, out, err);
+}
+
+START_TEST(test_policy_builtin_name_kept_only_when_identical)
+{
+	static const char *const same[] = {
+		/* the row itself, and its values spelt out again */
+		"dmasim: 1\npolicy:\n  name: linux-6.12\n  base: linux-6.12\n",
+		"dmasim: 1\npolicy:\n  name: linux-6.12\n  base: linux-6.12\n"
+		"  decision: calc-map-type\n  iova: { pci32: sticky }\n"
+		"  map_resource: { missing_op: error }\n"
+		"  whitelist: { mode: extend, entries: [] }\n",
+		"dmasim: 1\npolicy:\n  name: linux-5.15\n  base: linux-5.15\n"
+		"  map_resource_refuses_ram: true\n",
+	};
+	struct dmasim_policy p;
+	struct dmasim_error err;
+	size_t i;
+
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+		ck_assert_msg(load_text(same[i], "x.yaml", &p, &err) == DMASIM_OK,
+			      "%zu: %s", i, err.msg);
+	/* An alias names its row: mainline, unchanged, keeps its name. */
+	ck_assert_int_eq(load_text("dmasim: 1\npolicy:\n  name: mainline\n"
+				   "  base: linux-6.19\n", "x.yaml", &p, &err), DMASIM_OK);
+	ck_assert_str_eq(p.name, "mainline");
+	/* One field off, anywhere: refused at the name. */
+	ck_assert_int_eq(load_text("dmasim: 1\npolicy:\n  name: linux-5.15\n"
+				   "  base: linux-5.15\n  acs_list_size: 4096\n",
+				   "x.yaml", &p, &err), DMASIM_ESCHEMA);
+	ck_assert_uint_eq(err.line, 3);
+	ck_assert_uint_eq(err.column, 9);
+	ck_assert_str_eq(err.msg, "this policy differs from the built-in linux-5.15 (first in acs_list_size, line 5), so it must have a name of its own");
+	/* Renamed, the same file loads. */
+	ck_assert_int_eq(load_text("dmasim: 1\npolicy:\n  name: big-acs-list\n"
+				   "  base: linux-5.15\n  acs_list_size: 4096\n",
+				   "x.yaml", &p, &err), DMASIM_OK);
+	ck_assert_str_eq(p.name, "big-acs-list");
+}
+END_TEST
+
+START_TEST(test_policy_builtin_name_from_the_file_name)
+{
+	/* No name: the file's base name is the name, and the same rule holds. */
+	struct dmasim_policy p;
+	struct dmasim_error err;
+
+	ck_assert_int_eq(load_text("dmasim: 1\npolicy:\n  base: linux-5.4\n",
+				   "dir/linux-5.4.yaml", &p, &err), DMASIM_OK);
+	ck_assert_str_eq(p.name, "linux-5.4");
+	ck_assert_int_eq(load_text("dmasim: 1\npolicy:\n  base: linux-5.4\n"
+				   "  map_resource:\n    ram: allowed\n",
+				   "dir/linux-5.4.yaml", &p, &err), DMASIM_ESCHEMA);
+	ck_assert_uint_eq(err.line, 3);
+	ck_assert_str_eq(err.msg, "this policy takes the name linux-5.4 from its file but differs from the built-in linux-5.4 (first in map_resource.ram, line 5), so it must have a name of its own (name:)");
+	/* whitelist mode replace, one entry short: the list (line 8), as no
+	 * entry of the file differs */
+	ck_assert_int_eq(load_text("dmasim: 1\npolicy:\n  name: linux-5.4\n  base: linux-5.4\n"
+				   "  whitelist:\n    mode: replace\n    entries:\n"
+				   "      - { vendor: 0x1022, device: 0x1450 }\n",
+				   "x.yaml", &p, &err), DMASIM_ESCHEMA);
+	ck_assert_str_eq(err.msg, "this policy differs from the built-in linux-5.4 (first in whitelist.entries, line 8), so it must have a name of its own");
+}
+END_TEST
+
 /* The built-in rows are objects the kernel index recognises by address
  * (src/kernel precomputes their host-bridge verdicts), each in a slot of
  * a power-of-two size; a copy, even an identical one, is not one of
@@ -380,6 +452,8 @@ Suite *policy_suite(void)
 	tcase_add_test(tc, test_policy_load_replace_any_and_no_cpu_rule);
 	tcase_add_test(tc, test_policy_load_acs_bits_root_device_arch_rule);
 	tcase_add_test(tc, test_policy_load_unknown_name);
+	tcase_add_test(tc, test_policy_builtin_name_kept_only_when_identical);
+	tcase_add_test(tc, test_policy_builtin_name_from_the_file_name);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Errors");
 	tcase_add_test(tc, test_policy_load_errors_name_file_line_column);

@@ -560,6 +560,10 @@ START_TEST(test_policy_show_names_the_source_of_each_value)
 
 	dmasim__policy_write(f, pol("linux-6.12"), false);
 	fclose(f);
+	/* An edited copy must be renamed (check_policy.c, bad-builtin-name*). */
+	ck_assert(strstr(text, "# The built-in policy linux-6.12 as a policy file.  To edit it, first\n"
+			       "# rename it (name: below): a policy named linux-6.12 must be this\n"
+			       "# built-in exactly.") == text);
 	ck_assert(strstr(text, "  # drivers/pci/p2pdma.c pci_host_bridge_dev(): or a PCIe Root Port at any devfn, v5.19, commit 1af7c26c59eb\n"
 			       "  root_device: first-00.0-or-root-port\n") != NULL);
 	ck_assert(strstr(text, "commit 3a19407913e8\n  bus_offset: plus\n") != NULL);
