@@ -347,12 +347,12 @@ START_TEST(test_policy_builtin_name_kept_only_when_identical)
 	static const char *const same[] = {
 		/* the row itself, and its values spelt out again */
 		"dmasim: 1\npolicy:\n  name: linux-6.12\n  base: linux-6.12\n",
-		"dmasim: 1\npolicy:\n  name: linux-6.12\n  base: linux-6.12\n"
-		"  decision: calc-map-type\n  iova: { pci32: sticky }\n"
-		"  map_resource: { missing_op: error }\n"
-		"  whitelist: { mode: extend, entries: [] }\n",
-		"dmasim: 1\npolicy:\n  name: linux-5.15\n  base: linux-5.15\n"
-		"  map_resource_refuses_ram: true\n",
+		("dmasim: 1\npolicy:\n  name: linux-6.12\n  base: linux-6.12\n"
+		 "  decision: calc-map-type\n  iova: { pci32: sticky }\n"
+		 "  map_resource: { missing_op: error }\n"
+		 "  whitelist: { mode: extend, entries: [] }\n"),
+		("dmasim: 1\npolicy:\n  name: linux-5.15\n  base: linux-5.15\n"
+		 "  map_resource_refuses_ram: true\n"),
 	};
 	struct dmasim_policy p;
 	struct dmasim_error err;
