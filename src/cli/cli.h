@@ -50,7 +50,9 @@ int cli_opt_once(const char *cmd, const char *opt, const char **slot, const char
 int cli_bad_option(const char *cmd, char **argv);
 /* Print an error value as "file:line:col: error: msg" to stderr. */
 void cli_print_error(const struct dmasim_error *err);
-/* Load a topology or print why not; returns CLI_OK or CLI_USAGE. */
+/* Load a topology or print why not; returns CLI_OK or CLI_USAGE.  A
+ * directory or a tar archive (a sysfs snapshot, 'dmasim collect') is
+ * refused with a message saying what to do with it instead. */
 int cli_load_topo(const struct cli_ctx *cli, const char *path,
 		  struct dmasim_topo **out);
 /* Find a device by name/BDF or print why not; NULL on failure. */
@@ -145,6 +147,17 @@ void cli_put_tap(FILE *f, const char *s);
 const char *cli_text(char *buf, size_t size, const char *s);
 #define CLI_TEXT_MAX 1024
 #define CLI_TEXT(s) cli_text((char[CLI_TEXT_MAX]){ 0 }, CLI_TEXT_MAX, (s))
+/* -o OUT of the commands that write a file: NULL (no -o) and "-" are
+ * standard output.  cli_open_out() prints "dmasim CMD: cannot write OUT:
+ * why" and returns NULL on failure; cli_close_out(), called right after
+ * the last write (a failed write's errno is the reason it gives), closes
+ * what it opened (standard output is left to main(), which checks it) and
+ * returns CLI_OK or CLI_USAGE after printing why; cli_out_name() is OUT as
+ * messages name it ("standard output"). */
+bool cli_is_stdout(const char *out);
+FILE *cli_open_out(const char *cmd, const char *out, const char *mode);
+int cli_close_out(const char *cmd, const char *out, FILE *f);
+const char *cli_out_name(const char *out);
 /* Write @help to stdout; returns CLI_OK. */
 int cli_help(const char *help);
 /* A built-in policy name or a policy file (NULL: the default, linux-6.12),

@@ -1,4 +1,5 @@
 /* dmasim -- helpers shared by the subcommands. */
+#include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/tar.h"
 #include "util/jw.h"
 
 /* Messages quote names from the command line and the files: escaped
@@ -69,11 +71,35 @@ void cli_print_error(const struct dmasim_error *err)
 	fputc('\n', stderr);
 }
 
+/* What a user gives a one-topology command by mistake: a snapshot of
+ * sysfs, as a directory or as the tar archive 'dmasim collect' writes
+ * (known by its ustar header, tar_is_archive(), not by its name).  The
+ * loader would call one "a directory" and the other "a NUL byte". */
+static int not_a_topology(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "%s: error: a directory, not a topology file (a sysfs snapshot? "
+			"'dmasim import sysfs DIR'; diff and audit take directories)\n", CLI_TEXT(path));
+		return CLI_USAGE;
+	}
+	if (tar_is_archive(path)) {
+		fprintf(stderr, "%s: error: a tar archive (dmasim collect?): make a topology with "
+			"'dmasim import sysfs FILE -o T.yaml' first\n", CLI_TEXT(path));
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
 int cli_load_topo(const struct cli_ctx *cli, const char *path,
 		  struct dmasim_topo **out)
 {
 	struct dmasim_error err;
 
+	*out = NULL;
+	if (not_a_topology(path))
+		return CLI_USAGE;
 	dmasim_error_init(&err);
 	if (dmasim_topo_load_file_limited(path, &cli->limits, out, &err) != DMASIM_OK) {
 		cli_print_error(&err);
@@ -100,6 +126,45 @@ int cli_parse_u64(const char *cmd, const char *what, const char *s,
 		return cli_usage(cmd, "%s '%s' is not a number (decimal or 0x-hex, optionally with K, M, G or T)",
 				 what, s);
 	return CLI_OK;
+}
+
+bool cli_is_stdout(const char *out)
+{
+	return !out || strcmp(out, "-") == 0;
+}
+
+const char *cli_out_name(const char *out)
+{
+	return cli_is_stdout(out) ? "standard output" : out;
+}
+
+FILE *cli_open_out(const char *cmd, const char *out, const char *mode)
+{
+	FILE *f;
+
+	if (cli_is_stdout(out))
+		return stdout;
+	if (!(f = fopen(out, mode)))
+		fprintf(stderr, "dmasim %s: cannot write %s: %s\n", cmd, CLI_TEXT(out), strerror(errno));
+	return f;
+}
+
+int cli_close_out(const char *cmd, const char *out, FILE *f)
+{
+	int e = errno;   /* from the write that failed, when one did */
+
+	if (f == stdout)
+		return CLI_OK;
+	if (!ferror(f)) {
+		errno = 0;
+		if (fclose(f) == 0)
+			return CLI_OK;
+		e = errno;
+	} else {
+		fclose(f);
+	}
+	fprintf(stderr, "dmasim %s: cannot write %s: %s\n", cmd, CLI_TEXT(out), strerror(e ? e : EIO));
+	return CLI_USAGE;
 }
 
 int cli_help(const char *help)

@@ -52,8 +52,9 @@ static const char help[] =
 "    root.\n"
 "\n"
 "OPTIONS\n"
-"    -o FILE.tar   write the archive to FILE.tar (default: standard output,\n"
-"                  which must not be a terminal)\n"
+"    -o FILE.tar   write the archive to FILE.tar (default, and '-':\n"
+"                  standard output, which must not be a terminal; the\n"
+"                  messages go to standard error)\n"
 "    --root DIR    read DIR/sys and DIR/proc instead of /sys and /proc (a\n"
 "                  copy of another machine's files)\n"
 "    -q, --quiet   say nothing on standard error unless something fails\n"
@@ -370,27 +371,28 @@ int cmd_collect(const struct cli_ctx *cli, int argc, char **argv)
 		fprintf(stderr, "dmasim collect: %s is not a directory; is sysfs mounted?\n", c.path);
 		return CLI_USAGE;
 	}
-	if (!out && isatty(STDOUT_FILENO))
+	if (cli_is_stdout(out) && isatty(STDOUT_FILENO))
 		return cli_usage("collect", "refusing to write a tar archive to a terminal; use -o FILE.tar");
-	f = out ? fopen(out, "wb") : stdout;
-	if (!f) {
-		fprintf(stderr, "dmasim collect: cannot write %s: %s\n", out, strerror(errno));
+	if (!(f = cli_open_out("collect", out, "wb")))
 		return CLI_USAGE;
-	}
 	tar_writer_init(&c.tw, f);
 	collect_pci(&c);
 	collect_iommu(&c);
 	add_dirs(&c, "proc/sys/kernel");
 	for (i = 0; i < sizeof(procfiles) / sizeof(procfiles[0]); i++)
 		add_file(&c, procfiles[i]);
-	if (tar_finish(&c.tw) || (out && fclose(f) != 0)) {
-		fprintf(stderr, "dmasim collect: cannot write %s: %s\n", out ? out : "standard output",
-			strerror(c.tw.failed ? c.tw.err_no : errno));
+	if (tar_finish(&c.tw)) {
+		fprintf(stderr, "dmasim collect: cannot write %s: %s\n", CLI_TEXT(cli_out_name(out)),
+			strerror(c.tw.err_no));
+		if (f != stdout)
+			fclose(f);
 		return CLI_USAGE;
 	}
+	if (cli_close_out("collect", out, f))
+		return CLI_USAGE;
 	if (!quiet) {
 		fprintf(stderr, "dmasim collect: %zu functions, %zu files -> %s\n", c.nfunc, c.nfiles,
-			out ? out : "standard output");
+			CLI_TEXT(cli_out_name(out)));
 		if (c.short_cfg)
 			fprintf(stderr, "dmasim collect: note: %zu functions gave less than 256 bytes of "
 				"configuration space; run as root for the capabilities (PCIe port type, ACS)\n",

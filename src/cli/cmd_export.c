@@ -32,7 +32,8 @@ static const char help[] =
 "    and name.  hwloc has no place for BARs, windows or ACS.\n"
 "\n"
 "OPTIONS\n"
-"    -o OUT      write to OUT instead of standard output\n"
+"    -o OUT      write to OUT instead of standard output ('-': standard\n"
+"                output)\n"
 "    -h, --help  this text\n"
 "\n"
 "EXIT STATUS\n"
@@ -80,11 +81,11 @@ int cmd_export(const struct cli_ctx *cli, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	dmasim_topo_destroy(topo);
-	f = out ? fopen(out, "w") : stdout;
-	if (!f || fwrite(text, 1, len, f) != len || (out && fclose(f) != 0)) {
-		fprintf(stderr, "dmasim export: cannot write %s: %s\n",
-			out ? out : "standard output", strerror(errno));
+	if (!(f = cli_open_out("export", out, "w"))) {
 		status = CLI_USAGE;
+	} else {
+		fwrite(text, 1, len, f);
+		status = cli_close_out("export", out, f);
 	}
 	dmasim_import_free(text);
 	return status;

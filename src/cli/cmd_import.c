@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "dmasim/import.h"
@@ -74,7 +75,8 @@ static const char help[] =
 "                    prefetchable (every prefetchable memory BAR) or all-mem\n"
 "                    (every memory BAR); marked '# assumed' in the YAML, so\n"
 "                    that 'audit' has pairs to check on an imported machine\n"
-"    -o OUT          write the YAML to OUT instead of standard output\n"
+"    -o OUT          write the YAML to OUT instead of standard output ('-':\n"
+"                    standard output)\n"
 "    -h, --help      this text\n"
 "\n"
 "EXIT STATUS\n"
@@ -126,6 +128,23 @@ static char *read_path(const char *path, uint64_t max, size_t *len)
 	return buf;
 }
 
+/* import sysfs takes a directory or a tar archive (known by its ustar
+ * header, tar_is_archive()); anything else would be reported as a
+ * directory it cannot read below it.  Returns whether @src is a tar. */
+static int sysfs_source(const char *src, bool *tar)
+{
+	struct stat st;
+
+	*tar = false;
+	if (!src || stat(src, &st) != 0 || S_ISDIR(st.st_mode))
+		return CLI_OK;
+	if ((*tar = tar_is_archive(src)))
+		return CLI_OK;
+	fprintf(stderr, "%s: error: neither a directory nor a tar archive (import sysfs takes a "
+		"sysfs root or a 'dmasim collect' archive)\n", CLI_TEXT(src));
+	return CLI_USAGE;
+}
+
 static int parse_arch(const char *s, enum dmasim_arch *out)
 {
 	int a;
@@ -158,6 +177,7 @@ int cmd_import(const struct cli_ctx *cli, int argc, char **argv)
 	char *text = NULL, *iomem_text = NULL, *yaml = NULL, *groups = NULL;
 	size_t len = 0, ylen = 0, ndiff = 0;
 	int c, rc, status = CLI_OK;
+	bool tar = false;
 	FILE *f;
 
 	memset(&opts, 0, sizeof(opts));
@@ -213,6 +233,8 @@ int cmd_import(const struct cli_ctx *cli, int argc, char **argv)
 		return cli_usage("import", "unknown source '%s' (lspci, hwloc or sysfs)", kind);
 	}
 	src = optind < argc ? argv[optind] : NULL;
+	if (strcmp(kind, "sysfs") == 0 && sysfs_source(src, &tar))
+		return CLI_USAGE;
 	if (iomem) {
 		if (!(iomem_text = read_path(iomem, lim.file_bytes, &opts.iomem_len)))
 			return CLI_USAGE;
@@ -228,7 +250,7 @@ int cmd_import(const struct cli_ctx *cli, int argc, char **argv)
 		rc = (strcmp(kind, "lspci") == 0 ? dmasim_import_lspci : dmasim_import_hwloc)(
 			text, len, strcmp(src, "-") ? src : "<stdin>", &opts, &yaml, &ylen, &err);
 	} else if ((opts.groups_report = &groups) && (opts.groups_differences = &ndiff) &&
-		   src && tar_is_archive(src)) {
+		   tar) {
 		rc = cli_import_tarball(src, &lim, &opts, &yaml, &ylen, &err);
 	} else {
 		rc = dmasim_import_sysfs(src, &opts, &yaml, &ylen, &err);
@@ -239,21 +261,16 @@ int cmd_import(const struct cli_ctx *cli, int argc, char **argv)
 		cli_print_error(&err);
 		return CLI_USAGE;
 	}
-	f = out ? fopen(out, "w") : stdout;
-	if (!f) {
-		fprintf(stderr, "dmasim import: cannot write %s: %s\n", out, strerror(errno));
+	if (!(f = cli_open_out("import", out, "w"))) {
 		dmasim_import_free(yaml);
 		return CLI_USAGE;
 	}
 	fwrite(yaml, 1, ylen, f);
-	if (out && fclose(f) != 0) {
-		fprintf(stderr, "dmasim import: cannot write %s: %s\n", out, strerror(errno));
-		status = CLI_USAGE;
-	}
+	status = cli_close_out("import", out, f);
 	/* The result must load; say so when it does not. */
 	dmasim_error_init(&err);
 	if (status == CLI_OK &&
-	    dmasim_topo_load_string_limited(yaml, ylen, out ? out : "<output>", &cli->limits,
+	    dmasim_topo_load_string_limited(yaml, ylen, cli_is_stdout(out) ? "<output>" : out, &cli->limits,
 					    &topo, &err) != DMASIM_OK) {
 		fprintf(stderr, "dmasim import: the imported topology does not validate:\n");
 		cli_print_error(&err);
