@@ -198,5 +198,17 @@ usage_is "^dmasim dot: --policy decides a --p2p mapping" dot --policy linux-5.15
 cmp -s "$dir/names" "$dir/jnames" && ok || bad "policy list --json names $(tr '\n' ' ' < "$dir/jnames")"
 [ "$("$dmasim" policy list --json | grep -o '"default":true' | wc -l)" = 1 ] && ok || bad "policy list --json: not one default"
 
+# diff of one machine that does not load: said on stdout where its result
+# would be, not an empty-looking result; exit 2
+printf 'dmasim: 1\narch: x86_64\nhost_bridges: []\n' > "$dir/nohb.yaml"
+"$dmasim" diff --policy linux-4.20 --policy linux-6.12 "$dir/nohb.yaml" "$sky" >"$dir/out" 2>"$dir/err"
+st=$?
+[ $st = 2 ] && grep -qx "$dir/nohb.yaml: not loaded (the error is on stderr)" "$dir/out" \
+	&& grep -q "nohb.yaml:3:15: error" "$dir/err" && ok || bad "diff of a machine that does not load: exit $st: $(head -8 "$dir/out")"
+# counts in the singular
+printf 'dmasim: 1\ntopology: %s\ncases:\n  - name: one\n    upstream: [gpu0, nvme0]\n    expect: { bridge: 02:00.0 }\n' "$sky" > "$dir/one.suite.yaml"
+"$dmasim" --limit allow-outside-refs=1 validate "$dir/one.suite.yaml" > "$dir/out" 2>&1
+grep -q 'ok (suite, 1 case, policy' "$dir/out" && ok || bad "validate of a one-case suite: $(cat "$dir/out")"
+
 [ $fail = 0 ] && echo "outputs: all $n checks pass"
 exit $fail

@@ -17,7 +17,7 @@ check "validate a topology from a pipe" 0 "/dev/stdin: ok (arm64" "$out" $?
 out=$(cat "$top/topologies/arm64/altra-smmu.yaml" | "$dmasim" validate /dev/stdin 2>&1)
 check "validate a topology from a pipe (cat)" 0 "/dev/stdin: ok (arm64" "$out" $?
 out=$(cat "$top/tests/data/scenario/inline.suite.yaml" | "$dmasim" validate /dev/stdin 2>&1)
-check "validate a suite from a pipe" 0 "/dev/stdin: ok (suite, 1 cases" "$out" $?
+check "validate a suite from a pipe" 0 "/dev/stdin: ok (suite, 1 case" "$out" $?
 out=$(cat "$top/topologies/x86_64/skylake-plx.yaml" | "$dmasim" show /dev/stdin 2>&1)
 check "show from a pipe" 0 "skylake-sp with one PLX switch" "$out" $?
 out=$(cat "$top/topologies/x86_64/skylake-plx.yaml" | "$dmasim" --limit file-bytes=1000 validate /dev/stdin 2>&1)

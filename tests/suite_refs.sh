@@ -66,7 +66,7 @@ check "D17: ../ with --limit allow-outside-refs=1" 0 "ok 1" "$out" $?
 out=$("$dmasim" validate in/up.suite.yaml 2>&1)
 check "D17: validate refuses ../" 2 "outside the suite's directory" "$out" $?
 out=$("$dmasim" validate --allow-outside-refs in/up.suite.yaml 2>&1)
-check "D17: validate --allow-outside-refs" 0 "ok (suite, 1 cases" "$out" $?
+check "D17: validate --allow-outside-refs" 0 "ok (suite, 1 case" "$out" $?
 suite in/etc.suite.yaml /etc/passwd
 out=$("$dmasim" check in/etc.suite.yaml 2>&1)
 check "D17: /etc/passwd refused" 2 "the topology '/etc/passwd' is outside" "$out" $?
@@ -142,7 +142,7 @@ absent "item 4: a policy file is no suite" "p.yaml" "$out"
 out=$("$dmasim" validate kinds/p.yaml kinds/t.yaml kinds/a.suite.yaml 2>&1)
 check "item 4: validate a policy" 0 "kinds/p.yaml: ok (policy mine)" "$out" $?
 check "item 4: validate a topology" 0 "kinds/t.yaml: ok (x86_64" "$out" 0
-check "item 4: validate a suite" 0 "kinds/a.suite.yaml: ok (suite, 1 cases" "$out" 0
+check "item 4: validate a suite" 0 "kinds/a.suite.yaml: ok (suite, 1 case" "$out" 0
 out=$("$dmasim" validate --json kinds/p.yaml 2>&1)
 check "item 4: validate --json a policy" 0 '"kind": "policy"' "$out" $?
 out=$(cat kinds/p.yaml | "$dmasim" validate /dev/stdin 2>&1)

@@ -296,9 +296,10 @@ static int audit_p2p(const struct cli_ctx *cli, struct dmasim_topo *t, const cha
 		       "writing the target's p2pmem (p2pdma provider)\n",
 		       CLI_TEXT(file), CLI_TEXT(policy->name));
 		if (assume >= 0)
-			printf("assumed p2pmem (--assume-p2pmem=%s): %zu BARs of endpoints that publish none\n"
+			printf("assumed p2pmem (--assume-p2pmem=%s): %zu BAR%s of endpoints that publish none\n"
 			       "treated as published; pairs marked [assumed] exist only by this assumption\n",
-			       dmasim_p2pmem_assumption_name((enum dmasim_p2pmem_assumption)assume), assumed_bars);
+			       dmasim_p2pmem_assumption_name((enum dmasim_p2pmem_assumption)assume), assumed_bars,
+			       assumed_bars == 1 ? "" : "s");
 	}
 	for (i = 0; i < n; i++) {
 		cli_progress("audit", i * n, n * n);
@@ -464,15 +465,7 @@ static int audit_fleet(const struct cli_ctx *cli, char *const *args, size_t narg
 			dmasim__jw_end(&w);
 		} else {
 			cli_fleet_table(rows, fleet.n, audit_cols, 4, 1, "have unsound pairs");
-			if (fleet.shard_n)
-				printf("(shard %u/%u: %zu of %zu machines)\n", fleet.shard_k,
-				       fleet.shard_n, fleet.n, fleet.total);
-			if (fleet.skipped)
-				printf("(%zu file%s below the directories %s no machine)\n", fleet.skipped,
-				       fleet.skipped == 1 ? "" : "s", fleet.skipped == 1 ? "is" : "are");
-			if (fleet.suites)
-				printf("(%zu suite file%s among the arguments skipped)\n", fleet.suites,
-				       fleet.suites == 1 ? "" : "s");
+			cli_fleet_footer(&fleet);
 		}
 	}
 	free(rows);

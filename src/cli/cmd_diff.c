@@ -571,7 +571,7 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 	struct class_sum total[CLI_NPATH_CLASSES];
 	struct dmasim_policy pol[2];
 	size_t npol = 0, changed = 0, pairs = 0, inferred = 0, k, mi, failed = 0;
-	bool json = false, progress = false, all = false;
+	bool json = false, progress = false, table, all = false;
 	unsigned shard_k = 0, shard_n = 0;
 	struct cli_fleet_row *rows;
 	struct cli_fleet fleet;
@@ -619,6 +619,7 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 		return cli_usage("diff", "out of memory");
 	}
 	progress = cli_fleet_progress_on(progress, fleet.n);
+	table = fleet.walked || fleet.shard_n;
 	memset(total, 0, sizeof(total));
 	if (json) {
 		cli_json_begin(&w, true, "diff");
@@ -646,6 +647,8 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 			cli_fleet_progress(progress, fleet.n + 1, fleet.n, NULL);
 			cli_print_error(&err);
 			dmasim_error_snprintf(row->error, sizeof(row->error), &err);
+			if (!json && !table)   /* no table to name it: say it here */
+				printf("\n%s: not loaded (the error is on stderr)\n", CLI_TEXT(row->file));
 			failed++;
 			continue;
 		}
@@ -691,17 +694,9 @@ int cmd_diff(const struct cli_ctx *cli, int argc, char **argv)
 			if (inferred)
 				printf(" (%zu resting on inferred values)", inferred);
 			putchar('\n');
-			if (fleet.walked || fleet.shard_n)
+			if (table)
 				cli_fleet_table(rows, fleet.n, diff_cols, 3, 1, "change");
-			if (fleet.shard_n)
-				printf("(shard %u/%u: %zu of %zu machines)\n", fleet.shard_k,
-				       fleet.shard_n, fleet.n, fleet.total);
-			if (fleet.skipped)
-				printf("(%zu file%s below the directories %s no machine)\n", fleet.skipped,
-				       fleet.skipped == 1 ? "" : "s", fleet.skipped == 1 ? "is" : "are");
-			if (fleet.suites)
-				printf("(%zu suite file%s among the arguments skipped)\n", fleet.suites,
-				       fleet.suites == 1 ? "" : "s");
+			cli_fleet_footer(&fleet);
 		}
 	}
 	for (k = 0; k < CLI_NPATH_CLASSES; k++)

@@ -127,8 +127,9 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 				} else {
 					size_t p, np = dmasim_suite_npolicies(suite);
 
-					printf("%s: ok (suite, %zu cases, polic%s ", CLI_TEXT(argv[i]),
-					       dmasim_suite_ncases(suite), np > 1 ? "ies" : "y");
+					printf("%s: ok (suite, %zu case%s, polic%s ", CLI_TEXT(argv[i]),
+					       dmasim_suite_ncases(suite),
+					       dmasim_suite_ncases(suite) == 1 ? "" : "s", np > 1 ? "ies" : "y");
 					for (p = 0; p < np; p++)
 						printf("%s%s", p ? ", " : "",
 						       CLI_TEXT(dmasim_suite_policy_name(suite, p)));

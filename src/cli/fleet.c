@@ -375,6 +375,18 @@ void cli_fleet_progress(bool on, size_t i, size_t n, const char *path)
 
 /* ---- the table ---- */
 
+void cli_fleet_footer(const struct cli_fleet *f)
+{
+	if (f->shard_n)
+		printf("(shard %u/%u: %zu of %zu machines)\n", f->shard_k, f->shard_n, f->n, f->total);
+	if (f->skipped)
+		printf("(%zu file%s below the directories %s no machine)\n", f->skipped,
+		       f->skipped == 1 ? "" : "s", f->skipped == 1 ? "is" : "are");
+	if (f->suites)
+		printf("(%zu suite file%s skipped: a suite is no machine)\n", f->suites,
+		       f->suites == 1 ? "" : "s");
+}
+
 void cli_fleet_table(const struct cli_fleet_row *rows, size_t n, const char *const *cols,
 		     size_t ncols, size_t flag_col, const char *flag_name)
 {

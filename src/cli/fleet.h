@@ -72,6 +72,10 @@ struct cli_fleet_row {
  * those that failed. */
 void cli_fleet_table(const struct cli_fleet_row *rows, size_t n, const char *const *cols,
 		     size_t ncols, size_t flag_col, const char *flag_name);
+/* After the table: the shard's share of the fleet, the files below the
+ * directories that are no machine, the suite files skipped; a line each,
+ * only when there are any. */
+void cli_fleet_footer(const struct cli_fleet *f);
 /* The rows as the JSON array "machines": {"file", "index", one key per
  * column} or {"file", "index", "error"} (docs/json.md). */
 struct jw;

@@ -73,7 +73,8 @@ int rep_suite_html(FILE *f, const char *path, const struct dmasim_limits *lim,
 		fputs(p ? ", " : "", f);
 		rep_esc(f, dmasim_suite_policy_name(suite, p));
 	}
-	fprintf(f, ", %zu cases.</p>\n", dmasim_suite_ncases(suite));
+	fprintf(f, ", %zu case%s.</p>\n", dmasim_suite_ncases(suite),
+		dmasim_suite_ncases(suite) == 1 ? "" : "s");
 	fputs("<table class=\"cases\"><thead><tr><th scope=\"col\">#</th>"
 	      "<th scope=\"col\">result</th><th scope=\"col\">case</th>"
 	      "<th scope=\"col\">kind</th><th scope=\"col\">where</th>"

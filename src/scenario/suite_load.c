@@ -122,7 +122,7 @@ static int parse_expect(struct sload *l, yaml_node_t *const *v, const struct sca
 			continue;
 		if (!(expect_allowed[c->kind] & (1u << i)))
 			return dmasim__yerr(l->y, v[i], DMASIM_ESCHEMA,
-				    "expect key '%s' does not apply to a %s case",
+				    "expect key '%s' does not apply to a case of kind '%s'",
 				    keys[i], dmasim__case_kind_names[c->kind]);
 		e->keys |= 1u << i;
 	}

@@ -123,7 +123,7 @@ START_TEST(test_suite_bad_input_is_positioned)
 {
 	expect_load_error(SCN "bad-device.suite.yaml", 6, 39, "no device 'gpu9'");
 	expect_load_error(SCN "bad-expect.suite.yaml", 7, 23,
-			  "expect key 'bridge' does not apply to a route case");
+			  "expect key 'bridge' does not apply to a case of kind 'route'");
 }
 END_TEST
 
@@ -339,7 +339,7 @@ START_TEST(test_suite_policies_load_errors)
 			  "    policies: []\n    expect: {}\n", 6, 15, "lists no policy");
 	expect_text_error(HEAD "policies: [linux-4.20, linux-6.12]\ncases:\n" P2P
 			  "    expect: { linux-6.12: { bridge: none }, distance: 6 }\n", 6, 37,
-			  "expect key 'bridge' does not apply to a p2p case");
+			  "expect key 'bridge' does not apply to a case of kind 'p2p'");
 	/* the keys of a policy's own mapping are expect keys only */
 	expect_text_error(HEAD "policies: [linux-4.20, linux-6.12]\ncases:\n" P2P
 			  "    expect: { distance: 6, linux-6.12: { linux-4.20: {} } }\n", 6, 42,
@@ -457,7 +457,7 @@ START_TEST(test_cli_policies_in_junit_report_validate)
 	ck_assert_int_eq(run_cli(args, &out), 1);
 	free(out);
 	xml = tu_read_file(html, NULL);
-	ck_assert_ptr_nonnull(strstr(xml, "policies linux-4.20, linux-6.12, 1 cases."));
+	ck_assert_ptr_nonnull(strstr(xml, "policies linux-4.20, linux-6.12, 1 case."));
 	ck_assert_ptr_nonnull(strstr(xml, "scope=\"rowgroup\">under linux-4.20</th>"));
 	ck_assert_ptr_nonnull(strstr(xml, "1 of 2 runs (a case under a policy) failed; 0 not run."));
 	free(xml);
