@@ -17,9 +17,11 @@ static const char help[] =
 "                  [--devices GLOB,...] [--all] [--json] TOPOLOGY\n"
 "\n"
 "DESCRIPTION\n"
-"    Prints a table like 'nvidia-smi topo -m': one row per provider, one\n"
-"    column per client, each cell the map type and distance that the policy's\n"
-"    kernel computes (calc_map_type_and_dist, or the policy's equivalent):\n"
+"    Prints a table like 'nvidia-smi topo -m': one row per provider (the\n"
+"    target: its BAR is written), one column per client (the initiator of\n"
+"    the DMA), each cell the map type and distance that the policy's\n"
+"    kernel computes (calc_map_type_and_dist, or the policy's equivalent).\n"
+"    ('dmasim diff' lists the same pairs as INITIATOR -> TARGET.)  Cells:\n"
 "\n"
 "        BUSn  bus_addr: peer-to-peer through a switch, distance n\n"
 "        HBn   thru_host_bridge: through the root complex, distance n\n"
@@ -136,7 +138,7 @@ static void print_text(const char *file, const char *policy, const struct dmasim
 	char buf[32], both[48];
 	size_t i, j;
 
-	printf("%s under %s (rows: provider, columns: client)\n\n", CLI_TEXT(file), CLI_TEXT(policy));
+	printf("%s under %s (rows: provider, the target; columns: client, the initiator)\n\n", CLI_TEXT(file), CLI_TEXT(policy));
 	if (!n) {
 		printf("(no endpoints)\n");
 		return;
