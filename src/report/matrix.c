@@ -9,20 +9,54 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dmasim/scenario.h"
 #include "report/report.h"
 #include "util/jw.h"
+
+/* The verdict of cell @k (provider @i, client @j) as `dmasim diff` judges
+ * a pair (src/cli/cmd_diff.c): dmasim_pair_report() maps 4 KiB of the
+ * provider's p2pmem for the client (pci_p2pdma_map_sg(),
+ * drivers/pci/p2pdma.c) and follows the write; the inferred values that
+ * answer rests on, as `dmasim diff` names them.  False when out of memory. */
+static bool grid_verdict(struct rep_grid *g, const struct rep_machine *m,
+			 size_t i, size_t j, size_t k)
+{
+	struct dmasim_pair_report r;
+	struct cli_inferred inf = { 0 };
+	int rc;
+
+	g->verdict[k] = REP_UNMAPPED;
+	if (i == j)
+		return true;
+	rc = dmasim_pair_report(m->topo, g->policy, m->eps[i], m->eps[j], &r, NULL);
+	if (rc == DMASIM_ENOMEM)
+		return false;
+	if (rc != DMASIM_OK) {
+		g->verdict[k] = REP_NO_REPORT;
+		return true;
+	}
+	if (r.mapped)
+		g->verdict[k] = (signed char)r.verdict;
+	cli_inferred_pair(&inf, m->eps[i], m->eps[j], r.map_type);
+	if (r.routed)
+		cli_inferred_landing(&inf, &r.landed);
+	g->pinf[k] = inf.n > 0;
+	return true;
+}
 
 bool rep_grid_fill(struct rep_grid *g, const struct rep_machine *m,
 		   const struct dmasim_policy *policy)
 {
-	size_t n = m->nshow, i, j, k;
+	size_t n = m->nshow, nn = n ? n * n : 1, i, j, k;
 
 	g->policy = policy;
 	g->ninf = 0;
-	g->map = malloc((n ? n * n : 1) * sizeof(*g->map));
-	g->dist = malloc((n ? n * n : 1) * sizeof(*g->dist));
-	g->inf = calloc(n ? n * n : 1, sizeof(*g->inf));
-	if (!g->map || !g->dist || !g->inf) {
+	g->map = malloc(nn * sizeof(*g->map));
+	g->dist = malloc(nn * sizeof(*g->dist));
+	g->inf = calloc(nn, sizeof(*g->inf));
+	g->verdict = malloc(nn * sizeof(*g->verdict));
+	g->pinf = calloc(nn, sizeof(*g->pinf));
+	if (!g->map || !g->dist || !g->inf || !g->verdict || !g->pinf) {
 		rep_grid_free(g);
 		return false;
 	}
@@ -37,7 +71,8 @@ bool rep_grid_fill(struct rep_grid *g, const struct rep_machine *m,
 			cli_inferred_path(&inf, m->eps[i], m->eps[j], g->map[k]);
 			g->inf[k] = inf.n > 0;
 			g->ninf += g->inf[k];
-			if (cli_inferred_tally_add(&g->tally, &inf)) {
+			if (cli_inferred_tally_add(&g->tally, &inf) ||
+			    !grid_verdict(g, m, i, j, k)) {
 				rep_grid_free(g);
 				return false;
 			}
@@ -50,10 +85,14 @@ void rep_grid_free(struct rep_grid *g)
 	free(g->map);
 	free(g->dist);
 	free(g->inf);
+	free(g->verdict);
+	free(g->pinf);
 	cli_inferred_tally_free(&g->tally);
 	g->map = NULL;
 	g->dist = NULL;
 	g->inf = NULL;
+	g->verdict = NULL;
+	g->pinf = NULL;
 	g->ninf = 0;
 }
 
@@ -138,64 +177,156 @@ void rep_matrix_html(FILE *f, const struct rep_machine *m,
 	inferred_list(f, g, n * n);
 }
 
+/* A pair's distance as `dmasim diff` compares it: a refused pair has none
+ * (pci_p2pdma_distance_many() returns -1 for it, drivers/pci/p2pdma.c). */
+static int diff_dist(enum dmasim_map_type t, int d)
+{
+	return t == DMASIM_MAP_NOT_SUPPORTED || d < 0 ? -1 : d;
+}
+
+/* Does cell @k count as a pair of `dmasim diff` (both mappings made)? */
+static bool diff_pair(const struct rep_grid *a, const struct rep_grid *b, size_t k)
+{
+	return a->verdict[k] != REP_NO_REPORT && b->verdict[k] != REP_NO_REPORT;
+}
+
+/* Does it change? */
+static bool diff_changed(const struct rep_grid *a, const struct rep_grid *b, size_t k)
+{
+	return a->map[k] != b->map[k] || a->verdict[k] != b->verdict[k] ||
+	       diff_dist(a->map[k], a->dist[k]) != diff_dist(b->map[k], b->dist[k]);
+}
+
+/* "BUS4", and " sound" after it when @verdict says so and the cell has one. */
+static void diff_text(char *buf, size_t size, const struct rep_grid *g, size_t k,
+		      bool verdict)
+{
+	size_t n;
+
+	rep_cell_text(buf, size, g->map[k], diff_dist(g->map[k], g->dist[k]));
+	n = strlen(buf);
+	if (verdict && g->verdict[k] >= 0)
+		snprintf(buf + n, size - n, " %s",
+			 dmasim_verdict_name((enum dmasim_verdict)g->verdict[k]));
+}
+
+static const char *verdict_attr(signed char v)
+{
+	return v >= 0 ? dmasim_verdict_name((enum dmasim_verdict)v) : "";
+}
+
+/* The counts of a diff summary: pairs, changes, and how they change. */
+struct diff_sum {
+	size_t pairs, changed, type_changed, verdict_changed, ninf;
+	size_t trans[DMASIM_MAP_TYPE_COUNT][DMASIM_MAP_TYPE_COUNT];
+	/* verdicts from index 1, index 0 for no verdict (no p2pmem) */
+	size_t vtrans[DMASIM_VERDICT_COUNT + 1][DMASIM_VERDICT_COUNT + 1];
+};
+
+static void diff_count(struct diff_sum *s, const struct rep_grid *a,
+		       const struct rep_grid *b, size_t n)
+{
+	size_t i, j, k;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			k = i * n + j;
+			/* no self pairs, as `dmasim diff` */
+			if (i == j || !diff_pair(a, b, k))
+				continue;
+			s->pairs++;
+			if (!diff_changed(a, b, k))
+				continue;
+			s->changed++;
+			s->ninf += a->pinf[k] || b->pinf[k];
+			if (a->map[k] != b->map[k]) {
+				s->type_changed++;
+				s->trans[a->map[k]][b->map[k]]++;
+			}
+			if (a->verdict[k] != b->verdict[k]) {
+				s->verdict_changed++;
+				s->vtrans[a->verdict[k] + 1][b->verdict[k] + 1]++;
+			}
+		}
+}
+
+static const char *vname(int x)
+{
+	return x ? dmasim_verdict_name((enum dmasim_verdict)(x - 1)) : "no p2pmem";
+}
+
+static void diff_summary(FILE *f, const struct diff_sum *s)
+{
+	int x, y;
+
+	fprintf(f, "<p class=\"summary\">%zu of %zu pair%s change%s (%zu change map type",
+		s->changed, s->pairs, s->pairs == 1 ? "" : "s", s->changed == 1 ? "s" : "",
+		s->type_changed);
+	for (x = 0; x < DMASIM_MAP_TYPE_COUNT; x++)
+		for (y = 0; y < DMASIM_MAP_TYPE_COUNT; y++)
+			if (s->trans[x][y])
+				fprintf(f, "; %zu %s &#8594; %s", s->trans[x][y],
+					dmasim_map_type_name((enum dmasim_map_type)x),
+					dmasim_map_type_name((enum dmasim_map_type)y));
+	fprintf(f, "; %zu change verdict", s->verdict_changed);
+	for (x = 0; x <= DMASIM_VERDICT_COUNT; x++)
+		for (y = 0; y <= DMASIM_VERDICT_COUNT; y++)
+			if (s->vtrans[x][y])
+				fprintf(f, "; %zu %s &#8594; %s", s->vtrans[x][y],
+					vname(x), vname(y));
+	fputs(")", f);
+	if (s->ninf)
+		fprintf(f, "; %zu of them, marked *, rest on values the topology marks inferred", s->ninf);
+	fputs(".</p>\n", f);
+}
+
+static void diff_cell(FILE *f, const struct rep_grid *a, const struct rep_grid *b,
+		      size_t k)
+{
+	bool v = a->verdict[k] != b->verdict[k], inf = a->pinf[k] || b->pinf[k];
+	char ta[48], tb[48];
+
+	diff_text(ta, sizeof(ta), a, k, v);
+	diff_text(tb, sizeof(tb), b, k, v);
+	fprintf(f, "<td class=\"chg %s%s\" data-from=\"%s\" data-to=\"%s\" "
+		"data-vfrom=\"%s\" data-vto=\"%s\">%s &#8594; %s%s</td>",
+		rep_map_class(b->map[k]), inf ? " inf" : "",
+		dmasim_map_type_name(a->map[k]), dmasim_map_type_name(b->map[k]),
+		verdict_attr(a->verdict[k]), verdict_attr(b->verdict[k]), ta, tb,
+		inf ? INF_MARK : "");
+}
+
 void rep_diff_html(FILE *f, const struct rep_machine *m,
 		   const struct rep_grid *a, const struct rep_grid *b)
 {
-	size_t n = m->nshow, i, j, changed = 0, type_changed = 0, ninf = 0;
-	size_t trans[DMASIM_MAP_TYPE_COUNT][DMASIM_MAP_TYPE_COUNT];
-	char ta[32], tb[32];
-	int x, y;
+	size_t n = m->nshow, i, j, k;
+	struct diff_sum s;
 
-	memset(trans, 0, sizeof(trans));
-	for (i = 0; i < n * n; i++) {
-		if (a->map[i] != b->map[i] || a->dist[i] != b->dist[i]) {
-			changed++;
-			ninf += a->inf[i] || b->inf[i];
-		}
-		if (a->map[i] != b->map[i]) {
-			type_changed++;
-			trans[a->map[i]][b->map[i]]++;
-		}
-	}
+	diff_count(&s, a, b, n);
 	fputs("<h4>", f);
 	rep_esc(f, a->policy->name);
 	fputs(" &#8594; ", f);
 	rep_esc(f, b->policy->name);
-	fputs("</h4>\n<p class=\"summary\">", f);
-	fprintf(f, "%zu of %zu cells change (%zu change map type", changed, n * n,
-		type_changed);
-	for (x = 0; x < DMASIM_MAP_TYPE_COUNT; x++)
-		for (y = 0; y < DMASIM_MAP_TYPE_COUNT; y++)
-			if (trans[x][y])
-				fprintf(f, "; %zu %s &#8594; %s", trans[x][y],
-					dmasim_map_type_name((enum dmasim_map_type)x),
-					dmasim_map_type_name((enum dmasim_map_type)y));
-	fputs(")", f);
-	if (ninf)
-		fprintf(f, "; %zu of them, marked *, rest on values the topology marks inferred", ninf);
-	fputs(".</p>\n", f);
-	if (!changed)
+	fputs("</h4>\n", f);
+	diff_summary(f, &s);
+	if (!s.changed)
 		return;
 	fprintf(f, "<div class=\"mx-wrap\"><table class=\"mx diff\" data-m=\"%u\" "
-		"aria-label=\"cells that change\">\n", m->index);
+		"aria-label=\"pairs that change\">\n", m->index);
 	table_head(f, m);
 	for (i = 0; i < n; i++) {
 		row_head(f, m, i);
 		for (j = 0; j < n; j++) {
-			size_t k = i * n + j;
-
-			if (a->map[k] == b->map[k] && a->dist[k] == b->dist[k]) {
+			k = i * n + j;
+			if (i == j)
+				fputs("<td class=\"same self\">&#8212;<span class=\"sr\">the device itself</span></td>", f);
+			else if (!diff_pair(a, b, k))
+				fputs("<td class=\"same\">?<span class=\"sr\">not compared: the mapping failed</span></td>", f);
+			else if (!diff_changed(a, b, k))
 				fputs("<td class=\"same\">&#183;<span class=\"sr\">unchanged</span></td>", f);
-				continue;
-			}
-			rep_cell_text(ta, sizeof(ta), a->map[k], a->dist[k]);
-			rep_cell_text(tb, sizeof(tb), b->map[k], b->dist[k]);
-			fprintf(f, "<td class=\"chg %s%s\" data-from=\"%s\" data-to=\"%s\">"
-				"%s&#8594;%s%s</td>", rep_map_class(b->map[k]),
-				a->inf[k] || b->inf[k] ? " inf" : "",
-				dmasim_map_type_name(a->map[k]),
-				dmasim_map_type_name(b->map[k]), ta, tb,
-				a->inf[k] || b->inf[k] ? INF_MARK : "");
+			else
+				diff_cell(f, a, b, k);
 		}
 		fputs("</tr>\n", f);
 	}

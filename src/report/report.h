@@ -25,7 +25,12 @@ struct rep_machine {
 /* The decisions of one policy on one machine: nshow x nshow cells, row =
  * provider, column = client (as `dmasim matrix`), and which of them rest
  * on values the topology marks inferred (cli_inferred_path(), as `dmasim
- * matrix` marks them '*'). */
+ * matrix` marks them '*').  Off the diagonal, also the verdict on 4 KiB of
+ * the provider's p2pmem mapped for the client and written, as `dmasim
+ * diff` judges a pair (dmasim_pair_report()), and whether that answer
+ * rests on inferred values as `dmasim diff` marks a change '*'. */
+#define REP_UNMAPPED  (-1)   /* verdict: no p2pmem on the provider, or the diagonal */
+#define REP_NO_REPORT (-2)   /* verdict: the mapping failed; `dmasim diff` skips the pair */
 struct rep_grid {
 	const struct dmasim_policy *policy;
 	const char *arg;                     /* --policy as given */
@@ -33,6 +38,11 @@ struct rep_grid {
 	int *dist;
 	bool *inf;
 	size_t ninf;                         /* cells with inf set */
+	signed char *verdict;                /* enum dmasim_verdict, REP_UNMAPPED
+						or REP_NO_REPORT */
+	bool *pinf;                          /* map type, mapping or landing rest
+						on inferred values (cli_inferred_pair(),
+						cli_inferred_landing()) */
 	struct cli_inferred_tally tally;     /* each value, how many cells */
 };
 
@@ -67,8 +77,10 @@ void rep_grid_free(struct rep_grid *g);
  * values marked '*', and those values listed below it with their counts. */
 void rep_matrix_html(FILE *f, const struct rep_machine *m,
 		     const struct rep_grid *g, unsigned pi);
-/* The diff of @b against @a: changed cells marked (and '*' when either
- * answer rests on an inferred value), and a summary. */
+/* The diff of @b against @a as `dmasim diff --all` computes it on the
+ * shown endpoints: the ordered pairs of two different endpoints whose map
+ * type, distance or verdict changes, each "OLD -> NEW" (and '*' when
+ * either answer rests on an inferred value), and a summary in pairs. */
 void rep_diff_html(FILE *f, const struct rep_machine *m,
 		   const struct rep_grid *a, const struct rep_grid *b);
 /* The machine's data for the details panel, as a JSON script element:
