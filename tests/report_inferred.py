@@ -10,8 +10,10 @@
 - Each matrix: the cells marked '*' are exactly those `dmasim matrix --json
   --all` marks inferred, and the list below the matrix names each value with
   its count as matrix's "inferred_values".
-- The diff between policies marks a change '*' when either answer rests on
-  an inferred value, and counts them in its summary.
+- The diff between policies changes the pairs `dmasim diff --all --json`
+  changes and marks '*' those whose "depends_on_inferred" it fills (either
+  answer, its mapping or its landing, rests on an inferred value), and
+  counts them in its summary.
 - The details data: a cell's "depends_on_inferred" equals `dmasim map --p2p
   --json` when the provider offers p2pmem; otherwise it begins with `dmasim
   p2p --json`'s (the raw route may add more).
@@ -164,34 +166,38 @@ def check_matrices(name, topo, page, pols):
     return mats
 
 
-def check_diff(name, page, pols, mats):
-    a = mats[pols[0]]
-    n = len(a["endpoints"])
-    ainf = a.get("inferred", [[False] * n for _ in range(n)])
+def check_diff(name, topo, page, pols, mats):
+    eps = mats[pols[0]]["endpoints"]
+    n = len(eps)
     summaries = re.findall(r'<p class="summary">([^\n]*)</p>', page)
     tables = re.findall(r'<table class="mx diff".*?</table>', page, re.S)
     ti = 0
     for k, pol in enumerate(pols[1:]):
-        b = mats[pol]
-        binf = b.get("inferred", [[False] * n for _ in range(n)])
-        changed = [[(a["map_type"][i][j], a["distance"][i][j]) != (b["map_type"][i][j], b["distance"][i][j])
-                    for j in range(n)] for i in range(n)]
-        want = [[changed[i][j] and (ainf[i][j] or binf[i][j]) for j in range(n)] for i in range(n)]
-        nwant = sum(map(sum, want))
+        # the pairs `dmasim diff --all` changes, '*' where it names inferred values
+        dj = run_json("diff", "--json", "--all", "--policy", pols[0], "--policy", pol, topo)["topologies"][0]
+        want = [[None] * n for _ in range(n)]
+        for c in dj["changes"]:
+            want[eps.index(c["target"])][eps.index(c["initiator"])] = bool(c.get("depends_on_inferred"))
+        nwant = sum(1 for row in want for w in row if w)
+        if nwant != dj["changed_inferred"]:
+            fail("%s diff %s: %d changes name inferred values, changed_inferred %d"
+                 % (name, pol, nwant, dj["changed_inferred"]))
         said = re.search(r"; (\d+) of them, marked \*, rest on values the topology marks inferred",
                          summaries[k])
         if (int(said.group(1)) if said else 0) != nwant:
             fail("%s diff %s: summary '%s', %d changes rest on inferred values" % (name, pol, summaries[k], nwant))
-        if not sum(map(sum, changed)):
+        if not dj["changed"]:
             continue
         cells = re.findall(r'<td class="([^"]*)"[^>]*>(.*?)</td>', tables[ti])
         ti += 1
         for i in range(n):
             for j in range(n):
                 cls, body = cells[i * n + j]
+                changed = "chg" in cls.split()
                 marked = "inf" in cls.split() and body.endswith('">*</span>')
-                if marked != want[i][j]:
-                    fail("%s diff %s [%d][%d]: marked %s, expected %s" % (name, pol, i, j, marked, want[i][j]))
+                if changed != (want[i][j] is not None) or marked != bool(want[i][j]):
+                    fail("%s diff %s [%d][%d]: changed %s marked %s, dmasim diff %s"
+                         % (name, pol, i, j, changed, marked, want[i][j]))
 
 
 def check_details(name, topo, page, pols, mats):
@@ -225,7 +231,7 @@ def inferred_case(name, topo, pols):
     mats = check_matrices(name, topo, page, pols)
     if len(mats) == len(pols):
         if len(pols) > 1:
-            check_diff(name, page, pols, mats)
+            check_diff(name, topo, page, pols, mats)
         if not check_details(name, topo, page, pols, mats):
             fail("%s: no cell's details depend on inferred values" % name)
     return page, got, mats

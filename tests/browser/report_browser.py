@@ -11,8 +11,9 @@ the DevTools protocol by cdp.py).
       client to that address; the cells marked '*' are those `dmasim matrix
       --json` marks inferred, and the panel's "Depends on inferred" list
       equals `dmasim map --p2p --json`'s (a provider with p2pmem) or starts
-      with `dmasim p2p --json`'s; the diff tables mark exactly the cells
-      whose decision changes; no console error, no exception, no network
+      with `dmasim p2p --json`'s; the diff tables mark exactly the pairs
+      `dmasim diff --all --json` changes (map type and verdict), and their
+      summaries count its pairs; no console error, no exception, no network
       request but the page itself.
 
   report_browser.py DMASIM WORKDIR imported SRCDIR
@@ -29,6 +30,7 @@ the DevTools protocol by cdp.py).
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -114,7 +116,7 @@ DOM_DIFFS = """(function () {
       tables: Array.prototype.map.call(s.querySelectorAll('table.diff'), function (t) {
         return Array.prototype.map.call(t.tBodies[0].rows, function (r) {
           return Array.prototype.slice.call(r.cells, 1).map(function (c) {
-            return c.classList.contains('chg') ? [c.dataset.from, c.dataset.to] : null; }); }); }) };
+            return c.classList.contains('chg') ? [c.dataset.from, c.dataset.to, c.dataset.vfrom, c.dataset.vto] : null; }); }); }) };
   })[0] || null;
 })()"""
 
@@ -211,32 +213,34 @@ def test_cells(dmasim, work, topo):
                         routed += 1
                     if panel["hops"]:
                         check(len(panel["lit"]) >= 2, where + ": no route lit in the tree")
-        # the diff tables: policy 0 against each other one
+        # the diff tables: policy 0 against each other one, as `dmasim diff
+        # --all --json` (the report keeps host-bridge functions): its
+        # changes, with map type and verdict, and its count of pairs
         diffs = b.eval(DOM_DIFFS)
         check(diffs is not None, name + ": no diff section")
         if diffs:
-            a = mats[POLICIES[0]]
-            n = len(a["endpoints"])
+            eps = mats[POLICIES[0]]["endpoints"]
+            n = len(eps)
             ti = 0
             for k, pol in enumerate(POLICIES[1:]):
-                m = mats[pol]
-                changed = [[(a["map_type"][i][j], a["distance"][i][j]) !=
-                            (m["map_type"][i][j], m["distance"][i][j]) for j in range(n)]
-                           for i in range(n)]
-                count = sum(map(sum, changed))
+                dj = run_json(dmasim, "diff", "--json", "--all", "--policy", POLICIES[0],
+                              "--policy", pol, topo)["topologies"][0]
+                want = {}
+                for c in dj["changes"]:
+                    want[(eps.index(c["target"]), eps.index(c["initiator"]))] = \
+                        [c["old"]["map_type"], c["new"]["map_type"],
+                         c["old"]["verdict"] or "", c["new"]["verdict"] or ""]
                 summary = diffs["summaries"][k]
-                check(summary.startswith("%d of %d cells change" % (count, n * n)),
-                      "%s %s: summary '%s', expected %d changes" % (name, pol, summary, count))
-                if not count:
+                check(re.match(r"%d of %d pairs? changes? " % (dj["changed"], dj["pairs"]), summary) is not None,
+                      "%s %s: summary '%s', dmasim diff %d of %d pairs" % (name, pol, summary, dj["changed"], dj["pairs"]))
+                if not dj["changed"]:
                     continue
                 table = diffs["tables"][ti]
                 ti += 1
                 for i in range(n):
                     for j in range(n):
-                        want_cell = [a["map_type"][i][j], m["map_type"][i][j]] \
-                            if changed[i][j] else None
-                        check(table[i][j] == want_cell, "%s diff %s (%d,%d): %s != %s"
-                              % (name, pol, i, j, table[i][j], want_cell))
+                        check(table[i][j] == want.get((i, j)), "%s diff %s (%d,%d): %s != %s"
+                              % (name, pol, i, j, table[i][j], want.get((i, j))))
         probs = b.problems([url])
         check(not probs, "%s: %s" % (name, probs))
     finally:
