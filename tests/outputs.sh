@@ -210,5 +210,20 @@ printf 'dmasim: 1\ntopology: %s\ncases:\n  - name: one\n    upstream: [gpu0, nvm
 "$dmasim" --limit allow-outside-refs=1 validate "$dir/one.suite.yaml" > "$dir/out" 2>&1
 grep -q 'ok (suite, 1 case, policy' "$dir/out" && ok || bad "validate of a one-case suite: $(cat "$dir/out")"
 
+# validate --json: file_kind says what each file is, valid or not; an
+# invalid one's error kind is error_kind
+printf 'dmasim: 1\ntopology: %s\ncases:\n  - name: x\n    upstrem: [a, b]\n' "$sky" > "$dir/typo.suite.yaml"
+"$dmasim" --limit allow-outside-refs=1 validate --json "$dir/typo.suite.yaml" "$top/tests/data/policy/bad-acs-bit.yaml" \
+	"$sky" "$top/tests/data/bad/dup-bdf.yaml" "$dir/none.yaml" > "$dir/out" 2>/dev/null
+python3 - "$dir/out" <<'PY' && ok || bad "validate --json file_kind/error_kind: $(head -c 600 "$dir/out")"
+import json, sys
+files = json.load(open(sys.argv[1]))["files"]
+got = [(f["valid"], f["file_kind"]) for f in files]
+assert got == [(False, "suite"), (False, "policy"), (True, "topology"), (False, "topology"),
+               (True, "topology")], got
+assert all(f["error_kind"] for f in files if not f["valid"])
+assert not any("error_kind" in f for f in files if f["valid"])
+PY
+
 [ $fail = 0 ] && echo "outputs: all $n checks pass"
 exit $fail

@@ -38,6 +38,15 @@ static const char help[] =
 "EXIT STATUS\n"
 "    0 every file is valid; 2 any file is invalid or unreadable.\n";
 
+/* "file_kind" in --json, by enum dmasim_file_kind: what the top-level keys
+ * say the file is (a file that says nothing is loaded as a topology). */
+static const char *const file_kind_names[] = {
+	[DMASIM_FILE_UNKNOWN] = "unknown",
+	[DMASIM_FILE_SUITE] = "suite",
+	[DMASIM_FILE_TOPOLOGY] = "topology",
+	[DMASIM_FILE_POLICY] = "policy",
+};
+
 int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -102,6 +111,7 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 					dmasim__jw_obj_begin(&w);
 					dmasim__jw_kstr(&w, "file", argv[i]);
 					dmasim__jw_kbool(&w, "valid", true);
+					dmasim__jw_kstr(&w, "file_kind", "policy");
 					dmasim__jw_kstr(&w, "kind", "policy");
 					dmasim__jw_kstr(&w, "policy", pol.name);
 					dmasim__jw_obj_end(&w);
@@ -121,6 +131,7 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 					dmasim__jw_obj_begin(&w);
 					dmasim__jw_kstr(&w, "file", argv[i]);
 					dmasim__jw_kbool(&w, "valid", true);
+					dmasim__jw_kstr(&w, "file_kind", "suite");
 					dmasim__jw_kstr(&w, "kind", "suite");
 					dmasim__jw_kint(&w, "cases", (long long)dmasim_suite_ncases(suite));
 					dmasim__jw_obj_end(&w);
@@ -152,10 +163,12 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 				dmasim__jw_obj_begin(&w);
 				dmasim__jw_kstr(&w, "file", argv[i]);
 				dmasim__jw_kbool(&w, "valid", false);
+				dmasim__jw_kstr(&w, "file_kind", file_kind_names[kind]);
 				dmasim__jw_kstr(&w, "error", err.msg);
 				dmasim__jw_kint(&w, "line", err.line);
 				dmasim__jw_kint(&w, "column", err.column);
-				dmasim__jw_kstr(&w, "kind", dmasim_strerror(err.code));
+				dmasim__jw_kstr(&w, "error_kind", dmasim_strerror(err.code));
+				dmasim__jw_kstr(&w, "kind", dmasim_strerror(err.code));   /* format 1 */
 				dmasim__jw_obj_end(&w);
 			} else {
 				printf("%s\n", CLI_TEXT(buf));
@@ -168,6 +181,7 @@ int cmd_validate(const struct cli_ctx *cli, int argc, char **argv)
 				dmasim__jw_obj_begin(&w);
 				dmasim__jw_kstr(&w, "file", argv[i]);
 				dmasim__jw_kbool(&w, "valid", true);
+				dmasim__jw_kstr(&w, "file_kind", "topology");
 				dmasim__jw_kstr(&w, "arch", dmasim_arch_name(m->arch));
 				dmasim__jw_kint(&w, "host_bridges", (long long)m->nhost_bridges);
 				dmasim__jw_kint(&w, "devices", (long long)m->ndevices);
