@@ -26,3 +26,6 @@ set_tests_properties(dot_escape PROPERTIES TIMEOUT 60 LABELS golden)
 add_test(NAME out_dash COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/out_dash.sh $<TARGET_FILE:dmasim-cli>
                                   ${PROJECT_SOURCE_DIR})
 set_tests_properties(out_dash PROPERTIES TIMEOUT 60 LABELS golden FAIL_REGULAR_EXPRESSION "FAIL ")
+# Nothing in the repository points at files outside it.
+add_test(NAME self_contained COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/self_contained.sh ${PROJECT_SOURCE_DIR})
+set_tests_properties(self_contained PROPERTIES TIMEOUT 60 LABELS golden)

@@ -44,7 +44,7 @@ DMASIM_API enum dmasim_map_type dmasim_map_type_parse(const char *name);
  * @policy finds it: the p2pdma walk (the first device on @a's chain,
  * starting at @a, that is on @b's chain; upstream_bridge_distance() in drivers/pci/p2pdma.c) or
  * pci_find_common_upstream_dev(@a, @b) (walk up from @a to the first device
- * whose bus's bus-number range holds @b's bus; segments ignored; §1.1).
+ * whose bus's bus-number range holds @b's bus; segments ignored; 2018 proposal).
  * @policy: NULL for the default (linux-6.12)
  * @flags:  DMASIM_P2P_NAIVE for the kernel's literal walk
  * Returns: the device (borrowed) or NULL when there is none.  O(1).

@@ -22,14 +22,14 @@ extern "C" {
 /** How the common upstream device is found. */
 enum dmasim_upstream_algo {
 	DMASIM_UPSTREAM_P2PDMA,   /**< p2pdma walk (upstream_bridge_distance, drivers/pci/p2pdma.c) */
-	DMASIM_UPSTREAM_SEED2018, /**< pci_find_common_upstream_dev (§1.1) */
+	DMASIM_UPSTREAM_SEED2018, /**< pci_find_common_upstream_dev (2018 proposal) */
 };
 
 /** How the P2P decision is made. */
 enum dmasim_decision_algo {
-	DMASIM_DECIDE_SEED2018,   /**< pci_peer_traffic_supported (§1.2) */
+	DMASIM_DECIDE_SEED2018,   /**< pci_peer_traffic_supported (2018 proposal) */
 	DMASIM_DECIDE_LINUX_420,  /**< upstream_bridge_distance, no whitelist */
-	DMASIM_DECIDE_CALC,       /**< calc_map_type_and_dist (§2.4); also the
+	DMASIM_DECIDE_CALC,       /**< calc_map_type_and_dist (drivers/pci/p2pdma.c); also the
 				       v5.4-v5.10 upstream_bridge_distance(),
 				       which returns the same map types */
 	/**
@@ -58,7 +58,7 @@ enum dmasim_iova_pci32 {
 	DMASIM_IOVA_PCI32_COUNT
 };
 
-/** Which device of a host bridge the whitelist looks at (§2.6). */
+/** Which device of a host bridge the whitelist looks at (drivers/pci/p2pdma.c). */
 enum dmasim_root_dev_rule {
 	DMASIM_ROOTDEV_SLOT_00_0,          /**< pci_get_slot(bus, 00.0) */
 	DMASIM_ROOTDEV_FIRST_IF_00_0,      /**< first on root bus, devfn 00.0 only */
@@ -83,7 +83,7 @@ struct dmasim_cpu_rule {
 	unsigned min_family;
 };
 
-/** What dma_map_resource does with a RAM address (§3.1). */
+/** What dma_map_resource does with a RAM address (kernel/dma/mapping.c). */
 enum dmasim_ram_rule {
 	DMASIM_RAM_ALLOWED,  /**< v5.16+: no check */
 	DMASIM_RAM_BUG,      /**< v4.9-v5.0: BUG_ON (reported as mapping-error) */
@@ -131,13 +131,13 @@ struct dmasim_policy {
 	struct dmasim_cpu_rule cpu_rules[DMASIM_POLICY_MAX_CPU_RULES];
 	size_t ncpu_rules;
 	unsigned acs_redirect_bits;             /**< default RR|CR|EC */
-	bool bus_offset_minus;                  /**< <= 5.15 sign bug (§2.10) */
+	bool bus_offset_minus;                  /**< <= 5.15 sign bug (drivers/pci/p2pdma.c) */
 	enum dmasim_ram_rule map_resource_ram;
 	/** No map_resource op: true = phys returned (v4.9-v5.0), else error. */
 	bool missing_op_returns_phys;
 	/** Whether the IOMMU driver's DMA ops implement map_resource. */
 	bool iommu_has_map_resource[DMASIM_IOMMU_TYPE_COUNT];
-	/** The v4.20-era message texts (§2.12) instead of the v5.4+ ones. */
+	/** The v4.20-era message texts (drivers/pci/p2pdma.c) instead of the v5.4+ ones. */
 	bool messages_420;
 	/**
 	 * Size of the buffer that collects the ACS list for the

@@ -322,7 +322,7 @@ const struct dmasim_device *
 dmasim__seed_common_upstream(const struct dmasim_topo *t,
 			     const struct dmasim_device *dev,
 			     const struct dmasim_device *other, bool naive);
-/* The p2pdma walk's common upstream device (§2.1). */
+/* The p2pdma walk's common upstream device (drivers/pci/p2pdma.c). */
 const struct dmasim_device *
 dmasim__p2pdma_common_upstream(const struct dmasim_topo *t,
 			       const struct dmasim_device *a,

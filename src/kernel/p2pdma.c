@@ -4,8 +4,8 @@
  *  - DMASIM_DECIDE_CALC: calc_map_type_and_dist() (drivers/pci/p2pdma.c,
  *    P2P-5.1x .. P2P-pci-next);
  *  - DMASIM_DECIDE_LINUX_420: upstream_bridge_distance() and its _warn
- *    variant (§2.1, P2P-4.20);
- *  - DMASIM_DECIDE_SEED2018: pci_peer_traffic_supported() (§1.2).
+ *    variant (drivers/pci/p2pdma.c, P2P-4.20);
+ *  - DMASIM_DECIDE_SEED2018: pci_peer_traffic_supported() (2018 proposal).
  *
  * Provider without p2pmem: the kernel's distance functions never look at
  * the provider's p2pdma state (only the xarray store and the map-type
@@ -103,7 +103,7 @@ struct walk {
 	bool acs;                           /* a redirecting device on the path */
 };
 
-/* The kernel's literal double loop (§2.1), collecting the list if asked. */
+/* The kernel's literal double loop (drivers/pci/p2pdma.c), collecting the list if asked. */
 static void walk_naive(const struct dmasim_device *a,
 		       const struct dmasim_device *b, unsigned bits,
 		       struct acs_list *list, struct walk *w)
@@ -223,7 +223,7 @@ warn_acs(const struct dmasim_topo *t, const struct dmasim_policy *p,
 		 acs_list_str(&list));
 }
 
-/* cpu_supports_p2pdma() (§2.5): the policy's CPU rules, each for one arch
+/* cpu_supports_p2pdma() (drivers/pci/p2pdma.c): the policy's CPU rules, each for one arch
  * (the kernel's is CONFIG_X86 only). */
 static bool cpu_supports_p2pdma(const struct dmasim_topo *t,
 				const struct dmasim_policy *p)
@@ -277,7 +277,7 @@ static const struct dmasim_wl_entry *wl_match(const struct dmasim_policy *p,
 	return NULL;
 }
 
-/* __host_bridge_whitelist() (§2.6): the first entry matching the root
+/* __host_bridge_whitelist() (drivers/pci/p2pdma.c): the first entry matching the root
  * device's vendor and device (or PCI_ANY_ID) decides. */
 static bool hb_whitelisted(const struct dmasim_topo *t,
 			   const struct dmasim_policy *p,
@@ -356,7 +356,7 @@ static bool rc_routes_bus_addr(const struct dmasim_policy *p,
 	       chain_clear(client, p->acs_redirect_bits);
 }
 
-/* calc_map_type_and_dist() (§2.4). */
+/* calc_map_type_and_dist() (drivers/pci/p2pdma.c). */
 static enum dmasim_map_type calc_map_type_and_dist(
 	const struct dmasim_topo *t, const struct dmasim_policy *p,
 	const struct dmasim_device *provider, const struct dmasim_device *client,
@@ -495,7 +495,7 @@ static inline enum dmasim_map_type calc_label(const struct dmasim__lca_index *ix
 	return (enum dmasim_map_type)(bus | (~bus & ok) << 1);
 }
 
-/* upstream_bridge_distance() / _warn() of v4.20 (§2.1). */
+/* upstream_bridge_distance() / _warn() of v4.20 (drivers/pci/p2pdma.c). */
 static int upstream_bridge_distance(const struct dmasim_topo *t,
 				    const struct dmasim_policy *p,
 				    const struct dmasim_device *provider,
@@ -522,7 +522,7 @@ static int upstream_bridge_distance(const struct dmasim_topo *t,
 	return ret;
 }
 
-/* pci_acs_flags_enabled() (§2.13). */
+/* pci_acs_flags_enabled() (drivers/pci/pci.c). */
 static bool acs_flags_enabled(const struct dmasim_device *d, unsigned flags)
 {
 	if (!d->has_acs)
@@ -531,7 +531,7 @@ static bool acs_flags_enabled(const struct dmasim_device *d, unsigned flags)
 	return (d->acs_ctrl & flags) == flags;
 }
 
-/* pci_acs_enabled() without device quirks (§2.13). */
+/* pci_acs_enabled() without device quirks (drivers/pci/pci.c). */
 static bool acs_enabled(const struct dmasim_topo *t,
 			const struct dmasim_device *d, unsigned flags,
 			bool naive)
@@ -567,7 +567,7 @@ find_root_port(const struct dmasim_topo *t, const struct dmasim_device *d,
 	return r->type == DMASIM_DEV_ROOT_PORT ? r : NULL;
 }
 
-/* pci_peer_traffic_supported(dev, peer) of the 2018 proposal (§1.2). */
+/* pci_peer_traffic_supported(dev, peer) of the 2018 proposal. */
 static bool peer_traffic_supported(const struct dmasim_topo *t,
 				   const struct dmasim_policy *p,
 				   const struct dmasim_device *dev,

@@ -1,7 +1,7 @@
 /*
  * dmasim -- the common upstream device, as the p2pdma walk finds it
  * (drivers/pci/p2pdma.c, upstream_bridge_distance) and as the 2018 proposal's
- * pci_find_common_upstream_dev() finds it (§1.1), each both as the
+ * pci_find_common_upstream_dev() finds it (2018 proposal), each both as the
  * kernel's literal walk (naive) and through the load-time index.
  */
 #include "kernel/kernel_int.h"
@@ -98,7 +98,7 @@ dmasim__host_bridge_dev(const struct dmasim_topo *t,
 	return NULL;
 }
 
-/* ---- pci_find_common_upstream_dev (2018 proposal, §1.1) -------------- */
+/* ---- pci_find_common_upstream_dev (2018 proposal) -------------------------- */
 
 /* The bus-number range of the bus @p sits on: its parent bridge's
  * [secondary, subordinate], or the host bridge's range on a root bus. */
@@ -157,7 +157,7 @@ dmasim__seed_common_upstream(const struct dmasim_topo *t,
 	return seed_walk(dev, other);
 }
 
-/* ---- the p2pdma walk (§2.1, §2.4) ------------------------------------ */
+/* ---- the p2pdma walk (drivers/pci/p2pdma.c) ------------------------------------ */
 
 const struct dmasim_device *
 dmasim__p2pdma_common_upstream(const struct dmasim_topo *t,

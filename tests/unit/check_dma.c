@@ -412,7 +412,7 @@ END_TEST
 
 START_TEST(test_dma_arm64_direct_mask_too_small_message)
 {
-	/* dma_direct_map_resource -> !dma_capable: §8 scenario 10b */
+	/* dma_direct_map_resource -> !dma_capable */
 	open_ctx("dma/arm64-direct.yaml", "linux-6.12");
 	map("cap0", "nvme0.bar2", 64 * 1024, DMASIM_DMA_BIDIRECTIONAL);
 	assert_refused(&R, DMASIM_DMA_REASON_OVERFLOW);
@@ -425,7 +425,7 @@ END_TEST
 START_TEST(test_dma_arm64_p2p_bus_addr_sign_bug_515_vs_612)
 {
 	/* pci_p2pdma_map_sg (<= v5.15: phys - bus_offset) against
-	 * pci_p2pdma_map_segment (v5.16+: phys + bus_offset), §8 scenario 2 */
+	 * pci_p2pdma_map_segment (v5.16+: phys + bus_offset) */
 	open_ctx("dma/arm64-direct.yaml", "linux-5.15");
 	p2p("nvme0", "gpu0", 0, 4096);
 	ck_assert_int_eq(R.map_type, DMASIM_MAP_BUS_ADDR);
@@ -449,7 +449,7 @@ END_TEST
 
 START_TEST(test_dma_arm64_smmu_iova_skips_windows_and_dma_range_gaps)
 {
-	/* iommu_dma_map_resource on SMMUv3 (§8 scenario 10c): IOVAs avoid
+	/* iommu_dma_map_resource on SMMUv3: IOVAs avoid
 	 * the windows' bus ranges and the gaps around dma-ranges
 	 * (iova_reserve_pci_windows); the IOMMU turns the IOVA into the CPU
 	 * address, which the root complex routes to the BAR. */
@@ -495,7 +495,7 @@ START_TEST(test_dma_ppc64_tce_ops_without_map_resource)
 {
 	/* arch/powerpc dma_iommu_ops has no .map_resource: raw phys on
 	 * v4.9-v5.0 (no TCE entry, so the DMA faults), DMA_MAPPING_ERROR
-	 * from v5.1 (§8 scenario 10d). */
+	 * from v5.1. */
 	open_ctx("dma/ppc64-tce.yaml", "linux-4.20");
 	map("nic0", "gpu0.bar0", 4096, DMASIM_DMA_BIDIRECTIONAL);
 	ck_assert_int_eq(R.path, DMASIM_DMA_PATH_NO_OP_PHYS);

@@ -874,7 +874,7 @@ END_TEST
 
 START_TEST(test_pci_peer_traffic_supported_optimistic_without_acs)
 {
-	/* §1.2 step 4: the root port has no ACS: allowed with a common
+	/* pci_peer_traffic_supported() of the 2018 proposal, step 4: the root port has no ACS: allowed with a common
 	 * upstream device.  Reported as thru_host_bridge, distance -1. */
 	struct dmasim_topo *t = load_var("switch.yaml", NULL);
 	int d;

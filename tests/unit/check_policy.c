@@ -164,7 +164,7 @@ END_TEST
 
 START_TEST(test_policy_rows_bus_offset_sign)
 {
-	/* §2.10: phys - bus_offset up to v5.15, fixed in v5.16. */
+	/* pci_p2pdma_map_segment() (drivers/pci/p2pdma.c): phys - bus_offset up to v5.15, fixed in v5.16. */
 	ck_assert(pol("seed-2018")->bus_offset_minus);
 	ck_assert(pol("linux-4.20")->bus_offset_minus);
 	ck_assert(pol("linux-5.15")->bus_offset_minus);
@@ -174,7 +174,7 @@ END_TEST
 
 START_TEST(test_policy_rows_map_resource_dispatch)
 {
-	/* §3.1: v4.9-v5.0 BUG on RAM and phys back without an op; v5.1-v5.15
+	/* dma_map_resource() (kernel/dma/mapping.c): v4.9-v5.0 BUG on RAM and phys back without an op; v5.1-v5.15
 	 * RAM refused and no op = error; v5.16+ no RAM check. */
 	const struct dmasim_policy *s = pol("seed-2018"), *o = pol("linux-4.20");
 	const struct dmasim_policy *m = pol("linux-5.15"), *n = pol("linux-6.12");
