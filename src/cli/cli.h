@@ -41,6 +41,13 @@ int cmd_show(const struct cli_ctx *cli, int argc, char **argv);
 /* Print "dmasim CMD: msg" and a hint to stderr; returns CLI_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A map type and distance as matrix, diff and report write them: "BUS4",
+ * "HB6", "NS", or "BUS"/"HB" alone when there is no distance (seed-2018). */
+void cli_map_text(char *buf, size_t size, enum dmasim_map_type t, int dist);
+/* The distance of a pair as diff compares it: none (-1) for a refused pair,
+ * as pci_p2pdma_distance_many() (drivers/pci/p2pdma.c) returns -1 for it
+ * whatever the walk counted. */
+int cli_pair_distance(enum dmasim_map_type t, int dist);
 /* Option @opt ("policy") of @cmd takes one value: store @arg in *@slot, or,
  * when an earlier one is there, fail with cli_usage() rather than let the
  * last one win silently. */

@@ -29,6 +29,23 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	return CLI_USAGE;
 }
 
+void cli_map_text(char *buf, size_t size, enum dmasim_map_type t, int dist)
+{
+	const char *k = t == DMASIM_MAP_BUS_ADDR ? "BUS" : "HB";
+
+	if (t == DMASIM_MAP_NOT_SUPPORTED)
+		snprintf(buf, size, "NS");
+	else if (dist < 0)
+		snprintf(buf, size, "%s", k);
+	else
+		snprintf(buf, size, "%s%d", k, dist);
+}
+
+int cli_pair_distance(enum dmasim_map_type t, int dist)
+{
+	return t == DMASIM_MAP_NOT_SUPPORTED || dist < 0 ? -1 : dist;
+}
+
 int cli_bad_option(const char *cmd, char **argv)
 {
 	const char *arg = optind > 0 ? argv[optind - 1] : NULL;

@@ -127,12 +127,8 @@ static struct state state_of(const struct dmasim_pair_report *r)
 	struct state s;
 
 	s.map_type = (signed char)r->map_type;
-	/* a refused pair has no distance (pci_p2pdma_distance_many() returns
-	 * -1 for it, drivers/pci/p2pdma.c), whatever the walk counted */
-	if (r->map_type == DMASIM_MAP_NOT_SUPPORTED || r->distance < 0)
-		s.distance = -1;
-	else
-		s.distance = (short)(r->distance > 32767 ? 32767 : r->distance);
+	s.distance = (short)cli_pair_distance(r->map_type,
+					      r->distance > 32767 ? 32767 : r->distance);
 	s.verdict = r->mapped ? (signed char)r->verdict : -1;
 	return s;
 }
@@ -145,18 +141,12 @@ static bool same(struct state a, struct state b)
 /* "BUS4", "HB6", "NS" as dmasim matrix writes them, then the verdict. */
 static const char *cell(char *buf, size_t size, struct state s)
 {
-	enum dmasim_map_type t = (enum dmasim_map_type)s.map_type;
-	int n;
+	size_t n;
 
-	if (t == DMASIM_MAP_NOT_SUPPORTED)
-		n = snprintf(buf, size, "NS");
-	else if (s.distance < 0)
-		n = snprintf(buf, size, "%s", t == DMASIM_MAP_BUS_ADDR ? "BUS" : "HB");
-	else
-		n = snprintf(buf, size, "%s%d", t == DMASIM_MAP_BUS_ADDR ? "BUS" : "HB",
-			     s.distance);
-	if (s.verdict >= 0 && n > 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, " %s",
+	cli_map_text(buf, size, (enum dmasim_map_type)s.map_type, s.distance);
+	n = strlen(buf);
+	if (s.verdict >= 0 && n + 1 < size)
+		snprintf(buf + n, size - n, " %s",
 			 dmasim_verdict_name((enum dmasim_verdict)s.verdict));
 	return buf;
 }

@@ -58,16 +58,6 @@ static const char help[] =
 "EXIT STATUS\n"
 "    0 printed; 2 bad input.\n";
 
-static void cell(char *buf, size_t size, enum dmasim_map_type t, int dist)
-{
-	if (t == DMASIM_MAP_NOT_SUPPORTED)
-		snprintf(buf, size, "NS");
-	else if (dist < 0)
-		snprintf(buf, size, "%s", t == DMASIM_MAP_BUS_ADDR ? "BUS" : "HB");
-	else
-		snprintf(buf, size, "%s%d", t == DMASIM_MAP_BUS_ADDR ? "BUS" : "HB", dist);
-}
-
 /* One cell: the policy's answer for provider row, client column, and
  * whether it rests on an inferred value (cli_inferred_path: the map type
  * does not look at p2pmem). */
@@ -151,7 +141,7 @@ static void print_text(const char *file, const char *policy, const struct dmasim
 		printf("%-*s", (int)width, CLI_TEXT(eps[i]->name));
 		for (j = 0; j < n; j++) {
 			const struct mcell *m = &cells[i * n + j];
-			cell(buf, sizeof(buf), m->map, m->dist);
+			cli_map_text(buf, sizeof(buf), m->map, m->dist);
 			snprintf(both, sizeof(both), "%s%s%s%s", nvidia ? dmasim_device_link_code(eps[i], eps[j]) : "",
 				 nvidia ? "/" : "", buf, m->inferred ? "*" : "");
 			printf("%-*s", (int)width, both);

@@ -19,18 +19,6 @@ void rep_esc(FILE *f, const char *s)
 	}
 }
 
-void rep_cell_text(char *buf, size_t size, enum dmasim_map_type t, int dist)
-{
-	const char *k = t == DMASIM_MAP_BUS_ADDR ? "BUS" : "HB";
-
-	if (t == DMASIM_MAP_NOT_SUPPORTED)
-		snprintf(buf, size, "NS");
-	else if (dist < 0)
-		snprintf(buf, size, "%s", k);
-	else
-		snprintf(buf, size, "%s%d", k, dist);
-}
-
 const char *rep_map_class(enum dmasim_map_type t)
 {
 	return t == DMASIM_MAP_BUS_ADDR ? "b"

@@ -163,7 +163,7 @@ void rep_matrix_html(FILE *f, const struct rep_machine *m,
 			enum dmasim_map_type t = g->map[i * n + j];
 			int d = g->dist[i * n + j];
 
-			rep_cell_text(txt, sizeof(txt), t, d);
+			cli_map_text(txt, sizeof(txt), t, d);
 			fprintf(f, "<td class=\"%s%s\" data-map=\"%s\" data-dist=\"%d\">"
 				"<span class=\"k\">%s</span><span class=\"s\">%s</span>%s</td>",
 				rep_map_class(t), g->inf[i * n + j] ? " inf" : "",
@@ -177,13 +177,6 @@ void rep_matrix_html(FILE *f, const struct rep_machine *m,
 	inferred_list(f, g, n * n);
 }
 
-/* A pair's distance as `dmasim diff` compares it: a refused pair has none
- * (pci_p2pdma_distance_many() returns -1 for it, drivers/pci/p2pdma.c). */
-static int diff_dist(enum dmasim_map_type t, int d)
-{
-	return t == DMASIM_MAP_NOT_SUPPORTED || d < 0 ? -1 : d;
-}
-
 /* Does cell @k count as a pair of `dmasim diff` (both mappings made)? */
 static bool diff_pair(const struct rep_grid *a, const struct rep_grid *b, size_t k)
 {
@@ -194,7 +187,7 @@ static bool diff_pair(const struct rep_grid *a, const struct rep_grid *b, size_t
 static bool diff_changed(const struct rep_grid *a, const struct rep_grid *b, size_t k)
 {
 	return a->map[k] != b->map[k] || a->verdict[k] != b->verdict[k] ||
-	       diff_dist(a->map[k], a->dist[k]) != diff_dist(b->map[k], b->dist[k]);
+	       cli_pair_distance(a->map[k], a->dist[k]) != cli_pair_distance(b->map[k], b->dist[k]);
 }
 
 /* "BUS4", and " sound" after it when @verdict says so and the cell has one. */
@@ -203,7 +196,7 @@ static void diff_text(char *buf, size_t size, const struct rep_grid *g, size_t k
 {
 	size_t n;
 
-	rep_cell_text(buf, size, g->map[k], diff_dist(g->map[k], g->dist[k]));
+	cli_map_text(buf, size, g->map[k], cli_pair_distance(g->map[k], g->dist[k]));
 	n = strlen(buf);
 	if (verdict && g->verdict[k] >= 0)
 		snprintf(buf + n, size - n, " %s",

@@ -49,8 +49,6 @@ struct rep_grid {
 /* html.c */
 /* Write @s HTML-escaped (& < > " '). */
 void rep_esc(FILE *f, const char *s);
-/* A distance-and-type cell text: "BUS4", "HB6", "NS", "HB" (no distance). */
-void rep_cell_text(char *buf, size_t size, enum dmasim_map_type t, int dist);
 /* The short CSS class of a map type: "b", "h" or "n". */
 const char *rep_map_class(enum dmasim_map_type t);
 /* "16M", "4K", "0x1234" (sizes that are no whole KiB). */
