@@ -212,12 +212,13 @@ set -- "$F/yaml/skylake-plx.yaml" "$F/yaml/xeon-e5v3.yaml" "$F/yaml/arm64/altra-
 # a shard whose "shard" is not the one its machines are of
 sed 's|"shard": "1/40"|"shard": "2/40"|' "$tmp/d1.json" >"$tmp/x.json"
 "$D" merge "$tmp/x.json" $(for k in $(seq 3 40); do echo "$tmp/d$k.json"; done) >/dev/null 2>"$tmp/err"
-[ $? -eq 2 ] && grep -q "x\.json: a machine's index is not one of its shard" "$tmp/err" &&
+[ $? -eq 2 ] && grep -q "x\.json:[1-9][0-9]*:[1-9][0-9]*: a machine's index is not one of its shard" "$tmp/err" &&
 	ok "merge refuses a shard whose machines are not its K/N's" ||
 	bad "merge took a shard whose machines are not its K/N's"
 sed 's|"shard": "1/40"|"shard": "1/0"|' "$tmp/d1.json" >"$tmp/x.json"
 "$D" merge "$tmp/x.json" >/dev/null 2>"$tmp/err"
-[ $? -eq 2 ] && grep -q '"shard" is neither' "$tmp/err" && ok "merge refuses a malformed \"shard\"" ||
+[ $? -eq 2 ] && grep -q "x\.json:$(grep -n '"shard": "1/0"' "$tmp/x.json" | cut -d: -f1):[0-9]*: \"shard\" is neither" "$tmp/err" &&
+	ok "merge refuses a malformed \"shard\", naming its line" ||
 	bad "merge took \"shard\": \"1/0\""
 grep -v '"fleet"' "$tmp/d1.json" >"$tmp/x.json"
 "$D" merge "$tmp/x.json" >/dev/null 2>"$tmp/err"

@@ -281,12 +281,22 @@ struct slot {
 	yaml_node_t *row, *topo;
 };
 
-static int refuse(const char *file, const char *what)
+/* "dmasim merge: FILE[:LINE:COLUMN]: what", at node @at when there is one. */
+static int refuse_at(const char *file, const yaml_node_t *at, const char *what)
 {
 	fprintf(stderr, "dmasim merge: ");
 	cli_put_text(stderr, file);
+	if (at) {
+		struct dmasim_pos pos = dmasim__ypos(at);
+		fprintf(stderr, ":%u:%u", pos.line, pos.column);
+	}
 	fprintf(stderr, ": %s\n", what);
 	return CLI_USAGE;
+}
+
+static int refuse(const char *file, const char *what)
+{
+	return refuse_at(file, NULL, what);
 }
 
 /* "shard": "K/N" into s->k, s->n (null: 0/0); -1 when it is neither. */
@@ -388,9 +398,9 @@ static int merge(struct shard *sh, size_t nsh)
 		if (!str(&sh[i], sh[i].root, "fleet") || !str(&sh[i], sh[i].root, "options"))
 			return refuse(sh[i].file, "no \"fleet\" or \"options\" to tell its run (written by an older dmasim? run the shards again)");
 		if (parse_shard(&sh[i]))
-			return refuse(sh[i].file, "\"shard\" is neither \"K/N\" (1 <= K <= N) nor null");
+			return refuse_at(sh[i].file, get(&sh[i], sh[i].root, "shard"), "\"shard\" is neither \"K/N\" (1 <= K <= N) nor null");
 		if (strcmp(c, cmd) != 0)
-			return refuse(sh[i].file, "a shard of another command than the first file's");
+			return refuse_at(sh[i].file, get(&sh[i], sh[i].root, "command"), "a shard of another command than the first file's");
 		if (i && (rc = same_run(&sh[0], &sh[i], diff)))
 			return rc;
 	}
@@ -405,11 +415,11 @@ static int merge(struct shard *sh, size_t nsh)
 			yaml_node_t *r = dmasim__yseq_at(&sh[i].y, rows, j);
 			long long ix = num(&sh[i], r, "index");
 			if (ix < 0 || ix >= total)
-				rc = refuse(sh[i].file, "a machine's index is outside 0..machines_total-1");
+				rc = refuse_at(sh[i].file, r, "a machine's index is outside 0..machines_total-1");
 			else if (slot[ix].row)
-				rc = refuse(sh[i].file, "a machine is in two shards (the same shard given twice?)");
+				rc = refuse_at(sh[i].file, r, "a machine is in two shards (the same shard given twice?)");
 			else if (sh[i].n && (unsigned long)ix % sh[i].n != sh[i].k - 1)
-				rc = refuse(sh[i].file, "a machine's index is not one of its shard K/N's (index % N != K - 1)");
+				rc = refuse_at(sh[i].file, r, "a machine's index is not one of its shard K/N's (index % N != K - 1)");
 			else
 				slot[ix] = (struct slot){ &sh[i], r, NULL };
 		}
@@ -417,7 +427,7 @@ static int merge(struct shard *sh, size_t nsh)
 			yaml_node_t *t = dmasim__yseq_at(&sh[i].y, topos, j);
 			long long ix = num(&sh[i], t, "index");
 			if (ix < 0 || ix >= total || slot[ix].s != &sh[i] || slot[ix].topo)
-				rc = refuse(sh[i].file, "a topology whose index is not one of this shard's machines");
+				rc = refuse_at(sh[i].file, t, "a topology whose index is not one of this shard's machines");
 			else
 				slot[ix].topo = t;
 		}
@@ -440,7 +450,7 @@ static int merge(struct shard *sh, size_t nsh)
 			    num(slot[i].s, slot[i].topo, "pairs") < 0 ||
 			    num(slot[i].s, slot[i].topo, "changed") < 0 ||
 			    num(slot[i].s, slot[i].topo, "changed_inferred") < 0)
-				rc = refuse(slot[i].s->file, "a topology's classes or counts are malformed");
+				rc = refuse_at(slot[i].s->file, slot[i].topo, "a topology's classes or counts are malformed");
 			pairs += num(slot[i].s, slot[i].topo, "pairs");
 			changed += num(slot[i].s, slot[i].topo, "changed");
 			inferred += num(slot[i].s, slot[i].topo, "changed_inferred");
@@ -448,7 +458,7 @@ static int merge(struct shard *sh, size_t nsh)
 			yaml_node_t *sm = get(slot[i].s, slot[i].topo, "summary");
 			for (j = 0; j < 4; j++) {
 				if (num(slot[i].s, sm, vkeys[j]) < 0)
-					rc = refuse(slot[i].s->file, "a topology's summary is malformed");
+					rc = refuse_at(slot[i].s->file, slot[i].topo, "a topology's summary is malformed");
 				vsum[j] += num(slot[i].s, sm, vkeys[j]);
 			}
 		}
